@@ -1,0 +1,24 @@
+import Link from "next/link";
+import type { User } from "../db/schema";
+import { signOutAction } from "./actions";
+
+/** The top bar of signed-in pages: home link, who is signed in, sign out. */
+export function AppHeader({ user }: { user: User }) {
+  return (
+    <header className="app-header">
+      <Link href="/" className="brand">
+        红网编辑台
+      </Link>
+      <div className="who">
+        <span data-testid="signed-in-user">
+          {user.displayName}({user.bylineLabel})
+        </span>
+        <form action={signOutAction}>
+          <button type="submit" className="link-button">
+            退出登录
+          </button>
+        </form>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,51 @@
+"use server";
+
+import { AuthError } from "next-auth";
+import { redirect } from "next/navigation";
+import { getDb } from "../db/client";
+import { canCreateArticle } from "../newsroom/permissions";
+import { isRole } from "../newsroom/roles";
+import { articleCreator, MAX_TITLE_LENGTH } from "../server/articles/articleCreator";
+import { signIn, signOut } from "../server/auth/authConfig";
+import { currentUser } from "../server/auth/currentUser";
+
+export interface FormState {
+  error: string | null;
+}
+
+/** Sign-in form. One message for every failure: it never says which part was wrong. */
+export async function signInAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const username = String(formData.get("username") ?? "").trim();
+  const password = String(formData.get("password") ?? "");
+  if (!username || !password) return { error: "请输入用户名和密码" };
+  const next = String(formData.get("next") ?? "/");
+  try {
+    await signIn("credentials", {
+      username,
+      password,
+      // Only same-site paths: an open redirect would let a link send people anywhere.
+      redirectTo: next.startsWith("/") && !next.startsWith("//") ? next : "/",
+    });
+  } catch (err) {
+    if (err instanceof AuthError) return { error: "用户名或密码错误" };
+    throw err; // the redirect after a successful sign-in
+  }
+  return { error: null };
+}
+
+export async function signOutAction(): Promise<void> {
+  await signOut({ redirectTo: "/login" });
+}
+
+/** Dashboard's "新建稿件": creates the article and opens it. */
+export async function createArticleAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const user = await currentUser();
+  if (!user) redirect("/login");
+  if (!isRole(user.role) || !canCreateArticle({ id: user.id, role: user.role })) {
+    return { error: "没有新建稿件的权限" };
+  }
+  const title = String(formData.get("title") ?? "").trim();
+  if (title.length > MAX_TITLE_LENGTH) return { error: `标题不能超过 ${MAX_TITLE_LENGTH} 个字符` };
+  const { id } = await articleCreator(getDb(), { actor: user, title });
+  redirect(`/articles/${id}`);
+}

@@ -1,0 +1,3 @@
+import { handlers } from "../../../../server/auth/authConfig";
+
+export const { GET, POST } = handlers;

@@ -1,0 +1,121 @@
+"use client";
+
+import Collaboration from "@tiptap/extension-collaboration";
+import CollaborationCaret from "@tiptap/extension-collaboration-caret";
+import Placeholder from "@tiptap/extension-placeholder";
+import { EditorContent, useEditor } from "@tiptap/react";
+import { useEffect, useRef, useState } from "react";
+import {
+  CLOSE_FORBIDDEN,
+  CLOSE_NO_SUCH_ARTICLE,
+  CLOSE_NOT_SIGNED_IN,
+} from "../../../newsroom/collabMessages";
+import { bodyExtensions, titleExtensions } from "../../../newsroom/editorExtensions";
+import { SAVE_STATUS_ZH } from "../../../newsroom/saveStatus";
+import { EditorToolbar } from "./EditorToolbar";
+import { useCollabSession, type CollabSession } from "./useCollabSession";
+import { usePresence, type PresentUser } from "./usePresence";
+import { useSaveStatus } from "./useSaveStatus";
+
+const REFUSAL_ZH: Record<number, string> = {
+  [CLOSE_NOT_SIGNED_IN]: "登录已失效,请重新登录后再编辑。",
+  [CLOSE_FORBIDDEN]: "你没有打开这篇稿件的权限。",
+  [CLOSE_NO_SUCH_ARTICLE]: "这篇稿件不存在或已被删除。",
+};
+
+interface StoryEditorProps {
+  articleId: string;
+  user: PresentUser;
+  canEdit: boolean;
+}
+
+/** The live story: title and body editors over one Y.Doc, presence and the save status. */
+export function StoryEditor({ articleId, user, canEdit }: StoryEditorProps) {
+  const session = useCollabSession(articleId);
+  const { status, refusedCode } = useSaveStatus(session);
+  const people = usePresence(session);
+
+  // Leaving with edits the server has not committed would lose them: ask first.
+  const unsaved = status === "saving" || status === "offline";
+  useEffect(() => {
+    if (!unsaved) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [unsaved]);
+
+  return (
+    <section className="story-editor">
+      <div className="editor-status-bar">
+        <span className={`save-status save-${status}`} data-testid="save-status" role="status">
+          {SAVE_STATUS_ZH[status]}
+        </span>
+        <ul className="presence" aria-label="正在编辑的人" data-testid="presence">
+          {people.map((p) => (
+            <li key={p.id} style={{ borderColor: p.color }}>
+              <span className="dot" style={{ background: p.color }} />
+              {p.name}
+              {p.id === user.id ? "(我)" : ""}
+            </li>
+          ))}
+        </ul>
+      </div>
+      {refusedCode !== null && (
+        <p role="alert" className="error">
+          {REFUSAL_ZH[refusedCode] ?? "连接被服务器拒绝。"}
+        </p>
+      )}
+      {!canEdit && <p className="notice">这篇稿件当前处于只读状态。</p>}
+      {session ? <Editors session={session} user={user} canEdit={canEdit} /> : <p className="muted">连接中…</p>}
+    </section>
+  );
+}
+
+function Editors({ session, user, canEdit }: { session: CollabSession; user: PresentUser; canEdit: boolean }) {
+  const { doc, provider } = session;
+  const [toolbarError, setToolbarError] = useState<string | null>(null);
+  const bodyRef = useRef<ReturnType<typeof useEditor>>(null);
+
+  const title = useEditor(
+    {
+      immediatelyRender: false,
+      editable: canEdit,
+      extensions: [
+        ...titleExtensions(() => bodyRef.current?.commands.focus("start")),
+        Collaboration.configure({ document: doc, field: "title" }),
+        Placeholder.configure({ placeholder: "标题" }),
+      ],
+      editorProps: { attributes: { class: "title-editor", "aria-label": "标题", "data-testid": "title-editor" } },
+    },
+    [doc],
+  );
+
+  const body = useEditor(
+    {
+      immediatelyRender: false,
+      editable: canEdit,
+      extensions: [
+        ...bodyExtensions(),
+        Collaboration.configure({ document: doc, field: "body" }),
+        CollaborationCaret.configure({ provider, user }),
+        Placeholder.configure({ placeholder: "正文……" }),
+      ],
+      editorProps: { attributes: { class: "body-editor", "aria-label": "正文", "data-testid": "body-editor" } },
+    },
+    [doc, provider],
+  );
+  bodyRef.current = body;
+
+  return (
+    <div className="editors">
+      {body && canEdit && <EditorToolbar editor={body} onError={setToolbarError} />}
+      {toolbarError && (
+        <p role="alert" className="error">
+          {toolbarError}
+        </p>
+      )}
+      <EditorContent editor={title} />
+      <EditorContent editor={body} />
+    </div>
+  );
+}

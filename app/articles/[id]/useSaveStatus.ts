@@ -1,0 +1,55 @@
+"use client";
+
+import * as decoding from "lib0/decoding";
+import { useEffect, useState } from "react";
+import * as Y from "yjs";
+import { MESSAGE_SAVED } from "../../../newsroom/collabMessages";
+import { isSavedFor, saveStatus, type SaveStatus } from "../../../newsroom/saveStatus";
+import type { CollabSession } from "./useCollabSession";
+
+export interface ConnectionState {
+  status: SaveStatus;
+  /** Set when the server refused the connection for good (4401/4403/4404). */
+  refusedCode: number | null;
+}
+
+/**
+ * Drives the status line from the server's "saved" message (type 100): 已保存 only once the
+ * committed state vector covers this client's own edits.
+ */
+export function useSaveStatus(session: CollabSession | null): ConnectionState {
+  const [state, setState] = useState<ConnectionState>({ status: "connecting", refusedCode: null });
+  useEffect(() => {
+    if (!session) return;
+    const { doc, provider } = session;
+    let savedVector = new Map<number, number>();
+    let everConnected = false;
+    let refusedCode: number | null = null;
+
+    const recompute = () => {
+      const connected = provider.wsconnected;
+      everConnected ||= connected;
+      const saved = isSavedFor(savedVector, doc.clientID, Y.getState(doc.store, doc.clientID));
+      setState({ status: saveStatus({ connected, everConnected, saved }), refusedCode });
+    };
+
+    provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
+      savedVector = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+      recompute();
+    };
+    const onClosed = ({ code }: { code: number }) => {
+      refusedCode = code;
+      recompute();
+    };
+    provider.on("status", recompute);
+    provider.on("closed", onClosed);
+    doc.on("update", recompute);
+    recompute();
+    return () => {
+      provider.off("status", recompute);
+      provider.off("closed", onClosed);
+      doc.off("update", recompute);
+    };
+  }, [session]);
+  return state;
+}

@@ -1,0 +1,29 @@
+"use client";
+
+import { useActionState } from "react";
+import { signInAction, type FormState } from "../actions";
+
+export function LoginForm({ next }: { next: string }) {
+  const [state, action, pending] = useActionState<FormState, FormData>(signInAction, { error: null });
+  return (
+    <form action={action} className="login-form">
+      <input type="hidden" name="next" value={next} />
+      <label>
+        用户名
+        <input name="username" autoComplete="username" required autoFocus />
+      </label>
+      <label>
+        密码
+        <input name="password" type="password" autoComplete="current-password" required />
+      </label>
+      {state.error && (
+        <p role="alert" className="error">
+          {state.error}
+        </p>
+      )}
+      <button type="submit" disabled={pending}>
+        {pending ? "登录中…" : "登录"}
+      </button>
+    </form>
+  );
+}

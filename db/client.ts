@@ -1,0 +1,69 @@
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import pg from "pg";
+import * as schema from "./schema";
+
+/** One database type for PGlite and PostgreSQL: the code above never asks which it has. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export type DatabaseTarget = { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string };
+
+interface OpenDatabase {
+  target: DatabaseTarget;
+  db: Db;
+  close: () => Promise<void>;
+}
+
+/**
+ * The custom server and Next's server bundle are two copies of this module in one process.
+ * The open database lives on globalThis so both use the one PGlite instance: opening the data
+ * directory twice would corrupt it.
+ */
+const GLOBAL_KEY = Symbol.for("newsroom.database");
+type GlobalWithDb = typeof globalThis & { [GLOBAL_KEY]?: OpenDatabase };
+const globalWithDb = globalThis as GlobalWithDb;
+
+/** Opens the database for this process. Called once by the server entry (and by scripts). */
+export async function openDatabase(target: DatabaseTarget): Promise<Db> {
+  if (globalWithDb[GLOBAL_KEY]) throw new Error("the database is already open in this process");
+  let open: OpenDatabase;
+  if (target.kind === "pglite") {
+    const client = await PGlite.create(target.dataDir);
+    open = {
+      target,
+      db: drizzlePglite(client, { schema }) as unknown as Db,
+      close: () => client.close(),
+    };
+  } else {
+    const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+    // An idle client's error (database restarted) must not crash the process.
+    pool.on("error", (err) => console.error("[db] idle connection error:", err.message));
+    open = {
+      target,
+      db: drizzlePg(pool, { schema }) as unknown as Db,
+      close: () => pool.end(),
+    };
+  }
+  globalWithDb[GLOBAL_KEY] = open;
+  return open.db;
+}
+
+/** The database opened by this process's server entry. */
+export function getDb(): Db {
+  const open = globalWithDb[GLOBAL_KEY];
+  if (!open) throw new Error("database not open: start the workbench with `npm start`");
+  return open.db;
+}
+
+export function databaseTarget(): DatabaseTarget | undefined {
+  return globalWithDb[GLOBAL_KEY]?.target;
+}
+
+export async function closeDatabase(): Promise<void> {
+  const open = globalWithDb[GLOBAL_KEY];
+  if (!open) return;
+  delete globalWithDb[GLOBAL_KEY];
+  await open.close();
+}

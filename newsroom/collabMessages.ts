@@ -1,0 +1,26 @@
+/**
+ * Message types on the collaboration socket (DESIGN.md §3). 0, 1 and 3 are the y-websocket
+ * protocol's own; 100 is ours: the state vector the server has committed to the database.
+ */
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+export const MESSAGE_QUERY_AWARENESS = 3;
+export const MESSAGE_SAVED = 100;
+
+/** Close codes sent before any document byte when a connection may not open the room. */
+export const CLOSE_NOT_SIGNED_IN = 4401;
+export const CLOSE_FORBIDDEN = 4403;
+export const CLOSE_NO_SUCH_ARTICLE = 4404;
+/** The frame could not be decoded as the protocol; only this connection is closed. */
+export const CLOSE_MALFORMED = 4400;
+/** The room could not be loaded (database error); the client may retry later. */
+export const CLOSE_LOAD_FAILED = 4500;
+/** Standard WebSocket code for a frame above the size limit. */
+export const CLOSE_TOO_BIG = 1009;
+
+/** Close codes after which reconnecting cannot help until the user does something. */
+export const FINAL_CLOSE_CODES: readonly number[] = [
+  CLOSE_NOT_SIGNED_IN,
+  CLOSE_FORBIDDEN,
+  CLOSE_NO_SUCH_ARTICLE,
+];

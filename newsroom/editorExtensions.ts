@@ -1,0 +1,54 @@
+import { Extension, type AnyExtension } from "@tiptap/core";
+import Document from "@tiptap/extension-document";
+import Paragraph from "@tiptap/extension-paragraph";
+import Text from "@tiptap/extension-text";
+import StarterKit from "@tiptap/starter-kit";
+import { isSafeLinkTarget } from "./safeUrl";
+
+/**
+ * The one schema of a story body (DESIGN.md §3): the editor, server rendering and tests all
+ * build from this list. Undo/redo is left out because Collaboration brings its own
+ * (per-user undo over Yjs); a shared history would undo other people's typing.
+ */
+export function bodyExtensions(): AnyExtension[] {
+  return [
+    StarterKit.configure({
+      undoRedo: false,
+      codeBlock: false,
+      code: false,
+      horizontalRule: false,
+      heading: { levels: [2, 3] },
+      link: {
+        openOnClick: false,
+        autolink: true,
+        protocols: ["http", "https", "mailto"],
+        defaultProtocol: "https",
+        isAllowedUri: (url) => isSafeLinkTarget(url),
+        shouldAutoLink: (url) => isSafeLinkTarget(url),
+      },
+    }),
+  ];
+}
+
+/** A title is exactly one paragraph of plain text. */
+const TitleDocument = Document.extend({ content: "paragraph" });
+
+/** Enter in the title moves on instead of splitting the (single) paragraph. */
+const TitleKeys = Extension.create<{ onEnter: () => void }>({
+  name: "titleKeys",
+  addOptions() {
+    return { onEnter: () => {} };
+  },
+  addKeyboardShortcuts() {
+    return {
+      Enter: () => {
+        this.options.onEnter();
+        return true;
+      },
+    };
+  },
+});
+
+export function titleExtensions(onEnter: () => void = () => {}): AnyExtension[] {
+  return [TitleDocument, Paragraph, Text, TitleKeys.configure({ onEnter })];
+}

@@ -1,0 +1,87 @@
+import * as Y from "yjs";
+
+/**
+ * The plain shape of story content used to create a live document on the server (initial
+ * content, the demo story). Node names are Tiptap's, so the editor opens it as-is.
+ */
+export type StoryBlock =
+  | { type: "paragraph"; text: string }
+  | { type: "heading"; level: 2 | 3; text: string }
+  | { type: "blockquote"; text: string };
+
+export interface StoryContent {
+  title: string;
+  body: StoryBlock[];
+}
+
+function paragraphElement(text: string): Y.XmlElement {
+  const paragraph = new Y.XmlElement("paragraph");
+  if (text) paragraph.insert(0, [new Y.XmlText(text)]);
+  return paragraph;
+}
+
+function blockElement(block: StoryBlock): Y.XmlElement {
+  switch (block.type) {
+    case "paragraph":
+      return paragraphElement(block.text);
+    case "heading": {
+      const heading = new Y.XmlElement("heading");
+      heading.setAttribute("level", block.level as unknown as string);
+      if (block.text) heading.insert(0, [new Y.XmlText(block.text)]);
+      return heading;
+    }
+    case "blockquote": {
+      const quote = new Y.XmlElement("blockquote");
+      quote.insert(0, [paragraphElement(block.text)]);
+      return quote;
+    }
+  }
+}
+
+/**
+ * Encodes `content` as one Yjs update holding the `title` and `body` fragments (DESIGN.md §3).
+ * An empty body still gets one paragraph: the editor would otherwise add its own, and two
+ * clients adding one each is how first content gets duplicated.
+ */
+export function encodeStoryContent(content: StoryContent): Uint8Array {
+  const doc = new Y.Doc();
+  doc.transact(() => {
+    doc.getXmlFragment("title").insert(0, [paragraphElement(content.title)]);
+    const blocks = content.body.length > 0 ? content.body : [{ type: "paragraph", text: "" } as const];
+    doc.getXmlFragment("body").insert(0, blocks.map(blockElement));
+  });
+  const update = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return update;
+}
+
+type XmlNode = Y.XmlElement | Y.XmlText | Y.XmlHook;
+
+function nodeText(node: XmlNode): string {
+  if (node instanceof Y.XmlText) {
+    return node.toDelta().map((op: { insert?: unknown }) => (typeof op.insert === "string" ? op.insert : "")).join("");
+  }
+  if (node instanceof Y.XmlElement) {
+    return node.toArray().map((child) => nodeText(child as XmlNode)).join("");
+  }
+  return "";
+}
+
+/** Plain text of a fragment: one line per top-level block (lists and quotes flattened). */
+export function fragmentText(fragment: Y.XmlFragment): string {
+  const lines: string[] = [];
+  const visit = (node: XmlNode) => {
+    if (node instanceof Y.XmlElement && ["blockquote", "bulletList", "orderedList", "listItem"].includes(node.nodeName)) {
+      node.toArray().forEach((child) => visit(child as XmlNode));
+      return;
+    }
+    lines.push(nodeText(node));
+  };
+  fragment.toArray().forEach((child) => visit(child as XmlNode));
+  return lines.join("\n");
+}
+
+/** The story's title as one line of text. */
+export function storyTitle(doc: Y.Doc): string {
+  return fragmentText(doc.getXmlFragment("title")).replace(/\n/g, " ").trim();
+}

@@ -1,0 +1,55 @@
+import NextAuth, { CredentialsSignin } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { eq } from "drizzle-orm";
+import { getDb } from "../../db/client";
+import { users } from "../../db/schema";
+import { dummyPasswordHash, verifyPassword } from "./password";
+
+/** Session lifetime: a working day and a bit; the cookie is re-issued while in use. */
+const SESSION_MAX_AGE_S = 12 * 60 * 60;
+
+class WrongCredentials extends CredentialsSignin {
+  code = "wrong_credentials";
+}
+
+/**
+ * Auth.js for the whole app: credentials sign-in against `users`, JWT sessions carrying the
+ * user's id and role. The WebSocket upgrade decodes the same cookie (sessionToken.ts).
+ */
+export const { handlers, auth, signIn, signOut } = NextAuth({
+  trustHost: true,
+  secret: process.env.AUTH_SECRET,
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
+  pages: { signIn: "/login" },
+  providers: [
+    Credentials({
+      id: "credentials",
+      credentials: { username: { label: "用户名" }, password: { label: "密码", type: "password" } },
+      async authorize(input) {
+        const username = typeof input?.username === "string" ? input.username.trim() : "";
+        const password = typeof input?.password === "string" ? input.password : "";
+        if (!username || !password || username.length > 100 || password.length > 1000) throw new WrongCredentials();
+        const [user] = await getDb().select().from(users).where(eq(users.username, username)).limit(1);
+        // Verify against a dummy hash for unknown users: same time, same answer, no hint.
+        const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+        if (!user || !valid || user.disabled) throw new WrongCredentials();
+        return { id: user.id, name: user.displayName, username: user.username, role: user.role };
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user) {
+        token.sub = user.id;
+        token.name = user.name;
+        token.role = (user as { role?: string }).role;
+        token.username = (user as { username?: string }).username;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      Object.assign(session.user, { id: token.sub, role: token.role, username: token.username });
+      return session;
+    },
+  },
+});

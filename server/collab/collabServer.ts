@@ -1,0 +1,150 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import type { Db } from "../../db/client";
+import {
+  CLOSE_FORBIDDEN,
+  CLOSE_LOAD_FAILED,
+  CLOSE_MALFORMED,
+  CLOSE_NO_SUCH_ARTICLE,
+  CLOSE_NOT_SIGNED_IN,
+} from "../../newsroom/collabMessages";
+import { canEditArticle, canReadArticle } from "../../newsroom/permissions";
+import { isRole } from "../../newsroom/roles";
+import { findArticleFacts } from "../articles/articleFacts";
+import { findActiveUser } from "../auth/activeUser";
+import { sessionUserId } from "../auth/sessionToken";
+import { Connection } from "./connection";
+import { receiveMessage } from "./messageReceiver";
+import { isAllowedOrigin } from "./originPolicy";
+import type { RoomRegistry } from "./roomRegistry";
+
+export const COLLAB_PATH_PREFIX = "/collab/";
+
+/** Frames a client may send while it is being authenticated and its room loads. */
+const MAX_FRAMES_BEFORE_JOIN = 64;
+const PING_INTERVAL_MS = 30_000;
+
+export interface CollabServerOptions {
+  db: Db;
+  registry: RoomRegistry;
+  authSecret: string;
+  maxMessageBytes: number;
+  allowedOrigins: readonly string[];
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+function refuseHandshake(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/**
+ * The collaboration endpoint `/collab/<articleId>` (DESIGN.md §3): checks origin, session and
+ * permission before any document byte is sent, then joins the socket to its room.
+ */
+export class CollabServer {
+  private readonly wss: WebSocketServer;
+  private readonly pingTimer: NodeJS.Timeout;
+  private readonly alive = new WeakSet<WebSocket>();
+
+  constructor(private readonly options: CollabServerOptions) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.maxMessageBytes,
+      perMessageDeflate: false,
+    });
+    this.pingTimer = setInterval(() => this.pingAll(), PING_INTERVAL_MS);
+    this.pingTimer.unref();
+  }
+
+  handles(req: IncomingMessage): boolean {
+    return (req.url ?? "").startsWith(COLLAB_PATH_PREFIX);
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (!isAllowedOrigin(req, this.options.allowedOrigins)) {
+      refuseHandshake(socket, 403, "Forbidden");
+      return;
+    }
+    const articleId = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname.slice(COLLAB_PATH_PREFIX.length));
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      void this.admit(ws, req, articleId);
+    });
+  }
+
+  /** Closes every socket (shutdown); rooms are stored by the registry. */
+  close(): void {
+    clearInterval(this.pingTimer);
+    for (const ws of this.wss.clients) ws.close(1001, "server shutting down");
+    this.wss.close();
+  }
+
+  private async admit(ws: WebSocket, req: IncomingMessage, articleId: string): Promise<void> {
+    const early: Uint8Array[] = [];
+    let onFrame = (frame: Uint8Array) => {
+      early.push(frame);
+      if (early.length > MAX_FRAMES_BEFORE_JOIN) ws.close(1008, "too many messages before join");
+    };
+    ws.on("message", (data) => onFrame(toBytes(data)));
+    ws.on("error", () => ws.terminate());
+    this.alive.add(ws);
+    ws.on("pong", () => this.alive.add(ws));
+
+    const { db, registry, authSecret } = this.options;
+    let room;
+    let connection: Connection;
+    try {
+      const userId = await sessionUserId(req.headers.cookie, authSecret);
+      const user = userId ? await findActiveUser(db, userId) : null;
+      if (!user || !isRole(user.role)) return ws.close(CLOSE_NOT_SIGNED_IN, "not signed in");
+      const found = await findArticleFacts(db, articleId);
+      if (!found) return ws.close(CLOSE_NO_SUCH_ARTICLE, "no such article");
+      const actor = { id: user.id, role: user.role };
+      if (!canReadArticle(actor, found.facts)) return ws.close(CLOSE_FORBIDDEN, "not allowed");
+      connection = new Connection(ws, user, canEditArticle(actor, found.facts));
+      room = await registry.acquire(articleId);
+    } catch (err) {
+      console.error(`[collab] could not open ${articleId}:`, (err as Error).message);
+      return ws.close(CLOSE_LOAD_FAILED, "could not load the article");
+    }
+
+    if (ws.readyState !== ws.OPEN) {
+      registry.release(room);
+      return;
+    }
+    const joined = room;
+    joined.join(connection);
+    ws.on("close", () => {
+      joined.leave(connection);
+      registry.release(joined);
+    });
+    onFrame = (frame) => {
+      try {
+        receiveMessage(joined, connection, frame);
+      } catch (err) {
+        ws.close(CLOSE_MALFORMED, "malformed message");
+        console.warn(`[collab] closed a connection to ${articleId}: ${(err as Error).message}`);
+      }
+    };
+    for (const frame of early.splice(0)) {
+      if (ws.readyState !== ws.OPEN) break;
+      onFrame(frame);
+    }
+  }
+
+  private pingAll(): void {
+    for (const ws of this.wss.clients) {
+      if (!this.alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      this.alive.delete(ws);
+      ws.ping();
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import * as decoding from "lib0/decoding";
+import * as syncProtocol from "y-protocols/sync";
+import { MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from "../../newsroom/collabMessages";
+import type { Room, RoomConnection } from "./room";
+import { syncStep2Message } from "./protocolMessages";
+
+/** A frame that is not the y-websocket protocol: its connection is closed, nobody else's. */
+export class ProtocolViolation extends Error {}
+
+/**
+ * Handles one frame from a connection that has joined `room`. Read-only enforcement lives
+ * here: a connection that may not write still gets answers, but its sync step 2 and update
+ * messages are dropped before they reach the document, the log or anyone else.
+ */
+export function receiveMessage(room: Room, connection: RoomConnection, frame: Uint8Array): void {
+  const decoder = decoding.createDecoder(frame);
+  try {
+    const type = decoding.readVarUint(decoder);
+    switch (type) {
+      case MESSAGE_SYNC: {
+        const syncType = decoding.readVarUint(decoder);
+        const payload = decoding.readVarUint8Array(decoder);
+        if (syncType === syncProtocol.messageYjsSyncStep1) {
+          connection.send(syncStep2Message(room.doc, payload));
+        } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
+          if (connection.canWrite) room.applyClientUpdate(payload, connection);
+        } else {
+          throw new ProtocolViolation(`unknown sync message ${syncType}`);
+        }
+        return;
+      }
+      case MESSAGE_AWARENESS:
+        room.applyClientAwareness(decoding.readVarUint8Array(decoder), connection);
+        return;
+      case MESSAGE_QUERY_AWARENESS:
+        connection.send(room.awarenessSnapshot());
+        return;
+      default:
+        throw new ProtocolViolation(`unknown message type ${type}`);
+    }
+  } catch (err) {
+    if (err instanceof ProtocolViolation) throw err;
+    throw new ProtocolViolation((err as Error).message || String(err));
+  }
+}

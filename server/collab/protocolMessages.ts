@@ -1,0 +1,42 @@
+import * as encoding from "lib0/encoding";
+import * as syncProtocol from "y-protocols/sync";
+import * as Y from "yjs";
+import { MESSAGE_AWARENESS, MESSAGE_SAVED, MESSAGE_SYNC } from "../../newsroom/collabMessages";
+
+function message(write: (encoder: encoding.Encoder) => void): Uint8Array {
+  const encoder = encoding.createEncoder();
+  write(encoder);
+  return encoding.toUint8Array(encoder);
+}
+
+export const syncStep1Message = (doc: Y.Doc) =>
+  message((e) => {
+    encoding.writeVarUint(e, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(e, doc);
+  });
+
+/** Step 2: what `doc` has beyond the peer's state vector (throws on a malformed vector). */
+export const syncStep2Message = (doc: Y.Doc, peerStateVector: Uint8Array) =>
+  message((e) => {
+    encoding.writeVarUint(e, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep2(e, doc, peerStateVector);
+  });
+
+export const updateMessage = (update: Uint8Array) =>
+  message((e) => {
+    encoding.writeVarUint(e, MESSAGE_SYNC);
+    syncProtocol.writeUpdate(e, update);
+  });
+
+export const awarenessMessage = (awarenessUpdate: Uint8Array) =>
+  message((e) => {
+    encoding.writeVarUint(e, MESSAGE_AWARENESS);
+    encoding.writeVarUint8Array(e, awarenessUpdate);
+  });
+
+/** Message 100: the state vector that is committed to the database (DESIGN.md §3). */
+export const savedMessage = (savedVector: Uint8Array) =>
+  message((e) => {
+    encoding.writeVarUint(e, MESSAGE_SAVED);
+    encoding.writeVarUint8Array(e, savedVector);
+  });

@@ -1,0 +1,120 @@
+import type { Db } from "../../db/client";
+import type { AwarenessUser } from "./awarenessIdentity";
+import type { GroupCommitWriter } from "./groupCommit";
+import { Room } from "./room";
+import { loadStoredDocument, seedInitialContent } from "./updateLog";
+
+interface Entry {
+  /** Shared by every connection that arrives while the room loads. */
+  room: Promise<Room>;
+  idleTimer: NodeJS.Timeout | null;
+  /** Set while the room is being stored and freed; newcomers wait, then load afresh. */
+  unloading: Promise<void> | null;
+  /** The room once loaded. */
+  loaded: Room | null;
+}
+
+/**
+ * The loaded rooms of this process. Concurrent loads of one story share one promise; a room
+ * nobody is in is stored and unloaded after a short idle time (a page reload keeps it warm).
+ */
+export class RoomRegistry {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly writer: GroupCommitWriter,
+    private readonly idleMs: number,
+  ) {}
+
+  /** The loaded room for an article, loading it (and creating first content) if needed. */
+  async acquire(articleId: string): Promise<Room> {
+    for (;;) {
+      const entry = this.entries.get(articleId);
+      if (!entry) break;
+      if (entry.unloading) {
+        await entry.unloading;
+        continue;
+      }
+      if (entry.idleTimer) {
+        clearTimeout(entry.idleTimer);
+        entry.idleTimer = null;
+      }
+      return entry.room;
+    }
+    const entry: Entry = { room: this.load(articleId), idleTimer: null, unloading: null, loaded: null };
+    this.entries.set(articleId, entry);
+    entry.room.then(
+      (room) => {
+        entry.loaded = room;
+      },
+      // A failed load leaves nothing behind, so the next attempt loads from the database again.
+      () => {
+        if (this.entries.get(articleId) === entry) this.entries.delete(articleId);
+      },
+    );
+    return entry.room;
+  }
+
+  /** Called when a connection leaves: an empty room is unloaded after the idle time. */
+  release(room: Room): void {
+    const entry = this.entries.get(room.articleId);
+    if (!entry || room.connections.size > 0 || entry.unloading || entry.idleTimer) return;
+    entry.idleTimer = setTimeout(() => {
+      entry.idleTimer = null;
+      if (room.connections.size === 0) void this.unload(room.articleId, entry, room);
+    }, this.idleMs);
+  }
+
+  /** Who is in each loaded story now (article id → people). */
+  presence(): Map<string, AwarenessUser[]> {
+    const result = new Map<string, AwarenessUser[]>();
+    for (const [articleId, entry] of this.entries) {
+      const room = entry.loaded;
+      if (room && room.connections.size > 0) result.set(articleId, room.presentUsers());
+    }
+    return result;
+  }
+
+  /** Rooms currently in memory. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The loaded room, without loading it. */
+  peek(articleId: string): Room | undefined {
+    const entry = this.entries.get(articleId);
+    return entry?.loaded ?? undefined;
+  }
+
+  /** Stores and frees every room (graceful shutdown). */
+  async closeAll(): Promise<void> {
+    await Promise.all(
+      [...this.entries].map(async ([articleId, entry]) => {
+        if (entry.idleTimer) clearTimeout(entry.idleTimer);
+        if (entry.unloading) return entry.unloading;
+        const room = await entry.room.catch(() => null);
+        if (room) await this.unload(articleId, entry, room);
+      }),
+    );
+  }
+
+  private async load(articleId: string): Promise<Room> {
+    let stored = await loadStoredDocument(this.db, articleId);
+    if (stored.state === null) {
+      await seedInitialContent(this.db, articleId);
+      stored = await loadStoredDocument(this.db, articleId);
+    }
+    return new Room(articleId, stored, this.db, this.writer);
+  }
+
+  private unload(articleId: string, entry: Entry, room: Room): Promise<void> {
+    entry.unloading = room
+      .close()
+      .catch((err) => console.error(`[collab] unloading ${articleId} failed:`, (err as Error).message))
+      .finally(() => {
+        if (this.entries.get(articleId) === entry) this.entries.delete(articleId);
+      });
+    return entry.unloading;
+  }
+}

@@ -1,0 +1,75 @@
+import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
+import * as Y from "yjs";
+import type { Db } from "../../db/client";
+import { articles, articleSnapshots, articleUpdates } from "../../db/schema";
+import { encodeStoryContent } from "../../newsroom/storyBlocks";
+
+/** What a room loads from: the newest snapshot merged with every log row after it. */
+export interface StoredDocument {
+  /** Merged Yjs update of the whole stored state, or null when nothing is stored. */
+  state: Uint8Array | null;
+  /** Highest log row id included (0 when the log is empty). */
+  lastUpdateId: number;
+  rowsSinceSnapshot: number;
+  bytesSinceSnapshot: number;
+  snapshotBytes: number;
+}
+
+/** Reads snapshot + tail. Cost is bounded by the snapshot policy, not by the length of history. */
+export async function loadStoredDocument(db: Db, articleId: string): Promise<StoredDocument> {
+  const [snapshot] = await db
+    .select({ upToUpdateId: articleSnapshots.upToUpdateId, state: articleSnapshots.state })
+    .from(articleSnapshots)
+    .where(eq(articleSnapshots.articleId, articleId))
+    .orderBy(desc(articleSnapshots.upToUpdateId))
+    .limit(1);
+  const after = snapshot?.upToUpdateId ?? 0;
+  const tail = await db
+    .select({ id: articleUpdates.id, update: articleUpdates.update })
+    .from(articleUpdates)
+    .where(and(eq(articleUpdates.articleId, articleId), gt(articleUpdates.id, after)))
+    .orderBy(asc(articleUpdates.id));
+  const parts = [...(snapshot ? [snapshot.state] : []), ...tail.map((row) => row.update)];
+  return {
+    state: parts.length === 0 ? null : parts.length === 1 ? parts[0] : Y.mergeUpdates(parts),
+    lastUpdateId: tail.length > 0 ? tail[tail.length - 1].id : after,
+    rowsSinceSnapshot: tail.length,
+    bytesSinceSnapshot: tail.reduce((sum, row) => sum + row.update.byteLength, 0),
+    snapshotBytes: snapshot?.state.byteLength ?? 0,
+  };
+}
+
+/**
+ * Writes a new story's first content exactly once, whoever loads it first: the article row is
+ * locked and the log checked inside one transaction, so concurrent loads (even from several
+ * processes) cannot both seed.
+ */
+export async function seedInitialContent(db: Db, articleId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [article] = await tx
+      .select({ title: articles.title })
+      .from(articles)
+      .where(eq(articles.id, articleId))
+      .for("update");
+    if (!article) return;
+    const [existing] = await tx
+      .select({ id: articleUpdates.id })
+      .from(articleUpdates)
+      .where(eq(articleUpdates.articleId, articleId))
+      .limit(1);
+    if (existing) return;
+    await tx
+      .insert(articleUpdates)
+      .values({ articleId, userId: null, update: encodeStoryContent({ title: article.title, body: [] }) });
+  });
+}
+
+export async function writeSnapshot(db: Db, articleId: string, upToUpdateId: number, state: Uint8Array) {
+  await db.insert(articleSnapshots).values({ articleId, upToUpdateId, state });
+}
+
+/** Touches the article row so lists show the current title and who edited last. */
+export function articleEditedSql(articleId: string, title: string, userId: string | null) {
+  return sql`update ${articles} set title = ${title}, updated_at = now(),
+    last_edited_by = coalesce(${userId}::uuid, last_edited_by) where id = ${articleId}`;
+}

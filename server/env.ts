@@ -1,0 +1,52 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * Every environment variable the workbench reads, validated once at start. The embedded
+ * default needs none of them.
+ */
+const EnvSchema = z.object({
+  /** TCP port; 0 picks a free one (tests). */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Interface to listen on. */
+  HOST: z.string().default("0.0.0.0"),
+  /** Embedded PGlite data directory (also holds the generated session secret). */
+  DATA_DIR: z.string().default("./data"),
+  /** PostgreSQL instead of PGlite, e.g. postgres://postgres@127.0.0.1:5432/newsroom. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Session signing secret. Required with DATABASE_URL; generated into DATA_DIR otherwise. */
+  AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
+  /** Password of the demo accounts; random (printed once) when unset. */
+  DEMO_PASSWORD: z.string().min(1).optional(),
+  /** With DATABASE_URL, create the demo newsroom too (never by default on PostgreSQL). */
+  SEED_DEMO: z.enum(["0", "1"]).default("0"),
+  /** Extra origins allowed to open the collaboration socket (comma separated). */
+  ALLOWED_ORIGINS: z.string().default(""),
+  /** Largest WebSocket message accepted, in bytes; bigger frames close with 1009. */
+  COLLAB_MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
+  /** Group commit window for the update log, in ms. */
+  COLLAB_COMMIT_DELAY_MS: z.coerce.number().int().min(0).default(3),
+  /** How long an empty room stays loaded before it is stored and unloaded, in ms. */
+  COLLAB_ROOM_IDLE_MS: z.coerce.number().int().min(0).default(2000),
+});
+
+export type Env = z.infer<typeof EnvSchema> & { dataDir: string; dev: boolean };
+
+/** Parses process.env; a bad value stops the start with a message naming the variable. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env, dev = false): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new StartupError(`invalid configuration:\n${problems}`);
+  }
+  const env = parsed.data;
+  if (env.DATABASE_URL && !env.AUTH_SECRET) {
+    throw new StartupError(
+      "AUTH_SECRET is required when DATABASE_URL is set (generate one with `openssl rand -base64 32`).",
+    );
+  }
+  return { ...env, dataDir: path.resolve(env.DATA_DIR), dev };
+}
+
+/** A configuration problem: printed without a stack trace, exit code 1. */
+export class StartupError extends Error {}

@@ -1,0 +1,29 @@
+import { NextResponse } from "next/server";
+
+/** Stable error codes of the JSON API (DESIGN.md §5). */
+export type ApiErrorCode =
+  | "bad_request"
+  | "not_signed_in"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "too_large"
+  | "rate_limited";
+
+const STATUS: Record<ApiErrorCode, number> = {
+  bad_request: 400,
+  not_signed_in: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  rate_limited: 429,
+};
+
+/** `{ "error": { "code", "message" } }` with the matching status. */
+export function apiError(code: ApiErrorCode, message: string): NextResponse {
+  return NextResponse.json({ error: { code, message } }, { status: STATUS[code] });
+}
+
+export const notSignedIn = () => apiError("not_signed_in", "请先登录");
+export const articleNotFound = () => apiError("not_found", "没有这篇稿件");

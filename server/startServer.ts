@@ -1,0 +1,101 @@
+import { randomBytes } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import next from "next";
+import { closeDatabase, openDatabase, type DatabaseTarget } from "../db/client";
+import { migrateDatabase } from "../db/migrate";
+import { seedDemoNewsroom } from "../db/seed";
+import { CollabServer } from "./collab/collabServer";
+import { GroupCommitWriter } from "./collab/groupCommit";
+import { publishPresenceSource } from "./collab/livePresence";
+import { RoomRegistry } from "./collab/roomRegistry";
+import { lockDataDir, sessionSecret } from "./dataDir";
+import type { Env } from "./env";
+
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export interface RunningServer {
+  port: number;
+  /** Stops accepting, stores every room, closes the database. */
+  close(): Promise<void>;
+}
+
+function databaseTarget(env: Env): DatabaseTarget {
+  return env.DATABASE_URL
+    ? { kind: "postgres", url: env.DATABASE_URL }
+    : { kind: "pglite", dataDir: path.join(env.dataDir, "pglite") };
+}
+
+/**
+ * Starts the workbench in this process: database (migrated, demo newsroom on first start),
+ * the collaboration socket and Next.js, all on one port.
+ */
+export async function startServer(env: Env): Promise<RunningServer> {
+  const embedded = !env.DATABASE_URL;
+  const releaseDataDir = embedded ? lockDataDir(env.dataDir) : () => {};
+  const authSecret = env.AUTH_SECRET ?? sessionSecret(env.dataDir);
+  // Auth.js inside Next's bundle reads the secret from the environment.
+  process.env.AUTH_SECRET = authSecret;
+
+  const target = databaseTarget(env);
+  const db = await openDatabase(target);
+  await migrateDatabase(db, target);
+  if (embedded || env.SEED_DEMO === "1") {
+    const password = env.DEMO_PASSWORD ?? randomBytes(9).toString("base64url");
+    if (await seedDemoNewsroom(db, password)) {
+      console.log(
+        env.DEMO_PASSWORD
+          ? "created the demo newsroom (yaoyuchao, xuweixiang, zhoumi, huhongye) with DEMO_PASSWORD"
+          : `created the demo newsroom: yaoyuchao, xuweixiang, zhoumi, huhongye; password (shown once): ${password}`,
+      );
+    }
+  }
+
+  const writer = new GroupCommitWriter(db, env.COLLAB_COMMIT_DELAY_MS);
+  const registry = new RoomRegistry(db, writer, env.COLLAB_ROOM_IDLE_MS);
+  publishPresenceSource(() => registry.presence());
+  const collab = new CollabServer({
+    db,
+    registry,
+    authSecret,
+    maxMessageBytes: env.COLLAB_MAX_MESSAGE_BYTES,
+    allowedOrigins: env.ALLOWED_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
+  });
+
+  const app = next({ dev: env.dev, dir: PROJECT_ROOT, hostname: "localhost", port: env.PORT });
+  await app.prepare();
+  const handleRequest = app.getRequestHandler();
+  const handleNextUpgrade = app.getUpgradeHandler();
+
+  const server = http.createServer((req, res) => {
+    void handleRequest(req, res);
+  });
+  server.on("upgrade", (req, socket, head) => {
+    if (collab.handles(req)) collab.handleUpgrade(req, socket, head);
+    else void handleNextUpgrade(req, socket, head); // dev hot reload
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.PORT, env.HOST, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  let closing: Promise<void> | null = null;
+  return {
+    port,
+    close() {
+      closing ??= (async () => {
+        server.close();
+        collab.close();
+        await registry.closeAll();
+        await writer.drain();
+        server.closeAllConnections();
+        await closeDatabase();
+        releaseDataDir();
+      })();
+      return closing;
+    },
+  };
+}
