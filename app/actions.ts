@@ -11,13 +11,16 @@ import { currentUser } from "../server/auth/currentUser";
 
 export interface FormState {
   error: string | null;
+  /** What the user typed, given back so a refused form keeps it. */
+  username?: string;
+  title?: string;
 }
 
 /** Sign-in form. One message for every failure: it never says which part was wrong. */
 export async function signInAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const username = String(formData.get("username") ?? "").trim();
   const password = String(formData.get("password") ?? "");
-  if (!username || !password) return { error: "请输入用户名和密码" };
+  if (!username || !password) return { error: "请输入用户名和密码", username };
   const next = String(formData.get("next") ?? "/");
   try {
     await signIn("credentials", {
@@ -27,7 +30,7 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
       redirectTo: next.startsWith("/") && !next.startsWith("//") ? next : "/",
     });
   } catch (err) {
-    if (err instanceof AuthError) return { error: "用户名或密码错误" };
+    if (err instanceof AuthError) return { error: "用户名或密码错误", username };
     throw err; // the redirect after a successful sign-in
   }
   return { error: null };
@@ -42,10 +45,10 @@ export async function createArticleAction(_prev: FormState, formData: FormData):
   const user = await currentUser();
   if (!user) redirect("/login");
   if (!isRole(user.role) || !canCreateArticle({ id: user.id, role: user.role })) {
-    return { error: "没有新建稿件的权限" };
+    return { error: "没有新建稿件的权限", title: String(formData.get("title") ?? "") };
   }
   const title = String(formData.get("title") ?? "").trim();
-  if (title.length > MAX_TITLE_LENGTH) return { error: `标题不能超过 ${MAX_TITLE_LENGTH} 个字符` };
+  if (title.length > MAX_TITLE_LENGTH) return { error: `标题不能超过 ${MAX_TITLE_LENGTH} 个字符`, title };
   const { id } = await articleCreator(getDb(), { actor: user, title });
   redirect(`/articles/${id}`);
 }

@@ -10,7 +10,7 @@ export function LoginForm({ next }: { next: string }) {
       <input type="hidden" name="next" value={next} />
       <label>
         用户名
-        <input name="username" autoComplete="username" required autoFocus />
+        <input name="username" autoComplete="username" required autoFocus defaultValue={state.username} />
       </label>
       <label>
         密码

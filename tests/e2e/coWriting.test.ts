@@ -1,12 +1,13 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, signInPage, skipE2e } from "../support/browser";
+import { CHROME_MISSING, chromeRequired, launchBrowser, signInPage, skipE2e } from "../support/browser";
 import { createStore, DEMO_PASSWORD, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
 
 /** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
 const EVENTUALLY = { timeout: 60_000, interval: 200 };
 
-const text = (locator: Locator) => locator.innerText({ timeout: 2_000 }).catch(() => "");
+/** The text a user sees in one element; throws (and expect.poll retries) while it is not there yet. */
+const text = (locator: Locator) => locator.innerText({ timeout: 2_000 });
 
 /** A caret of another person in the body editor, found by the name on its label. */
 const caretOf = (page: Page, name: string) =>
@@ -14,8 +15,16 @@ const caretOf = (page: Page, name: string) =>
     has: page.locator(".collaboration-carets__label", { hasText: name }),
   });
 
-// Skipped only when Chromium is not installed and CI_REQUIRE_ALL is not set; browser.ts prints
-// the one line saying why and how to enable it. Under CI_REQUIRE_ALL=1 launchBrowser fails instead.
+// Under CI_REQUIRE_ALL=1 a missing Chromium must fail, and as a failed test (a failing hook alone
+// would leave every test merely "skipped" in the runner's counts).
+describe.runIf(skipE2e && chromeRequired)("e2e prerequisites", () => {
+  it("Chromium is installed", () => {
+    throw new Error(CHROME_MISSING);
+  });
+});
+
+// Skipped when Chromium is not installed (reason: nothing to drive the pages with); browser.ts
+// prints the one line saying why and how to enable it, and CI_REQUIRE_ALL=1 fails above.
 describe.skipIf(skipE2e)("two people co-write a story in real browsers", () => {
   let store: ServerStore;
   let server: TestServer;
@@ -58,7 +67,8 @@ describe.skipIf(skipE2e)("two people co-write a story in real browsers", () => {
     await page.locator('input[name="username"]').fill("yaoyuchao");
     await page.locator('input[name="password"]').fill("不是这个密码");
     await page.getByRole("button", { name: "登录", exact: true }).click();
-    const alert = page.getByRole("alert");
+    // Scoped to the form: Next.js's route announcer is also a role=alert element on every page.
+    const alert = page.locator("form").getByRole("alert");
     await expect.poll(() => text(alert), EVENTUALLY).toContain("用户名或密码错误");
     expect(new URL(page.url()).pathname).toBe("/login");
     await page.close();

@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../support/backends";
 import { connectClient } from "../support/collabClient";
@@ -77,5 +78,32 @@ describe.each(backends())("what is saved stays saved (%s)", (backend) => {
       message: "edit delivered after restart",
     });
     client.destroy();
+  });
+
+  it("a long history is folded into a snapshot and loads back exactly", async () => {
+    let cookie = await signIn(server.url, "yaoyuchao");
+    const id = await createArticle(server.url, cookie, "长历史");
+    const client = connectClient(server.url, id, cookie);
+    await client.waitSynced();
+    // One update per keystroke, past the snapshot threshold of the log tail (2000 rows).
+    for (let i = 0; i < 2300; i++) client.type(i % 50 === 49 ? "。" : "字");
+    await client.waitSaved(60_000);
+    const expected = client.bodyText();
+    client.destroy();
+    await server.stop();
+    if (backend === "postgres") {
+      const db = new pg.Client({ connectionString: store.env.DATABASE_URL });
+      await db.connect();
+      const { rows } = await db.query("select count(*)::int as n from article_snapshots where article_id = $1", [id]);
+      await db.end();
+      expect(rows[0].n).toBeGreaterThan(0);
+    }
+    server = await startTestServer(store);
+    cookie = await signIn(server.url, "yaoyuchao");
+    const reader = connectClient(server.url, id, cookie);
+    await reader.waitSynced();
+    expect(reader.bodyText()).toBe(expected);
+    expect(reader.bodyText()).toHaveLength(2300);
+    reader.destroy();
   });
 });

@@ -20,22 +20,25 @@ const HOW_TO_ENABLE = "install it (apt-get install -y chromium) or set CHROME_PA
 /** True when the Chromium binary exists. */
 export const chromeAvailable = fs.existsSync(CHROME_PATH);
 
+/** Under CI_REQUIRE_ALL=1 nothing may be skipped: a missing Chromium is a failure. */
+export const chromeRequired = process.env.CI_REQUIRE_ALL === "1";
+
+/** The failure message when Chromium is required but missing. */
+export const CHROME_MISSING = `Chromium not found at ${CHROME_PATH} and CI_REQUIRE_ALL=1 forbids skipping e2e tests; ${HOW_TO_ENABLE}`;
+
 /**
- * Whether e2e suites should skip: only when Chromium is missing and CI_REQUIRE_ALL is not set.
- * Under CI_REQUIRE_ALL=1 nothing may be skipped, so the suite runs and `launchBrowser` fails
- * with a clear message instead. Prints the one "why skipped, how to enable" line once.
+ * Whether e2e suites skip: whenever Chromium is missing. Without CI_REQUIRE_ALL this prints the
+ * one "why skipped, how to enable" line; with it, e2e files add a failing test (CHROME_MISSING).
  */
-export const skipE2e = !chromeAvailable && process.env.CI_REQUIRE_ALL !== "1";
-if (skipE2e) {
+export const skipE2e = !chromeAvailable;
+if (skipE2e && !chromeRequired) {
   console.warn(`e2e tests skipped: Chromium not found at ${CHROME_PATH}; ${HOW_TO_ENABLE}`);
 }
 
 /** Launches headless system Chromium; fails clearly when it is not installed. */
 export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(CHROME_PATH)) {
-    throw new Error(
-      `Chromium not found at ${CHROME_PATH} and CI_REQUIRE_ALL=1 forbids skipping e2e tests; ${HOW_TO_ENABLE}`,
-    );
+    throw new Error(CHROME_MISSING);
   }
   return chromium.launch({ executablePath: CHROME_PATH, headless: true, args: CHROME_ARGS });
 }
