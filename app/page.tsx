@@ -1,22 +1,22 @@
-import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getDb } from "../db/client";
-import { ARTICLE_STATE_NAMES_ZH } from "../newsroom/articleStates";
-import { formatBylineNames } from "../newsroom/byline";
-import { formatShortTime } from "../newsroom/timeFormat";
+import { ARTICLE_STATE_NAMES_ZH, ARTICLE_STATES } from "../newsroom/articleStates";
 import { withPresence } from "../server/articles/articleView";
 import { listArticles } from "../server/articles/listArticles";
 import { currentUser } from "../server/auth/currentUser";
 import { AppHeader } from "./AppHeader";
+import { ArticleCard } from "./ArticleCard";
 import { NewArticleForm } from "./NewArticleForm";
 
 export const dynamic = "force-dynamic";
 
-/** The dashboard: every story, its state, byline, last edit and who is in it now. */
+/** The dashboard: a column per state; the desk also gets the "待审" queue on top. */
 export default async function DashboardPage() {
   const user = await currentUser();
   if (!user) redirect("/login");
   const articles = withPresence(await listArticles(getDb()));
+  const isDesk = user.role === "editor" || user.role === "admin";
+  const waiting = articles.filter((a) => a.state === "submitted");
   return (
     <>
       <AppHeader user={user} />
@@ -25,49 +25,32 @@ export default async function DashboardPage() {
           <h1>稿件</h1>
           <NewArticleForm />
         </div>
-        {articles.length === 0 ? (
-          <p className="muted">还没有稿件。输入标题,点击“新建稿件”开始写作。</p>
-        ) : (
-          <table className="articles">
-            <thead>
-              <tr>
-                <th>标题</th>
-                <th>状态</th>
-                <th>署名</th>
-                <th>最后编辑</th>
-                <th>正在编辑</th>
-              </tr>
-            </thead>
-            <tbody>
-              {articles.map((article) => (
-                <tr key={article.id} data-article-id={article.id}>
-                  <td>
-                    <Link href={`/articles/${article.id}`}>{article.title || "(无标题)"}</Link>
-                  </td>
-                  <td>
-                    <span className={`state state-${article.state}`}>{ARTICLE_STATE_NAMES_ZH[article.state]}</span>
-                  </td>
-                  <td>{formatBylineNames(article.byline) || "—"}</td>
-                  <td>
-                    {formatShortTime(article.updatedAt)}
-                    {article.lastEditedBy && <span className="muted"> · {article.lastEditedBy.name}</span>}
-                  </td>
-                  <td>
-                    {article.present.length === 0 ? (
-                      <span className="muted">—</span>
-                    ) : (
-                      article.present.map((p) => (
-                        <span key={p.id} className="presence-chip" style={{ borderColor: p.color, color: p.color }}>
-                          {p.name}
-                        </span>
-                      ))
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        {isDesk && (
+          <section className="review-queue" aria-label="待审" data-testid="review-queue">
+            <h2>待审({waiting.length})</h2>
+            {waiting.length === 0 ? (
+              <p className="muted">没有等待审核的稿件。</p>
+            ) : (
+              waiting.map((article) => <ArticleCard key={article.id} article={article} />)
+            )}
+          </section>
         )}
+        <div className="board">
+          {ARTICLE_STATES.map((state) => {
+            const inState = articles.filter((a) => a.state === state);
+            return (
+              <section key={state} className="column" aria-label={ARTICLE_STATE_NAMES_ZH[state]} data-state={state}>
+                <h2>
+                  <span>{ARTICLE_STATE_NAMES_ZH[state]}</span>
+                  <span>{inState.length}</span>
+                </h2>
+                {inState.map((article) => (
+                  <ArticleCard key={article.id} article={article} />
+                ))}
+              </section>
+            );
+          })}
+        </div>
       </main>
     </>
   );

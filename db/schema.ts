@@ -4,6 +4,7 @@ import {
   boolean,
   customType,
   index,
+  jsonb,
   integer,
   pgTable,
   primaryKey,
@@ -33,10 +34,26 @@ export const articles = pgTable("articles", {
   /** Cached from the live document's `title` fragment on every commit, for lists. */
   title: text("title").notNull().default(""),
   state: text("state").notNull().default("draft"),
+  /** The place line that ends the byline ("长沙报道"). */
+  dateline: text("dateline").notNull().default("长沙报道"),
   createdBy: uuid("created_by").references(() => users.id),
   lastEditedBy: uuid("last_edited_by").references(() => users.id),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  /** The editor's note with the last "request changes", shown to the reporters. */
+  changesNote: text("changes_note"),
+  /** The revision the editor approved (pinned: publishing serves exactly this). */
+  approvedRevisionId: bigint("approved_revision_id", { mode: "number" }),
+  /** The revision the public page serves. */
+  publishedRevisionId: bigint("published_revision_id", { mode: "number" }),
+  slug: text("slug").unique(),
+  firstPublishedAt: timestamp("first_published_at", { withTimezone: true }),
+  publishedAt: timestamp("published_at", { withTimezone: true }),
+  /** Reader-facing correction note of an open or published correction. */
+  correctionNote: text("correction_note"),
+  correctedAt: timestamp("corrected_at", { withTimezone: true }),
+  /** Hash of the newest audit entry: deleting the last entry is detectable too. */
+  auditHead: text("audit_head"),
 });
 
 /** The reporters on an article's byline, in byline order. */
@@ -89,6 +106,63 @@ export const articleSnapshots = pgTable(
   (t) => [index("article_snapshots_article_id_idx").on(t.articleId, t.upToUpdateId)],
 );
 
+/**
+ * A version of a story (DESIGN.md §3): full Yjs state, ProseMirror JSON, plain text and the
+ * SHA-256 of its canonical content. Every workflow transition writes one; approval pins one.
+ */
+export const articleRevisions = pgTable(
+  "article_revisions",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    articleId: uuid("article_id")
+      .notNull()
+      .references(() => articles.id, { onDelete: "cascade" }),
+    /** "transition", "named" or "checkpoint". */
+    kind: text("kind").notNull(),
+    name: text("name"),
+    /** Highest update log row the revision includes. */
+    upToUpdateId: bigint("up_to_update_id", { mode: "number" }).notNull(),
+    state: bytea("state").notNull(),
+    title: text("title").notNull(),
+    bodyJson: jsonb("body_json").notNull(),
+    text: text("text").notNull(),
+    /** Byline at the time: [{ name, label }] in order. */
+    byline: jsonb("byline").notNull(),
+    dateline: text("dateline").notNull(),
+    contentHash: text("content_hash").notNull(),
+    createdBy: uuid("created_by").references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("article_revisions_article_id_idx").on(t.articleId, t.id)],
+);
+
+/**
+ * Every workflow transition, hash-chained per article: each entry's hash covers its fields and
+ * the previous entry's hash, so an altered or deleted row breaks the chain.
+ */
+export const articleAudit = pgTable(
+  "article_audit",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    articleId: uuid("article_id")
+      .notNull()
+      .references(() => articles.id, { onDelete: "cascade" }),
+    actorId: uuid("actor_id")
+      .notNull()
+      .references(() => users.id),
+    action: text("action").notNull(),
+    fromState: text("from_state").notNull(),
+    toState: text("to_state").notNull(),
+    note: text("note"),
+    contentHash: text("content_hash").notNull(),
+    revisionId: bigint("revision_id", { mode: "number" }),
+    prevHash: text("prev_hash").notNull(),
+    entryHash: text("entry_hash").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("article_audit_article_id_idx").on(t.articleId, t.id)],
+);
+
 export const articlesRelations = relations(articles, ({ many }) => ({
   members: many(articleMembers),
 }));
@@ -101,4 +175,6 @@ export const articleMembersRelations = relations(articleMembers, ({ one }) => ({
 export type User = typeof users.$inferSelect;
 export type Article = typeof articles.$inferSelect;
 export type ArticleMember = typeof articleMembers.$inferSelect;
+export type ArticleRevision = typeof articleRevisions.$inferSelect;
+export type AuditEntry = typeof articleAudit.$inferSelect;
 

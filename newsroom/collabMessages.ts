@@ -6,6 +6,16 @@ export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
 export const MESSAGE_QUERY_AWARENESS = 3;
 export const MESSAGE_SAVED = 100;
+/**
+ * Ours too: `{state, canWrite}` as JSON, sent on join and whenever the workflow changes what
+ * this connection may do (the server drops a read-only connection's updates either way).
+ */
+export const MESSAGE_ACCESS = 101;
+
+export interface AccessNotice {
+  state: string;
+  canWrite: boolean;
+}
 
 /** Close codes sent before any document byte when a connection may not open the room. */
 export const CLOSE_NOT_SIGNED_IN = 4401;

@@ -3,6 +3,7 @@ import Document from "@tiptap/extension-document";
 import Paragraph from "@tiptap/extension-paragraph";
 import Text from "@tiptap/extension-text";
 import StarterKit from "@tiptap/starter-kit";
+import { Figure } from "./figureExtension";
 import { isSafeLinkTarget } from "./safeUrl";
 
 /**
@@ -27,6 +28,7 @@ export function bodyExtensions(): AnyExtension[] {
         shouldAutoLink: (url) => isSafeLinkTarget(url),
       },
     }),
+    Figure,
   ];
 }
 

@@ -1,3 +1,4 @@
+import { mayEditText } from "./workflow";
 import type { ArticleState } from "./articleStates";
 import type { Role } from "./roles";
 
@@ -21,13 +22,9 @@ export function canReadArticle(actor: Actor | null, _article: ArticleAccessFacts
   return actor !== null;
 }
 
-/**
- * Who may change a story's text right now. Until the review workflow lands (issue 3) every
- * signed-in member of the newsroom may edit a story that is still being written.
- */
+/** Who may change a story's text right now: the workflow's rule (workflow.ts). */
 export function canEditArticle(actor: Actor | null, article: ArticleAccessFacts): boolean {
-  if (!actor) return false;
-  return article.state === "draft" || article.state === "changes_requested" || article.state === "correcting";
+  return actor !== null && mayEditText(actor, article);
 }
 
 /** Any signed-in reporter or editor may start a story. */

@@ -7,7 +7,8 @@ import * as Y from "yjs";
 export type StoryBlock =
   | { type: "paragraph"; text: string }
   | { type: "heading"; level: 2 | 3; text: string }
-  | { type: "blockquote"; text: string };
+  | { type: "blockquote"; text: string }
+  | { type: "figure"; src: string; caption: string };
 
 export interface StoryContent {
   title: string;
@@ -29,6 +30,13 @@ function blockElement(block: StoryBlock): Y.XmlElement {
       heading.setAttribute("level", block.level as unknown as string);
       if (block.text) heading.insert(0, [new Y.XmlText(block.text)]);
       return heading;
+    }
+    case "figure": {
+      const figure = new Y.XmlElement("figure");
+      figure.setAttribute("src", block.src);
+      figure.setAttribute("alt", "");
+      if (block.caption) figure.insert(0, [new Y.XmlText(block.caption)]);
+      return figure;
     }
     case "blockquote": {
       const quote = new Y.XmlElement("blockquote");

@@ -9,6 +9,7 @@ import { migrateDatabase } from "../db/migrate";
 import { seedDemoNewsroom } from "../db/seed";
 import { CollabServer } from "./collab/collabServer";
 import { GroupCommitWriter } from "./collab/groupCommit";
+import { publishLiveAccess } from "./collab/liveAccess";
 import { publishPresenceSource } from "./collab/livePresence";
 import { RoomRegistry } from "./collab/roomRegistry";
 import { lockDataDir, sessionSecret } from "./dataDir";
@@ -56,6 +57,10 @@ export async function startServer(env: Env): Promise<RunningServer> {
   const writer = new GroupCommitWriter(db, env.COLLAB_COMMIT_DELAY_MS);
   const registry = new RoomRegistry(db, writer, env.COLLAB_ROOM_IDLE_MS);
   publishPresenceSource(() => registry.presence());
+  publishLiveAccess({
+    apply: async (articleId, facts) => (await registry.whenLoaded(articleId))?.updateAccess(facts),
+    flush: () => writer.drain(),
+  });
   const collab = new CollabServer({
     db,
     registry,

@@ -19,11 +19,16 @@ export interface ArticleSummary {
   createdAt: string;
   updatedAt: string;
   lastEditedBy: { id: string; name: string } | null;
+  /** The editor's note with the last "request changes" (shown until resubmitted). */
+  changesNote: string | null;
+  slug: string | null;
+  publishedAt: string | null;
 }
 
 const lastEditor = alias(users, "last_editor");
 
-async function bylines(db: Db, articleIds: string[]): Promise<Map<string, BylineEntry[]>> {
+/** Bylines of several articles (article id → people in byline order). */
+export async function bylines(db: Db, articleIds: string[]): Promise<Map<string, BylineEntry[]>> {
   const byArticle = new Map<string, BylineEntry[]>();
   if (articleIds.length === 0) return byArticle;
   const rows = await db
@@ -67,6 +72,9 @@ export async function listArticles(db: Db, opts: { articleId?: string } = {}): P
     createdAt: article.createdAt.toISOString(),
     updatedAt: article.updatedAt.toISOString(),
     lastEditedBy: lastEditor?.id ? { id: lastEditor.id, name: lastEditor.name } : null,
+    changesNote: article.changesNote,
+    slug: article.state === "published" ? article.slug : null,
+    publishedAt: article.publishedAt?.toISOString() ?? null,
   }));
 }
 

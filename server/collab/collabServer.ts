@@ -9,7 +9,7 @@ import {
   CLOSE_NO_SUCH_ARTICLE,
   CLOSE_NOT_SIGNED_IN,
 } from "../../newsroom/collabMessages";
-import { canEditArticle, canReadArticle } from "../../newsroom/permissions";
+import { canReadArticle } from "../../newsroom/permissions";
 import { isRole } from "../../newsroom/roles";
 import { findArticleFacts } from "../articles/articleFacts";
 import { findActiveUser } from "../auth/activeUser";
@@ -91,7 +91,9 @@ export class CollabServer {
       if (early.length > MAX_FRAMES_BEFORE_JOIN) ws.close(1008, "too many messages before join");
     };
     ws.on("message", (data) => onFrame(toBytes(data)));
-    ws.on("error", () => ws.terminate());
+    // ws closes the socket itself after a protocol error (with 1009 for an oversize frame);
+    // terminating here would cut the close frame off before it is sent.
+    ws.on("error", () => {});
     this.alive.add(ws);
     ws.on("pong", () => this.alive.add(ws));
 
@@ -106,7 +108,7 @@ export class CollabServer {
       if (!found) return ws.close(CLOSE_NO_SUCH_ARTICLE, "no such article");
       const actor = { id: user.id, role: user.role };
       if (!canReadArticle(actor, found.facts)) return ws.close(CLOSE_FORBIDDEN, "not allowed");
-      connection = new Connection(ws, user, canEditArticle(actor, found.facts));
+      connection = new Connection(ws, user);
       room = await registry.acquire(articleId);
     } catch (err) {
       console.error(`[collab] could not open ${articleId}:`, (err as Error).message);

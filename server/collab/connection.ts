@@ -1,5 +1,7 @@
 import type { WebSocket } from "ws";
 import type { User } from "../../db/schema";
+import type { Actor } from "../../newsroom/permissions";
+import { isRole } from "../../newsroom/roles";
 import { userColor } from "../../newsroom/userColor";
 import type { AwarenessUser } from "./awarenessIdentity";
 import type { RoomConnection } from "./room";
@@ -11,13 +13,14 @@ const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 export class Connection implements RoomConnection {
   readonly awarenessIds = new Set<number>();
   readonly user: AwarenessUser;
+  readonly actor: Actor;
 
   constructor(
     private readonly socket: WebSocket,
     account: User,
-    readonly canWrite: boolean,
   ) {
     this.user = { id: account.id, name: account.displayName, color: userColor(account.id) };
+    this.actor = { id: account.id, role: isRole(account.role) ? account.role : "reporter" };
   }
 
   send(message: Uint8Array): void {

@@ -23,7 +23,7 @@ export function receiveMessage(room: Room, connection: RoomConnection, frame: Ui
         if (syncType === syncProtocol.messageYjsSyncStep1) {
           connection.send(syncStep2Message(room.doc, payload));
         } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
-          if (connection.canWrite) room.applyClientUpdate(payload, connection);
+          if (room.canWrite(connection)) room.applyClientUpdate(payload, connection);
         } else {
           throw new ProtocolViolation(`unknown sync message ${syncType}`);
         }

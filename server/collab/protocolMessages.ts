@@ -1,7 +1,7 @@
 import * as encoding from "lib0/encoding";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
-import { MESSAGE_AWARENESS, MESSAGE_SAVED, MESSAGE_SYNC } from "../../newsroom/collabMessages";
+import { MESSAGE_ACCESS, MESSAGE_AWARENESS, MESSAGE_SAVED, MESSAGE_SYNC, type AccessNotice } from "../../newsroom/collabMessages";
 
 function message(write: (encoder: encoding.Encoder) => void): Uint8Array {
   const encoder = encoding.createEncoder();
@@ -39,4 +39,11 @@ export const savedMessage = (savedVector: Uint8Array) =>
   message((e) => {
     encoding.writeVarUint(e, MESSAGE_SAVED);
     encoding.writeVarUint8Array(e, savedVector);
+  });
+
+/** Message 101: the article's state and whether this connection may write. */
+export const accessMessage = (notice: AccessNotice) =>
+  message((e) => {
+    encoding.writeVarUint(e, MESSAGE_ACCESS);
+    encoding.writeVarString(e, JSON.stringify(notice));
   });

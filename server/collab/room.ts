@@ -1,6 +1,8 @@
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import type { Db } from "../../db/client";
+import { MESSAGE_ACCESS } from "../../newsroom/collabMessages";
+import { canEditArticle, type Actor, type ArticleAccessFacts } from "../../newsroom/permissions";
 import { storyTitle } from "../../newsroom/storyBlocks";
 import {
   AwarenessRejected,
@@ -11,7 +13,7 @@ import {
   type AwarenessUser,
 } from "./awarenessIdentity";
 import type { CommitListener, GroupCommitWriter } from "./groupCommit";
-import { awarenessMessage, savedMessage, syncStep1Message, updateMessage } from "./protocolMessages";
+import { accessMessage, awarenessMessage, savedMessage, syncStep1Message, updateMessage } from "./protocolMessages";
 import { shouldSnapshot, shouldSnapshotOnUnload, type TailSize } from "./snapshotPolicy";
 import type { StoredDocument } from "./updateLog";
 import { writeSnapshot } from "./updateLog";
@@ -19,8 +21,8 @@ import { writeSnapshot } from "./updateLog";
 /** A socket in a room, as the room sees it. */
 export interface RoomConnection {
   readonly user: AwarenessUser;
-  /** Read-only connections get the document, but their sync updates are dropped. */
-  readonly canWrite: boolean;
+  /** Who is connected, as the permission rules see them. */
+  readonly actor: Actor;
   /** Awareness client ids this connection speaks for (removed when it leaves). */
   readonly awarenessIds: Set<number>;
   send(message: Uint8Array): void;
@@ -49,6 +51,8 @@ export class Room implements CommitListener<CommitState> {
 
   constructor(
     readonly articleId: string,
+    /** The article's state and members: who may write is decided from these on every update. */
+    private facts: ArticleAccessFacts,
     stored: StoredDocument,
     private readonly db: Db,
     private readonly writer: GroupCommitWriter,
@@ -75,6 +79,23 @@ export class Room implements CommitListener<CommitState> {
       connection.send(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, present)));
     }
     connection.send(savedMessage(this.savedVector));
+    connection.send(accessMessage({ state: this.facts.state, canWrite: this.canWrite(connection) }));
+  }
+
+  /** Read-only connections get the document, but their sync updates are dropped. */
+  canWrite(connection: RoomConnection): boolean {
+    return canEditArticle(connection.actor, this.facts);
+  }
+
+  /**
+   * A workflow change (state, members): from now on writes are judged by the new facts, and
+   * every client hears what it may do so the editor can lock or unlock at once.
+   */
+  updateAccess(facts: ArticleAccessFacts): void {
+    this.facts = facts;
+    for (const connection of this.connections) {
+      connection.send(accessMessage({ state: facts.state, canWrite: this.canWrite(connection) }));
+    }
   }
 
   leave(connection: RoomConnection): void {

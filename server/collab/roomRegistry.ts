@@ -2,6 +2,7 @@ import type { Db } from "../../db/client";
 import type { AwarenessUser } from "./awarenessIdentity";
 import type { GroupCommitWriter } from "./groupCommit";
 import { Room } from "./room";
+import { findArticleFacts } from "../articles/articleFacts";
 import { loadStoredDocument, seedInitialContent } from "./updateLog";
 
 interface Entry {
@@ -87,6 +88,13 @@ export class RoomRegistry {
     return entry?.loaded ?? undefined;
   }
 
+  /** The room if it is loaded or loading (without starting a load). */
+  async whenLoaded(articleId: string): Promise<Room | undefined> {
+    const entry = this.entries.get(articleId);
+    if (!entry || entry.unloading) return undefined;
+    return entry.room.catch(() => undefined);
+  }
+
   /** Stores and frees every room (graceful shutdown). */
   async closeAll(): Promise<void> {
     await Promise.all(
@@ -105,7 +113,9 @@ export class RoomRegistry {
       await seedInitialContent(this.db, articleId);
       stored = await loadStoredDocument(this.db, articleId);
     }
-    return new Room(articleId, stored, this.db, this.writer);
+    const found = await findArticleFacts(this.db, articleId);
+    if (!found) throw new Error(`article ${articleId} does not exist`);
+    return new Room(articleId, found.facts, stored, this.db, this.writer);
   }
 
   private unload(articleId: string, entry: Entry, room: Room): Promise<void> {

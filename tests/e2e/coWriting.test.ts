@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROME_MISSING, chromeRequired, launchBrowser, signInPage, skipE2e } from "../support/browser";
+import { addMembers, signIn } from "../support/session";
 import { createStore, DEMO_PASSWORD, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
 
 /** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
@@ -89,6 +90,9 @@ describe.skipIf(skipE2e)("two people co-write a story in real browsers", () => {
   });
 
   it("a correspondent in another browser opens the same story", async () => {
+    // The desk puts the correspondent on the byline: only members write in a draft.
+    const articleId = new URL(articleUrl).pathname.split("/").pop()!;
+    await addMembers(server.url, await signIn(server.url, "huhongye"), articleId, ["xuweixiang"]);
     pageB = await signInPage(contextB, server.url, "xuweixiang", DEMO_PASSWORD);
     await pageB.goto(articleUrl);
     expect(pageB.url()).toBe(articleUrl);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../support/backends";
 import { connectClient, type CollabClient } from "../support/collabClient";
-import { createArticle, getArticle, signIn } from "../support/session";
+import { createTeamStory, getArticle, signIn } from "../support/session";
 import { createStore, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
 import { waitFor } from "../support/wait";
 
@@ -32,7 +32,7 @@ describe.each(backends())("co-writing converges (%s)", (backend) => {
 
   it("two clients typing at once end with the same text, and the server stores it", async () => {
     const cookie = cookies.get("yaoyuchao")!;
-    const id = await createArticle(server.url, cookie, "两人同时写");
+    const id = await createTeamStory(server.url, cookies.get("huhongye")!, "两人同时写");
     const [a, b] = await openClients(id, 2);
     for (let i = 0; i < 20; i++) {
       a.type(`甲${i}`);
@@ -53,7 +53,7 @@ describe.each(backends())("co-writing converges (%s)", (backend) => {
 
   it("ten clients editing concurrently converge to one text with every edit in it", async () => {
     const cookie = cookies.get("huhongye")!;
-    const id = await createArticle(server.url, cookie);
+    const id = await createTeamStory(server.url, cookie);
     const clients = await openClients(id, 10);
     for (let round = 0; round < 5; round++) {
       clients.forEach((c, i) => c.type(`[${i}-${round}]`));
@@ -67,7 +67,7 @@ describe.each(backends())("co-writing converges (%s)", (backend) => {
   });
 
   it("shows who is in a story, with the session's names whatever the client claims", async () => {
-    const id = await createArticle(server.url, cookies.get("zhoumi")!);
+    const id = await createTeamStory(server.url, cookies.get("huhongye")!);
     const [a, b] = await openClients(id, 2);
     a.provider.awareness.setLocalStateField("user", { id: "x", name: "冒充的名字", color: "#000" });
     await waitFor(
@@ -86,7 +86,7 @@ describe.each(backends())("co-writing converges (%s)", (backend) => {
   });
 
   it("sends edits made while offline once the connection returns", async () => {
-    const id = await createArticle(server.url, cookies.get("yaoyuchao")!);
+    const id = await createTeamStory(server.url, cookies.get("huhongye")!);
     const [a, b] = await openClients(id, 2);
     a.provider.disconnect();
     a.type("离线时写的一句话");

@@ -76,3 +76,18 @@ export async function getArticle(baseUrl: string, cookie: string, id: string): P
   if (status !== 200) throw new Error(`GET article gave ${status}`);
   return body;
 }
+
+/** The desk puts reporters on a story's byline (only members may write in a draft). */
+export async function addMembers(baseUrl: string, editorCookie: string, id: string, usernames: string[]): Promise<void> {
+  for (const username of usernames) {
+    const { status } = await api(baseUrl, editorCookie, "POST", `/api/articles/${id}/members`, { username });
+    if (status !== 200) throw new Error(`adding ${username} to the byline gave ${status}`);
+  }
+}
+
+/** A story by the editor with the three demo reporters on its byline. */
+export async function createTeamStory(baseUrl: string, editorCookie: string, title = ""): Promise<string> {
+  const id = await createArticle(baseUrl, editorCookie, title);
+  await addMembers(baseUrl, editorCookie, id, ["yaoyuchao", "xuweixiang", "zhoumi"]);
+  return id;
+}

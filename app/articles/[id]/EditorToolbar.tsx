@@ -2,6 +2,7 @@
 
 import type { Editor } from "@tiptap/react";
 import { useEditorState } from "@tiptap/react";
+import { isSafeImageUrl } from "../../../newsroom/figureExtension";
 import { isSafeLinkTarget } from "../../../newsroom/safeUrl";
 
 interface ToolbarProps {
@@ -43,6 +44,17 @@ export function EditorToolbar({ editor, onError }: ToolbarProps) {
     onError(null);
   };
 
+  const insertPhoto = () => {
+    const input = window.prompt("图片地址(http 或 https)", "https://");
+    if (input === null) return;
+    if (!isSafeImageUrl(input)) {
+      onError("图片地址无效:只支持 http 或 https 地址");
+      return;
+    }
+    editor.chain().focus().insertFigure({ src: input.trim() }).run();
+    onError(null);
+  };
+
   const button = (label: string, title: string, isActive: boolean, run: () => void) => (
     <button
       type="button"
@@ -67,6 +79,7 @@ export function EditorToolbar({ editor, onError }: ToolbarProps) {
       {button("1. 列表", "编号列表", active.orderedList, () => editor.chain().focus().toggleOrderedList().run())}
       {button("引用", "引用", active.blockquote, () => editor.chain().focus().toggleBlockquote().run())}
       {button("链接", "插入链接", active.link, setLink)}
+      {button("图片", "插入图片(可写图注)", false, insertPhoto)}
     </div>
   );
 }

@@ -4,6 +4,7 @@ import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import Placeholder from "@tiptap/extension-placeholder";
 import { EditorContent, useEditor } from "@tiptap/react";
+import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import {
   CLOSE_FORBIDDEN,
@@ -13,6 +14,7 @@ import {
 import { bodyExtensions, titleExtensions } from "../../../newsroom/editorExtensions";
 import { SAVE_STATUS_ZH } from "../../../newsroom/saveStatus";
 import { EditorToolbar } from "./EditorToolbar";
+import { useAccess } from "./useAccess";
 import { useCollabSession, type CollabSession } from "./useCollabSession";
 import { usePresence, type PresentUser } from "./usePresence";
 import { useSaveStatus } from "./useSaveStatus";
@@ -26,14 +28,24 @@ const REFUSAL_ZH: Record<number, string> = {
 interface StoryEditorProps {
   articleId: string;
   user: PresentUser;
+  /** The article's state and this user's right to write, as the page was rendered. */
+  state: string;
   canEdit: boolean;
 }
 
 /** The live story: title and body editors over one Y.Doc, presence and the save status. */
-export function StoryEditor({ articleId, user, canEdit }: StoryEditorProps) {
+export function StoryEditor({ articleId, user, state, canEdit: initiallyWritable }: StoryEditorProps) {
   const session = useCollabSession(articleId);
   const { status, refusedCode } = useSaveStatus(session);
   const people = usePresence(session);
+  const access = useAccess(session, { state, canWrite: initiallyWritable });
+  const canEdit = access.canWrite;
+
+  // Someone moved the story on (submitted, approved…): refresh the panels around the editor.
+  const router = useRouter();
+  useEffect(() => {
+    if (access.state !== state) router.refresh();
+  }, [access.state, state, router]);
 
   // Leaving with edits the server has not committed would lose them: ask first.
   const unsaved = status === "saving" || status === "offline";
@@ -65,7 +77,11 @@ export function StoryEditor({ articleId, user, canEdit }: StoryEditorProps) {
           {REFUSAL_ZH[refusedCode] ?? "连接被服务器拒绝。"}
         </p>
       )}
-      {!canEdit && <p className="notice">这篇稿件当前处于只读状态。</p>}
+      {!canEdit && (
+        <p className="notice" data-testid="read-only-notice">
+          这篇稿件当前对你只读。
+        </p>
+      )}
       {session ? <Editors session={session} user={user} canEdit={canEdit} /> : <p className="muted">连接中…</p>}
     </section>
   );
@@ -79,7 +95,7 @@ function Editors({ session, user, canEdit }: { session: CollabSession; user: Pre
   const title = useEditor(
     {
       immediatelyRender: false,
-      editable: canEdit,
+      editable: false,
       extensions: [
         ...titleExtensions(() => bodyRef.current?.commands.focus("start")),
         Collaboration.configure({ document: doc, field: "title" }),
@@ -93,7 +109,7 @@ function Editors({ session, user, canEdit }: { session: CollabSession; user: Pre
   const body = useEditor(
     {
       immediatelyRender: false,
-      editable: canEdit,
+      editable: false,
       extensions: [
         ...bodyExtensions(),
         Collaboration.configure({ document: doc, field: "body" }),
@@ -105,6 +121,12 @@ function Editors({ session, user, canEdit }: { session: CollabSession; user: Pre
     [doc, provider],
   );
   bodyRef.current = body;
+
+  // Rights change live (the editor approves while a reporter types): lock or unlock in place.
+  useEffect(() => {
+    title?.setEditable(canEdit);
+    body?.setEditable(canEdit);
+  }, [title, body, canEdit]);
 
   return (
     <div className="editors">

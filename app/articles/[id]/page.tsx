@@ -1,29 +1,44 @@
+import { eq } from "drizzle-orm";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { getDb } from "../../../db/client";
+import { users } from "../../../db/schema";
 import { ARTICLE_STATE_NAMES_ZH } from "../../../newsroom/articleStates";
-import { formatBylineNames } from "../../../newsroom/byline";
 import { canEditArticle, canReadArticle } from "../../../newsroom/permissions";
-import { isRole } from "../../../newsroom/roles";
 import { userColor } from "../../../newsroom/userColor";
+import { availableActions, mayChangeByline } from "../../../newsroom/workflow";
+import { actorOf } from "../../../server/articles/actorOf";
 import { findArticleFacts } from "../../../server/articles/articleFacts";
+import { verifiedAuditLog } from "../../../server/articles/auditLog";
 import { getArticleSummary } from "../../../server/articles/listArticles";
 import { currentUser } from "../../../server/auth/currentUser";
 import { AppHeader } from "../../AppHeader";
+import { AuditTimeline } from "./AuditTimeline";
+import { BylinePanel } from "./BylinePanel";
 import { StoryEditor } from "./StoryEditor";
+import { WorkflowPanel } from "./WorkflowPanel";
 
 export const dynamic = "force-dynamic";
 
 export default async function ArticlePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await currentUser();
-  if (!user || !isRole(user.role)) redirect(`/login?next=${encodeURIComponent(`/articles/${id}`)}`);
+  const actor = user ? actorOf(user) : null;
+  if (!user || !actor) redirect(`/login?next=${encodeURIComponent(`/articles/${id}`)}`);
   const db = getDb();
   const found = await findArticleFacts(db, id);
-  if (!found) notFound();
-  const actor = { id: user.id, role: user.role };
-  if (!canReadArticle(actor, found.facts)) notFound();
-  const summary = (await getArticleSummary(db, id))!;
+  if (!found || !canReadArticle(actor, found.facts)) notFound();
+  const [summary, audit, people] = await Promise.all([
+    getArticleSummary(db, id),
+    verifiedAuditLog(db, id),
+    db.select().from(users).where(eq(users.disabled, false)),
+  ]);
+  if (!summary) notFound();
+  const names = new Map(people.map((p) => [p.id, p.displayName]));
+  const reporters = people
+    .filter((p) => p.role === "reporter")
+    .map((p) => ({ username: p.username, name: p.displayName, label: p.bylineLabel }));
+  const { state } = found.facts;
   return (
     <>
       <AppHeader user={user} />
@@ -32,14 +47,39 @@ export default async function ArticlePage({ params }: { params: Promise<{ id: st
           <Link href="/">← 稿件列表</Link>
         </nav>
         <div className="article-meta">
-          <span className={`state state-${summary.state}`}>{ARTICLE_STATE_NAMES_ZH[summary.state]}</span>
-          <span className="muted">署名:{formatBylineNames(summary.byline) || "—"}</span>
+          <span className={`state state-${state}`} data-testid="article-state">
+            {ARTICLE_STATE_NAMES_ZH[state]}
+          </span>
+          {summary.slug && (
+            <a href={`/news/${summary.slug}`} target="_blank" rel="noopener noreferrer" data-testid="public-link">
+              查看发布页面
+            </a>
+          )}
         </div>
-        <StoryEditor
-          articleId={id}
-          canEdit={canEditArticle(actor, found.facts)}
-          user={{ id: user.id, name: user.displayName, color: userColor(user.id) }}
-        />
+        {state === "changes_requested" && summary.changesNote && (
+          <div className="changes-note" role="note" data-testid="changes-note">
+            <strong>编辑退回意见:</strong>
+            {summary.changesNote}
+          </div>
+        )}
+        <WorkflowPanel articleId={id} actions={availableActions(actor, found.facts)} />
+        <div className="article-columns">
+          <StoryEditor
+            articleId={id}
+            state={state}
+            canEdit={canEditArticle(actor, found.facts)}
+            user={{ id: user.id, name: user.displayName, color: userColor(user.id) }}
+          />
+          <aside className="article-side">
+            <BylinePanel
+              articleId={id}
+              members={summary.byline.map(({ username, name, label }) => ({ username, name, label }))}
+              candidates={reporters}
+              canChange={mayChangeByline(actor, found.facts)}
+            />
+            <AuditTimeline report={audit} names={names} />
+          </aside>
+        </div>
       </main>
     </>
   );

@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { getDb } from "../../../../db/client";
 import { canEditArticle, canReadArticle } from "../../../../newsroom/permissions";
 import { isRole } from "../../../../newsroom/roles";
+import { availableActions } from "../../../../newsroom/workflow";
 import { findArticleFacts } from "../../../../server/articles/articleFacts";
 import { withPresence } from "../../../../server/articles/articleView";
 import { getArticleSummary } from "../../../../server/articles/listArticles";
@@ -25,6 +26,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   return NextResponse.json({
     ...view,
     canEdit: canEditArticle(actor, found.facts),
+    actions: availableActions(actor, found.facts),
     content: await storedContent(db, id),
   });
 }

@@ -1,0 +1,34 @@
+import { NextResponse } from "next/server";
+import { getDb } from "../../../../../db/client";
+import { findArticleFacts } from "../../../../../server/articles/articleFacts";
+import { verifiedAuditLog } from "../../../../../server/articles/auditLog";
+import { currentUser } from "../../../../../server/auth/currentUser";
+import { articleNotFound, notSignedIn } from "../../../../../server/http/apiErrors";
+
+export const dynamic = "force-dynamic";
+
+/** `GET /api/articles/:id/audit`: every transition, and whether the hash chain verifies. */
+export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  if (!(await currentUser())) return notSignedIn();
+  const db = getDb();
+  if (!(await findArticleFacts(db, id))) return articleNotFound();
+  const report = await verifiedAuditLog(db, id);
+  return NextResponse.json({
+    verified: report.verified,
+    brokenAt: report.brokenAt,
+    entries: report.entries.map((e) => ({
+      id: e.id,
+      actorId: e.actorId,
+      action: e.action,
+      from: e.fromState,
+      to: e.toState,
+      note: e.note,
+      contentHash: e.contentHash,
+      revisionId: e.revisionId,
+      prevHash: e.prevHash,
+      hash: e.entryHash,
+      at: e.createdAt.toISOString(),
+    })),
+  });
+}

@@ -1,0 +1,90 @@
+"use client";
+
+import { useActionState } from "react";
+import { formatBylineNames } from "../../../newsroom/byline";
+import { bylineAction, type PanelState } from "./workflowActions";
+
+export interface BylineMember {
+  username: string;
+  name: string;
+  label: string;
+}
+
+interface BylinePanelProps {
+  articleId: string;
+  members: BylineMember[];
+  /** Reporters who could be added. */
+  candidates: BylineMember[];
+  canChange: boolean;
+}
+
+/** The byline: who wrote the story, in order. The desk adds, removes and reorders. */
+export function BylinePanel({ articleId, members, candidates, canChange }: BylinePanelProps) {
+  const [state, formAction, pending] = useActionState<PanelState, FormData>(bylineAction.bind(null, articleId), {
+    error: null,
+  });
+  const usernames = members.map((m) => m.username);
+  const moved = (from: number, to: number) => {
+    const order = [...usernames];
+    const [item] = order.splice(from, 1);
+    order.splice(to, 0, item);
+    return order.join(",");
+  };
+  const addable = candidates.filter((c) => !usernames.includes(c.username));
+  return (
+    <section className="byline-panel" aria-label="署名">
+      <h2>署名</h2>
+      <p data-testid="byline">{formatBylineNames(members) || "(暂无署名)"}</p>
+      {canChange && (
+        <>
+          <ol className="members">
+            {members.map((m, i) => (
+              <li key={m.username}>
+                {m.label} {m.name}
+                <form action={formAction}>
+                  <input type="hidden" name="kind" value="reorder" />
+                  <input type="hidden" name="order" value={moved(i, Math.max(0, i - 1))} />
+                  <button type="submit" className="small" disabled={pending || i === 0} aria-label={`上移 ${m.name}`}>
+                    ↑
+                  </button>
+                </form>
+                <form action={formAction}>
+                  <input type="hidden" name="kind" value="remove" />
+                  <input type="hidden" name="username" value={m.username} />
+                  <button type="submit" className="small" disabled={pending} aria-label={`移除 ${m.name}`}>
+                    移除
+                  </button>
+                </form>
+              </li>
+            ))}
+          </ol>
+          {addable.length > 0 && (
+            <form action={formAction} className="add-member">
+              <input type="hidden" name="kind" value="add" />
+              <select name="username" aria-label="添加署名">
+                {addable.map((c) => (
+                  <option key={c.username} value={c.username}>
+                    {c.name}({c.label})
+                  </option>
+                ))}
+              </select>
+              <select name="label" aria-label="署名身份" defaultValue="">
+                <option value="">按本人身份</option>
+                <option value="记者">记者</option>
+                <option value="通讯员">通讯员</option>
+              </select>
+              <button type="submit" disabled={pending}>
+                添加署名
+              </button>
+            </form>
+          )}
+        </>
+      )}
+      {state.error && (
+        <p role="alert" className="error">
+          {state.error}
+        </p>
+      )}
+    </section>
+  );
+}

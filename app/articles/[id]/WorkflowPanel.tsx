@@ -1,0 +1,52 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { ACTION_NAMES_ZH, TRANSITIONS, type WorkflowAction } from "../../../newsroom/workflow";
+import { transitionAction, type PanelState } from "./workflowActions";
+
+/** The workflow actions this user may take now; the ones that need a note ask for it. */
+export function WorkflowPanel({ articleId, actions }: { articleId: string; actions: WorkflowAction[] }) {
+  const [state, formAction, pending] = useActionState<PanelState, FormData>(
+    transitionAction.bind(null, articleId),
+    { error: null },
+  );
+  const [noteFor, setNoteFor] = useState<WorkflowAction | null>(null);
+  if (actions.length === 0) return null;
+  return (
+    <div className="workflow-panel" data-testid="workflow-panel">
+      <div className="workflow-buttons">
+        {actions.map((action) =>
+          TRANSITIONS[action].needsNote ? (
+            <button key={action} type="button" onClick={() => setNoteFor(noteFor === action ? null : action)} disabled={pending}>
+              {ACTION_NAMES_ZH[action]}…
+            </button>
+          ) : (
+            <form key={action} action={formAction}>
+              <input type="hidden" name="action" value={action} />
+              <button type="submit" disabled={pending} data-action={action}>
+                {ACTION_NAMES_ZH[action]}
+              </button>
+            </form>
+          ),
+        )}
+      </div>
+      {noteFor && (
+        <form action={formAction} className="note-form">
+          <input type="hidden" name="action" value={noteFor} />
+          <label>
+            {noteFor === "request_changes" ? "退回意见(记者会看到)" : "更正说明(读者会看到)"}
+            <textarea name="note" required rows={3} defaultValue={state.note} maxLength={2000} />
+          </label>
+          <button type="submit" disabled={pending} data-action={noteFor}>
+            确认{ACTION_NAMES_ZH[noteFor]}
+          </button>
+        </form>
+      )}
+      {state.error && (
+        <p role="alert" className="error">
+          {state.error}
+        </p>
+      )}
+    </div>
+  );
+}

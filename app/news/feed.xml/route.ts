@@ -1,0 +1,14 @@
+import { getDb } from "../../../db/client";
+import { renderAtomFeed } from "../../../newsroom/atomFeed";
+import { listPublished } from "../../../server/publication/publishedList";
+
+export const dynamic = "force-dynamic";
+
+/** `GET /news/feed.xml`: Atom feed of published stories. */
+export async function GET(request: Request) {
+  const site = new URL(request.url).origin;
+  const entries = (await listPublished(getDb())).map((e) => ({ ...e, url: `${site}/news/${e.slug}` }));
+  return new Response(renderAtomFeed(site, entries), {
+    headers: { "content-type": "application/atom+xml; charset=utf-8" },
+  });
+}

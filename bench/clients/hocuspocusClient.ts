@@ -1,0 +1,37 @@
+import { HocuspocusProvider } from "@hocuspocus/provider";
+import type { Awareness } from "y-protocols/awareness";
+import WebSocket from "ws";
+import * as Y from "yjs";
+import { deadline, type BenchClient } from "./benchClient";
+
+/** A Hocuspocus client: its own provider, one socket per client like the other servers get. */
+export function connectHocuspocusClient(wsUrl: string, docName: string): BenchClient {
+  const doc = new Y.Doc();
+  const provider = new HocuspocusProvider({ url: wsUrl, name: docName, document: doc, WebSocketPolyfill: WebSocket });
+  return {
+    doc,
+    awareness: provider.awareness as Awareness,
+    isSynced: () => provider.isSynced,
+    whenSynced(timeoutMs = 60_000) {
+      if (provider.isSynced) return Promise.resolve();
+      return deadline(
+        new Promise<void>((resolve) => {
+          const onSynced = ({ state }: { state: boolean }) => {
+            if (!state) return;
+            provider.off("synced", onSynced);
+            resolve();
+          };
+          provider.on("synced", onSynced);
+        }),
+        timeoutMs,
+        "sync",
+      );
+    },
+    // Hocuspocus has no "committed to disk" message: it stores on a debounce.
+    onSaved: () => {},
+    destroy() {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// `npm run bench [-- scenario… --smoke --runs N]`: runs our server and the peers side by side
+// and reports medians over runs. See docs/BENCHMARKS.md for the method.
+import fs from "node:fs";
+import path from "node:path";
+import { PROJECT_ROOT } from "../tests/support/testServer";
+import { parseArgs, UsageError, type BenchOptions } from "./cli";
+import { canPin, LOAD_CORE, pinProcess } from "./lib/cpuPin";
+import { adoptPostgresUrl } from "./lib/postgresUrl";
+import { writeReport } from "./report/writeReport";
+import { printSummary } from "./report/consoleSummary";
+import { SCENARIOS } from "./scenarios";
+import type { ScenarioResult } from "./scenarios/scenario";
+import type { ServerKind } from "./servers/serverUnderTest";
+
+function selectServers(options: BenchOptions, postgres: boolean): ServerKind[] {
+  const all: ServerKind[] = ["ours-pglite", ...(postgres ? (["ours-postgres"] as const) : []), "y-websocket", "hocuspocus"];
+  return all.filter((kind) => !options.skip.includes(kind));
+}
+
+async function main(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2), process.env);
+  const unknown = options.scenarios.filter((name) => !SCENARIOS.some((s) => s.name === name));
+  if (unknown.length > 0) throw new UsageError(`unknown scenario ${unknown.join(", ")}; known: ${SCENARIOS.map((s) => s.name).join(", ")}`);
+  if (!fs.existsSync(path.join(PROJECT_ROOT, ".next", "BUILD_ID"))) {
+    throw new UsageError("no production build: run `npm run build` first (our server runs as users run it)");
+  }
+  const postgresUrl = adoptPostgresUrl();
+  if (!postgresUrl) console.log("PostgreSQL runs skipped: set DATABASE_URL or TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)");
+  if (canPin()) pinProcess(process.pid, LOAD_CORE);
+
+  const servers = selectServers(options, postgresUrl !== null);
+  const chosen = options.scenarios.length === 0 ? SCENARIOS : SCENARIOS.filter((s) => options.scenarios.includes(s.name));
+  const startedAt = new Date();
+  const results: ScenarioResult[] = [];
+  for (const scenario of chosen) {
+    console.log(`\n== ${scenario.title}${options.smoke ? " (smoke)" : ""}`);
+    const result = await scenario.run({
+      smoke: options.smoke,
+      runs: options.runs,
+      servers,
+      log: (message) => console.log(`  ${message}`),
+    });
+    results.push(result);
+    printSummary(result);
+  }
+
+  if (options.write) {
+    const written = writeReport(results, { startedAt, runs: options.runs });
+    console.log(`\nresults: ${written.json}\ntable:   ${written.markdown}`);
+  }
+  const failed = results.flatMap((r) => r.cases.filter((c) => !c.converged).map((c) => `${r.scenario}: ${c.case} on ${c.server}: ${c.failures.join("; ")}`));
+  if (failed.length > 0) {
+    console.error(`\n${failed.length} case(s) failed:\n  ${failed.join("\n  ")}`);
+    return 1;
+  }
+  console.log(`\nbench: ${results.length} scenario(s) ran, every run converged`);
+  return 0;
+}
+
+main().then(
+  // Providers and timers would keep the process alive; everything is stopped by now.
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err instanceof UsageError ? err.message : err);
+    process.exit(err instanceof UsageError ? 2 : 1);
+  },
+);

@@ -1,0 +1,127 @@
+import { PGlite } from "@electric-sql/pglite";
+import path from "node:path";
+import pg from "pg";
+import { loadEnv } from "../../server/env";
+import { createArticle, getArticle, signIn } from "../../tests/support/session";
+import { createStore, startTestServer, type ServerStore, type TestServer } from "../../tests/support/testServer";
+import { connectWebsocketClient } from "../clients/yWebsocketClient";
+import { pinProcess, SERVER_CORE } from "../lib/cpuPin";
+import { Probe, probeEnv } from "../probe/probeClient";
+import type { ServerUnderTest } from "./serverUnderTest";
+
+/** The four demo accounts; clients take seats round-robin so rooms hold several people. */
+export const DEMO_USERS = ["yaoyuchao", "xuweixiang", "zhoumi", "huhongye"] as const;
+
+/** Log + snapshots, the tables that grow with every edit. */
+const STORAGE_SQL = `select pg_total_relation_size('article_updates') + pg_total_relation_size('article_snapshots') as log,
+  (select coalesce(sum(pg_total_relation_size(c.oid)), 0) from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'public' and c.relkind = 'r') as all_tables`;
+
+export interface StorageBytes {
+  /** article_updates + article_snapshots, with indexes and TOAST. */
+  log: number;
+  /** Every table of the schema (articles rows are rewritten on each commit too). */
+  allTables: number;
+}
+
+export interface OurServer extends ServerUnderTest {
+  readonly backend: "pglite" | "postgres";
+  readonly url: string;
+  /** A session cookie of the demo account at `seat`. */
+  cookie(seat: number): string;
+  /**
+   * Database size. PGlite cannot be opened by a second process, so for it the server is
+   * stopped, the data directory measured, and the server started again (no client may be
+   * connected); PostgreSQL is measured live.
+   */
+  storageBytes(): Promise<StorageBytes>;
+  /** The store's environment (data directory, database URL), for the trace loader. */
+  readonly storeEnv: Record<string, string>;
+  /** Stops the server but keeps its data, runs `work`, and starts it again. */
+  whileStopped<T>(work: () => Promise<T>): Promise<T>;
+}
+
+export interface OurServerOptions {
+  extraEnv?: Record<string, string>;
+}
+
+/**
+ * Our server as users run it: production build, auth on, persistence on, configuration at
+ * its defaults (the test launcher shortens the room idle time; we put the default back).
+ */
+export async function startOurServer(backend: "pglite" | "postgres", options: OurServerOptions = {}): Promise<OurServer> {
+  const store = await createStore(backend);
+  const defaults = loadEnv({});
+  const env = {
+    ...probeEnv(),
+    COLLAB_ROOM_IDLE_MS: String(defaults.COLLAB_ROOM_IDLE_MS),
+    ...options.extraEnv,
+  };
+  let server!: TestServer;
+  let probe!: Probe;
+  let cookies: string[] = [];
+
+  const boot = async () => {
+    server = await startTestServer(store, env);
+    pinProcess(server.process.pid!, SERVER_CORE);
+    probe = await Probe.attach(server.process.pid!);
+    cookies = await Promise.all(DEMO_USERS.map((user) => signIn(server.url, user)));
+  };
+  await boot();
+
+  const whileStopped = async <T>(work: () => Promise<T>): Promise<T> => {
+    await server.stop();
+    try {
+      return await work();
+    } finally {
+      await boot();
+    }
+  };
+
+  return {
+    kind: backend === "pglite" ? "ours-pglite" : "ours-postgres",
+    backend,
+    get url() {
+      return server.url;
+    },
+    get pid() {
+      return server.process.pid!;
+    },
+    get probe() {
+      return probe;
+    },
+    storeEnv: store.env,
+    cookie: (seat) => cookies[seat % cookies.length],
+    newDocument: (title = "") => createArticle(server.url, cookies[0], title),
+    connect: (docName, seat) => connectWebsocketClient(server.url, docName, cookies[seat % cookies.length]),
+    storedText: async (docName) => (await getArticle(server.url, cookies[0], docName)).content.text,
+    storageBytes: () =>
+      backend === "postgres" ? measurePostgres(store) : whileStopped(() => measurePglite(store)),
+    whileStopped,
+    async stop() {
+      await server.stop();
+      await store.dispose();
+    },
+  };
+}
+
+async function measurePostgres(store: ServerStore): Promise<StorageBytes> {
+  const client = new pg.Client({ connectionString: store.env.DATABASE_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query(STORAGE_SQL);
+    return { log: Number(rows[0].log), allTables: Number(rows[0].all_tables) };
+  } finally {
+    await client.end();
+  }
+}
+
+async function measurePglite(store: ServerStore): Promise<StorageBytes> {
+  const db = await PGlite.create(path.join(store.env.DATA_DIR, "pglite"));
+  try {
+    const { rows } = await db.query<{ log: string; all_tables: string }>(STORAGE_SQL);
+    return { log: Number(rows[0].log), allTables: Number(rows[0].all_tables) };
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,76 @@
+import type { PmNode } from "./canonicalContent";
+import { isSafeUrl } from "./safeUrl";
+
+/**
+ * Renders a story body (ProseMirror JSON of the editor schema) to HTML for the public page.
+ * A whitelist: each node and mark of the schema maps to fixed tags; everything unknown is
+ * dropped (its text kept, escaped); attributes are only the ones listed here, escaped; links
+ * and images only with http(s)/mailto URLs. No event handler or script can come through.
+ */
+export function renderStoryBody(doc: PmNode): string {
+  return (doc.content ?? []).map(renderNode).join("\n");
+}
+
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
+}
+
+const children = (node: PmNode) => (node.content ?? []).map(renderNode).join("");
+
+/** Node renderers, keyed by the schema's node names (a unit test keeps them in step). */
+export const NODE_RENDERERS: Record<string, (node: PmNode) => string> = {
+  paragraph: (node) => `<p>${children(node)}</p>`,
+  heading: (node) => {
+    const level = node.attrs?.level === 3 ? 3 : 2;
+    return `<h${level}>${children(node)}</h${level}>`;
+  },
+  blockquote: (node) => `<blockquote>${children(node)}</blockquote>`,
+  bulletList: (node) => `<ul>${children(node)}</ul>`,
+  orderedList: (node) => `<ol>${children(node)}</ol>`,
+  listItem: (node) => `<li>${children(node)}</li>`,
+  hardBreak: () => "<br>",
+  figure: (node) => {
+    const src = typeof node.attrs?.src === "string" && isSafeUrl(node.attrs.src) && !node.attrs.src.startsWith("mailto:")
+      ? node.attrs.src
+      : null;
+    const alt = typeof node.attrs?.alt === "string" ? node.attrs.alt : "";
+    const image = src ? `<img src="${escapeHtml(src)}" alt="${escapeHtml(alt)}" loading="lazy">` : "";
+    return `<figure>${image}<figcaption>${children(node)}</figcaption></figure>`;
+  },
+  text: (node) => renderText(node),
+};
+
+/** Mark renderers, innermost first as ProseMirror orders them. */
+export const MARK_RENDERERS: Record<string, (inner: string, attrs: Record<string, unknown>) => string> = {
+  bold: (inner) => `<strong>${inner}</strong>`,
+  italic: (inner) => `<em>${inner}</em>`,
+  strike: (inner) => `<s>${inner}</s>`,
+  underline: (inner) => `<u>${inner}</u>`,
+  code: (inner) => `<code>${inner}</code>`,
+  link: (inner, attrs) => {
+    const href = typeof attrs.href === "string" ? attrs.href.trim() : "";
+    if (!isSafeUrl(href)) return inner;
+    return `<a href="${escapeHtml(href)}" rel="noopener noreferrer nofollow" target="_blank">${inner}</a>`;
+  },
+};
+
+function renderText(node: PmNode): string {
+  let html = escapeHtml(node.text ?? "");
+  for (const mark of node.marks ?? []) {
+    const render = MARK_RENDERERS[mark.type];
+    if (render) html = render(html, mark.attrs ?? {});
+  }
+  return html;
+}
+
+function renderNode(node: PmNode): string {
+  const render = NODE_RENDERERS[node.type];
+  if (render) return render(node);
+  // Unknown node (not in the schema): keep its words, drop its shape.
+  return node.text !== undefined ? escapeHtml(node.text) : children(node);
+}

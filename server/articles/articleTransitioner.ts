@@ -1,0 +1,140 @@
+import { randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { articleRevisions, articles, type Article, type ArticleRevision, type User } from "../../db/schema";
+import { ACTION_NAMES_ZH, decideTransition, type WorkflowAction } from "../../newsroom/workflow";
+import { liveAccess } from "../collab/liveAccess";
+import { actorOf } from "./actorOf";
+import { findArticleFacts } from "./articleFacts";
+import { appendAuditEntry } from "./auditLog";
+import { refuse, type CommandResult } from "./commandResult";
+import { revisionWriter } from "./revisionWriter";
+import { captureContent } from "./storyContent";
+
+export interface ArticleTransitionerProps {
+  actor: User;
+  articleId: string;
+  action: WorkflowAction;
+  note?: string | null;
+}
+
+/** Longest note accepted with a transition. */
+export const MAX_NOTE_LENGTH = 2000;
+
+class TransitionConflict extends Error {}
+
+/** A short, stable public address: publication date plus random letters. */
+function newSlug(now: Date): string {
+  const day = now.toISOString().slice(0, 10).replace(/-/g, "");
+  return `${day}-${randomBytes(4).toString("hex")}`;
+}
+
+/** The article columns an action changes, besides `state`. */
+function changesFor(
+  action: WorkflowAction,
+  article: Article,
+  revision: ArticleRevision,
+  note: string | null,
+  now: Date,
+): Partial<Article> {
+  switch (action) {
+    case "submit":
+      return { changesNote: null };
+    case "request_changes":
+      return { changesNote: note, approvedRevisionId: null };
+    case "approve":
+      return { approvedRevisionId: revision.id };
+    case "publish": {
+      const republishing = article.publishedRevisionId !== null;
+      return {
+        publishedRevisionId: article.approvedRevisionId,
+        slug: article.slug ?? newSlug(now),
+        firstPublishedAt: article.firstPublishedAt ?? now,
+        publishedAt: now,
+        ...(republishing && article.correctionNote ? { correctedAt: now } : {}),
+      };
+    }
+    case "correct":
+      // The public page keeps the published version, without a note, until the fix is republished.
+      return { correctionNote: note, correctedAt: null, approvedRevisionId: null };
+    case "withdraw":
+    case "spike":
+      return {};
+  }
+}
+
+/**
+ * Moves an article through the workflow (DESIGN.md §4), in one transaction: lock, re-check,
+ * capture the committed content as a revision, change state, append the audit entry.
+ *
+ * Live editors are switched to the new rights *before* the content is captured, and every
+ * received edit is committed first: approval pins exactly the text that exists once nobody
+ * can type any more. If the transaction fails, the real rights are put back.
+ */
+export async function articleTransitioner(
+  db: Db,
+  { actor: user, articleId, action, note: rawNote }: ArticleTransitionerProps,
+): Promise<CommandResult<{ article: Article; revision: ArticleRevision }>> {
+  const note = rawNote?.trim() || null;
+  if (note && note.length > MAX_NOTE_LENGTH) return refuse("bad_request", `说明不能超过 ${MAX_NOTE_LENGTH} 个字`);
+  const found = await findArticleFacts(db, articleId);
+  if (!found) return refuse("not_found", "没有这篇稿件");
+  const actor = actorOf(user);
+  if (!actor) return refuse("forbidden", "没有权限");
+  const decision = decideTransition(actor, found.facts, action, note);
+  if (!decision.ok) {
+    if (decision.reason === "forbidden") return refuse("forbidden", `你不能对这篇稿件执行“${ACTION_NAMES_ZH[action]}”`);
+    if (decision.reason === "note_required") return refuse("bad_request", `“${ACTION_NAMES_ZH[action]}”需要填写说明`);
+    return refuse("conflict", `稿件当前状态不能执行“${ACTION_NAMES_ZH[action]}”`);
+  }
+
+  const live = liveAccess();
+  await live.apply(articleId, { ...found.facts, state: decision.to });
+  try {
+    await live.flush();
+    const result = await db.transaction(async (tx) => {
+      const [article] = await tx.select().from(articles).where(eq(articles.id, articleId)).for("update");
+      if (!article || article.state !== found.facts.state) throw new TransitionConflict("稿件状态已被他人更改,请刷新后重试");
+      const content = await captureContent(tx, articleId);
+      if (action === "publish") {
+        const [approved] = article.approvedRevisionId
+          ? await tx.select().from(articleRevisions).where(eq(articleRevisions.id, article.approvedRevisionId))
+          : [];
+        if (!approved || approved.contentHash !== content.contentHash) {
+          throw new TransitionConflict("稿件内容与签发时不一致,不能发布;请退回后重新签发");
+        }
+      }
+      const revision = await revisionWriter(tx, {
+        articleId,
+        kind: "transition",
+        name: ACTION_NAMES_ZH[action],
+        createdBy: user.id,
+        content,
+      });
+      const now = new Date();
+      const [updated] = await tx
+        .update(articles)
+        .set({ state: decision.to, updatedAt: now, ...changesFor(action, article, revision, note, now) })
+        .where(eq(articles.id, articleId))
+        .returning();
+      await appendAuditEntry(tx, {
+        articleId,
+        actorId: user.id,
+        action,
+        fromState: article.state,
+        toState: decision.to,
+        note,
+        contentHash: content.contentHash,
+        revisionId: revision.id,
+      });
+      return { article: updated, revision };
+    });
+    return { ok: true, ...result };
+  } catch (err) {
+    if (err instanceof TransitionConflict) return refuse("conflict", err.message);
+    throw err;
+  } finally {
+    const now = await findArticleFacts(db, articleId);
+    if (now) await live.apply(articleId, now.facts);
+  }
+}

@@ -1,0 +1,11 @@
+/** Why a command refused, mapped to HTTP by the routes (DESIGN.md §5 error codes). */
+export type CommandRefusal =
+  | { ok: false; code: "not_found"; message: string }
+  | { ok: false; code: "forbidden"; message: string }
+  | { ok: false; code: "conflict"; message: string }
+  | { ok: false; code: "bad_request"; message: string };
+
+export type CommandResult<T> = ({ ok: true } & T) | CommandRefusal;
+
+export const refuse = <C extends CommandRefusal["code"]>(code: C, message: string) =>
+  ({ ok: false, code, message }) as Extract<CommandRefusal, { code: C }>;

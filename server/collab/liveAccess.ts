@@ -1,0 +1,26 @@
+import type { ArticleAccessFacts } from "../../newsroom/permissions";
+
+/**
+ * How commands (running in Next's bundle) reach the live rooms of this process: apply a
+ * workflow change to connected editors at once, and wait until every received edit is
+ * committed. Registered on globalThis by the custom server, like livePresence.
+ */
+export interface LiveAccess {
+  /** Judge writes in this story by `facts` from now on, and tell its clients. */
+  apply(articleId: string, facts: ArticleAccessFacts): Promise<void>;
+  /** Resolves once every update received so far is committed to the log. */
+  flush(): Promise<void>;
+}
+
+const GLOBAL_KEY = Symbol.for("newsroom.liveAccess");
+type GlobalWithAccess = typeof globalThis & { [GLOBAL_KEY]?: LiveAccess };
+
+const NO_LIVE_ROOMS: LiveAccess = { apply: async () => {}, flush: async () => {} };
+
+export function publishLiveAccess(access: LiveAccess): void {
+  (globalThis as GlobalWithAccess)[GLOBAL_KEY] = access;
+}
+
+export function liveAccess(): LiveAccess {
+  return (globalThis as GlobalWithAccess)[GLOBAL_KEY] ?? NO_LIVE_ROOMS;
+}

@@ -1,0 +1,7 @@
+import type { CommandRefusal } from "../articles/commandResult";
+import { apiError } from "./apiErrors";
+
+/** The HTTP answer to a refused command. */
+export function refusalResponse(refusal: CommandRefusal) {
+  return apiError(refusal.code, refusal.message);
+}

@@ -1,0 +1,31 @@
+import { desc, eq } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { articleRevisions, articles } from "../../db/schema";
+
+export interface PublishedEntry {
+  slug: string;
+  title: string;
+  summary: string;
+  publishedAt: Date;
+  updatedAt: Date;
+  authors: string[];
+}
+
+/** The newest published stories (their published revisions), for the feed. */
+export async function listPublished(db: Db, limit = 50): Promise<PublishedEntry[]> {
+  const rows = await db
+    .select({ article: articles, revision: articleRevisions })
+    .from(articles)
+    .innerJoin(articleRevisions, eq(articleRevisions.id, articles.publishedRevisionId))
+    .where(eq(articles.state, "published"))
+    .orderBy(desc(articles.publishedAt))
+    .limit(limit);
+  return rows.map(({ article, revision }) => ({
+    slug: article.slug!,
+    title: revision.title,
+    summary: revision.text.split("\n").find((line) => line.trim()) ?? "",
+    publishedAt: article.firstPublishedAt ?? article.publishedAt!,
+    updatedAt: article.publishedAt!,
+    authors: (revision.byline as { name: string }[]).map((p) => p.name),
+  }));
+}
