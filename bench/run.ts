@@ -21,14 +21,14 @@ async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2), process.env);
   const unknown = options.scenarios.filter((name) => !SCENARIOS.some((s) => s.name === name));
   if (unknown.length > 0) throw new UsageError(`unknown scenario ${unknown.join(", ")}; known: ${SCENARIOS.map((s) => s.name).join(", ")}`);
-  if (!fs.existsSync(path.join(PROJECT_ROOT, ".next", "BUILD_ID"))) {
-    throw new UsageError("no production build: run `npm run build` first (our server runs as users run it)");
-  }
   const postgresUrl = adoptPostgresUrl();
   if (!postgresUrl) console.log("PostgreSQL runs skipped: set DATABASE_URL or TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)");
+  const servers = selectServers(options, postgresUrl !== null);
+  if (servers.some((s) => s.startsWith("ours")) && !fs.existsSync(path.join(PROJECT_ROOT, ".next", "BUILD_ID"))) {
+    throw new UsageError("no production build: run `npm run build` first (our server runs as users run it)");
+  }
   if (canPin()) pinProcess(process.pid, LOAD_CORE);
 
-  const servers = selectServers(options, postgresUrl !== null);
   const chosen = options.scenarios.length === 0 ? SCENARIOS : SCENARIOS.filter((s) => options.scenarios.includes(s.name));
   const startedAt = new Date();
   const results: ScenarioResult[] = [];

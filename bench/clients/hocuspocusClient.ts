@@ -1,4 +1,4 @@
-import { HocuspocusProvider } from "@hocuspocus/provider";
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
 import type { Awareness } from "y-protocols/awareness";
 import WebSocket from "ws";
 import * as Y from "yjs";
@@ -7,7 +7,11 @@ import { deadline, type BenchClient } from "./benchClient";
 /** A Hocuspocus client: its own provider, one socket per client like the other servers get. */
 export function connectHocuspocusClient(wsUrl: string, docName: string): BenchClient {
   const doc = new Y.Doc();
-  const provider = new HocuspocusProvider({ url: wsUrl, name: docName, document: doc, WebSocketPolyfill: WebSocket });
+  // Node 20 has no global WebSocket: the socket is made explicitly, with `ws`.
+  const socket = new HocuspocusProviderWebsocket({ url: wsUrl, WebSocketPolyfill: WebSocket });
+  const provider = new HocuspocusProvider({ websocketProvider: socket, name: docName, document: doc });
+  // A provider given its socket does not attach itself.
+  provider.attach();
   return {
     doc,
     awareness: provider.awareness as Awareness,
@@ -31,6 +35,7 @@ export function connectHocuspocusClient(wsUrl: string, docName: string): BenchCl
     onSaved: () => {},
     destroy() {
       provider.destroy();
+      socket.destroy();
       doc.destroy();
     },
   };

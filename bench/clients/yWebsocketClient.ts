@@ -30,6 +30,10 @@ export function connectWebsocketClient(baseUrl: string, docName: string, cookie:
     helperHandler(encoder, decoder, ...rest);
   };
 
+  // Our server also tells each connection what it may do (message 101); the benchmark only
+  // writes as people who may, so the notice is acknowledged and ignored.
+  handlers[101] ??= () => {};
+
   return {
     doc,
     awareness: provider.awareness,

@@ -2,7 +2,7 @@ import { PGlite } from "@electric-sql/pglite";
 import path from "node:path";
 import pg from "pg";
 import { loadEnv } from "../../server/env";
-import { createArticle, getArticle, signIn } from "../../tests/support/session";
+import { api, createArticle, getArticle, signIn } from "../../tests/support/session";
 import { createStore, startTestServer, type ServerStore, type TestServer } from "../../tests/support/testServer";
 import { connectWebsocketClient } from "../clients/yWebsocketClient";
 import { pinProcess, SERVER_CORE } from "../lib/cpuPin";
@@ -11,6 +11,9 @@ import type { ServerUnderTest } from "./serverUnderTest";
 
 /** The four demo accounts; clients take seats round-robin so rooms hold several people. */
 export const DEMO_USERS = ["yaoyuchao", "xuweixiang", "zhoumi", "huhongye"] as const;
+/** The desk editor (may change bylines) and the correspondents put on every story's byline. */
+const EDITOR_SEAT = 3;
+const CO_AUTHORS = ["xuweixiang", "zhoumi"];
 
 /** Log + snapshots, the tables that grow with every edit. */
 const STORAGE_SQL = `select pg_total_relation_size('article_updates') + pg_total_relation_size('article_snapshots') as log,
@@ -51,7 +54,7 @@ export interface OurServerOptions {
  */
 export async function startOurServer(backend: "pglite" | "postgres", options: OurServerOptions = {}): Promise<OurServer> {
   const store = await createStore(backend);
-  const defaults = loadEnv({});
+  const defaults = loadEnv({} as NodeJS.ProcessEnv);
   const env = {
     ...probeEnv(),
     COLLAB_ROOM_IDLE_MS: String(defaults.COLLAB_ROOM_IDLE_MS),
@@ -92,7 +95,16 @@ export async function startOurServer(backend: "pglite" | "postgres", options: Ou
     },
     storeEnv: store.env,
     cookie: (seat) => cookies[seat % cookies.length],
-    newDocument: (title = "") => createArticle(server.url, cookies[0], title),
+    async newDocument(title = "") {
+      // The reporter starts the story and the desk puts the correspondents on its byline, so
+      // all four seats may write (only byline members and the desk may edit a draft).
+      const id = await createArticle(server.url, cookies[0], title);
+      for (const username of CO_AUTHORS) {
+        const { status } = await api(server.url, cookies[EDITOR_SEAT], "POST", `/api/articles/${id}/members`, { username });
+        if (status !== 200) throw new Error(`adding ${username} to the byline gave ${status}`);
+      }
+      return id;
+    },
     connect: (docName, seat) => connectWebsocketClient(server.url, docName, cookies[seat % cookies.length]),
     storedText: async (docName) => (await getArticle(server.url, cookies[0], docName)).content.text,
     storageBytes: () =>

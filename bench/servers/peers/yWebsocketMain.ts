@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { WebSocketServer } from "ws";
 
 const require = createRequire(import.meta.url);
-const { setupWSConnection } = require("y-websocket-server-v2/bin/utils.cjs") as {
+const { setupWSConnection } = require("y-websocket-server-v2/bin/utils") as {
   setupWSConnection: (conn: unknown, req: http.IncomingMessage) => void;
 };
 

@@ -1,0 +1,91 @@
+import type { ScenarioResult } from "../scenarios/scenario";
+import { SERVER_LABELS, type ServerKind } from "../servers/serverUnderTest";
+import { formatSpread } from "./format";
+import type { ResultsFile } from "./writeReport";
+
+/** Readable names for metric keys. */
+const METRIC_LABELS: Record<string, string> = {
+  p50: "latency p50",
+  p95: "latency p95",
+  p99: "latency p99",
+  max: "latency max",
+  deliveries: "deliveries measured",
+  serverCpuPct: "server CPU",
+  serverLoopP99: "server event-loop delay p99",
+  loadLoopP99: "load process event-loop delay p99",
+};
+
+const label = (metric: string) => METRIC_LABELS[metric] ?? metric;
+
+function scenarioTable(result: ScenarioResult): string {
+  const servers = [...new Set(result.cases.map((c) => c.server))] as ServerKind[];
+  const caseNames = [...new Set(result.cases.map((c) => c.case))];
+  const lines = [
+    `| case | metric | ${servers.map((s) => SERVER_LABELS[s]).join(" | ")} |`,
+    `|---|---|${servers.map(() => "---|").join("")}`,
+  ];
+  for (const name of caseNames) {
+    const ofCase = result.cases.filter((c) => c.case === name);
+    const metrics = [...new Set(ofCase.flatMap((c) => Object.keys(c.metrics)))];
+    for (const metric of metrics) {
+      const cells = servers.map((server) => {
+        const c = ofCase.find((x) => x.server === server);
+        if (!c) return "n/a";
+        const m = c.metrics[metric];
+        const value = m ? `${formatSpread(m.spread)}${m.unit && m.unit !== "" ? ` ${m.unit}` : ""}` : "–";
+        return c.converged ? value : `${value} ⚠`;
+      });
+      lines.push(`| ${name} | ${label(metric)} | ${cells.join(" | ")} |`);
+    }
+  }
+  return lines.join("\n");
+}
+
+function targetTable(result: ScenarioResult): string {
+  if (result.targets.length === 0) return "";
+  const lines = ["| target | measured (median) | |", "|---|---|---|"];
+  for (const t of result.targets) {
+    lines.push(`| ${t.target} | ${t.measured} | ${t.met === null ? "not measured" : t.met ? "met" : "**missed**"} |`);
+  }
+  return lines.join("\n");
+}
+
+function failures(result: ScenarioResult): string {
+  const failed = result.cases.filter((c) => !c.converged);
+  if (failed.length === 0) return "Every run converged (all clients, a fresh client, and for ours the stored text).";
+  return [
+    "**Runs that failed** (⚠ in the table):",
+    ...failed.map((c) => `- ${c.case}, ${SERVER_LABELS[c.server]}: ${c.failures.join("; ")}`),
+  ].join("\n");
+}
+
+/** The generated part of docs/BENCHMARKS.md. */
+export function renderResults(file: ResultsFile, jsonLink: string): string {
+  const m = file.machine;
+  const parts = [
+    `Results of ${file.date} (updated ${file.updatedAt}); raw numbers in [${jsonLink}](${jsonLink}).`,
+    "",
+    `Machine: ${m.nproc} cores (${m.cpuModel}), ${m.memoryGiB} GiB memory, ${m.os}, Node ${m.node}; ${file.pinning}. ` +
+      `Each cell is the median of ${file.runsPerCase} run(s) with min–max in brackets.`,
+    "",
+    `Versions: ${Object.entries(file.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}.`,
+  ];
+  for (const result of Object.values(file.scenarios)) {
+    parts.push(
+      "",
+      `### ${result.title}`,
+      "",
+      result.method,
+      "",
+      scenarioTable(result),
+      "",
+      targetTable(result),
+      "",
+      failures(result),
+      ...(result.notes.length ? ["", ...result.notes.map((n) => `- ${n}`)] : []),
+    );
+  }
+  return parts.join("\n").replace(/\n{3,}/g, "\n\n");
+}

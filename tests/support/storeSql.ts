@@ -1,0 +1,28 @@
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import type { ServerStore } from "./testServer";
+
+type Query = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
+
+/**
+ * Runs SQL straight against a test server's database, as an intruder or an operator would.
+ * For PGlite the server must be stopped first (one process per data directory).
+ */
+export async function withStoreSql<R>(store: ServerStore, run: (query: Query) => Promise<R>): Promise<R> {
+  if (store.backend === "pglite") {
+    const db = await PGlite.create(path.join(store.env.DATA_DIR, "pglite"));
+    try {
+      return await run(async (sql, params) => (await db.query(sql, params)).rows as never);
+    } finally {
+      await db.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: store.env.DATABASE_URL });
+  await client.connect();
+  try {
+    return await run(async (sql, params) => (await client.query(sql, params)).rows as never);
+  } finally {
+    await client.end();
+  }
+}
