@@ -2,7 +2,8 @@
 
 import { useActionState } from "react";
 import { formatBylineNames } from "../../../newsroom/byline";
-import { bylineAction, type PanelState } from "./workflowActions";
+import { bylineLine } from "../../../newsroom/publicationFormat";
+import { bylineAction, datelineAction, type PanelState } from "./workflowActions";
 
 export interface BylineMember {
   username: string;
@@ -16,13 +17,19 @@ interface BylinePanelProps {
   /** Reporters who could be added. */
   candidates: BylineMember[];
   canChange: boolean;
+  dateline: string;
+  canEditDateline: boolean;
 }
 
 /** The byline: who wrote the story, in order. The desk adds, removes and reorders. */
-export function BylinePanel({ articleId, members, candidates, canChange }: BylinePanelProps) {
+export function BylinePanel({ articleId, members, candidates, canChange, dateline, canEditDateline }: BylinePanelProps) {
   const [state, formAction, pending] = useActionState<PanelState, FormData>(bylineAction.bind(null, articleId), {
     error: null,
   });
+  const [datelineState, datelineFormAction, datelinePending] = useActionState<PanelState, FormData>(
+    datelineAction.bind(null, articleId),
+    { error: null },
+  );
   const usernames = members.map((m) => m.username);
   const moved = (from: number, to: number) => {
     const order = [...usernames];
@@ -35,6 +42,22 @@ export function BylinePanel({ articleId, members, candidates, canChange }: Bylin
     <section className="byline-panel" aria-label="署名">
       <h2>署名</h2>
       <p data-testid="byline">{formatBylineNames(members) || "(暂无署名)"}</p>
+      <p className="muted byline-preview">{bylineLine(members, dateline)}</p>
+      {canEditDateline && (
+        <form action={datelineFormAction} className="add-member">
+          <label>
+            电头 <input name="dateline" defaultValue={datelineState.note ?? dateline} size={8} aria-label="电头" />
+          </label>
+          <button type="submit" className="small" disabled={datelinePending}>
+            保存电头
+          </button>
+        </form>
+      )}
+      {datelineState.error && (
+        <p role="alert" className="error">
+          {datelineState.error}
+        </p>
+      )}
       {canChange && (
         <>
           <ol className="members">

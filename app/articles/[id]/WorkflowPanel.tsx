@@ -4,6 +4,11 @@ import { useActionState, useState } from "react";
 import { ACTION_NAMES_ZH, TRANSITIONS, type WorkflowAction } from "../../../newsroom/workflow";
 import { transitionAction, type PanelState } from "./workflowActions";
 
+const CONFIRM_ZH: Partial<Record<WorkflowAction, string>> = {
+  spike: "确定废弃这篇稿件吗?废弃后不能再编辑。",
+  withdraw: "确定撤稿吗?读者将无法再访问这篇稿件。",
+};
+
 /** The workflow actions this user may take now; the ones that need a note ask for it. */
 export function WorkflowPanel({ articleId, actions }: { articleId: string; actions: WorkflowAction[] }) {
   const [state, formAction, pending] = useActionState<PanelState, FormData>(
@@ -21,9 +26,16 @@ export function WorkflowPanel({ articleId, actions }: { articleId: string; actio
               {ACTION_NAMES_ZH[action]}…
             </button>
           ) : (
-            <form key={action} action={formAction}>
+            <form
+              key={action}
+              action={formAction}
+              onSubmit={(event) => {
+                // Spiking or withdrawing a story is not undone by a click; ask first.
+                if (CONFIRM_ZH[action] && !window.confirm(CONFIRM_ZH[action])) event.preventDefault();
+              }}
+            >
               <input type="hidden" name="action" value={action} />
-              <button type="submit" disabled={pending} data-action={action}>
+              <button type="submit" disabled={pending} data-action={action} className={CONFIRM_ZH[action] ? "danger" : undefined}>
                 {ACTION_NAMES_ZH[action]}
               </button>
             </form>

@@ -6,7 +6,7 @@ import { users } from "../../../db/schema";
 import { ARTICLE_STATE_NAMES_ZH } from "../../../newsroom/articleStates";
 import { canEditArticle, canReadArticle } from "../../../newsroom/permissions";
 import { userColor } from "../../../newsroom/userColor";
-import { availableActions, mayChangeByline } from "../../../newsroom/workflow";
+import { availableActions, mayChangeByline, mayEditText } from "../../../newsroom/workflow";
 import { actorOf } from "../../../server/articles/actorOf";
 import { findArticleFacts } from "../../../server/articles/articleFacts";
 import { verifiedAuditLog } from "../../../server/articles/auditLog";
@@ -76,6 +76,8 @@ export default async function ArticlePage({ params }: { params: Promise<{ id: st
               members={summary.byline.map(({ username, name, label }) => ({ username, name, label }))}
               candidates={reporters}
               canChange={mayChangeByline(actor, found.facts)}
+              dateline={found.article.dateline}
+              canEditDateline={mayEditText(actor, found.facts)}
             />
             <AuditTimeline report={audit} names={names} />
           </aside>

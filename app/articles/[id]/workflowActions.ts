@@ -6,6 +6,7 @@ import { getDb } from "../../../db/client";
 import { WORKFLOW_ACTIONS, type WorkflowAction } from "../../../newsroom/workflow";
 import { articleTransitioner } from "../../../server/articles/articleTransitioner";
 import { bylineEditor, type BylineChange } from "../../../server/articles/bylineEditor";
+import { datelineEditor } from "../../../server/articles/datelineEditor";
 import { currentUser } from "../../../server/auth/currentUser";
 
 export interface PanelState {
@@ -40,6 +41,17 @@ export async function bylineAction(articleId: string, _prev: PanelState, formDat
   else return { error: "未知的操作" };
   const result = await bylineEditor(getDb(), { actor: user, articleId, change });
   if (!result.ok) return { error: result.message };
+  revalidatePath(`/articles/${articleId}`);
+  return { error: null };
+}
+
+/** The dateline field next to the byline. */
+export async function datelineAction(articleId: string, _prev: PanelState, formData: FormData): Promise<PanelState> {
+  const user = await currentUser();
+  if (!user) redirect("/login");
+  const dateline = String(formData.get("dateline") ?? "");
+  const result = await datelineEditor(getDb(), { actor: user, articleId, dateline });
+  if (!result.ok) return { error: result.message, note: dateline };
   revalidatePath(`/articles/${articleId}`);
   return { error: null };
 }
