@@ -18,6 +18,8 @@ function selectServers(options: BenchOptions, postgres: boolean): ServerKind[] {
 }
 
 async function main(): Promise<number> {
+  // Every y-websocket provider adds a process "exit" listener; hundreds of clients are expected.
+  process.setMaxListeners(0);
   const options = parseArgs(process.argv.slice(2), process.env);
   const unknown = options.scenarios.filter((name) => !SCENARIOS.some((s) => s.name === name));
   if (unknown.length > 0) throw new UsageError(`unknown scenario ${unknown.join(", ")}; known: ${SCENARIOS.map((s) => s.name).join(", ")}`);

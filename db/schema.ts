@@ -130,10 +130,32 @@ export const articleRevisions = pgTable(
     byline: jsonb("byline").notNull(),
     dateline: text("dateline").notNull(),
     contentHash: text("content_hash").notNull(),
+    /** Characters added and removed since the previous revision (whitespace not counted). */
+    charsAdded: integer("chars_added").notNull().default(0),
+    charsRemoved: integer("chars_removed").notNull().default(0),
+    /** Ids of the people whose updates lie between the previous revision and this one. */
+    editors: jsonb("editors").notNull().default([]),
     createdBy: uuid("created_by").references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("article_revisions_article_id_idx").on(t.articleId, t.id)],
+);
+
+/**
+ * Which user each Yjs client id of an article belongs to: the first user whose update carried
+ * it. Authorship is read through this, never from what a client claims about itself.
+ */
+export const articleClients = pgTable(
+  "article_clients",
+  {
+    articleId: uuid("article_id")
+      .notNull()
+      .references(() => articles.id, { onDelete: "cascade" }),
+    clientId: bigint("client_id", { mode: "number" }).notNull(),
+    /** Null for content the server created itself. */
+    userId: uuid("user_id").references(() => users.id),
+  },
+  (t) => [primaryKey({ columns: [t.articleId, t.clientId] })],
 );
 
 /**

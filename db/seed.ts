@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { encodeStoryContent, type StoryContent } from "../newsroom/storyBlocks";
 import type { BylineLabel, Role } from "../newsroom/roles";
 import { hashPassword } from "../server/auth/password";
+import { recordUpdateOwner } from "../server/collab/clientOwners";
 import type { Db } from "./client";
 import { articleMembers, articles, articleUpdates, users } from "./schema";
 
@@ -69,9 +70,9 @@ export async function seedDemoNewsroom(db: Db, password: string): Promise<boolea
         position,
       })),
     );
-    await tx
-      .insert(articleUpdates)
-      .values({ articleId: story.id, userId: author.id, update: encodeStoryContent(DEMO_STORY) });
+    const update = encodeStoryContent(DEMO_STORY);
+    await tx.insert(articleUpdates).values({ articleId: story.id, userId: author.id, update });
+    await recordUpdateOwner(tx, story.id, update, author.id);
     return true;
   });
 }

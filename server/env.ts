@@ -28,6 +28,10 @@ const EnvSchema = z.object({
   COLLAB_COMMIT_DELAY_MS: z.coerce.number().int().min(0).default(3),
   /** How long an empty room stays loaded before it is stored and unloaded, in ms. */
   COLLAB_ROOM_IDLE_MS: z.coerce.number().int().min(0).default(2000),
+  /** An automatic checkpoint is written after this long without edits, in ms. */
+  HISTORY_CHECKPOINT_PAUSE_MS: z.coerce.number().int().positive().default(60_000),
+  /** …and at least this often while editing goes on, in ms. */
+  HISTORY_CHECKPOINT_MAX_MS: z.coerce.number().int().positive().default(5 * 60_000),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string; dev: boolean };

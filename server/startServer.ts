@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
+import * as Y from "yjs";
 import { closeDatabase, openDatabase, type DatabaseTarget } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
 import { seedDemoNewsroom } from "../db/seed";
@@ -55,11 +56,25 @@ export async function startServer(env: Env): Promise<RunningServer> {
   }
 
   const writer = new GroupCommitWriter(db, env.COLLAB_COMMIT_DELAY_MS);
-  const registry = new RoomRegistry(db, writer, env.COLLAB_ROOM_IDLE_MS);
+  const registry = new RoomRegistry(db, writer, {
+    idleMs: env.COLLAB_ROOM_IDLE_MS,
+    checkpointPauseMs: env.HISTORY_CHECKPOINT_PAUSE_MS,
+    checkpointMaxMs: env.HISTORY_CHECKPOINT_MAX_MS,
+  });
   publishPresenceSource(() => registry.presence());
   publishLiveAccess({
     apply: async (articleId, facts) => (await registry.whenLoaded(articleId))?.updateAccess(facts),
     flush: () => writer.drain(),
+    applyEdit: async (articleId, userId, makeUpdate) => {
+      const room = await registry.acquire(articleId);
+      try {
+        const update = makeUpdate(Y.encodeStateAsUpdate(room.doc));
+        if (update) room.applyServerEdit(update, { userId });
+        await writer.drain();
+      } finally {
+        registry.release(room);
+      }
+    },
   });
   const collab = new CollabServer({
     db,

@@ -16,6 +16,11 @@ export interface BenchClient {
    * Only our server sends it; for the peers this is never called.
    */
   onSaved(listener: (saved: Map<number, number>) => void): void;
+  /**
+   * Resolves once the server has acknowledged every local edit: ours by "saved" (on disk),
+   * Hocuspocus by its sync-status count; y-websocket acknowledges nothing and resolves at once.
+   */
+  whenCaughtUp(timeoutMs?: number): Promise<void>;
   destroy(): void;
 }
 

@@ -2,6 +2,7 @@ import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/pro
 import type { Awareness } from "y-protocols/awareness";
 import WebSocket from "ws";
 import * as Y from "yjs";
+import { waitFor } from "../../tests/support/wait";
 import { deadline, type BenchClient } from "./benchClient";
 
 /** A Hocuspocus client: its own provider, one socket per client like the other servers get. */
@@ -33,6 +34,8 @@ export function connectHocuspocusClient(wsUrl: string, docName: string): BenchCl
     },
     // Hocuspocus has no "committed to disk" message: it stores on a debounce.
     onSaved: () => {},
+    whenCaughtUp: (timeoutMs = 60_000) =>
+      waitFor(() => !provider.hasUnsyncedChanges, { timeoutMs, intervalMs: 5, message: "sync status" }).then(() => undefined),
     destroy() {
       provider.destroy();
       socket.destroy();

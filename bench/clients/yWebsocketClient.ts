@@ -2,6 +2,7 @@ import * as decoding from "lib0/decoding";
 import * as Y from "yjs";
 import { MESSAGE_SAVED } from "../../newsroom/collabMessages";
 import { connectClient } from "../../tests/support/collabClient";
+import { waitFor } from "../../tests/support/wait";
 import { deadline, type BenchClient } from "./benchClient";
 
 type MessageHandler = (encoder: unknown, decoder: decoding.Decoder, ...rest: unknown[]) => void;
@@ -11,7 +12,12 @@ type MessageHandler = (encoder: unknown, decoder: decoding.Decoder, ...rest: unk
  * tests' own helper so the benchmark speaks to our server exactly as the tests do. Used for
  * the y-websocket peer too (with no cookie), so both servers see byte-identical clients.
  */
-export function connectWebsocketClient(baseUrl: string, docName: string, cookie: string): BenchClient {
+export function connectWebsocketClient(
+  baseUrl: string,
+  docName: string,
+  cookie: string,
+  { acknowledges }: { acknowledges: boolean },
+): BenchClient {
   const client = connectClient(baseUrl, docName, cookie);
   const { provider, doc } = client;
   const savedListeners: ((saved: Map<number, number>) => void)[] = [];
@@ -54,6 +60,10 @@ export function connectWebsocketClient(baseUrl: string, docName: string, cookie:
       );
     },
     onSaved: (listener) => savedListeners.push(listener),
+    whenCaughtUp: (timeoutMs = 60_000) =>
+      acknowledges
+        ? waitFor(() => client.isSaved(), { timeoutMs, intervalMs: 5, message: "saved" }).then(() => undefined)
+        : Promise.resolve(),
     destroy: () => client.destroy(),
   };
 }

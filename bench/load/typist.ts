@@ -75,6 +75,16 @@ export class Typist {
     });
   }
 
+  /** Types until stopped (saturation: typists are added while earlier ones keep going). */
+  start(charsPerSecond: number, onKeystroke: (k: Keystroke) => void): void {
+    const interval = 1000 / charsPerSecond;
+    const tick = () => {
+      onKeystroke(this.type());
+      this.timer = setTimeout(tick, interval);
+    };
+    this.timer = setTimeout(tick, Math.random() * interval);
+  }
+
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

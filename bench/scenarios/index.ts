@@ -1,5 +1,10 @@
+import { browserScenario } from "./browser";
+import { coldOpenScenario } from "./coldOpen";
+import { durabilityScenario } from "./durability";
 import { fanoutScenario } from "./fanout";
+import { manyStoriesScenario } from "./manyStories";
+import { saturationScenario } from "./saturation";
 import type { Scenario } from "./scenario";
 
 /** Every scenario, in the order `npm run bench` runs them (the issue's numbering). */
-export const SCENARIOS: Scenario[] = [fanoutScenario];
+export const SCENARIOS: Scenario[] = [fanoutScenario, saturationScenario, manyStoriesScenario, coldOpenScenario, durabilityScenario, browserScenario];

@@ -2,7 +2,7 @@ import { PGlite } from "@electric-sql/pglite";
 import path from "node:path";
 import pg from "pg";
 import { loadEnv } from "../../server/env";
-import { api, createArticle, getArticle, signIn } from "../../tests/support/session";
+import { addMembers, createArticle, getArticle, signIn } from "../../tests/support/session";
 import { createStore, startTestServer, type ServerStore, type TestServer } from "../../tests/support/testServer";
 import { connectWebsocketClient } from "../clients/yWebsocketClient";
 import { pinProcess, SERVER_CORE } from "../lib/cpuPin";
@@ -33,15 +33,18 @@ export interface OurServer extends ServerUnderTest {
   /** A session cookie of the demo account at `seat`. */
   cookie(seat: number): string;
   /**
-   * Database size. PGlite cannot be opened by a second process, so for it the server is
-   * stopped, the data directory measured, and the server started again (no client may be
-   * connected); PostgreSQL is measured live.
+   * Database size, measured with the server stopped gracefully (so open rooms are stored, as
+   * they would be on any unload) and then started again; no client may be connected. PGlite
+   * cannot be opened by a second process anyway; PostgreSQL is measured the same way so the
+   * two backends are compared alike.
    */
   storageBytes(): Promise<StorageBytes>;
   /** The store's environment (data directory, database URL), for the trace loader. */
   readonly storeEnv: Record<string, string>;
   /** Stops the server but keeps its data, runs `work`, and starts it again. */
   whileStopped<T>(work: () => Promise<T>): Promise<T>;
+  /** Runs SQL on the store with the server stopped (PGlite has one owner at a time). */
+  sqlWhileStopped(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
 }
 
 export interface OurServerOptions {
@@ -99,16 +102,16 @@ export async function startOurServer(backend: "pglite" | "postgres", options: Ou
       // The reporter starts the story and the desk puts the correspondents on its byline, so
       // all four seats may write (only byline members and the desk may edit a draft).
       const id = await createArticle(server.url, cookies[0], title);
-      for (const username of CO_AUTHORS) {
-        const { status } = await api(server.url, cookies[EDITOR_SEAT], "POST", `/api/articles/${id}/members`, { username });
-        if (status !== 200) throw new Error(`adding ${username} to the byline gave ${status}`);
-      }
+      await addMembers(server.url, cookies[EDITOR_SEAT], id, CO_AUTHORS);
       return id;
     },
-    connect: (docName, seat) => connectWebsocketClient(server.url, docName, cookies[seat % cookies.length]),
+    connect: (docName, seat) => connectWebsocketClient(server.url, docName, cookies[seat % cookies.length], { acknowledges: true }),
     storedText: async (docName) => (await getArticle(server.url, cookies[0], docName)).content.text,
-    storageBytes: () =>
-      backend === "postgres" ? measurePostgres(store) : whileStopped(() => measurePglite(store)),
+    async storageBytes() {
+      const [row] = await whileStopped(() => queryStore(store, STORAGE_SQL));
+      return { log: Number(row.log), allTables: Number(row.all_tables) };
+    },
+    sqlWhileStopped: (sql, params) => whileStopped(() => queryStore(store, sql, params)),
     whileStopped,
     async stop() {
       await server.stop();
@@ -117,22 +120,20 @@ export async function startOurServer(backend: "pglite" | "postgres", options: Ou
   };
 }
 
-async function measurePostgres(store: ServerStore): Promise<StorageBytes> {
-  const client = new pg.Client({ connectionString: store.env.DATABASE_URL });
-  await client.connect();
-  try {
-    const { rows } = await client.query(STORAGE_SQL);
-    return { log: Number(rows[0].log), allTables: Number(rows[0].all_tables) };
-  } finally {
-    await client.end();
+/** One query against the store's database from this process (the server must be stopped). */
+async function queryStore(store: ServerStore, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+  if (store.backend === "postgres") {
+    const client = new pg.Client({ connectionString: store.env.DATABASE_URL });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows;
+    } finally {
+      await client.end();
+    }
   }
-}
-
-async function measurePglite(store: ServerStore): Promise<StorageBytes> {
   const db = await PGlite.create(path.join(store.env.DATA_DIR, "pglite"));
   try {
-    const { rows } = await db.query<{ log: string; all_tables: string }>(STORAGE_SQL);
-    return { log: Number(rows[0].log), allTables: Number(rows[0].all_tables) };
+    return (await db.query<Record<string, unknown>>(sql, params)).rows;
   } finally {
     await db.close();
   }

@@ -20,7 +20,7 @@ export async function startYWebsocketPeer(): Promise<ServerUnderTest> {
     probe: child.probe,
     newDocument: async () => newDocName(),
     // Same URL shape as ours (/collab/<doc>); the peer takes the whole path as the doc name.
-    connect: (docName) => connectWebsocketClient(url, docName, ""),
+    connect: (docName) => connectWebsocketClient(url, docName, "", { acknowledges: false }),
     storedText: async () => null,
     stop: () => child.stop(),
   };

@@ -1,22 +1,40 @@
+import { desc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleRevisions, type ArticleRevision } from "../../db/schema";
+import { diffSize } from "../../newsroom/versionDiff";
+import { compareVersions } from "../history/compareVersions";
+import { editorsBetween } from "../history/logSlice";
 import type { CapturedContent } from "./storyContent";
+
+export type RevisionKind = "transition" | "named" | "checkpoint" | "restore";
 
 export interface RevisionWriterProps {
   articleId: string;
-  kind: "transition" | "named" | "checkpoint";
+  kind: RevisionKind;
   name?: string | null;
   createdBy: string | null;
   content: CapturedContent;
 }
 
-/** Stores a version of the story (state, ProseMirror JSON, text, hash). */
+/**
+ * Stores a version of the story (state, ProseMirror JSON, text, hash) with what changed since
+ * the previous version: who edited and how many characters were added and removed.
+ */
 export async function revisionWriter(db: Db, props: RevisionWriterProps): Promise<ArticleRevision> {
-  const { content } = props;
+  const { content, articleId } = props;
+  const [previous] = await db
+    .select({ state: articleRevisions.state, upToUpdateId: articleRevisions.upToUpdateId })
+    .from(articleRevisions)
+    .where(eq(articleRevisions.articleId, articleId))
+    .orderBy(desc(articleRevisions.id))
+    .limit(1);
+  const since = previous ?? { state: new Uint8Array(), upToUpdateId: 0 };
+  const size = diffSize(await compareVersions(db, articleId, since, content));
+  const editors = await editorsBetween(db, articleId, since.upToUpdateId, content.upToUpdateId);
   const [revision] = await db
     .insert(articleRevisions)
     .values({
-      articleId: props.articleId,
+      articleId,
       kind: props.kind,
       name: props.name ?? null,
       upToUpdateId: content.upToUpdateId,
@@ -27,6 +45,9 @@ export async function revisionWriter(db: Db, props: RevisionWriterProps): Promis
       byline: content.byline,
       dateline: content.dateline,
       contentHash: content.contentHash,
+      charsAdded: size.added,
+      charsRemoved: size.removed,
+      editors,
       createdBy: props.createdBy,
     })
     .returning();

@@ -16,6 +16,7 @@ import { findActiveUser } from "../auth/activeUser";
 import { sessionUserId } from "../auth/sessionToken";
 import { Connection } from "./connection";
 import { receiveMessage } from "./messageReceiver";
+import { ForgedAuthorship } from "./room";
 import { isAllowedOrigin } from "./originPolicy";
 import type { RoomRegistry } from "./roomRegistry";
 
@@ -129,7 +130,8 @@ export class CollabServer {
       try {
         receiveMessage(joined, connection, frame);
       } catch (err) {
-        ws.close(CLOSE_MALFORMED, "malformed message");
+        if (err instanceof ForgedAuthorship) ws.close(CLOSE_FORBIDDEN, "not your client id");
+        else ws.close(CLOSE_MALFORMED, "malformed message");
         console.warn(`[collab] closed a connection to ${articleId}: ${(err as Error).message}`);
       }
     };

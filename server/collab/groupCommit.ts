@@ -1,5 +1,6 @@
 import type { Db } from "../../db/client";
 import { articleUpdates } from "../../db/schema";
+import { insertClientOwners } from "./clientOwners";
 import { articleEditedSql } from "./updateLog";
 
 /**
@@ -17,6 +18,8 @@ interface PendingUpdate {
   listener: CommitListener<unknown>;
   userId: string | null;
   update: Uint8Array;
+  /** Owners of Yjs client ids first seen with this update. */
+  newOwners: readonly (readonly [number, string | null])[];
 }
 
 const MAX_RETRY_DELAY_MS = 5000;
@@ -37,8 +40,13 @@ export class GroupCommitWriter {
     private readonly delayMs: number,
   ) {}
 
-  append<C>(listener: CommitListener<C>, userId: string | null, update: Uint8Array): void {
-    this.pending.push({ listener: listener as CommitListener<unknown>, userId, update });
+  append<C>(
+    listener: CommitListener<C>,
+    userId: string | null,
+    update: Uint8Array,
+    newOwners: readonly (readonly [number, string | null])[] = [],
+  ): void {
+    this.pending.push({ listener: listener as CommitListener<unknown>, userId, update, newOwners });
     this.schedule();
   }
 
@@ -91,6 +99,9 @@ export class GroupCommitWriter {
           .insert(articleUpdates)
           .values(batch.map((item) => ({ articleId: item.listener.articleId, userId: item.userId, update: item.update })))
           .returning({ id: articleUpdates.id });
+        for (const item of batch) {
+          if (item.newOwners.length > 0) await insertClientOwners(tx, item.listener.articleId, item.newOwners);
+        }
         for (const [listener, state] of captured) {
           await tx.execute(articleEditedSql(listener.articleId, state.title, lastUserOf.get(listener) ?? null));
         }

@@ -1,7 +1,7 @@
 import * as decoding from "lib0/decoding";
 import * as syncProtocol from "y-protocols/sync";
 import { MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from "../../newsroom/collabMessages";
-import type { Room, RoomConnection } from "./room";
+import { ForgedAuthorship, type Room, type RoomConnection } from "./room";
 import { syncStep2Message } from "./protocolMessages";
 
 /** A frame that is not the y-websocket protocol: its connection is closed, nobody else's. */
@@ -39,7 +39,7 @@ export function receiveMessage(room: Room, connection: RoomConnection, frame: Ui
         throw new ProtocolViolation(`unknown message type ${type}`);
     }
   } catch (err) {
-    if (err instanceof ProtocolViolation) throw err;
+    if (err instanceof ProtocolViolation || err instanceof ForgedAuthorship) throw err;
     throw new ProtocolViolation((err as Error).message || String(err));
   }
 }

@@ -12,6 +12,8 @@ import {
   withSessionIdentity,
   type AwarenessUser,
 } from "./awarenessIdentity";
+import type { CheckpointScheduler } from "./checkpointScheduler";
+import { clientClocksOf, type ClientOwners } from "./clientOwners";
 import type { CommitListener, GroupCommitWriter } from "./groupCommit";
 import { accessMessage, awarenessMessage, savedMessage, syncStep1Message, updateMessage } from "./protocolMessages";
 import { shouldSnapshot, shouldSnapshotOnUnload, type TailSize } from "./snapshotPolicy";
@@ -31,6 +33,14 @@ export interface RoomConnection {
 /** Thrown for a client update the server cannot decode: the sender is disconnected. */
 export class MalformedUpdate extends Error {}
 
+/** Thrown for new content under another user's Yjs client id (forged authorship). */
+export class ForgedAuthorship extends Error {}
+
+/** An edit the server makes on a user's behalf (a restore): logged as that user's. */
+export interface ServerEdit {
+  readonly userId: string;
+}
+
 type CommitState = { savedVector: Uint8Array };
 
 /**
@@ -39,7 +49,8 @@ type CommitState = { savedVector: Uint8Array };
  * others, and acknowledged with the saved vector once committed.
  */
 export class Room implements CommitListener<CommitState> {
-  readonly doc = new Y.Doc();
+  /** No garbage collection: deleted text stays, so versions can be compared and restored. */
+  readonly doc = new Y.Doc({ gc: false });
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly connections = new Set<RoomConnection>();
   /** The committed state vector, as last announced. */
@@ -54,8 +65,11 @@ export class Room implements CommitListener<CommitState> {
     /** The article's state and members: who may write is decided from these on every update. */
     private facts: ArticleAccessFacts,
     stored: StoredDocument,
+    /** Who owns each Yjs client id of this story (authorship). */
+    private readonly owners: ClientOwners,
     private readonly db: Db,
     private readonly writer: GroupCommitWriter,
+    private readonly checkpoints: CheckpointScheduler,
   ) {
     this.awareness.setLocalState(null);
     if (stored.state) Y.applyUpdate(this.doc, stored.state, this);
@@ -107,14 +121,39 @@ export class Room implements CommitListener<CommitState> {
 
   /** Applies a sync step 2 or update from a connection allowed to write. */
   applyClientUpdate(update: Uint8Array, from: RoomConnection): void {
+    this.applyAs(update, from, from.user.id);
+  }
+
+  /** Applies an update the server made for `edit.userId` (restoring a version). */
+  applyServerEdit(update: Uint8Array, edit: ServerEdit): void {
+    this.applyAs(update, edit, edit.userId);
+  }
+
+  /**
+   * Decodes first (a malformed update is refused before any of it touches the doc), checks
+   * that new content under an existing client id comes from that id's owner, then applies.
+   * Client ids seen for the first time become the sender's.
+   */
+  private applyAs(update: Uint8Array, origin: RoomConnection | ServerEdit, userId: string): void {
+    let clocks: Map<number, number>;
     try {
-      // Decoding first means a malformed update is refused before any of it touches the doc.
-      Y.decodeUpdate(update);
+      clocks = clientClocksOf(Y.decodeUpdate(update));
     } catch (err) {
       throw new MalformedUpdate((err as Error).message);
     }
-    Y.applyUpdate(this.doc, update, from);
+    for (const [client, end] of clocks) {
+      if (!this.owners.has(client)) {
+        this.owners.set(client, userId);
+        this.unrecordedOwners.push([client, userId]);
+      } else if (this.owners.get(client) !== userId && end > Y.getState(this.doc.store, client)) {
+        throw new ForgedAuthorship(`client ${client} belongs to someone else`);
+      }
+    }
+    Y.applyUpdate(this.doc, update, origin);
   }
+
+  /** Owners claimed in memory whose rows go to the database with the next logged update. */
+  private unrecordedOwners: [number, string | null][] = [];
 
   /** Applies a presence update, with the sender's identity forced to the session's. */
   applyClientAwareness(update: Uint8Array, from: RoomConnection): void {
@@ -162,6 +201,7 @@ export class Room implements CommitListener<CommitState> {
     const message = savedMessage(state.savedVector);
     for (const connection of this.connections) connection.send(message);
     if (shouldSnapshot(this.tail)) this.snapshot();
+    this.checkpoints.noteEdit();
   }
 
   /**
@@ -195,6 +235,7 @@ export class Room implements CommitListener<CommitState> {
     await this.writer.drain();
     await this.snapshotting;
     if (shouldSnapshotOnUnload(this.tail)) await this.snapshot();
+    await this.checkpoints.flush();
     this.doc.off("update", this.onDocUpdate);
     this.awareness.off("update", this.onAwarenessUpdate);
     this.awareness.destroy();
@@ -209,8 +250,9 @@ export class Room implements CommitListener<CommitState> {
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin === this) return; // the load itself
     const sender = this.connections.has(origin as RoomConnection) ? (origin as RoomConnection) : null;
+    const userId = sender?.user.id ?? (origin as ServerEdit | null)?.userId ?? null;
     this.uncommitted += 1;
-    this.writer.append(this, sender?.user.id ?? null, update);
+    this.writer.append(this, userId, update, this.unrecordedOwners.splice(0));
     const message = updateMessage(update);
     for (const connection of this.connections) if (connection !== sender) connection.send(message);
   };

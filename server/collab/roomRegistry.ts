@@ -3,6 +3,9 @@ import type { AwarenessUser } from "./awarenessIdentity";
 import type { GroupCommitWriter } from "./groupCommit";
 import { Room } from "./room";
 import { findArticleFacts } from "../articles/articleFacts";
+import { writeCheckpoint } from "../history/checkpointWriter";
+import { CheckpointScheduler } from "./checkpointScheduler";
+import { loadClientOwners } from "./clientOwners";
 import { loadStoredDocument, seedInitialContent } from "./updateLog";
 
 interface Entry {
@@ -25,7 +28,7 @@ export class RoomRegistry {
   constructor(
     private readonly db: Db,
     private readonly writer: GroupCommitWriter,
-    private readonly idleMs: number,
+    private readonly timing: { idleMs: number; checkpointPauseMs: number; checkpointMaxMs: number },
   ) {}
 
   /** The loaded room for an article, loading it (and creating first content) if needed. */
@@ -64,7 +67,7 @@ export class RoomRegistry {
     entry.idleTimer = setTimeout(() => {
       entry.idleTimer = null;
       if (room.connections.size === 0) void this.unload(room.articleId, entry, room);
-    }, this.idleMs);
+    }, this.timing.idleMs);
   }
 
   /** Who is in each loaded story now (article id → people). */
@@ -115,7 +118,13 @@ export class RoomRegistry {
     }
     const found = await findArticleFacts(this.db, articleId);
     if (!found) throw new Error(`article ${articleId} does not exist`);
-    return new Room(articleId, found.facts, stored, this.db, this.writer);
+    const owners = await loadClientOwners(this.db, articleId);
+    const { checkpointPauseMs, checkpointMaxMs } = this.timing;
+    const checkpoints = new CheckpointScheduler(checkpointPauseMs, checkpointMaxMs, async () => {
+      await this.writer.drain();
+      await writeCheckpoint(this.db, articleId);
+    });
+    return new Room(articleId, found.facts, stored, owners, this.db, this.writer, checkpoints);
   }
 
   private unload(articleId: string, entry: Entry, room: Room): Promise<void> {

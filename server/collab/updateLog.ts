@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lte, sql } from "drizzle-orm";
 import * as Y from "yjs";
 import type { Db } from "../../db/client";
 import { articles, articleSnapshots, articleUpdates } from "../../db/schema";
 import { encodeStoryContent } from "../../newsroom/storyBlocks";
+import { recordUpdateOwner } from "./clientOwners";
 
 /** What a room loads from: the newest snapshot merged with every log row after it. */
 export interface StoredDocument {
@@ -15,19 +16,34 @@ export interface StoredDocument {
   snapshotBytes: number;
 }
 
-/** Reads snapshot + tail. Cost is bounded by the snapshot policy, not by the length of history. */
-export async function loadStoredDocument(db: Db, articleId: string): Promise<StoredDocument> {
+/**
+ * Reads snapshot + tail: the whole stored document, or (with `upTo`) the document as it was
+ * right after log row `upTo` (time travel). Cost is bounded by the snapshot policy, not by the
+ * length of history.
+ */
+export async function loadStoredDocument(db: Db, articleId: string, upTo?: number): Promise<StoredDocument> {
   const [snapshot] = await db
     .select({ upToUpdateId: articleSnapshots.upToUpdateId, state: articleSnapshots.state })
     .from(articleSnapshots)
-    .where(eq(articleSnapshots.articleId, articleId))
+    .where(
+      and(
+        eq(articleSnapshots.articleId, articleId),
+        upTo === undefined ? undefined : lte(articleSnapshots.upToUpdateId, upTo),
+      ),
+    )
     .orderBy(desc(articleSnapshots.upToUpdateId))
     .limit(1);
   const after = snapshot?.upToUpdateId ?? 0;
   const tail = await db
     .select({ id: articleUpdates.id, update: articleUpdates.update })
     .from(articleUpdates)
-    .where(and(eq(articleUpdates.articleId, articleId), gt(articleUpdates.id, after)))
+    .where(
+      and(
+        eq(articleUpdates.articleId, articleId),
+        gt(articleUpdates.id, after),
+        upTo === undefined ? undefined : lte(articleUpdates.id, upTo),
+      ),
+    )
     .orderBy(asc(articleUpdates.id));
   const parts = [...(snapshot ? [snapshot.state] : []), ...tail.map((row) => row.update)];
   return {
@@ -58,9 +74,9 @@ export async function seedInitialContent(db: Db, articleId: string): Promise<voi
       .where(eq(articleUpdates.articleId, articleId))
       .limit(1);
     if (existing) return;
-    await tx
-      .insert(articleUpdates)
-      .values({ articleId, userId: null, update: encodeStoryContent({ title: article.title, body: [] }) });
+    const update = encodeStoryContent({ title: article.title, body: [] });
+    await tx.insert(articleUpdates).values({ articleId, userId: null, update });
+    await recordUpdateOwner(tx, articleId, update, null);
   });
 }
 

@@ -19,13 +19,14 @@ export function foreignOriginError(request: Request) {
 export async function readJsonObject(
   request: Request,
 ): Promise<{ body: Record<string, unknown> } | { error: Response }> {
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_JSON_BYTES) return { error: apiError("too_large", "请求体过大") };
+  // An action without parameters (restore) may come without a body at all.
+  if (text.trim() === "") return { body: {} };
   const type = request.headers.get("content-type") ?? "";
   if (!type.toLowerCase().startsWith("application/json")) {
     return { error: apiError("bad_request", "请求体必须是 JSON(Content-Type: application/json)") };
   }
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_JSON_BYTES) return { error: apiError("too_large", "请求体过大") };
-  if (text.trim() === "") return { body: {} };
   try {
     const parsed: unknown = JSON.parse(text);
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {

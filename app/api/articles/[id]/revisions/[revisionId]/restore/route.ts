@@ -1,0 +1,23 @@
+import { NextResponse } from "next/server";
+import { getDb } from "../../../../../../../db/client";
+import { versionRestorer } from "../../../../../../../server/history/versionRestorer";
+import { peopleOfRevisions, revisionView } from "../../../../../../../server/history/revisionView";
+import { peopleById } from "../../../../../../../server/history/versionQueries";
+import { apiError } from "../../../../../../../server/http/apiErrors";
+import { refusalResponse } from "../../../../../../../server/http/commandResponse";
+import { readUnsafeRequest } from "../../../../../../../server/http/unsafeRequest";
+
+export const dynamic = "force-dynamic";
+
+/** `POST /api/articles/:id/revisions/:revisionId/restore`: the draft becomes that version. */
+export async function POST(request: Request, { params }: { params: Promise<{ id: string; revisionId: string }> }) {
+  const { id, revisionId } = await params;
+  const read = await readUnsafeRequest(request);
+  if ("error" in read) return read.error;
+  if (!/^\d{1,15}$/.test(revisionId)) return apiError("not_found", "没有这个版本");
+  const db = getDb();
+  const result = await versionRestorer(db, { actor: read.user, articleId: id, revisionId: Number(revisionId) });
+  if (!result.ok) return refusalResponse(result);
+  const people = await peopleById(db, peopleOfRevisions([result.revision]));
+  return NextResponse.json(revisionView(result.revision, people), { status: 201 });
+}

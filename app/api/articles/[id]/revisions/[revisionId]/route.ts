@@ -1,0 +1,26 @@
+import { NextResponse } from "next/server";
+import { getDb } from "../../../../../../db/client";
+import { peopleOfRevisions, revisionView } from "../../../../../../server/history/revisionView";
+import { findRevision, peopleById } from "../../../../../../server/history/versionQueries";
+import { apiError } from "../../../../../../server/http/apiErrors";
+import { readableArticle } from "../../../../../../server/http/readableArticle";
+
+export const dynamic = "force-dynamic";
+
+/** `GET /api/articles/:id/revisions/:revisionId`: one version with its text and document. */
+export async function GET(_request: Request, { params }: { params: Promise<{ id: string; revisionId: string }> }) {
+  const { id, revisionId } = await params;
+  const access = await readableArticle(id);
+  if ("error" in access) return access.error;
+  const db = getDb();
+  const revision = /^\d{1,15}$/.test(revisionId) ? await findRevision(db, id, Number(revisionId)) : null;
+  if (!revision) return apiError("not_found", "没有这个版本");
+  const people = await peopleById(db, peopleOfRevisions([revision]));
+  return NextResponse.json({
+    ...revisionView(revision, people),
+    text: revision.text,
+    body: revision.bodyJson,
+    byline: revision.byline,
+    dateline: revision.dateline,
+  });
+}

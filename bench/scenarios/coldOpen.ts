@@ -1,0 +1,180 @@
+import { performance } from "node:perf_hooks";
+import { sleep } from "../../tests/support/wait";
+import { loadEnv } from "../../server/env";
+import { fragmentText } from "../../newsroom/storyBlocks";
+import { summarizeLatency } from "../lib/stats";
+import { startOurServer, type OurServer } from "../servers/ourServer";
+import { startHocuspocusPeer } from "../servers/peerServers";
+import { SERVER_LABELS, type ServerKind, type ServerUnderTest } from "../servers/serverUnderTest";
+import { expectedText, readTrace, replayTrace, sha256, traceAvailable, TRACE_PATH, type EditingTrace } from "../trace/automergePaper";
+import { CaseRecorder } from "./caseRecorder";
+import type { Scenario, ScenarioContext, TargetCheck } from "./scenario";
+
+/** Edits sent between waits for the server's acknowledgement while loading the history. */
+const ACK_EVERY = 2000;
+
+function plan(smoke: boolean, total: number) {
+  return smoke ? { edits: 3000, opens: 3, opensWithoutSnapshots: 1 } : { edits: total, opens: 20, opensWithoutSnapshots: 3 };
+}
+
+const idleMs = () => loadEnv({} as NodeJS.ProcessEnv).COLLAB_ROOM_IDLE_MS;
+
+/** Long enough for a room nobody is in to be stored and unloaded (ours: the idle time). */
+const unloadWaitMs = (kind: ServerKind) => (kind.startsWith("ours") ? idleMs() + 1500 : 1500);
+
+/**
+ * Writes the history the way it would be written: one client sends every edit of the trace
+ * as its own update through the real socket, so the server stores (and snapshots) it as usual.
+ */
+async function loadHistory(server: ServerUnderTest, trace: EditingTrace, edits: number, expectedHash: string) {
+  const docName = await server.newDocument("冷启动测试");
+  const feeder = server.connect(docName, 0);
+  await feeder.whenSynced();
+  const started = performance.now();
+  await replayTrace(feeder.doc, trace, edits, async (i) => {
+    if ((i + 1) % ACK_EVERY === 0) await feeder.whenCaughtUp(120_000);
+  });
+  await feeder.whenCaughtUp(120_000);
+  const ingestS = (performance.now() - started) / 1000;
+  const text = fragmentText(feeder.doc.getXmlFragment("body"));
+  feeder.destroy();
+  if (sha256(text) !== expectedHash) throw new Error("replaying the trace did not give its end text");
+  await sleep(unloadWaitMs(server.kind));
+  return { docName, ingestS };
+}
+
+/** One cold open: a new client until synced, checked against the trace's text. */
+async function openOnce(server: ServerUnderTest, docName: string, seat: number, expectedHash: string): Promise<number> {
+  const started = performance.now();
+  const client = server.connect(docName, seat);
+  try {
+    await client.whenSynced(120_000);
+    const elapsed = performance.now() - started;
+    if (sha256(fragmentText(client.doc.getXmlFragment("body"))) !== expectedHash) {
+      throw new Error("a new client got different text from the stored history");
+    }
+    return elapsed;
+  } finally {
+    client.destroy();
+  }
+}
+
+async function openRepeatedly(server: ServerUnderTest, docName: string, opens: number, expectedHash: string) {
+  const samples: number[] = [];
+  for (let i = 0; i < opens; i++) {
+    samples.push(await openOnce(server, docName, i, expectedHash));
+    await sleep(unloadWaitMs(server.kind));
+  }
+  return samples;
+}
+
+/** Opens with the log alone: snapshots deleted (server stopped), a warm-up open, then the timed one. */
+async function openWithoutSnapshots(server: OurServer, docName: string, opens: number, expectedHash: string) {
+  const samples: number[] = [];
+  for (let i = 0; i < opens; i++) {
+    await server.sqlWhileStopped("delete from article_snapshots where article_id = $1", [docName]);
+    // A restarted process compiles and caches on first use; that is not what is measured.
+    const warm = await server.newDocument("预热");
+    const warmClient = server.connect(warm, 1);
+    await warmClient.whenSynced();
+    warmClient.destroy();
+    samples.push(await openOnce(server, docName, i, expectedHash));
+    await sleep(unloadWaitMs(server.kind));
+  }
+  return samples;
+}
+
+async function storedShape(server: OurServer, docName: string) {
+  const [row] = await server.sqlWhileStopped(
+    `select (select count(*) from article_updates where article_id = $1) as rows,
+            (select count(*) from article_snapshots where article_id = $1) as snapshots,
+            (select coalesce(max(octet_length(state)), 0) from article_snapshots where article_id = $1) as snapshot_bytes`,
+    [docName],
+  );
+  return { rows: Number(row.rows), snapshots: Number(row.snapshots), snapshotBytes: Number(row.snapshot_bytes) };
+}
+
+export const coldOpenScenario: Scenario = {
+  name: "coldopen",
+  title: "4. Cold open of a long history (automerge-paper, one stored update per edit)",
+  async run(ctx: ScenarioContext) {
+    const started = performance.now();
+    if (!traceAvailable()) {
+      const message = `trace not found at ${TRACE_PATH}: cold open skipped (it needs ../shared/traces)`;
+      if (process.env.CI_REQUIRE_ALL === "1") throw new Error(`${message}; CI_REQUIRE_ALL=1 forbids skipping`);
+      ctx.log(message);
+      return { scenario: "coldopen", title: this.title, method: message, cases: [], targets: [], notes: [], durationS: 0 };
+    }
+    const trace = readTrace();
+    const { edits, opens, opensWithoutSnapshots } = plan(ctx.smoke, trace.txns.length);
+    const expectedHash = sha256(expectedText(trace, edits));
+    if (edits === trace.txns.length && expectedText(trace, edits) !== trace.endContent) throw new Error("trace replay does not give endContent");
+    const recorder = new CaseRecorder({ p50: "ms", p95: "ms", max: "ms", opens: "", ingestS: "s", rows: "", snapshots: "", snapshotKiB: "KiB" });
+    const withSnapshots = `${edits.toLocaleString("en-US")} edits, snapshots on`;
+    const withoutSnapshots = `${edits.toLocaleString("en-US")} edits, snapshots off (log only)`;
+    const kinds = ctx.servers.filter((k) => k !== "y-websocket");
+
+    for (const kind of kinds) {
+      try {
+        if (kind === "hocuspocus") {
+          const server = await startHocuspocusPeer();
+          try {
+            const { docName, ingestS } = await loadHistory(server, trace, edits, expectedHash);
+            const samples = await openRepeatedly(server, docName, opens, expectedHash);
+            const s = summarizeLatency(samples);
+            recorder.addRun("whole document stored (Hocuspocus keeps no log)", kind, { p50: s.p50, p95: s.p95, max: s.max, opens: s.count, ingestS });
+            ctx.log(`coldopen ${kind}: loaded in ${ingestS.toFixed(1)} s; open p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms`);
+          } finally {
+            await server.stop();
+          }
+          continue;
+        }
+        const server = await startOurServer(kind === "ours-pglite" ? "pglite" : "postgres");
+        try {
+          const { docName, ingestS } = await loadHistory(server, trace, edits, expectedHash);
+          const shape = await storedShape(server, docName);
+          ctx.log(`coldopen ${kind}: loaded ${shape.rows} rows in ${ingestS.toFixed(1)} s (${shape.snapshots} snapshots)`);
+          const on = summarizeLatency(await openRepeatedly(server, docName, opens, expectedHash));
+          recorder.addRun(withSnapshots, kind, {
+            p50: on.p50,
+            p95: on.p95,
+            max: on.max,
+            opens: on.count,
+            ingestS,
+            rows: shape.rows,
+            snapshots: shape.snapshots,
+            snapshotKiB: shape.snapshotBytes / 1024,
+          });
+          ctx.log(`coldopen ${kind} snapshots on: p50 ${on.p50.toFixed(1)} ms, p95 ${on.p95.toFixed(1)} ms`);
+          const off = summarizeLatency(await openWithoutSnapshots(server, docName, opensWithoutSnapshots, expectedHash));
+          recorder.addRun(withoutSnapshots, kind, { p50: off.p50, p95: off.p95, max: off.max, opens: off.count, rows: shape.rows });
+          ctx.log(`coldopen ${kind} snapshots off: p50 ${off.p50.toFixed(1)} ms, p95 ${off.p95.toFixed(1)} ms`);
+        } finally {
+          await server.stop();
+        }
+      } catch (err) {
+        recorder.addFailure(withSnapshots, kind, (err as Error).message);
+        ctx.log(`coldopen ${kind} failed: ${(err as Error).message}`);
+      }
+    }
+    const cases = recorder.results();
+    return {
+      scenario: "coldopen",
+      title: this.title,
+      method: `One client replays the first ${edits.toLocaleString("en-US")} transactions of ../shared/traces/automerge-paper.json.gz into the story body, one Yjs transaction (so one message, and for ours one stored row) per edit, through the real socket, waiting for the server's acknowledgement every ${ACK_EVERY} edits ("ingest" is that time). The server writes snapshots by its own policy, and one more when the room unloads. Then a new client opens the story ${opens} times, each after the room has unloaded (ours: idle time ${idleMs()} ms + 1.5 s); the time is from creating the provider to its "synced" event, and the text is checked against the trace each time. "Snapshots off": the story's snapshot rows are deleted with the server stopped, the server restarted and warmed up on another story, then one timed open (repeated ${opensWithoutSnapshots}×). Hocuspocus stores the whole merged document, so it has no log to replay; y-websocket keeps documents in memory only (not comparable).`,
+      cases,
+      targets: coldOpenTargets(cases, withSnapshots, kinds),
+      notes: [],
+      durationS: (performance.now() - started) / 1000,
+    };
+  },
+};
+
+function coldOpenTargets(cases: ReturnType<CaseRecorder["results"]>, name: string, kinds: ServerKind[]): TargetCheck[] {
+  return kinds
+    .filter((k) => k.startsWith("ours"))
+    .map((kind) => {
+      const p95 = CaseRecorder.median(cases, name, kind, "p95");
+      return { target: `time to synced p95 ≤ 100 ms (snapshots on), ${SERVER_LABELS[kind]}`, measured: `${p95.toFixed(1)} ms`, met: Number.isFinite(p95) ? p95 <= 100 : null };
+    });
+}

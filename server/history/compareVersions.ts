@@ -1,0 +1,31 @@
+import type { Db } from "../../db/client";
+import { DeletionIndex, diffVersions, type VersionDiff } from "../../newsroom/versionDiff";
+import { loadClientOwners } from "../collab/clientOwners";
+import { logSlice } from "./logSlice";
+
+/** A point in a story's history: its full state and the log row it reaches. */
+export interface VersionPoint {
+  state: Uint8Array;
+  upToUpdateId: number;
+}
+
+/**
+ * Compares two points of one story, attributing every insertion to its author (the owner of
+ * the Yjs client id that made it) and every deletion to the sender of the logged update that
+ * deleted it. The order of the arguments does not matter.
+ */
+export async function compareVersions(db: Db, articleId: string, a: VersionPoint, b: VersionPoint): Promise<VersionDiff> {
+  const [older, newer] = a.upToUpdateId <= b.upToUpdateId ? [a, b] : [b, a];
+  const owners = await loadClientOwners(db, articleId);
+  const deletions = new DeletionIndex();
+  for (const row of await logSlice(db, articleId, older.upToUpdateId, newer.upToUpdateId)) {
+    deletions.add(row.update, row.userId);
+  }
+  return diffVersions(newer.state, older.upToUpdateId === 0 ? null : older.state, {
+    authorOf: (client) => owners.get(client) ?? null,
+    deleterOf: (id) => {
+      const deleter = deletions.deleterOf(id);
+      return deleter === undefined ? (owners.get(id.client) ?? null) : deleter;
+    },
+  });
+}

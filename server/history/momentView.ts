@@ -1,0 +1,33 @@
+import * as Y from "yjs";
+import type { Db } from "../../db/client";
+import { fragmentText, storyTitle } from "../../newsroom/storyBlocks";
+import { loadStoredDocument } from "../collab/updateLog";
+import { logLength, logRowAt, peopleById } from "./versionQueries";
+
+/**
+ * The story as it was right after the `index`-th logged update (time travel): replayed from
+ * the nearest snapshot at or before that row, so the cost does not grow with history.
+ */
+export async function momentView(db: Db, articleId: string, index: number) {
+  const total = await logLength(db, articleId);
+  if (total === 0) return { index: 0, total, at: null, by: null, updateId: 0, title: "", text: "" };
+  const clamped = Math.min(Math.max(0, index), total - 1);
+  const row = (await logRowAt(db, articleId, clamped))!;
+  const stored = await loadStoredDocument(db, articleId, row.id);
+  const doc = new Y.Doc();
+  try {
+    if (stored.state) Y.applyUpdate(doc, stored.state);
+    const people = await peopleById(db, [row.userId]);
+    return {
+      index: clamped,
+      total,
+      updateId: row.id,
+      at: row.createdAt.toISOString(),
+      by: row.userId ? (people.get(row.userId) ?? null) : null,
+      title: storyTitle(doc),
+      text: fragmentText(doc.getXmlFragment("body")),
+    };
+  } finally {
+    doc.destroy();
+  }
+}

@@ -1,0 +1,21 @@
+import { getDb } from "../../db/client";
+import type { Article, User } from "../../db/schema";
+import type { Actor, ArticleAccessFacts } from "../../newsroom/permissions";
+import { canReadArticle } from "../../newsroom/permissions";
+import { actorOf } from "../articles/actorOf";
+import { findArticleFacts } from "../articles/articleFacts";
+import { currentUser } from "../auth/currentUser";
+import { apiError, articleNotFound, notSignedIn } from "./apiErrors";
+
+/** The start of every read route on an article: signed in, article exists, may read it. */
+export async function readableArticle(
+  articleId: string,
+): Promise<{ user: User; actor: Actor; article: Article; facts: ArticleAccessFacts } | { error: Response }> {
+  const user = await currentUser();
+  const actor = user ? actorOf(user) : null;
+  if (!user || !actor) return { error: notSignedIn() };
+  const found = await findArticleFacts(getDb(), articleId);
+  if (!found) return { error: articleNotFound() };
+  if (!canReadArticle(actor, found.facts)) return { error: apiError("forbidden", "没有查看这篇稿件的权限") };
+  return { user, actor, article: found.article, facts: found.facts };
+}

@@ -1,0 +1,241 @@
+import * as Y from "yjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backends } from "../support/backends";
+import { connectClient, type CollabClient } from "../support/collabClient";
+import { api, createTeamStory, getArticle, signIn } from "../support/session";
+import { createStore, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
+import { readTrace, replayText } from "../support/traces";
+import { waitFor } from "../support/wait";
+
+interface Span {
+  kind: "same" | "ins" | "del";
+  text: string;
+  author: string | null;
+}
+interface Diff {
+  title: Span[];
+  blocks: { type: string; status: string; spans: Span[] }[];
+  authors: { id: string; name: string; inserted: number; deleted: number }[];
+  people: Record<string, { name: string }>;
+}
+interface Revision {
+  id: number;
+  kind: string;
+  name: string | null;
+  charsAdded: number;
+  charsRemoved: number;
+  editors: { name: string }[];
+  upToUpdateId: number;
+}
+interface Moment {
+  index: number;
+  total: number;
+  updateId: number;
+  text: string;
+  title: string;
+}
+
+/** The paragraph's text node of a client (the body's first paragraph). */
+function paragraphText(client: CollabClient, index = 0): Y.XmlText {
+  const paragraph = client.doc.getXmlFragment("body").get(index) as Y.XmlElement;
+  let text = paragraph.get(0) as Y.XmlText | undefined;
+  if (!text) {
+    text = new Y.XmlText();
+    paragraph.insert(0, [text]);
+  }
+  return text;
+}
+
+/**
+ * Counts a client's own updates and the updates it received through the server, so a test can
+ * wait (event driven, no polling) until a peer has everything another client wrote, deletions
+ * included (a deletion does not advance a client's clock, so clocks cannot tell).
+ */
+function countUpdates(client: CollabClient) {
+  const counts = { sent: 0, received: 0, waiters: [] as (() => void)[] };
+  client.doc.on("update", (_update: Uint8Array, origin: unknown) => {
+    if (origin === client.provider) counts.received += 1;
+    else counts.sent += 1;
+    counts.waiters.splice(0).forEach((wake) => wake());
+  });
+  return counts;
+}
+
+async function receivedAll(sender: ReturnType<typeof countUpdates>, peer: ReturnType<typeof countUpdates>) {
+  while (peer.received < sender.sent) await new Promise<void>((wake) => peer.waiters.push(wake));
+}
+
+describe.each(backends())("revision history (%s)", (backend) => {
+  let store: ServerStore;
+  let server: TestServer;
+  const cookie: Record<string, string> = {};
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    store = await createStore(backend);
+    server = await startTestServer(store, { HISTORY_CHECKPOINT_PAUSE_MS: "600000" });
+    for (const user of ["yaoyuchao", "xuweixiang", "zhoumi", "huhongye"]) {
+      cookie[user] = await signIn(server.url, user);
+      const me = await api<{ articles: { byline: { userId: string; username: string }[] }[] }>(server.url, cookie[user], "GET", "/api/articles");
+      for (const a of me.body.articles) for (const m of a.byline) ids[m.username] = m.userId;
+    }
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await store?.dispose();
+  });
+
+  const saveVersion = async (id: string, user: string, name: string) => {
+    const { status, body } = await api<Revision>(server.url, cookie[user], "POST", `/api/articles/${id}/revisions`, { name });
+    expect(status).toBe(201);
+    return body;
+  };
+  const diff = async (id: string, from: number | string, to: number | string) =>
+    (await api<Diff>(server.url, cookie.huhongye, "GET", `/api/articles/${id}/diff?from=${from}&to=${to}`)).body;
+  const moment = async (id: string, index: number) =>
+    (await api<Moment>(server.url, cookie.huhongye, "GET", `/api/articles/${id}/moments?index=${index}`)).body;
+
+  it("compares any two versions with every change attributed, restores, and travels in time", async () => {
+    const id = await createTeamStory(server.url, cookie.huhongye, "历史测试");
+    const [yao, xu, zhou] = ["yaoyuchao", "xuweixiang", "zhoumi"].map((u) => connectClient(server.url, id, cookie[u]));
+    await Promise.all([yao, xu, zhou].map((c) => c.waitSynced()));
+
+    // Turn 1: yao writes the lead.
+    paragraphText(yao).insert(0, "姚宇超写的导语。");
+    await yao.waitSaved();
+    const v1 = await saveVersion(id, "yaoyuchao", "导语");
+
+    // Turn 2: xu adds, zhou deletes part of yao's text, together.
+    await waitFor(() => xu.bodyText() === "姚宇超写的导语。" && zhou.bodyText() === "姚宇超写的导语。", { message: "sync" });
+    paragraphText(xu).insert(8, "徐卫香补充。");
+    paragraphText(zhou).delete(5, 2); // removes "导语"
+    await Promise.all([xu.waitSaved(), zhou.waitSaved()]);
+    await waitFor(() => yao.bodyText() === "姚宇超写的。徐卫香补充。", { message: "merged text" });
+    const v2 = await saveVersion(id, "zhoumi", "补充");
+
+    const d = await diff(id, v1.id, v2.id);
+    const spans = d.blocks.flatMap((b) => b.spans);
+    expect(spans).toContainEqual({ kind: "same", text: "姚宇超写的", author: ids.yaoyuchao });
+    expect(spans).toContainEqual({ kind: "del", text: "导语", author: ids.zhoumi });
+    expect(spans).toContainEqual({ kind: "ins", text: "徐卫香补充。", author: ids.xuweixiang });
+    expect(d.authors.find((a) => a.name === "徐卫香")).toMatchObject({ inserted: 6, deleted: 0 });
+    expect(d.authors.find((a) => a.name === "周汨")).toMatchObject({ inserted: 0, deleted: 2 });
+    // Either order of the arguments gives the same comparison.
+    expect(await diff(id, v2.id, v1.id)).toEqual(d);
+
+    // The list: newest first, each with who edited and how much changed.
+    const { body: list } = await api<{ revisions: Revision[] }>(server.url, cookie.zhoumi, "GET", `/api/articles/${id}/revisions`);
+    expect(list.revisions.map((r) => r.id).slice(0, 2)).toEqual([v2.id, v1.id]);
+    const second = list.revisions[0];
+    expect(second.editors.map((e) => e.name).sort()).toEqual(["周汨", "徐卫香"].sort());
+    expect(second).toMatchObject({ charsAdded: 6, charsRemoved: 2 });
+
+    // Restore v1: the draft becomes its text again, as a new version; members see it arrive.
+    const restore = await api<Revision>(server.url, cookie.xuweixiang, "POST", `/api/articles/${id}/revisions/${v1.id}/restore`);
+    expect(restore.status).toBe(201);
+    expect(restore.body.kind).toBe("restore");
+    await waitFor(() => yao.bodyText() === "姚宇超写的导语。" && zhou.bodyText() === "姚宇超写的导语。", {
+      message: "restore arrives live",
+    });
+    expect((await getArticle(server.url, cookie.huhongye, id)).content.text).toBe("姚宇超写的导语。");
+    // Unchanged text keeps its author; the restored words are the restorer's.
+    const afterRestore = await diff(id, v2.id, restore.body.id);
+    const restoredSpans = afterRestore.blocks.flatMap((b) => b.spans);
+    expect(restoredSpans).toContainEqual({ kind: "same", text: "姚宇超写的", author: ids.yaoyuchao });
+    expect(restoredSpans).toContainEqual({ kind: "ins", text: "导语", author: ids.xuweixiang });
+    // The smallest change: the shared final "。" stays, so only "徐卫香补充" is deleted.
+    expect(restoredSpans).toContainEqual({ kind: "del", text: "徐卫香补充", author: ids.xuweixiang });
+
+    // Time travel: the moment of each version shows that version's text.
+    const total = (await moment(id, 0)).total;
+    const textAtRow = async (updateId: number) => {
+      for (let i = 0; i < total; i++) {
+        const m = await moment(id, i);
+        if (m.updateId === updateId) return m.text;
+      }
+      throw new Error(`no moment for row ${updateId}`);
+    };
+    expect(await textAtRow(v1.upToUpdateId)).toBe("姚宇超写的导语。");
+    expect(await textAtRow(v2.upToUpdateId)).toBe("姚宇超写的。徐卫香补充。");
+    expect((await moment(id, 0)).text).toBe("");
+    expect((await moment(id, 0)).title).toBe("历史测试");
+
+    // Only people who may edit now may restore: not after approval.
+    await api(server.url, cookie.yaoyuchao, "POST", `/api/articles/${id}/transitions`, { action: "submit" });
+    expect((await api(server.url, cookie.zhoumi, "POST", `/api/articles/${id}/revisions/${v2.id}/restore`)).status).toBe(403);
+    await api(server.url, cookie.huhongye, "POST", `/api/articles/${id}/transitions`, { action: "approve" });
+    expect((await api(server.url, cookie.huhongye, "POST", `/api/articles/${id}/revisions/${v2.id}/restore`)).status).toBe(403);
+    expect((await getArticle(server.url, cookie.huhongye, id)).content.text).toBe("姚宇超写的导语。");
+    // Every transition is a version too.
+    const { body: final } = await api<{ revisions: Revision[] }>(server.url, cookie.zhoumi, "GET", `/api/articles/${id}/revisions`);
+    expect(final.revisions.slice(0, 2).map((r) => r.kind)).toEqual(["transition", "transition"]);
+    [yao, xu, zhou].forEach((c) => c.destroy());
+  });
+
+  it("refuses a client writing under another user's Yjs client id", async () => {
+    const id = await createTeamStory(server.url, cookie.huhongye, "冒名");
+    const yao = connectClient(server.url, id, cookie.yaoyuchao);
+    await yao.waitSynced();
+    paragraphText(yao).insert(0, "真名");
+    await yao.waitSaved();
+    // A second document that pretends to be yao's client and writes on.
+    const forger = connectClient(server.url, id, cookie.zhoumi);
+    await forger.waitSynced();
+    const fake = new Y.Doc();
+    Y.applyUpdate(fake, Y.encodeStateAsUpdate(yao.doc));
+    // Set after loading: Yjs would pick a new id on seeing its own id in a remote update.
+    fake.clientID = yao.doc.clientID;
+    const before = Y.encodeStateVector(fake);
+    ((fake.getXmlFragment("body").get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(2, "冒名写的");
+    const forged = Y.encodeStateAsUpdate(fake, before);
+    const closed = new Promise<number>((resolve) => forger.provider.once("connection-close", (e: CloseEvent | null) => resolve(e?.code ?? 0)));
+    forger.provider.ws!.send(new Uint8Array([0, 2, ...encodeVarUint8Array(forged)]));
+    expect(await closed).toBe(4403);
+    expect((await getArticle(server.url, cookie.huhongye, id)).content.text).toBe("真名");
+    forger.destroy();
+    yao.destroy();
+  });
+
+  const trace = readTrace("friendsforever_flat");
+  it.skipIf(!trace)("replays a real editing trace through two clients; time travel matches a local replay", async () => {
+    const id = await createTeamStory(server.url, cookie.huhongye, "trace");
+    const a = connectClient(server.url, id, cookie.yaoyuchao);
+    const b = connectClient(server.url, id, cookie.xuweixiang);
+    await Promise.all([a.waitSynced(), b.waitSynced()]);
+    const clients = [a, b];
+    const counts = clients.map(countUpdates);
+    for (const [i, txn] of trace!.txns.entries()) {
+      const writer = clients[i % 2];
+      writer.doc.transact(() => {
+        const text = paragraphText(writer);
+        for (const [pos, del, ins] of txn.patches) {
+          if (del > 0) text.delete(pos, del);
+          if (ins) text.insert(pos, ins);
+        }
+      });
+      await receivedAll(counts[i % 2], counts[(i + 1) % 2]);
+    }
+    await Promise.all([a.waitSaved(60_000), b.waitSaved(60_000)]);
+    expect(paragraphText(a).toString()).toBe(trace!.endContent);
+    expect((await getArticle(server.url, cookie.huhongye, id)).content.text).toBe(trace!.endContent);
+
+    // Row 0 is the story's first (empty) paragraph; row k is the trace's k-th transaction.
+    const middle = Math.floor(trace!.txns.length / 2);
+    const m = await moment(id, middle);
+    expect(m.total).toBe(trace!.txns.length + 1);
+    expect(m.text).toBe(replayText(trace!, middle));
+    a.destroy();
+    b.destroy();
+  });
+});
+
+function encodeVarUint8Array(bytes: Uint8Array): number[] {
+  const out: number[] = [];
+  let n = bytes.length;
+  while (n > 0x7f) {
+    out.push((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
+  out.push(n);
+  return [...out, ...bytes];
+}
