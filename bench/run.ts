@@ -1,6 +1,7 @@
 // `npm run bench [-- scenario… --smoke --runs N]`: runs our server and the peers side by side
 // and reports medians over runs. See docs/BENCHMARKS.md for the method.
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { PROJECT_ROOT } from "../tests/support/testServer";
 import { parseArgs, UsageError, type BenchOptions } from "./cli";
@@ -10,6 +11,7 @@ import { writeReport } from "./report/writeReport";
 import { printSummary } from "./report/consoleSummary";
 import { SCENARIOS } from "./scenarios";
 import type { ScenarioResult } from "./scenarios/scenario";
+import { ServerPool } from "./servers/serverPool";
 import type { ServerKind } from "./servers/serverUnderTest";
 
 function selectServers(options: BenchOptions, postgres: boolean): ServerKind[] {
@@ -30,27 +32,48 @@ async function main(): Promise<number> {
     throw new UsageError("no production build: run `npm run build` first (our server runs as users run it)");
   }
   if (canPin()) pinProcess(process.pid, LOAD_CORE);
+  if (options.profile) {
+    process.env.BENCH_PROFILE_DIR = path.join(PROJECT_ROOT, "bench", "results", "profiles", new Date().toISOString().replace(/[:.]/g, "-"));
+    console.log(`CPU profiles of our server go to ${process.env.BENCH_PROFILE_DIR} (summarize: npx tsx bench/profileSummary.ts FILE)`);
+  }
 
   const chosen = options.scenarios.length === 0 ? SCENARIOS : SCENARIOS.filter((s) => options.scenarios.includes(s.name));
   const startedAt = new Date();
   const results: ScenarioResult[] = [];
-  for (const scenario of chosen) {
-    console.log(`\n== ${scenario.title}${options.smoke ? " (smoke)" : ""}`);
-    const result = await scenario.run({
-      smoke: options.smoke,
-      runs: options.runs,
-      servers,
-      log: (message) => console.log(`  ${message}`),
-    });
-    results.push(result);
-    printSummary(result);
+  const pool = new ServerPool(options.smoke);
+  try {
+    for (const scenario of chosen) {
+      console.log(`\n== ${scenario.title}${options.smoke ? " (smoke)" : ""}`);
+      const startLoad = os.loadavg();
+      const result = await scenario
+        .run({ smoke: options.smoke, runs: options.runs, servers, pool, log: (message) => console.log(`  ${message}`) })
+        .catch((err: Error): ScenarioResult => ({
+          scenario: scenario.name,
+          title: scenario.title,
+          method: "",
+          cases: [],
+          targets: [],
+          notes: [],
+          durationS: 0,
+          error: err.stack ?? err.message,
+        }));
+      // Other work on the machine skews every number; say how busy it was.
+      result.notes.push(`load average (1, 5, 15 min) when the scenario started: ${startLoad.map((l) => l.toFixed(2)).join(", ")}`);
+      results.push(result);
+      printSummary(result);
+    }
+  } finally {
+    await pool.close();
   }
 
   if (options.write) {
     const written = writeReport(results, { startedAt, runs: options.runs });
     console.log(`\nresults: ${written.json}\ntable:   ${written.markdown}`);
   }
-  const failed = results.flatMap((r) => r.cases.filter((c) => !c.converged).map((c) => `${r.scenario}: ${c.case} on ${c.server}: ${c.failures.join("; ")}`));
+  const failed = results.flatMap((r) => [
+    ...(r.error ? [`${r.scenario}: could not run: ${r.error}`] : []),
+    ...r.cases.filter((c) => !c.converged).map((c) => `${r.scenario}: ${c.case} on ${c.server}: ${c.failures.join("; ")}`),
+  ]);
   if (failed.length > 0) {
     console.error(`\n${failed.length} case(s) failed:\n  ${failed.join("\n  ")}`);
     return 1;

@@ -4,6 +4,7 @@ import { formatSpread } from "./format";
 
 /** A short text summary on the console after each scenario. */
 export function printSummary(result: ScenarioResult): void {
+  if (result.error) console.log(`  COULD NOT RUN: ${result.error}`);
   for (const c of result.cases) {
     const metrics = Object.entries(c.metrics)
       .map(([name, m]) => `${name} ${formatSpread(m.spread)}${m.unit}`)

@@ -51,6 +51,7 @@ function targetTable(result: ScenarioResult): string {
 }
 
 function failures(result: ScenarioResult): string {
+  if (result.error) return `**Could not run:** ${result.error.split("\n")[0]}`;
   const failed = result.cases.filter((c) => !c.converged);
   if (failed.length === 0) return "Every run converged (all clients, a fresh client, and for ours the stored text).";
   return [

@@ -6,7 +6,7 @@ import { sleep, waitFor } from "../../tests/support/wait";
 import { BODY_TEXT, LOAD_PROBE, RECORD_ARRIVALS, RECORD_KEYDOWNS } from "../browser/pageProbes";
 import { countScripts, type ScriptBytes } from "../browser/scriptBytes";
 import { summarizeLatency } from "../lib/stats";
-import { startOurServer, type OurServer } from "../servers/ourServer";
+import type { OurServer } from "../servers/ourServer";
 import { SERVER_LABELS, type ServerKind } from "../servers/serverUnderTest";
 import { CaseRecorder } from "./caseRecorder";
 import type { Scenario, ScenarioContext, TargetCheck } from "./scenario";
@@ -111,7 +111,9 @@ export const browserScenario: Scenario = {
   async run(ctx: ScenarioContext) {
     const started = performance.now();
     const { keystrokes, loads } = plan(ctx.smoke);
-    const kinds = ctx.servers.filter((k): k is "ours-pglite" | "ours-postgres" => k.startsWith("ours"));
+    const ours = ctx.servers.filter((k): k is "ours-pglite" | "ours-postgres" => k.startsWith("ours"));
+    // The smoke pass only keeps the page working; one backend does that.
+    const kinds = ctx.smoke ? ours.slice(0, 1) : ours;
     if (!chromeAvailable) {
       const message = `Chromium not found at ${CHROME_PATH}: browser scenario skipped (apt-get install -y chromium, or set CHROME_PATH)`;
       if (process.env.CI_REQUIRE_ALL === "1") throw new Error(`${message}; CI_REQUIRE_ALL=1 forbids skipping`);
@@ -123,8 +125,7 @@ export const browserScenario: Scenario = {
     const browser = await launchBrowser();
     try {
       for (const kind of kinds) {
-        const server = await startOurServer(kind === "ours-pglite" ? "pglite" : "postgres");
-        try {
+        await ctx.pool.useOurs(kind, async (server) => {
           for (let run = 0; run < ctx.runs; run++) {
             try {
               const result = await runOnce(server, browser, keystrokes, loads);
@@ -150,9 +151,7 @@ export const browserScenario: Scenario = {
               ctx.log(`browser ${kind} run ${run + 1} failed: ${(err as Error).message}`);
             }
           }
-        } finally {
-          await server.stop();
-        }
+        });
       }
     } finally {
       await browser.close();

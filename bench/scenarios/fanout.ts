@@ -6,7 +6,6 @@ import { DeliveryLatency } from "../load/deliveryLatency";
 import { LoadLoopMonitor } from "../load/loadLoop";
 import { Typist } from "../load/typist";
 import { summarizeLatency } from "../lib/stats";
-import { withServers } from "../servers/startServers";
 import { SERVER_LABELS, type ServerKind, type ServerUnderTest } from "../servers/serverUnderTest";
 import { CaseRecorder } from "./caseRecorder";
 import type { Scenario, ScenarioContext, TargetCheck } from "./scenario";
@@ -98,7 +97,7 @@ export const fanoutScenario: Scenario = {
       serverLoopP99: "ms",
       loadLoopP99: "ms",
     });
-    await withServers(ctx.servers, async (servers) => {
+    await ctx.pool.use(ctx.servers, async (servers) => {
       for (let run = 0; run < ctx.runs; run++) {
         for (const c of cases) {
           // Servers take turns inside each run so drift over time hits them all alike.

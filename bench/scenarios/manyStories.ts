@@ -9,7 +9,6 @@ import { SteadyWriter } from "../load/steadyWriter";
 import { mapLimit } from "../lib/mapLimit";
 import { summarizeLatency } from "../lib/stats";
 import { loadEnv } from "../../server/env";
-import { withServers } from "../servers/startServers";
 import { SERVER_LABELS, type ServerKind, type ServerUnderTest } from "../servers/serverUnderTest";
 import { CaseRecorder } from "./caseRecorder";
 import type { Scenario, ScenarioContext, TargetCheck } from "./scenario";
@@ -23,9 +22,9 @@ function plan(smoke: boolean) {
 }
 
 /** How long after the last client leaves a server has unloaded everything (ours: idle time). */
-const unloadWaitMs = () => loadEnv({} as NodeJS.ProcessEnv).COLLAB_ROOM_IDLE_MS + 3000;
+const unloadWaitMs = (smoke = false) => loadEnv({} as NodeJS.ProcessEnv).COLLAB_ROOM_IDLE_MS + (smoke ? 1000 : 3000);
 
-async function runOnce(server: ServerUnderTest, stories: number, durationMs: number, log: (m: string) => void) {
+async function runOnce(server: ServerUnderTest, stories: number, durationMs: number, smoke: boolean, log: (m: string) => void) {
   const docs = await mapLimit(Array.from({ length: stories }), 4, (_, i) => server.newDocument(`稿件 ${i + 1}`));
   const start = await server.probe.memoryAfterGc();
 
@@ -66,7 +65,7 @@ async function runOnce(server: ServerUnderTest, stories: number, durationMs: num
     if (diverged.length > 0) failures.push(`${diverged.length} of ${stories} stories did not converge: ${diverged[0].detail}`);
 
     await disconnectAll(all);
-    await sleep(unloadWaitMs());
+    await sleep(unloadWaitMs(smoke));
     const left = await server.probe.memoryAfterGc();
 
     const summary = summarizeLatency(latency.samples);
@@ -120,9 +119,9 @@ export const manyStoriesScenario: Scenario = {
     for (let run = 0; run < ctx.runs; run++) {
       // A fresh server per run: the heap comparison needs a server that has not held stories.
       for (const kind of ctx.servers) {
-        await withServers([kind], async ([server]) => {
+        await ctx.pool.use([kind], async ([server]) => {
           try {
-            const result = await runOnce(server, stories, durationMs, ctx.log);
+            const result = await runOnce(server, stories, durationMs, ctx.smoke, ctx.log);
             recorder.addRun(name, kind, result.values);
             for (const failure of result.failures) recorder.addFailure(name, kind, `run ${run + 1}: ${failure}`);
             const v = result.values;

@@ -8,7 +8,6 @@ import { LoadLoopMonitor } from "../load/loadLoop";
 import { Typist } from "../load/typist";
 import { mapLimit } from "../lib/mapLimit";
 import { percentile } from "../lib/stats";
-import { withServers } from "../servers/startServers";
 import { SERVER_LABELS, type ServerKind, type ServerUnderTest } from "../servers/serverUnderTest";
 import { CaseRecorder } from "./caseRecorder";
 import type { Scenario, ScenarioContext, TargetCheck } from "./scenario";
@@ -121,7 +120,7 @@ export const saturationScenario: Scenario = {
     for (let run = 0; run < ctx.runs; run++) {
       for (const kind of ctx.servers) {
         // A fresh server per run: what an earlier run left in memory must not count.
-        await withServers([kind], async ([server]) => {
+        await ctx.pool.use([kind], async ([server]) => {
           try {
             const result = await runOnce(server, ctx.smoke, ctx.log);
             recorder.addRun(CASE, kind, result.values);

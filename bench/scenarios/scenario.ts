@@ -1,4 +1,5 @@
 import type { Spread } from "../lib/stats";
+import type { ServerPool } from "../servers/serverPool";
 import type { ServerKind } from "../servers/serverUnderTest";
 
 /** One measured quantity of one case on one server, over several runs. */
@@ -36,6 +37,8 @@ export interface ScenarioResult {
   targets: TargetCheck[];
   notes: string[];
   durationS: number;
+  /** Set when the scenario could not run at all (the message says why). */
+  error?: string;
 }
 
 export interface ScenarioContext {
@@ -43,6 +46,8 @@ export interface ScenarioContext {
   runs: number;
   /** Servers to compare; scenarios start the ones they support. */
   servers: ServerKind[];
+  /** Fresh servers per scenario in a measuring run; shared ones in the smoke pass. */
+  pool: ServerPool;
   log(message: string): void;
 }
 

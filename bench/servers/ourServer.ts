@@ -58,8 +58,12 @@ export interface OurServerOptions {
 export async function startOurServer(backend: "pglite" | "postgres", options: OurServerOptions = {}): Promise<OurServer> {
   const store = await createStore(backend);
   const defaults = loadEnv({} as NodeJS.ProcessEnv);
+  const probe0 = probeEnv();
+  // --profile: Node writes a .cpuprofile of our server when it exits (graceful stop).
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  if (profileDir) probe0.NODE_OPTIONS += ` --cpu-prof --cpu-prof-dir=${profileDir}`;
   const env = {
-    ...probeEnv(),
+    ...probe0,
     COLLAB_ROOM_IDLE_MS: String(defaults.COLLAB_ROOM_IDLE_MS),
     ...options.extraEnv,
   };

@@ -15,20 +15,3 @@ export function startServer(kind: ServerKind): Promise<ServerUnderTest> {
       return startHocuspocusPeer();
   }
 }
-
-/**
- * Starts every server a scenario compares, one after another (starting them at once would
- * time their start-ups against each other), and stops them all when `work` is done.
- */
-export async function withServers<T>(
-  kinds: readonly ServerKind[],
-  work: (servers: ServerUnderTest[]) => Promise<T>,
-): Promise<T> {
-  const started: ServerUnderTest[] = [];
-  try {
-    for (const kind of kinds) started.push(await startServer(kind));
-    return await work(started);
-  } finally {
-    for (const server of started.reverse()) await server.stop().catch(() => {});
-  }
-}

@@ -76,7 +76,11 @@ describe.each(backends())("the editorial workflow (%s)", (backend) => {
     await Promise.all([yao, xu, zhou].map((c) => c.waitSaved()));
 
     // Submit: members become read-only, and are told so.
+    expect(xu.access).toEqual({ state: "draft", canWrite: true });
     expect((await transition("yaoyuchao", id, "submit")).body.state).toBe("submitted");
+    await waitFor(() => xu.access?.canWrite === false, { message: "read-only notice" });
+    expect(xu.access).toEqual({ state: "submitted", canWrite: false });
+    expect(editor.access).toEqual({ state: "submitted", canWrite: true });
     const beforeDrop = (await getArticle(server.url, as("huhongye"), id)).content.text;
     xu.type("提交后偷偷改的字");
     await barrier(xu, editor);

@@ -2,7 +2,7 @@ import * as decoding from "lib0/decoding";
 import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
-import { MESSAGE_SAVED } from "../../newsroom/collabMessages";
+import { MESSAGE_ACCESS, MESSAGE_SAVED, type AccessNotice } from "../../newsroom/collabMessages";
 import { fragmentText } from "../../newsroom/storyBlocks";
 import { waitFor } from "./wait";
 
@@ -28,6 +28,8 @@ export interface CollabClient {
   waitSynced(): Promise<void>;
   waitSaved(timeoutMs?: number): Promise<void>;
   savedMessages: number;
+  /** The last access notice (message 101): the story's state and whether this client may write. */
+  access: AccessNotice | null;
   destroy(): void;
 }
 
@@ -53,6 +55,7 @@ export function connectClient(
     doc,
     provider,
     savedMessages: 0,
+    access: null,
     bodyText: () => fragmentText(doc.getXmlFragment("body")),
     titleText: () => fragmentText(doc.getXmlFragment("title")),
     type(text) {
@@ -83,6 +86,9 @@ export function connectClient(
   provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
     savedVector = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
     client.savedMessages += 1;
+  };
+  provider.messageHandlers[MESSAGE_ACCESS] = (_encoder, decoder) => {
+    client.access = JSON.parse(decoding.readVarString(decoder)) as AccessNotice;
   };
   return client;
 }

@@ -50,6 +50,9 @@ export default async function ArticlePage({ params }: { params: Promise<{ id: st
           <span className={`state state-${state}`} data-testid="article-state">
             {ARTICLE_STATE_NAMES_ZH[state]}
           </span>
+          <Link href={`/articles/${id}/history`} data-testid="history-link">
+            历史版本
+          </Link>
           {summary.slug && (
             <a href={`/news/${summary.slug}`} target="_blank" rel="noopener noreferrer" data-testid="public-link">
               查看发布页面
