@@ -64,19 +64,36 @@ class DiffBuilder {
   spansOf(type: Y.AbstractType<unknown>, inOlder: boolean, inNewer: boolean): DiffSpan[] {
     const spans: DiffSpan[] = [];
     for (const item of childItems(type)) {
-      const old = inOlder && isVisible(item, this.older);
-      const now = inNewer && isVisible(item, this.newer);
-      if (!old && !now) continue;
       if (item.content instanceof Y.ContentString) {
-        const kind = old && now ? "same" : now ? "ins" : "del";
-        const author = kind === "del" ? this.attribution.deleterOf(item.id) : this.attribution.authorOf(item.id.client);
-        this.count({ kind, text: item.content.str, author });
-        this.push(spans, { kind, text: item.content.str, author });
+        this.textSpans(item, item.content.str, inOlder, inNewer, spans);
       } else if (item.content instanceof Y.ContentType) {
+        const old = inOlder && isVisible(item, this.older);
+        const now = inNewer && isVisible(item, this.newer);
+        if (!old && !now) continue;
         for (const span of this.spansOf(item.content.type as Y.AbstractType<unknown>, old, now)) this.push(spans, span);
       }
     }
     return spans;
+  }
+
+  /**
+   * One text item, character by character: Yjs merges consecutive characters of one client
+   * into one item, so a single item can hold text from before and after the older version,
+   * and parts deleted at different times by different people.
+   */
+  private textSpans(item: Y.Item, str: string, inOlder: boolean, inNewer: boolean, spans: DiffSpan[]): void {
+    const { client, clock } = item.id;
+    for (let i = 0; i < str.length; i++) {
+      const id = Y.createID(client, clock + i);
+      const old = inOlder && (this.older.sv.get(client) ?? 0) > id.clock && !Y.isDeleted(this.older.ds, id);
+      const now = inNewer && (this.newer.sv.get(client) ?? 0) > id.clock && !Y.isDeleted(this.newer.ds, id);
+      if (!old && !now) continue;
+      const kind = old && now ? "same" : now ? "ins" : "del";
+      const author = kind === "del" ? this.attribution.deleterOf(id) : this.attribution.authorOf(client);
+      const span: DiffSpan = { kind, text: str[i], author };
+      this.count(span);
+      this.push(spans, span);
+    }
   }
 
   /** Blocks of a fragment or container, leaf text blocks only (quotes and lists flattened). */
@@ -162,13 +179,35 @@ export class DeletionIndex {
       const list = this.byClient.get(client) ?? [];
       for (const range of ranges) list.push({ clock: range.clock, len: range.len, author });
       this.byClient.set(client, list);
+      this.sorted = false;
     }
   }
 
+  private sorted = true;
+
   /** The first logged deletion covering `id`. */
   deleterOf(id: Y.ID): string | null | undefined {
+    if (!this.sorted) {
+      // Stable sort keeps log order among equal clocks, so the first deleter wins.
+      for (const list of this.byClient.values()) list.sort((a, b) => a.clock - b.clock);
+      this.sorted = true;
+    }
     const list = this.byClient.get(id.client);
-    const hit = list?.find((r) => id.clock >= r.clock && id.clock < r.clock + r.len);
-    return hit ? hit.author : undefined;
+    if (!list) return undefined;
+    let lo = 0;
+    let hi = list.length - 1;
+    let found: { author: string | null } | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const range = list[mid];
+      if (range.clock > id.clock) hi = mid - 1;
+      else {
+        if (id.clock < range.clock + range.len) found = range;
+        lo = mid + 1;
+      }
+    }
+    // Ranges of one client do not overlap in practice (a deletion is logged once); when the
+    // binary search lands past an older covering range, fall back to a scan.
+    return found ? found.author : list.find((r) => id.clock >= r.clock && id.clock < r.clock + r.len)?.author;
   }
 }
