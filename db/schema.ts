@@ -26,6 +26,8 @@ export const users = pgTable("users", {
   bylineLabel: text("byline_label").notNull(),
   passwordHash: text("password_hash").notNull(),
   disabled: boolean("disabled").notNull().default(false),
+  /** Palette slot for carets and authorship colours (newsroom/userColor.ts). */
+  colorIndex: integer("color_index").notNull().default(0),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -52,7 +52,7 @@ export async function seedDemoNewsroom(db: Db, password: string): Promise<boolea
 
     const created = await tx
       .insert(users)
-      .values(DEMO_ACCOUNTS.map((account) => ({ ...account, passwordHash })))
+      .values(DEMO_ACCOUNTS.map((account, colorIndex) => ({ ...account, passwordHash, colorIndex })))
       .returning();
     const byUsername = new Map(created.map((u) => [u.username, u]));
     const author = byUsername.get("yaoyuchao")!;

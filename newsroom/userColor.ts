@@ -1,8 +1,9 @@
 /**
- * Caret and presence colours. Chosen for contrast on white and against each other; the same
- * user always gets the same colour so people learn to recognise each other's carets.
+ * Caret, presence and authorship colours. Chosen for contrast on white and against each
+ * other. Each account gets its own slot when it is created (users.color_index), so people in
+ * one newsroom never share a colour until there are more people than colours.
  */
-const PALETTE = [
+export const PALETTE = [
   "#d9480f",
   "#1971c2",
   "#2b8a3e",
@@ -11,14 +12,13 @@ const PALETTE = [
   "#0c8599",
   "#c2255c",
   "#5f3dc4",
+  "#5c940d",
+  "#364fc7",
+  "#a61e4d",
+  "#087f5b",
 ] as const;
 
-/** A stable colour for a user id (FNV-1a over the id picks a palette entry). */
-export function userColor(userId: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < userId.length; i++) {
-    hash ^= userId.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return PALETTE[(hash >>> 0) % PALETTE.length];
+/** The colour of an account's palette slot. */
+export function userColor(colorIndex: number): string {
+  return PALETTE[((colorIndex % PALETTE.length) + PALETTE.length) % PALETTE.length];
 }

@@ -21,6 +21,8 @@ export interface BenchClient {
    * Hocuspocus by its sync-status count; y-websocket acknowledges nothing and resolves at once.
    */
   whenCaughtUp(timeoutMs?: number): Promise<void>;
+  /** Messages and bytes this client has received from the server so far. */
+  readonly received: { messages: number; bytes: number };
   destroy(): void;
 }
 

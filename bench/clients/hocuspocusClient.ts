@@ -13,9 +13,15 @@ export function connectHocuspocusClient(wsUrl: string, docName: string): BenchCl
   const provider = new HocuspocusProvider({ websocketProvider: socket, name: docName, document: doc });
   // A provider given its socket does not attach itself.
   provider.attach();
+  const received = { messages: 0, bytes: 0 };
+  provider.on("message", ({ event }: { event: { data: ArrayBuffer } }) => {
+    received.messages += 1;
+    received.bytes += event.data.byteLength;
+  });
   return {
     doc,
     awareness: provider.awareness as Awareness,
+    received,
     isSynced: () => provider.isSynced,
     whenSynced(timeoutMs = 60_000) {
       if (provider.isSynced) return Promise.resolve();

@@ -36,6 +36,16 @@ export function connectWebsocketClient(
     helperHandler(encoder, decoder, ...rest);
   };
 
+  // Count what the server sends: each new socket gets a listener next to the provider's own.
+  const received = { messages: 0, bytes: 0 };
+  provider.on("status", ({ status }: { status: string }) => {
+    if (status !== "connected" || !provider.ws) return;
+    provider.ws.addEventListener("message", (event: { data: ArrayBuffer }) => {
+      received.messages += 1;
+      received.bytes += event.data.byteLength;
+    });
+  });
+
   // Our server also tells each connection what it may do (message 101); the benchmark only
   // writes as people who may, so the notice is acknowledged and ignored.
   handlers[101] ??= () => {};
@@ -43,6 +53,7 @@ export function connectWebsocketClient(
   return {
     doc,
     awareness: provider.awareness,
+    received,
     isSynced: () => provider.synced,
     whenSynced(timeoutMs = 60_000) {
       if (provider.synced) return Promise.resolve();

@@ -48,6 +48,7 @@ async function runOnce(server: ServerUnderTest, c: FanoutCase, durationMs: numbe
     const loadLoop = new LoadLoopMonitor();
     await server.probe.loopDelay();
     const cpuBefore = await server.probe.cpu();
+    const receivedBefore = clients.reduce((n, cl) => n + cl.received.messages, 0);
     const startedAt = performance.now();
     loadLoop.start();
     await Promise.all(
@@ -57,6 +58,7 @@ async function runOnce(server: ServerUnderTest, c: FanoutCase, durationMs: numbe
     const elapsedS = (performance.now() - startedAt) / 1000;
     const load = loadLoop.stop();
     const cpuAfter = await server.probe.cpu();
+    const receivedMessages = clients.reduce((n, cl) => n + cl.received.messages, 0) - receivedBefore;
     const serverLoop = await server.probe.loopDelay();
     unwatch.forEach((stop) => stop());
 
@@ -73,6 +75,8 @@ async function runOnce(server: ServerUnderTest, c: FanoutCase, durationMs: numbe
         max: summary.max,
         deliveries: summary.count,
         serverCpuPct: (cpuMs / (elapsedS * 1000)) * 100,
+        // Everything the server sent each client per second: updates, awareness, acks.
+        messagesPerClientS: receivedMessages / c.clients / elapsedS,
         serverLoopP99: serverLoop.p99,
         loadLoopP99: load.p99,
       },
@@ -94,6 +98,7 @@ export const fanoutScenario: Scenario = {
       max: "ms",
       deliveries: "",
       serverCpuPct: "%",
+      messagesPerClientS: "/s",
       serverLoopP99: "ms",
       loadLoopP99: "ms",
     });
@@ -111,7 +116,7 @@ export const fanoutScenario: Scenario = {
                 recorder.addFailure(name, server.kind, `run ${run + 1}: ${result.delivered} of ${result.expected} deliveries seen`);
               }
               ctx.log(
-                `fanout ${name} ${server.kind} run ${run + 1}: p50 ${result.values.p50.toFixed(2)} ms, p99 ${result.values.p99.toFixed(2)} ms, server CPU ${result.values.serverCpuPct.toFixed(0)}%, load loop p99 ${result.values.loadLoopP99.toFixed(1)} ms${result.convergence.ok ? "" : " NOT CONVERGED"}`,
+                `fanout ${name} ${server.kind} run ${run + 1}: p50 ${result.values.p50.toFixed(2)} ms, p99 ${result.values.p99.toFixed(2)} ms, server CPU ${result.values.serverCpuPct.toFixed(0)}%, server loop p99 ${result.values.serverLoopP99.toFixed(1)} ms, ${result.values.messagesPerClientS.toFixed(0)} msgs/client/s, load loop p99 ${result.values.loadLoopP99.toFixed(1)} ms${result.convergence.ok ? "" : " NOT CONVERGED"}`,
               );
             } catch (err) {
               recorder.addFailure(name, server.kind, `run ${run + 1}: ${(err as Error).message}`);

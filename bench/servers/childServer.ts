@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { PROJECT_ROOT } from "../../tests/support/testServer";
+import { trackChild } from "../lib/childRegistry";
 import { pinProcess, SERVER_CORE } from "../lib/cpuPin";
 import { Probe, probeEnv } from "../probe/probeClient";
 
@@ -21,6 +22,7 @@ export async function startChildServer(entry: string, args: string[], env: Recor
     env: { ...process.env, ...probeEnv(), NODE_ENV: "production", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  trackChild(child);
   let output = "";
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {

@@ -5,6 +5,7 @@ import { loadEnv } from "../../server/env";
 import { addMembers, createArticle, getArticle, signIn } from "../../tests/support/session";
 import { createStore, startTestServer, type ServerStore, type TestServer } from "../../tests/support/testServer";
 import { connectWebsocketClient } from "../clients/yWebsocketClient";
+import { trackChild } from "../lib/childRegistry";
 import { pinProcess, SERVER_CORE } from "../lib/cpuPin";
 import { Probe, probeEnv } from "../probe/probeClient";
 import type { ServerUnderTest } from "./serverUnderTest";
@@ -58,12 +59,12 @@ export interface OurServerOptions {
 export async function startOurServer(backend: "pglite" | "postgres", options: OurServerOptions = {}): Promise<OurServer> {
   const store = await createStore(backend);
   const defaults = loadEnv({} as NodeJS.ProcessEnv);
-  const probe0 = probeEnv();
-  // --profile: Node writes a .cpuprofile of our server when it exits (graceful stop).
+  // --profile: the probe profiles our server from boot to stop (node's --cpu-prof is not
+  // allowed in NODE_OPTIONS, and the tests' launcher fixes the command line).
   const profileDir = process.env.BENCH_PROFILE_DIR;
-  if (profileDir) probe0.NODE_OPTIONS += ` --cpu-prof --cpu-prof-dir=${profileDir}`;
+  let profiles = 0;
   const env = {
-    ...probe0,
+    ...probeEnv(),
     COLLAB_ROOM_IDLE_MS: String(defaults.COLLAB_ROOM_IDLE_MS),
     ...options.extraEnv,
   };
@@ -73,14 +74,21 @@ export async function startOurServer(backend: "pglite" | "postgres", options: Ou
 
   const boot = async () => {
     server = await startTestServer(store, env);
+    trackChild(server.process);
     pinProcess(server.process.pid!, SERVER_CORE);
     probe = await Probe.attach(server.process.pid!);
+    if (profileDir) await probe.startProfile();
     cookies = await Promise.all(DEMO_USERS.map((user) => signIn(server.url, user)));
   };
   await boot();
 
-  const whileStopped = async <T>(work: () => Promise<T>): Promise<T> => {
+  const stopServer = async () => {
+    if (profileDir) await probe.stopProfile(path.join(profileDir, `${backend}-${server.process.pid}-${++profiles}.cpuprofile`));
     await server.stop();
+  };
+
+  const whileStopped = async <T>(work: () => Promise<T>): Promise<T> => {
+    await stopServer();
     try {
       return await work();
     } finally {
@@ -118,7 +126,7 @@ export async function startOurServer(backend: "pglite" | "postgres", options: Ou
     sqlWhileStopped: (sql, params) => whileStopped(() => queryStore(store, sql, params)),
     whileStopped,
     async stop() {
-      await server.stop();
+      await stopServer();
       await store.dispose();
     },
   };

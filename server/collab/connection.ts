@@ -19,7 +19,7 @@ export class Connection implements RoomConnection {
     private readonly socket: WebSocket,
     account: User,
   ) {
-    this.user = { id: account.id, name: account.displayName, color: userColor(account.id) };
+    this.user = { id: account.id, name: account.displayName, color: userColor(account.colorIndex) };
     this.actor = { id: account.id, role: isRole(account.role) ? account.role : "reporter" };
   }
 

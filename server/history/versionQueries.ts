@@ -16,8 +16,11 @@ export interface PersonRef {
 export async function peopleById(db: Db, ids: Iterable<string | null>): Promise<Map<string, PersonRef>> {
   const wanted = [...new Set([...ids].filter((id): id is string => id !== null))];
   if (wanted.length === 0) return new Map();
-  const rows = await db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, wanted));
-  return new Map(rows.map((r) => [r.id, { ...r, color: userColor(r.id) }]));
+  const rows = await db
+    .select({ id: users.id, name: users.displayName, colorIndex: users.colorIndex })
+    .from(users)
+    .where(inArray(users.id, wanted));
+  return new Map(rows.map(({ id, name, colorIndex }) => [id, { id, name, color: userColor(colorIndex) }]));
 }
 
 export async function listRevisions(db: Db, articleId: string): Promise<ArticleRevision[]> {

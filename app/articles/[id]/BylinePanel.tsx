@@ -19,10 +19,20 @@ interface BylinePanelProps {
   canChange: boolean;
   dateline: string;
   canEditDateline: boolean;
+  /** Characters of the current text per person: who actually wrote the story. */
+  contributions: { name: string; chars: number; username: string | null }[];
 }
 
 /** The byline: who wrote the story, in order. The desk adds, removes and reorders. */
-export function BylinePanel({ articleId, members, candidates, canChange, dateline, canEditDateline }: BylinePanelProps) {
+export function BylinePanel({
+  articleId,
+  members,
+  candidates,
+  canChange,
+  dateline,
+  canEditDateline,
+  contributions,
+}: BylinePanelProps) {
   const [state, formAction, pending] = useActionState<PanelState, FormData>(bylineAction.bind(null, articleId), {
     error: null,
   });
@@ -38,10 +48,16 @@ export function BylinePanel({ articleId, members, candidates, canChange, datelin
     return order.join(",");
   };
   const addable = candidates.filter((c) => !usernames.includes(c.username));
+  const suggested = contributions.filter((c) => c.username && addable.some((a) => a.username === c.username));
   return (
     <section className="byline-panel" aria-label="署名">
       <h2>署名</h2>
       <p data-testid="byline">{formatBylineNames(members) || "(暂无署名)"}</p>
+      {contributions.length > 0 && (
+        <p className="muted contributions" data-testid="contributions">
+          写作贡献:{contributions.map((c) => `${c.name} ${c.chars} 字`).join(",")}
+        </p>
+      )}
       <p className="muted byline-preview">{bylineLine(members, dateline)}</p>
       {canEditDateline && (
         <form action={datelineFormAction} className="add-member">
@@ -81,6 +97,20 @@ export function BylinePanel({ articleId, members, candidates, canChange, datelin
               </li>
             ))}
           </ol>
+          {suggested.length > 0 && (
+            <div className="suggestions" data-testid="byline-suggestions">
+              <span className="muted">按实际写作建议署名:</span>
+              {suggested.map((c) => (
+                <form key={c.username} action={formAction}>
+                  <input type="hidden" name="kind" value="add" />
+                  <input type="hidden" name="username" value={c.username!} />
+                  <button type="submit" className="small" disabled={pending}>
+                    + {c.name}({c.chars} 字)
+                  </button>
+                </form>
+              ))}
+            </div>
+          )}
           {addable.length > 0 && (
             <form action={formAction} className="add-member">
               <input type="hidden" name="kind" value="add" />

@@ -13,6 +13,7 @@ import {
 } from "../../../newsroom/collabMessages";
 import { bodyExtensions, titleExtensions } from "../../../newsroom/editorExtensions";
 import { SAVE_STATUS_ZH } from "../../../newsroom/saveStatus";
+import { authorHighlightKey, authorHighlightPlugin, type AuthorInfo } from "./authorHighlight";
 import { EditorToolbar } from "./EditorToolbar";
 import { useAccess } from "./useAccess";
 import { useCollabSession, type CollabSession } from "./useCollabSession";
@@ -82,14 +83,22 @@ export function StoryEditor({ articleId, user, state, canEdit: initiallyWritable
           这篇稿件当前对你只读。
         </p>
       )}
-      {session ? <Editors session={session} user={user} canEdit={canEdit} /> : <p className="muted">连接中…</p>}
+      {session ? <Editors articleId={articleId} session={session} user={user} canEdit={canEdit} /> : <p className="muted">连接中…</p>}
     </section>
   );
 }
 
-function Editors({ session, user, canEdit }: { session: CollabSession; user: PresentUser; canEdit: boolean }) {
+interface EditorsProps {
+  articleId: string;
+  session: CollabSession;
+  user: PresentUser;
+  canEdit: boolean;
+}
+
+function Editors({ articleId, session, user, canEdit }: EditorsProps) {
   const { doc, provider } = session;
   const [toolbarError, setToolbarError] = useState<string | null>(null);
+  const [showAuthors, setShowAuthors] = useState(false);
   const bodyRef = useRef<ReturnType<typeof useEditor>>(null);
 
   const title = useEditor(
@@ -128,8 +137,35 @@ function Editors({ session, user, canEdit }: { session: CollabSession; user: Pre
     body?.setEditable(canEdit);
   }, [title, body, canEdit]);
 
+  // "显示作者": colour the body by who wrote each character (authors as the server records them).
+  useEffect(() => {
+    if (!body || !showAuthors) return;
+    const authors = new Map<number, AuthorInfo>();
+    const refresh = async () => {
+      const response = await fetch(`/api/articles/${articleId}/authors`);
+      if (!response.ok) return;
+      const data = (await response.json()) as { clients: Record<string, string | null>; people: Record<string, AuthorInfo> };
+      for (const [client, userId] of Object.entries(data.clients)) {
+        const person = userId ? data.people[userId] : undefined;
+        authors.set(Number(client), person ?? { name: "系统", color: "#9ca3af" });
+      }
+      if (!body.isDestroyed) body.view.dispatch(body.state.tr.setMeta(authorHighlightKey, true));
+    };
+    body.registerPlugin(authorHighlightPlugin(doc.getXmlFragment("body"), (client) => authors.get(client)));
+    void refresh();
+    const timer = setInterval(refresh, 8000);
+    return () => {
+      clearInterval(timer);
+      if (!body.isDestroyed) body.unregisterPlugin(authorHighlightKey);
+    };
+  }, [body, doc, showAuthors, articleId]);
+
   return (
     <div className="editors">
+      <label className="show-authors">
+        <input type="checkbox" checked={showAuthors} onChange={(e) => setShowAuthors(e.target.checked)} data-testid="show-authors" />
+        显示作者
+      </label>
       {body && canEdit && <EditorToolbar editor={body} onError={setToolbarError} />}
       {toolbarError && (
         <p role="alert" className="error">

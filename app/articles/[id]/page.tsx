@@ -10,6 +10,7 @@ import { availableActions, mayChangeByline, mayEditText } from "../../../newsroo
 import { actorOf } from "../../../server/articles/actorOf";
 import { findArticleFacts } from "../../../server/articles/articleFacts";
 import { verifiedAuditLog } from "../../../server/articles/auditLog";
+import { authorship } from "../../../server/history/authorship";
 import { getArticleSummary } from "../../../server/articles/listArticles";
 import { currentUser } from "../../../server/auth/currentUser";
 import { AppHeader } from "../../AppHeader";
@@ -28,10 +29,11 @@ export default async function ArticlePage({ params }: { params: Promise<{ id: st
   const db = getDb();
   const found = await findArticleFacts(db, id);
   if (!found || !canReadArticle(actor, found.facts)) notFound();
-  const [summary, audit, people] = await Promise.all([
+  const [summary, audit, people, written] = await Promise.all([
     getArticleSummary(db, id),
     verifiedAuditLog(db, id),
     db.select().from(users).where(eq(users.disabled, false)),
+    authorship(db, id),
   ]);
   if (!summary) notFound();
   const names = new Map(people.map((p) => [p.id, p.displayName]));
@@ -71,7 +73,7 @@ export default async function ArticlePage({ params }: { params: Promise<{ id: st
             articleId={id}
             state={state}
             canEdit={canEditArticle(actor, found.facts)}
-            user={{ id: user.id, name: user.displayName, color: userColor(user.id) }}
+            user={{ id: user.id, name: user.displayName, color: userColor(user.colorIndex) }}
           />
           <aside className="article-side">
             <BylinePanel
@@ -81,6 +83,11 @@ export default async function ArticlePage({ params }: { params: Promise<{ id: st
               canChange={mayChangeByline(actor, found.facts)}
               dateline={found.article.dateline}
               canEditDateline={mayEditText(actor, found.facts)}
+              contributions={written.contributions.map((c) => ({
+                name: c.name,
+                chars: c.chars,
+                username: people.find((p) => p.id === c.id)?.username ?? null,
+              }))}
             />
             <AuditTimeline report={audit} names={names} />
           </aside>

@@ -1,0 +1,25 @@
+import type { ChildProcess } from "node:child_process";
+
+const children = new Set<ChildProcess>();
+
+/**
+ * Server processes started by this run. If the run is interrupted (Ctrl-C, a crash) they are
+ * killed with it, instead of being left listening with their data directories.
+ */
+export function trackChild(child: ChildProcess): void {
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+}
+
+function killAll(): void {
+  for (const child of children) child.kill("SIGKILL");
+}
+
+process.once("exit", killAll);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the servers this run started`);
+    killAll();
+    process.exit(130);
+  });
+}
