@@ -1,6 +1,7 @@
 "use server";
 
 import { AuthError } from "next-auth";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getDb } from "../db/client";
 import { canCreateArticle } from "../newsroom/permissions";
@@ -8,6 +9,7 @@ import { isRole } from "../newsroom/roles";
 import { articleCreator, MAX_TITLE_LENGTH } from "../server/articles/articleCreator";
 import { signIn, signOut } from "../server/auth/authConfig";
 import { currentUser } from "../server/auth/currentUser";
+import { peerAddress, signInRetryAfter } from "../server/auth/signInLimiter";
 
 export interface FormState {
   error: string | null;
@@ -22,6 +24,8 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
   const password = String(formData.get("password") ?? "");
   if (!username || !password) return { error: "请输入用户名和密码", username };
   const next = String(formData.get("next") ?? "/");
+  const wait = signInRetryAfter(username, peerAddress(await headers()));
+  if (wait > 0) return { error: `登录尝试过多,请 ${Math.ceil(wait / 60)} 分钟后再试`, username };
   try {
     await signIn("credentials", {
       username,

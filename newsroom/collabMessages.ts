@@ -25,6 +25,8 @@ export const CLOSE_NO_SUCH_ARTICLE = 4404;
 export const CLOSE_MALFORMED = 4400;
 /** The room could not be loaded (database error); the client may retry later. */
 export const CLOSE_LOAD_FAILED = 4500;
+/** Too many open connections for this account or story. */
+export const CLOSE_TOO_MANY_CONNECTIONS = 4429;
 /** Standard WebSocket code for a frame above the size limit. */
 export const CLOSE_TOO_BIG = 1009;
 

@@ -24,6 +24,12 @@ const EnvSchema = z.object({
   ALLOWED_ORIGINS: z.string().default(""),
   /** Largest WebSocket message accepted, in bytes; bigger frames close with 1009. */
   COLLAB_MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
+  /** Open collaboration sockets one account may hold (tabs, devices); more close with 4429. */
+  COLLAB_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().positive().default(64),
+  /** Open collaboration sockets one story may hold. */
+  COLLAB_MAX_CONNECTIONS_PER_STORY: z.coerce.number().int().positive().default(500),
+  /** Sliding window of the sign-in failure limits (10 per account, 50 per address), in ms. */
+  SIGN_IN_LIMIT_WINDOW_MS: z.coerce.number().int().positive().default(15 * 60_000),
   /** Group commit window for the update log, in ms. */
   COLLAB_COMMIT_DELAY_MS: z.coerce.number().int().min(0).default(3),
   /** How long an empty room stays loaded before it is stored and unloaded, in ms. */

@@ -13,6 +13,7 @@ import { GroupCommitWriter } from "./collab/groupCommit";
 import { publishLiveAccess } from "./collab/liveAccess";
 import { publishPresenceSource } from "./collab/livePresence";
 import { RoomRegistry } from "./collab/roomRegistry";
+import { PEER_ADDRESS_HEADER } from "./auth/signInLimiter";
 import { lockDataDir, sessionSecret } from "./dataDir";
 import type { Env } from "./env";
 
@@ -82,6 +83,8 @@ export async function startServer(env: Env): Promise<RunningServer> {
     authSecret,
     maxMessageBytes: env.COLLAB_MAX_MESSAGE_BYTES,
     allowedOrigins: env.ALLOWED_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
+    maxConnectionsPerUser: env.COLLAB_MAX_CONNECTIONS_PER_USER,
+    maxConnectionsPerStory: env.COLLAB_MAX_CONNECTIONS_PER_STORY,
   });
 
   const app = next({ dev: env.dev, dir: PROJECT_ROOT, hostname: "localhost", port: env.PORT });
@@ -90,6 +93,8 @@ export async function startServer(env: Env): Promise<RunningServer> {
   const handleNextUpgrade = app.getUpgradeHandler();
 
   const server = http.createServer((req, res) => {
+    // The peer address for sign-in rate limiting; whatever a client put there is replaced.
+    req.headers[PEER_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
     void handleRequest(req, res);
   });
   server.on("upgrade", (req, socket, head) => {

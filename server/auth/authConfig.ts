@@ -4,12 +4,17 @@ import { eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { users } from "../../db/schema";
 import { dummyPasswordHash, verifyPassword } from "./password";
+import { peerAddress, recordSignInFailure, recordSignInSuccess, signInRetryAfter } from "./signInLimiter";
 
 /** Session lifetime: a working day and a bit; the cookie is re-issued while in use. */
 const SESSION_MAX_AGE_S = 12 * 60 * 60;
 
 class WrongCredentials extends CredentialsSignin {
   code = "wrong_credentials";
+}
+
+class TooManyAttempts extends CredentialsSignin {
+  code = "rate_limited";
 }
 
 /**
@@ -32,14 +37,20 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     Credentials({
       id: "credentials",
       credentials: { username: { label: "用户名" }, password: { label: "密码", type: "password" } },
-      async authorize(input) {
+      async authorize(input, request) {
         const username = typeof input?.username === "string" ? input.username.trim() : "";
         const password = typeof input?.password === "string" ? input.password : "";
         if (!username || !password || username.length > 100 || password.length > 1000) throw new WrongCredentials();
+        const address = peerAddress(request.headers);
+        if (signInRetryAfter(username, address) > 0) throw new TooManyAttempts();
         const [user] = await getDb().select().from(users).where(eq(users.username, username)).limit(1);
         // Verify against a dummy hash for unknown users: same time, same answer, no hint.
         const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
-        if (!user || !valid || user.disabled) throw new WrongCredentials();
+        if (!user || !valid || user.disabled) {
+          recordSignInFailure(username, address);
+          throw new WrongCredentials();
+        }
+        recordSignInSuccess(username);
         return { id: user.id, name: user.displayName, username: user.username, role: user.role };
       },
     }),

@@ -8,6 +8,7 @@ import {
   CLOSE_MALFORMED,
   CLOSE_NO_SUCH_ARTICLE,
   CLOSE_NOT_SIGNED_IN,
+  CLOSE_TOO_MANY_CONNECTIONS,
 } from "../../newsroom/collabMessages";
 import { canReadArticle } from "../../newsroom/permissions";
 import { isRole } from "../../newsroom/roles";
@@ -32,6 +33,27 @@ export interface CollabServerOptions {
   authSecret: string;
   maxMessageBytes: number;
   allowedOrigins: readonly string[];
+  maxConnectionsPerUser: number;
+  maxConnectionsPerStory: number;
+}
+
+/** Counts of open sockets by key (user id, article id). */
+class OpenCounts {
+  private readonly counts = new Map<string, number>();
+  get(key: string): number {
+    return this.counts.get(key) ?? 0;
+  }
+  add(key: string): () => void {
+    this.counts.set(key, this.get(key) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = this.get(key) - 1;
+      if (left <= 0) this.counts.delete(key);
+      else this.counts.set(key, left);
+    };
+  }
 }
 
 function toBytes(data: RawData): Uint8Array {
@@ -52,6 +74,8 @@ export class CollabServer {
   private readonly wss: WebSocketServer;
   private readonly pingTimer: NodeJS.Timeout;
   private readonly alive = new WeakSet<WebSocket>();
+  private readonly perUser = new OpenCounts();
+  private readonly perStory = new OpenCounts();
 
   constructor(private readonly options: CollabServerOptions) {
     this.wss = new WebSocketServer({
@@ -109,6 +133,18 @@ export class CollabServer {
       if (!found) return ws.close(CLOSE_NO_SUCH_ARTICLE, "no such article");
       const actor = { id: user.id, role: user.role };
       if (!canReadArticle(actor, found.facts)) return ws.close(CLOSE_FORBIDDEN, "not allowed");
+      if (
+        this.perUser.get(user.id) >= this.options.maxConnectionsPerUser ||
+        this.perStory.get(articleId) >= this.options.maxConnectionsPerStory
+      ) {
+        return ws.close(CLOSE_TOO_MANY_CONNECTIONS, "too many connections");
+      }
+      const releaseUser = this.perUser.add(user.id);
+      const releaseStory = this.perStory.add(articleId);
+      ws.once("close", () => {
+        releaseUser();
+        releaseStory();
+      });
       connection = new Connection(ws, user);
       room = await registry.acquire(articleId);
     } catch (err) {

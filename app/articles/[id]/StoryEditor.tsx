@@ -10,6 +10,7 @@ import {
   CLOSE_FORBIDDEN,
   CLOSE_NO_SUCH_ARTICLE,
   CLOSE_NOT_SIGNED_IN,
+  CLOSE_TOO_MANY_CONNECTIONS,
 } from "../../../newsroom/collabMessages";
 import { bodyExtensions, titleExtensions } from "../../../newsroom/editorExtensions";
 import { SAVE_STATUS_ZH } from "../../../newsroom/saveStatus";
@@ -24,6 +25,7 @@ const REFUSAL_ZH: Record<number, string> = {
   [CLOSE_NOT_SIGNED_IN]: "登录已失效,请重新登录后再编辑。",
   [CLOSE_FORBIDDEN]: "你没有打开这篇稿件的权限。",
   [CLOSE_NO_SUCH_ARTICLE]: "这篇稿件不存在或已被删除。",
+  [CLOSE_TOO_MANY_CONNECTIONS]: "打开的编辑页面过多,请关闭一些标签页后刷新。",
 };
 
 interface StoryEditorProps {
