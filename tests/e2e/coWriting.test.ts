@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROME_MISSING, chromeRequired, launchBrowser, signInPage, skipE2e } from "../support/browser";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeInBrowser, launchBrowser, signInPage } from "../support/browser";
 import { addMembers, signIn } from "../support/session";
 import { createStore, DEMO_PASSWORD, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
 
@@ -16,20 +16,8 @@ const caretOf = (page: Page, name: string) =>
     has: page.locator(".collaboration-carets__label", { hasText: name }),
   });
 
-// Under CI_REQUIRE_ALL=1 a missing Chromium must fail, and as a failed test (a failing hook alone
-// would leave every test merely "skipped" in the runner's counts). Registered only then, so a
-// machine with Chromium reports no skipped test.
-if (skipE2e && chromeRequired) {
-  describe("e2e prerequisites", () => {
-    it("Chromium is installed", () => {
-      throw new Error(CHROME_MISSING);
-    });
-  });
-}
 
-// Skipped when Chromium is not installed (reason: nothing to drive the pages with); browser.ts
-// prints the one line saying why and how to enable it, and CI_REQUIRE_ALL=1 fails above.
-describe.skipIf(skipE2e)("two people co-write a story in real browsers", () => {
+describeInBrowser("two people co-write a story in real browsers", () => {
   let store: ServerStore;
   let server: TestServer;
   let browser: Browser;

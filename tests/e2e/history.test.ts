@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROME_MISSING, chromeRequired, launchBrowser, signInPage, skipE2e } from "../support/browser";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeInBrowser, launchBrowser, signInPage } from "../support/browser";
 import { createTeamStory, signIn } from "../support/session";
 import { createStore, DEMO_PASSWORD, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
 
@@ -33,20 +33,8 @@ const optionValue = async (select: Locator, name: string) => {
 /** The time-travel slider is set the way a drag ends: a new value, then input and change events. */
 const setSlider = (slider: Locator, value: string) => slider.fill(value);
 
-// Under CI_REQUIRE_ALL=1 a missing Chromium must fail, and as a failed test (a failing hook alone
-// would leave every test merely "skipped" in the runner's counts). Registered only then, so a
-// machine with Chromium reports no skipped test.
-if (skipE2e && chromeRequired) {
-  describe("e2e prerequisites (history)", () => {
-    it("Chromium is installed", () => {
-      throw new Error(CHROME_MISSING);
-    });
-  });
-}
 
-// Skipped when Chromium is not installed (reason: nothing to drive the pages with); browser.ts
-// prints the one line saying why and how to enable it, and CI_REQUIRE_ALL=1 fails above.
-describe.skipIf(skipE2e)("revision history in real browsers: versions, comparison, time travel, restore", () => {
+describeInBrowser("revision history in real browsers: versions, comparison, time travel, restore", () => {
   let store: ServerStore;
   let server: TestServer;
   let browser: Browser;

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROME_MISSING, chromeRequired, launchBrowser, signInPage, skipE2e } from "../support/browser";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeInBrowser, launchBrowser, signInPage } from "../support/browser";
 import { createStore, DEMO_PASSWORD, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
 
 /** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
@@ -21,20 +21,8 @@ const stateBadge = (page: Page) => page.getByTestId("article-state");
 /** A workflow button (the plain ones, and the confirm button of those that ask for a note). */
 const workflowButton = (page: Page, action: string) => page.locator(`[data-testid="workflow-panel"] button[data-action="${action}"]`);
 
-// Under CI_REQUIRE_ALL=1 a missing Chromium must fail, and as a failed test (a failing hook alone
-// would leave every test merely "skipped" in the runner's counts). Registered only then, so a
-// machine with Chromium reports no skipped test.
-if (skipE2e && chromeRequired) {
-  describe("e2e prerequisites (workflow)", () => {
-    it("Chromium is installed", () => {
-      throw new Error(CHROME_MISSING);
-    });
-  });
-}
 
-// Skipped when Chromium is not installed (reason: nothing to drive the pages with); browser.ts
-// prints the one line saying why and how to enable it, and CI_REQUIRE_ALL=1 fails above.
-describe.skipIf(skipE2e)("a story goes from draft to the public page in real browsers", () => {
+describeInBrowser("a story goes from draft to the public page in real browsers", () => {
   let store: ServerStore;
   let server: TestServer;
   let browser: Browser;

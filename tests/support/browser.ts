@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { describe, it } from "vitest";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 /** The system Chromium e2e tests drive (DESIGN.md §7). */
@@ -61,4 +62,20 @@ export async function signInPage(
   await page.waitForURL((url) => url.pathname === "/", { timeout: 60_000 });
   await page.getByRole("heading", { name: "稿件", exact: true }).waitFor({ timeout: 60_000 });
   return page;
+}
+
+/**
+ * A browser test suite: skipped when Chromium is not installed (browser.ts prints why and how
+ * to enable it), except under CI_REQUIRE_ALL=1, where a missing Chromium is one failed test
+ * (a failing hook alone would leave every test merely "skipped" in the runner's counts).
+ */
+export function describeInBrowser(name: string, body: () => void): void {
+  if (skipE2e && chromeRequired) {
+    describe("e2e prerequisites", () => {
+      it("Chromium is installed", () => {
+        throw new Error(CHROME_MISSING);
+      });
+    });
+  }
+  describe.skipIf(skipE2e)(name, body);
 }
