@@ -10,6 +10,8 @@ export interface BenchOptions {
   write: boolean;
   /** Servers to leave out (e.g. --skip hocuspocus). */
   skip: string[];
+  /** Only regenerate docs/BENCHMARKS.md from the newest results file. */
+  reportOnly: boolean;
   /** Record a CPU profile of our server during each scenario, into bench/results/profiles/. */
   profile: boolean;
 }
@@ -21,15 +23,17 @@ export const USAGE = `usage: npm run bench -- [scenario…] [--smoke] [--runs N]
   --runs N    runs per case; the table shows the median and min–max (default 3)
   --no-write  print results without writing bench/results/ and docs/BENCHMARKS.md
   --skip S    leave a server out: ours-pglite, ours-postgres, y-websocket, hocuspocus
-  --profile   CPU-profile our server during each scenario (bench/results/profiles/)`;
+  --profile   CPU-profile our server during each scenario (bench/results/profiles/)
+  --report    only regenerate the table in docs/BENCHMARKS.md from the newest results file`;
 
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
-  const options: BenchOptions = { scenarios: [], smoke: env.BENCH_SMOKE === "1", runs: 0, write: true, skip: [], profile: false };
+  const options: BenchOptions = { scenarios: [], smoke: env.BENCH_SMOKE === "1", runs: 0, write: true, skip: [], profile: false, reportOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--smoke") options.smoke = true;
     else if (arg === "--no-write") options.write = false;
     else if (arg === "--profile") options.profile = true;
+    else if (arg === "--report") options.reportOnly = true;
     else if (arg === "--runs") options.runs = Number(argv[++i]);
     else if (arg === "--skip") options.skip.push(argv[++i]);
     else if (arg === "--help" || arg === "-h") throw new UsageError(USAGE);

@@ -7,7 +7,7 @@ import { PROJECT_ROOT } from "../tests/support/testServer";
 import { parseArgs, UsageError, type BenchOptions } from "./cli";
 import { canPin, LOAD_CORE, pinProcess } from "./lib/cpuPin";
 import { adoptPostgresUrl } from "./lib/postgresUrl";
-import { writeReport } from "./report/writeReport";
+import { rerenderLatest, writeReport } from "./report/writeReport";
 import { printSummary } from "./report/consoleSummary";
 import { SCENARIOS } from "./scenarios";
 import type { ScenarioResult } from "./scenarios/scenario";
@@ -23,6 +23,11 @@ async function main(): Promise<number> {
   // Every y-websocket provider adds a process "exit" listener; hundreds of clients are expected.
   process.setMaxListeners(0);
   const options = parseArgs(process.argv.slice(2), process.env);
+  if (options.reportOnly) {
+    const written = rerenderLatest();
+    console.log(`table regenerated from ${written.json} into ${written.markdown}`);
+    return 0;
+  }
   const unknown = options.scenarios.filter((name) => !SCENARIOS.some((s) => s.name === name));
   if (unknown.length > 0) throw new UsageError(`unknown scenario ${unknown.join(", ")}; known: ${SCENARIOS.map((s) => s.name).join(", ")}`);
   const postgresUrl = adoptPostgresUrl();
@@ -59,6 +64,7 @@ async function main(): Promise<number> {
         }));
       // Other work on the machine skews every number; say how busy it was.
       result.notes.push(`load average (1, 5, 15 min) when the scenario started: ${startLoad.map((l) => l.toFixed(2)).join(", ")}`);
+      result.runs = options.runs;
       results.push(result);
       printSummary(result);
     }

@@ -6,6 +6,9 @@ import { waitFor } from "../../tests/support/wait";
 /** Where probes announce their ports; one folder per harness process. */
 export const PROBE_DIR = path.join(os.tmpdir(), `newsroom-bench-probe-${process.pid}`);
 
+// The port files are only for this run.
+process.once("exit", () => fs.rmSync(PROBE_DIR, { recursive: true, force: true }));
+
 const PROBE_MODULE = path.resolve(import.meta.dirname, "serverProbe.mjs");
 
 /** Environment that makes a spawned Node process load the probe (see serverProbe.mjs). */

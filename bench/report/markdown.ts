@@ -29,6 +29,7 @@ const METRIC_LABELS: Record<string, string> = {
   rows: "log rows",
   snapshots: "snapshots stored",
   snapshotKiB: "largest snapshot",
+  timedOut: "opens that did not sync in 120 s",
   keystrokes: "keystrokes",
   editableMs: "navigation → editable",
   jsSentKiB: "JavaScript sent",
@@ -94,7 +95,7 @@ export function renderResults(file: ResultsFile, jsonLink: string): string {
     `Results of ${file.date} (updated ${file.updatedAt}); raw numbers in [${jsonLink}](${jsonLink}).`,
     "",
     `Machine: ${m.nproc} cores (${m.cpuModel}), ${m.memoryGiB} GiB memory, ${m.os}, Node ${m.node}; ${file.pinning}. ` +
-      `Each cell is the median of ${file.runsPerCase} run(s) with min–max in brackets.`,
+      "Each cell is the median over the scenario's runs, with min–max in brackets when there was more than one.",
     "",
     `Versions: ${Object.entries(file.versions)
       .map(([k, v]) => `${k} ${v}`)
@@ -105,7 +106,7 @@ export function renderResults(file: ResultsFile, jsonLink: string): string {
       "",
       `### ${result.title}`,
       "",
-      result.method,
+      `${result.method} Runs per case: ${result.runs ?? file.runsPerCase}.`,
       "",
       scenarioTable(result),
       "",

@@ -49,12 +49,23 @@ export function writeReport(results: ScenarioResult[], { startedAt, runs }: { st
   };
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   fs.writeFileSync(jsonPath, `${JSON.stringify(file, null, 2)}\n`);
+  return { json: jsonPath, markdown: renderDoc(file, jsonPath) };
+}
 
+/** Regenerates the table in docs/BENCHMARKS.md from the newest results file (no run). */
+export function rerenderLatest(): { json: string; markdown: string } {
+  const newest = fs.readdirSync(RESULTS_DIR).filter((f) => /^\d{4}-\d{2}-\d{2}\.json$/.test(f)).sort().pop();
+  if (!newest) throw new Error(`no results in ${RESULTS_DIR}: run the benchmarks first`);
+  const jsonPath = path.join(RESULTS_DIR, newest);
+  return { json: jsonPath, markdown: renderDoc(JSON.parse(fs.readFileSync(jsonPath, "utf8")) as ResultsFile, jsonPath) };
+}
+
+function renderDoc(file: ResultsFile, jsonPath: string): string {
   const generated = `${START}\n${renderResults(file, path.relative(path.dirname(DOC), jsonPath))}\n${END}`;
   const doc = fs.existsSync(DOC) ? fs.readFileSync(DOC, "utf8") : `# Benchmarks\n\n${START}\n${END}\n`;
   const from = doc.indexOf(START);
   const to = doc.indexOf(END);
   const updated = from >= 0 && to > from ? doc.slice(0, from) + generated + doc.slice(to + END.length) : `${doc.trimEnd()}\n\n${generated}\n`;
   fs.writeFileSync(DOC, updated);
-  return { json: jsonPath, markdown: DOC };
+  return DOC;
 }

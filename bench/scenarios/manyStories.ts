@@ -16,6 +16,8 @@ import type { Scenario, ScenarioContext, TargetCheck } from "./scenario";
 const CLIENTS_PER_STORY = 3;
 const WRITE_INTERVAL_MS = 1000;
 const MiB = 1024 * 1024;
+/** Load-process event-loop delay p99 above which latencies say more about the load than the server. */
+const LOAD_BOUND_MS = 50;
 
 function plan(smoke: boolean) {
   return smoke ? { stories: 10, durationMs: 2000 } : { stories: 500, durationMs: 20_000 };
@@ -150,11 +152,20 @@ export const manyStoriesScenario: Scenario = {
   },
 };
 
-function storiesTargets(cases: ReturnType<CaseRecorder["results"]>, name: string, servers: ServerKind[]): TargetCheck[] {
+export function storiesTargets(cases: ReturnType<CaseRecorder["results"]>, name: string, servers: ServerKind[]): TargetCheck[] {
   const checks: TargetCheck[] = [];
   for (const kind of servers.filter((s) => s.startsWith("ours"))) {
     const p99 = CaseRecorder.median(cases, name, kind, "p99");
-    checks.push({ target: `p99 ≤ 10 ms, ${SERVER_LABELS[kind]}`, measured: `${p99.toFixed(2)} ms`, met: Number.isFinite(p99) ? p99 <= 10 : null });
+    const loadLoop = CaseRecorder.median(cases, name, kind, "loadLoopP99");
+    const serverLoop = CaseRecorder.median(cases, name, kind, "serverLoopP99");
+    // A late load loop with a healthy server means the latency is mostly our own queueing; a
+    // server that is itself late (and then floods the clients) is judged as measured.
+    const loadBound = loadLoop > LOAD_BOUND_MS && serverLoop <= LOAD_BOUND_MS;
+    checks.push({
+      target: `p99 ≤ 10 ms, ${SERVER_LABELS[kind]}`,
+      measured: `${p99.toFixed(2)} ms${loadBound ? ` (load process event-loop p99 ${loadLoop.toFixed(0)} ms: load-bound, not judged)` : ""}`,
+      met: Number.isFinite(p99) && !loadBound ? p99 <= 10 : null,
+    });
     const back = CaseRecorder.median(cases, name, kind, "heapReturnPct");
     checks.push({ target: `heap within 10% of start after everyone leaves, ${SERVER_LABELS[kind]}`, measured: `${back >= 0 ? "+" : ""}${back.toFixed(1)}%`, met: Number.isFinite(back) ? back <= 10 : null });
   }

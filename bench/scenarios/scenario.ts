@@ -37,6 +37,8 @@ export interface ScenarioResult {
   targets: TargetCheck[];
   notes: string[];
   durationS: number;
+  /** Runs per case behind the medians (set by the runner). */
+  runs?: number;
   /** Set when the scenario could not run at all (the message says why). */
   error?: string;
 }

@@ -12,6 +12,8 @@ import type { ServerUnderTest } from "./serverUnderTest";
 
 /** The four demo accounts; clients take seats round-robin so rooms hold several people. */
 export const DEMO_USERS = ["yaoyuchao", "xuweixiang", "zhoumi", "huhongye"] as const;
+/** Enough sockets per demo account for every scenario (see startOurServer). */
+export const BENCH_CONNECTIONS_PER_USER = 100_000;
 /** The desk editor (may change bylines) and the correspondents put on every story's byline. */
 const EDITOR_SEAT = 3;
 const CO_AUTHORS = ["xuweixiang", "zhoumi"];
@@ -44,6 +46,11 @@ export interface OurServer extends ServerUnderTest {
   readonly storeEnv: Record<string, string>;
   /** Stops the server but keeps its data, runs `work`, and starts it again. */
   whileStopped<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Kills the server (SIGKILL) and starts it again on the same data: for a server whose event
+   * loop is stuck, which a graceful stop would wait for.
+   */
+  restartHard(): Promise<void>;
   /** Runs SQL on the store with the server stopped (PGlite has one owner at a time). */
   sqlWhileStopped(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
 }
@@ -66,6 +73,9 @@ export async function startOurServer(backend: "pglite" | "postgres", options: Ou
   const env = {
     ...probeEnv(),
     COLLAB_ROOM_IDLE_MS: String(defaults.COLLAB_ROOM_IDLE_MS),
+    // The one setting not at its default: four demo accounts stand in for up to 1500 people,
+    // so the per-account socket cap (a safety limit, 64 by default) would refuse them.
+    COLLAB_MAX_CONNECTIONS_PER_USER: String(BENCH_CONNECTIONS_PER_USER),
     ...options.extraEnv,
   };
   let server!: TestServer;
@@ -109,6 +119,7 @@ export async function startOurServer(backend: "pglite" | "postgres", options: Ou
       return probe;
     },
     storeEnv: store.env,
+    output: () => server.output(),
     cookie: (seat) => cookies[seat % cookies.length],
     async newDocument(title = "") {
       // The reporter starts the story and the desk puts the correspondents on its byline, so
@@ -122,6 +133,10 @@ export async function startOurServer(backend: "pglite" | "postgres", options: Ou
     async storageBytes() {
       const [row] = await whileStopped(() => queryStore(store, STORAGE_SQL));
       return { log: Number(row.log), allTables: Number(row.all_tables) };
+    },
+    async restartHard() {
+      await server.kill();
+      await boot();
     },
     sqlWhileStopped: (sql, params) => whileStopped(() => queryStore(store, sql, params)),
     whileStopped,

@@ -22,6 +22,7 @@ export async function startYWebsocketPeer(): Promise<ServerUnderTest> {
     // Same URL shape as ours (/collab/<doc>); the peer takes the whole path as the doc name.
     connect: (docName) => connectWebsocketClient(url, docName, "", { acknowledges: false }),
     storedText: async () => null,
+    output: () => child.output(),
     stop: () => child.stop(),
   };
 }
@@ -44,6 +45,7 @@ export async function startHocuspocusPeer(options: HocuspocusPeerOptions = {}): 
     newDocument: async () => newDocName(),
     connect: (docName) => connectHocuspocusClient(wsUrl, docName),
     storedText: async () => null,
+    output: () => child.output(),
     async stop() {
       await child.stop();
       if (dir) fs.rmSync(dir, { recursive: true, force: true });

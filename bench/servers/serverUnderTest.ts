@@ -26,5 +26,7 @@ export interface ServerUnderTest {
    * null when the server offers no way to read it without being a client.
    */
   storedText(docName: string): Promise<string | null>;
+  /** What the server process printed (for failure reports). */
+  output(): string;
   stop(): Promise<void>;
 }
