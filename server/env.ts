@@ -14,6 +14,11 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().default("./data"),
   /** PostgreSQL instead of PGlite, e.g. postgres://postgres@127.0.0.1:5432/newsroom. */
   DATABASE_URL: z.string().url().optional(),
+  /**
+   * Redis for several server processes on one PostgreSQL (scale-out, docs/DEPLOY.md): live
+   * edits, presence and workflow changes cross between processes through it.
+   */
+  REDIS_URL: z.string().url().optional(),
   /** Session signing secret. Required with DATABASE_URL; generated into DATA_DIR otherwise. */
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
   /** Password of the demo accounts; random (printed once) when unset. */
@@ -53,6 +58,11 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, dev = false): E
   if (env.DATABASE_URL && !env.AUTH_SECRET) {
     throw new StartupError(
       "AUTH_SECRET is required when DATABASE_URL is set (generate one with `openssl rand -base64 32`).",
+    );
+  }
+  if (env.REDIS_URL && !env.DATABASE_URL) {
+    throw new StartupError(
+      "REDIS_URL needs DATABASE_URL: the embedded database belongs to one process, so there is nothing to share.",
     );
   }
   return { ...env, dataDir: path.resolve(env.DATA_DIR), dev };

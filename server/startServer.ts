@@ -8,6 +8,9 @@ import * as Y from "yjs";
 import { closeDatabase, openDatabase, type DatabaseTarget } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
 import { seedDemoNewsroom } from "../db/seed";
+import { withStartupLock } from "../db/startupLock";
+import { StoryBus } from "./cluster/storyBus";
+import { handleHealthRequest } from "./http/healthEndpoints";
 import { CollabServer } from "./collab/collabServer";
 import { GroupCommitWriter } from "./collab/groupCommit";
 import { publishLiveAccess } from "./collab/liveAccess";
@@ -15,7 +18,7 @@ import { publishPresenceSource } from "./collab/livePresence";
 import { RoomRegistry } from "./collab/roomRegistry";
 import { PEER_ADDRESS_HEADER } from "./auth/signInLimiter";
 import { lockDataDir, sessionSecret } from "./dataDir";
-import type { Env } from "./env";
+import { StartupError, type Env } from "./env";
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -44,27 +47,35 @@ export async function startServer(env: Env): Promise<RunningServer> {
 
   const target = databaseTarget(env);
   const db = await openDatabase(target);
-  await migrateDatabase(db, target);
-  if (embedded || env.SEED_DEMO === "1") {
-    const password = env.DEMO_PASSWORD ?? randomBytes(9).toString("base64url");
-    if (await seedDemoNewsroom(db, password)) {
-      console.log(
-        env.DEMO_PASSWORD
-          ? "created the demo newsroom (yaoyuchao, xuweixiang, zhoumi, huhongye) with DEMO_PASSWORD"
-          : `created the demo newsroom: yaoyuchao, xuweixiang, zhoumi, huhongye; password (shown once): ${password}`,
-      );
-    }
-  }
-
-  const writer = new GroupCommitWriter(db, env.COLLAB_COMMIT_DELAY_MS);
-  const registry = new RoomRegistry(db, writer, {
-    idleMs: env.COLLAB_ROOM_IDLE_MS,
-    checkpointPauseMs: env.HISTORY_CHECKPOINT_PAUSE_MS,
-    checkpointMaxMs: env.HISTORY_CHECKPOINT_MAX_MS,
+  // Several processes may start at once on one PostgreSQL: migrations and the seed run once.
+  await withStartupLock(target, async () => {
+    await migrateDatabase(db, target);
+    if (embedded || env.SEED_DEMO === "1") await seedDemo(db, env);
   });
+  const bus = env.REDIS_URL ? new StoryBus(env.REDIS_URL) : null;
+  await bus?.connect().catch(async (err: Error) => {
+    await bus.close();
+    throw new StartupError(`cannot reach Redis at REDIS_URL: ${err.message}`);
+  });
+
+  // Scaled out, every update is judged again at commit by the committed article state.
+  const writer = new GroupCommitWriter(db, env.COLLAB_COMMIT_DELAY_MS, bus !== null);
+  const registry = new RoomRegistry(
+    db,
+    writer,
+    {
+      idleMs: env.COLLAB_ROOM_IDLE_MS,
+      checkpointPauseMs: env.HISTORY_CHECKPOINT_PAUSE_MS,
+      checkpointMaxMs: env.HISTORY_CHECKPOINT_MAX_MS,
+    },
+    bus,
+  );
   publishPresenceSource(() => registry.presence());
   publishLiveAccess({
-    apply: async (articleId, facts) => (await registry.whenLoaded(articleId))?.updateAccess(facts),
+    apply: async (articleId, facts) => {
+      bus?.publish(articleId, { kind: "access", facts });
+      (await registry.whenLoaded(articleId))?.updateAccess(facts);
+    },
     flush: () => writer.drain(),
     applyEdit: async (articleId, userId, makeUpdate) => {
       const room = await registry.acquire(articleId);
@@ -92,7 +103,10 @@ export async function startServer(env: Env): Promise<RunningServer> {
   const handleRequest = app.getRequestHandler();
   const handleNextUpgrade = app.getUpgradeHandler();
 
+  let shuttingDown = false;
+  const health = { db, bus, isShuttingDown: () => shuttingDown };
   const server = http.createServer((req, res) => {
+    if (handleHealthRequest(req, res, health)) return;
     // The peer address for sign-in rate limiting; whatever a client put there is replaced.
     req.headers[PEER_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
     void handleRequest(req, res);
@@ -112,15 +126,29 @@ export async function startServer(env: Env): Promise<RunningServer> {
     port,
     close() {
       closing ??= (async () => {
+        shuttingDown = true;
         server.close();
         collab.close();
         await registry.closeAll();
         await writer.drain();
         server.closeAllConnections();
+        await bus?.close();
         await closeDatabase();
         releaseDataDir();
       })();
       return closing;
     },
   };
+}
+
+/** Creates the demo newsroom on first start (printing the password when it was generated). */
+async function seedDemo(db: Awaited<ReturnType<typeof openDatabase>>, env: Env): Promise<void> {
+  const password = env.DEMO_PASSWORD ?? randomBytes(9).toString("base64url");
+  if (await seedDemoNewsroom(db, password)) {
+    console.log(
+      env.DEMO_PASSWORD
+        ? "created the demo newsroom (yaoyuchao, xuweixiang, zhoumi, huhongye) with DEMO_PASSWORD"
+        : `created the demo newsroom: yaoyuchao, xuweixiang, zhoumi, huhongye; password (shown once): ${password}`,
+    );
+  }
 }

@@ -16,6 +16,12 @@ export interface AwarenessEntry {
 
 /** A connection may speak for a few awareness client ids (one per open tab/editor), not more. */
 export const MAX_AWARENESS_CLIENTS_PER_CONNECTION = 4;
+/**
+ * Stock clients echo the presence of everyone in the story (they re-broadcast what they hear),
+ * so one message may list many people; foreign entries are filtered out afterwards and only the
+ * sender's own count against the per-connection limit. This only bounds decoding work.
+ */
+export const MAX_AWARENESS_ENTRIES_PER_MESSAGE = 2048;
 /** A presence state (caret, selection, name) is small; anything larger is abuse. */
 export const MAX_AWARENESS_STATE_BYTES = 16 * 1024;
 
@@ -25,7 +31,7 @@ export class AwarenessRejected extends Error {}
 export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
-  if (count > MAX_AWARENESS_CLIENTS_PER_CONNECTION) throw new AwarenessRejected("too many awareness states");
+  if (count > MAX_AWARENESS_ENTRIES_PER_MESSAGE) throw new AwarenessRejected("too many awareness states");
   const entries: AwarenessEntry[] = [];
   for (let i = 0; i < count; i++) {
     const clientId = decoding.readVarUint(decoder);

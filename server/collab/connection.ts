@@ -23,6 +23,10 @@ export class Connection implements RoomConnection {
     this.actor = { id: account.id, role: isRole(account.role) ? account.role : "reporter" };
   }
 
+  close(code: number, reason: string): void {
+    this.socket.close(code, reason);
+  }
+
   send(message: Uint8Array): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
     if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {

@@ -1,5 +1,8 @@
+import { asc, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { articleUpdates } from "../../db/schema";
+import { articles, articleUpdates } from "../../db/schema";
+import { canEditArticle, type Actor } from "../../newsroom/permissions";
+import { findArticleFacts } from "../articles/articleFacts";
 import { insertClientOwners } from "./clientOwners";
 import { articleEditedSql } from "./updateLog";
 
@@ -11,12 +14,31 @@ export interface CommitListener<C> {
   readonly articleId: string;
   /** Called as the batch is taken: everything applied so far is in this or an earlier batch. */
   captureCommitState(): C & { title: string };
-  onCommitted(state: C, committed: { lastUpdateId: number; rows: number; bytes: number }): void;
+  onCommitted(state: C, committed: CommitResult): void;
+}
+
+export interface CommitResult {
+  lastUpdateId: number;
+  rows: number;
+  bytes: number;
+  /**
+   * Positions (0-based, in append order within this batch for this listener) of updates the
+   * database refused because their writer may no longer write: a workflow change committed by
+   * another process got there first.
+   */
+  refused: number[];
+}
+
+/** Who an update is from: the user it is logged as, and the rights it needs (null: the server). */
+export interface UpdateAuthor {
+  userId: string | null;
+  actor: Actor | null;
 }
 
 interface PendingUpdate {
   listener: CommitListener<unknown>;
   userId: string | null;
+  actor: Actor | null;
   update: Uint8Array;
   /** Owners of Yjs client ids first seen with this update. */
   newOwners: readonly (readonly [number, string | null])[];
@@ -28,6 +50,11 @@ const MAX_RETRY_DELAY_MS = 5000;
  * Group commit for the update log: updates appended within a few ms (from every room) go to
  * the database in one transaction, and each room hears when its part is committed. Batches
  * are strictly sequential, so "committed" for a batch implies every earlier batch too.
+ *
+ * Each transaction first locks its articles' rows (in id order, so two processes cannot
+ * deadlock). Workflow transitions and snapshots lock the same row, so a log row id is never
+ * allocated while they read, and with `verifyAccess` (several processes) every update is
+ * judged again by the article's committed state: an approval on another process wins.
  */
 export class GroupCommitWriter {
   private pending: PendingUpdate[] = [];
@@ -38,15 +65,16 @@ export class GroupCommitWriter {
   constructor(
     private readonly db: Db,
     private readonly delayMs: number,
+    private readonly verifyAccess = false,
   ) {}
 
   append<C>(
     listener: CommitListener<C>,
-    userId: string | null,
+    author: UpdateAuthor,
     update: Uint8Array,
     newOwners: readonly (readonly [number, string | null])[] = [],
   ): void {
-    this.pending.push({ listener: listener as CommitListener<unknown>, userId, update, newOwners });
+    this.pending.push({ listener: listener as CommitListener<unknown>, ...author, update, newOwners });
     this.schedule();
   }
 
@@ -92,20 +120,33 @@ export class GroupCommitWriter {
     captured: Map<CommitListener<unknown>, ReturnType<CommitListener<unknown>["captureCommitState"]>>,
     lastUserOf: Map<CommitListener<unknown>, string | null>,
   ): Promise<void> {
-    let ids: { id: number }[];
+    let ids: ({ id: number } | null)[];
     try {
       ids = await this.db.transaction(async (tx) => {
-        const inserted = await tx
-          .insert(articleUpdates)
-          .values(batch.map((item) => ({ articleId: item.listener.articleId, userId: item.userId, update: item.update })))
-          .returning({ id: articleUpdates.id });
-        for (const item of batch) {
+        const articleIds = [...new Set(batch.map((item) => item.listener.articleId))].sort();
+        await tx
+          .select({ id: articles.id })
+          .from(articles)
+          .where(inArray(articles.id, articleIds))
+          .orderBy(asc(articles.id))
+          .for("no key update");
+        const allowed = await this.allowedItems(tx as unknown as Db, batch, articleIds);
+        const accepted = batch.filter((_, i) => allowed[i]);
+        const inserted =
+          accepted.length === 0
+            ? []
+            : await tx
+                .insert(articleUpdates)
+                .values(accepted.map((item) => ({ articleId: item.listener.articleId, userId: item.userId, update: item.update })))
+                .returning({ id: articleUpdates.id });
+        for (const item of accepted) {
           if (item.newOwners.length > 0) await insertClientOwners(tx, item.listener.articleId, item.newOwners);
         }
         for (const [listener, state] of captured) {
           await tx.execute(articleEditedSql(listener.articleId, state.title, lastUserOf.get(listener) ?? null));
         }
-        return inserted;
+        let next = 0;
+        return allowed.map((ok) => (ok ? inserted[next++] : null));
       });
     } catch (err) {
       // Keep the batch, in order, ahead of anything newer; nobody was told it was saved.
@@ -115,20 +156,38 @@ export class GroupCommitWriter {
       return;
     }
     this.retryDelayMs = 0;
-    const perListener = new Map<CommitListener<unknown>, { lastUpdateId: number; rows: number; bytes: number }>();
+    const perListener = new Map<CommitListener<unknown>, CommitResult & { position: number }>();
     batch.forEach((item, i) => {
-      const entry = perListener.get(item.listener) ?? { lastUpdateId: 0, rows: 0, bytes: 0 };
-      entry.lastUpdateId = Math.max(entry.lastUpdateId, ids[i].id);
-      entry.rows += 1;
-      entry.bytes += item.update.byteLength;
+      const entry = perListener.get(item.listener) ?? { lastUpdateId: 0, rows: 0, bytes: 0, refused: [], position: 0 };
+      const row = ids[i];
+      if (row) {
+        entry.lastUpdateId = Math.max(entry.lastUpdateId, row.id);
+        entry.rows += 1;
+        entry.bytes += item.update.byteLength;
+      } else {
+        entry.refused.push(entry.position);
+      }
+      entry.position += 1;
       perListener.set(item.listener, entry);
     });
-    for (const [listener, committed] of perListener) {
+    for (const [listener, { position: _, ...committed }] of perListener) {
       try {
         listener.onCommitted(captured.get(listener), committed);
       } catch (err) {
         console.error("[collab] commit listener failed:", err);
       }
     }
+  }
+
+  /** Which updates their writers may still store, judged by the committed article rows. */
+  private async allowedItems(tx: Db, batch: PendingUpdate[], articleIds: string[]): Promise<boolean[]> {
+    if (!this.verifyAccess) return batch.map(() => true);
+    const factsOf = new Map<string, Awaited<ReturnType<typeof findArticleFacts>>>();
+    for (const id of articleIds) factsOf.set(id, await findArticleFacts(tx, id));
+    return batch.map((item) => {
+      if (item.actor === null) return true;
+      const found = factsOf.get(item.listener.articleId);
+      return found != null && canEditArticle(item.actor, found.facts);
+    });
   }
 }

@@ -2,7 +2,6 @@ import * as decoding from "lib0/decoding";
 import * as syncProtocol from "y-protocols/sync";
 import { MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from "../../newsroom/collabMessages";
 import { ForgedAuthorship, type Room, type RoomConnection } from "./room";
-import { syncStep2Message } from "./protocolMessages";
 
 /** A frame that is not the y-websocket protocol: its connection is closed, nobody else's. */
 export class ProtocolViolation extends Error {}
@@ -21,7 +20,7 @@ export function receiveMessage(room: Room, connection: RoomConnection, frame: Ui
         const syncType = decoding.readVarUint(decoder);
         const payload = decoding.readVarUint8Array(decoder);
         if (syncType === syncProtocol.messageYjsSyncStep1) {
-          connection.send(syncStep2Message(room.doc, payload));
+          room.answerSyncStep1(connection, payload);
         } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
           if (room.canWrite(connection)) room.applyClientUpdate(payload, connection);
         } else {

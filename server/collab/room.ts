@@ -14,11 +14,18 @@ import {
 } from "./awarenessIdentity";
 import type { CheckpointScheduler } from "./checkpointScheduler";
 import { clientClocksOf, type ClientOwners } from "./clientOwners";
-import type { CommitListener, GroupCommitWriter } from "./groupCommit";
-import { accessMessage, awarenessMessage, savedMessage, syncStep1Message, updateMessage } from "./protocolMessages";
+import type { CommitListener, CommitResult, GroupCommitWriter } from "./groupCommit";
+import {
+  accessMessage,
+  awarenessMessage,
+  savedMessage,
+  syncStep1Message,
+  syncStep2Message,
+  updateMessage,
+} from "./protocolMessages";
 import { shouldSnapshot, shouldSnapshotOnUnload, type TailSize } from "./snapshotPolicy";
 import type { StoredDocument } from "./updateLog";
-import { writeSnapshot } from "./updateLog";
+import { snapshotFromLog } from "./updateLog";
 
 /** A socket in a room, as the room sees it. */
 export interface RoomConnection {
@@ -28,7 +35,11 @@ export interface RoomConnection {
   /** Awareness client ids this connection speaks for (removed when it leaves). */
   readonly awarenessIds: Set<number>;
   send(message: Uint8Array): void;
+  close(code: number, reason: string): void;
 }
+
+/** Close code asking a client to reconnect (the server reloads the story). */
+export const CLOSE_RELOAD = 1012;
 
 /** Thrown for a client update the server cannot decode: the sender is disconnected. */
 export class MalformedUpdate extends Error {}
@@ -41,12 +52,43 @@ export interface ServerEdit {
   readonly userId: string;
 }
 
+type NewOwners = readonly (readonly [number, string | null])[];
+
+/**
+ * How a room reaches the same story open in other server processes (scale-out). Only
+ * committed updates are published; the embedded default has no relay.
+ */
+export interface RoomRelay {
+  publishUpdate(update: Uint8Array, newOwners: NewOwners): void;
+  publishAwareness(update: Uint8Array): void;
+}
+
+/** Origin of changes that arrived from another process: already committed, never logged again. */
+const REMOTE = Symbol("remote");
+
+/**
+ * A message that may leave only once the updates it carries are committed: a client never
+ * holds an edit the server could still lose, so after a crash nobody resends someone else's
+ * unsaved words (which would look like forged authorship, or hand the words to the wrong
+ * person).
+ */
+interface HeldMessage {
+  /** Sent once this many local updates are committed. */
+  afterSeq: number;
+  message: Uint8Array;
+  /** Only to this connection (a sync step 2 answer), or to everyone but `except` (a relay). */
+  to: RoomConnection | null;
+  except: RoomConnection | null;
+  /** The update itself, for other processes, when this is a relay. */
+  relay: { update: Uint8Array; newOwners: NewOwners } | null;
+}
+
 type CommitState = { savedVector: Uint8Array };
 
 /**
  * One loaded story: its Y.Doc, presence, connections and persistence bookkeeping. Every update
- * a connection sends is applied, appended to the log with the sender's user id, relayed to the
- * others, and acknowledged with the saved vector once committed.
+ * a connection sends is applied, appended to the log with the sender's user id, and once
+ * committed relayed to the others and acknowledged with the saved vector.
  */
 export class Room implements CommitListener<CommitState> {
   /** No garbage collection: deleted text stays, so versions can be compared and restored. */
@@ -59,6 +101,12 @@ export class Room implements CommitListener<CommitState> {
   private uncommitted = 0;
   private tail: TailSize;
   private snapshotting: Promise<void> | null = null;
+  /** Local updates applied, and how many of them are committed (the log keeps their order). */
+  private appliedSeq = 0;
+  private committedSeq = 0;
+  private held: HeldMessage[] = [];
+  /** Awareness client ids whose presence came from another process. */
+  private readonly remoteAwarenessIds = new Set<number>();
 
   constructor(
     readonly articleId: string,
@@ -70,6 +118,7 @@ export class Room implements CommitListener<CommitState> {
     private readonly db: Db,
     private readonly writer: GroupCommitWriter,
     private readonly checkpoints: CheckpointScheduler,
+    private readonly relay: RoomRelay | null = null,
   ) {
     this.awareness.setLocalState(null);
     if (stored.state) Y.applyUpdate(this.doc, stored.state, this);
@@ -94,6 +143,14 @@ export class Room implements CommitListener<CommitState> {
     }
     connection.send(savedMessage(this.savedVector));
     connection.send(accessMessage({ state: this.facts.state, canWrite: this.canWrite(connection) }));
+  }
+
+  /**
+   * Answers a sync step 1: what the server has beyond the client's state vector, sent once
+   * everything in it is committed.
+   */
+  answerSyncStep1(connection: RoomConnection, stateVector: Uint8Array): void {
+    this.sendWhenCommitted({ message: syncStep2Message(this.doc, stateVector), to: connection, except: null, relay: null });
   }
 
   /** Read-only connections get the document, but their sync updates are dropped. */
@@ -152,15 +209,32 @@ export class Room implements CommitListener<CommitState> {
     Y.applyUpdate(this.doc, update, origin);
   }
 
+  /** An update another process committed: applied and passed on to this process's clients. */
+  applyRemoteUpdate(update: Uint8Array, newOwners: NewOwners): void {
+    for (const [client, userId] of newOwners) if (!this.owners.has(client)) this.owners.set(client, userId);
+    Y.applyUpdate(this.doc, update, REMOTE);
+  }
+
+  /** Presence from another process: already checked there, shown here as it is. */
+  applyRemoteAwareness(update: Uint8Array): void {
+    for (const entry of decodeAwarenessUpdate(update)) {
+      if (entry.state === null) this.remoteAwarenessIds.delete(entry.clientId);
+      else this.remoteAwarenessIds.add(entry.clientId);
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE);
+  }
+
   /** Owners claimed in memory whose rows go to the database with the next logged update. */
   private unrecordedOwners: [number, string | null][] = [];
 
   /** Applies a presence update, with the sender's identity forced to the session's. */
   applyClientAwareness(update: Uint8Array, from: RoomConnection): void {
+    // A client may not speak for (or remove) someone else's presence. Stock clients echo
+    // everyone's presence back; those entries are dropped here, not counted against the sender.
     const entries = decodeAwarenessUpdate(update).filter((entry) => {
-      // A client may not speak for (or remove) someone else's presence.
       const owner = this.awarenessOwner(entry.clientId);
-      return owner === null || owner === from;
+      if (owner !== null) return owner === from;
+      return !this.remoteAwarenessIds.has(entry.clientId);
     });
     const newIds = entries.filter((e) => !from.awarenessIds.has(e.clientId)).length;
     if (from.awarenessIds.size + newIds > MAX_AWARENESS_CLIENTS_PER_CONNECTION) throw new AwarenessRejected("too many awareness clients");
@@ -192,11 +266,18 @@ export class Room implements CommitListener<CommitState> {
     return { savedVector: Y.encodeStateVector(this.doc), title: storyTitle(this.doc) };
   }
 
-  onCommitted(state: CommitState, committed: { lastUpdateId: number; rows: number; bytes: number }): void {
-    this.uncommitted -= committed.rows;
+  onCommitted(state: CommitState, committed: CommitResult): void {
+    const handled = committed.rows + committed.refused.length;
+    this.uncommitted -= handled;
     this.lastUpdateId = Math.max(this.lastUpdateId, committed.lastUpdateId);
     this.tail.rowsSinceSnapshot += committed.rows;
     this.tail.bytesSinceSnapshot += committed.bytes;
+    if (committed.refused.length > 0) {
+      this.discardRefused(committed.refused.map((position) => this.committedSeq + 1 + position));
+    }
+    this.committedSeq += handled;
+    this.releaseHeld();
+    if (this.evicted) return;
     this.savedVector = state.savedVector;
     const message = savedMessage(state.savedVector);
     for (const connection of this.connections) connection.send(message);
@@ -205,22 +286,19 @@ export class Room implements CommitListener<CommitState> {
   }
 
   /**
-   * Folds the log into a snapshot, but only when the doc holds exactly the committed log (no
-   * update waiting for commit): then the snapshot is precisely "log rows up to lastUpdateId".
+   * Folds the stored log into a snapshot. It is built from the database, not from this
+   * document: with several processes the document also holds other processes' updates whose
+   * rows may not be committed yet, and a snapshot must be exactly "every row up to N".
    */
   private snapshot(): Promise<void> {
-    if (this.snapshotting || this.uncommitted > 0 || this.tail.rowsSinceSnapshot === 0) {
-      return this.snapshotting ?? Promise.resolve();
-    }
-    const state = Y.encodeStateAsUpdate(this.doc);
-    const upTo = this.lastUpdateId;
+    if (this.snapshotting || this.tail.rowsSinceSnapshot === 0) return this.snapshotting ?? Promise.resolve();
     const folded = { rows: this.tail.rowsSinceSnapshot, bytes: this.tail.bytesSinceSnapshot };
-    this.snapshotting = writeSnapshot(this.db, this.articleId, upTo, state)
-      .then(() => {
+    this.snapshotting = snapshotFromLog(this.db, this.articleId)
+      .then((written) => {
         this.tail = {
           rowsSinceSnapshot: this.tail.rowsSinceSnapshot - folded.rows,
           bytesSinceSnapshot: this.tail.bytesSinceSnapshot - folded.bytes,
-          snapshotBytes: state.byteLength,
+          snapshotBytes: written?.bytes ?? this.tail.snapshotBytes,
         };
       })
       .catch((err) => console.error(`[collab] snapshot of ${this.articleId} failed:`, (err as Error).message))
@@ -242,6 +320,55 @@ export class Room implements CommitListener<CommitState> {
     this.doc.destroy();
   }
 
+  /** Set when this document holds an update the database refused: it must be loaded afresh. */
+  private evicted = false;
+  private onEvicted: (() => void) | null = null;
+
+  /** Called once if the room must be dropped and loaded again from the database. */
+  whenEvicted(listener: () => void): void {
+    this.onEvicted = listener;
+  }
+
+  /**
+   * Updates the database refused (another process committed a workflow change first) are in
+   * this document but nowhere else. Their relays are dropped; every connection is closed with
+   * 1012 so its client reconnects to a fresh load, where it is read-only.
+   */
+  private discardRefused(refusedSeqs: number[]): void {
+    const refused = new Set(refusedSeqs);
+    this.held = this.held.filter((held) => !(held.relay && refused.has(held.afterSeq)));
+    console.warn(`[collab] ${refused.size} update(s) to ${this.articleId} refused at commit: reloading the story`);
+    if (this.evicted) return;
+    this.evicted = true;
+    // Other processes still get the accepted updates (releaseHeld); local clients reload.
+    for (const connection of this.connections) connection.close(CLOSE_RELOAD, "story changed, reloading");
+    this.connections.clear();
+    this.onEvicted?.();
+  }
+
+  private sendWhenCommitted(held: Omit<HeldMessage, "afterSeq">): void {
+    this.held.push({ ...held, afterSeq: this.appliedSeq });
+    this.releaseHeld();
+  }
+
+  /** Sends, in order, every held message whose updates are all committed. */
+  private releaseHeld(): void {
+    let released = 0;
+    for (const held of this.held) {
+      if (held.afterSeq > this.committedSeq) break;
+      released += 1;
+      if (this.evicted) {
+        // Nobody local is listening any more; other processes still get committed updates.
+      } else if (held.to) {
+        if (this.connections.has(held.to)) held.to.send(held.message);
+      } else {
+        for (const connection of this.connections) if (connection !== held.except) connection.send(held.message);
+      }
+      if (held.relay) this.relay?.publishUpdate(held.relay.update, held.relay.newOwners);
+    }
+    if (released > 0) this.held = this.held.slice(released);
+  }
+
   private awarenessOwner(clientId: number): RoomConnection | null {
     for (const connection of this.connections) if (connection.awarenessIds.has(clientId)) return connection;
     return null;
@@ -249,12 +376,18 @@ export class Room implements CommitListener<CommitState> {
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin === this) return; // the load itself
+    if (origin === REMOTE) {
+      const message = updateMessage(update);
+      for (const connection of this.connections) connection.send(message);
+      return;
+    }
     const sender = this.connections.has(origin as RoomConnection) ? (origin as RoomConnection) : null;
     const userId = sender?.user.id ?? (origin as ServerEdit | null)?.userId ?? null;
+    const newOwners = this.unrecordedOwners.splice(0);
     this.uncommitted += 1;
-    this.writer.append(this, userId, update, this.unrecordedOwners.splice(0));
-    const message = updateMessage(update);
-    for (const connection of this.connections) if (connection !== sender) connection.send(message);
+    this.appliedSeq += 1;
+    this.writer.append(this, { userId, actor: sender?.actor ?? null }, update, newOwners);
+    this.sendWhenCommitted({ message: updateMessage(update), to: null, except: sender, relay: { update, newOwners } });
   };
 
   private readonly onAwarenessUpdate = (
@@ -267,8 +400,10 @@ export class Room implements CommitListener<CommitState> {
       for (const id of removed) from.awarenessIds.delete(id);
     }
     const changed = [...added, ...updated, ...removed];
+    const encoded = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
     // Sent to the sender too: y-websocket clients treat 30 s without any message as a dead link.
-    const message = awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    const message = awarenessMessage(encoded);
     for (const connection of this.connections) connection.send(message);
+    if (origin !== REMOTE) this.relay?.publishAwareness(encoded);
   };
 }

@@ -1,7 +1,9 @@
 import type { Db } from "../../db/client";
+import type { BusMessage } from "../cluster/busMessages";
+import type { StoryBus } from "../cluster/storyBus";
 import type { AwarenessUser } from "./awarenessIdentity";
 import type { GroupCommitWriter } from "./groupCommit";
-import { Room } from "./room";
+import { Room, type RoomRelay } from "./room";
 import { findArticleFacts } from "../articles/articleFacts";
 import { writeCheckpoint } from "../history/checkpointWriter";
 import { CheckpointScheduler } from "./checkpointScheduler";
@@ -21,6 +23,7 @@ interface Entry {
 /**
  * The loaded rooms of this process. Concurrent loads of one story share one promise; a room
  * nobody is in is stored and unloaded after a short idle time (a page reload keeps it warm).
+ * With a story bus (several processes), a loaded room is subscribed to its story's channel.
  */
 export class RoomRegistry {
   private readonly entries = new Map<string, Entry>();
@@ -29,7 +32,10 @@ export class RoomRegistry {
     private readonly db: Db,
     private readonly writer: GroupCommitWriter,
     private readonly timing: { idleMs: number; checkpointPauseMs: number; checkpointMaxMs: number },
-  ) {}
+    private readonly bus: StoryBus | null = null,
+  ) {
+    bus?.onReconnect(() => void this.resyncAll());
+  }
 
   /** The loaded room for an article, loading it (and creating first content) if needed. */
   async acquire(articleId: string): Promise<Room> {
@@ -110,7 +116,59 @@ export class RoomRegistry {
     );
   }
 
+  /**
+   * Subscribes first, then loads: anything another process commits meanwhile is either in the
+   * database read or in the messages held back until the room exists (Yjs updates apply in any
+   * order and twice without harm).
+   */
   private async load(articleId: string): Promise<Room> {
+    const heldBack: BusMessage[] = [];
+    let deliver = (message: BusMessage): void => {
+      heldBack.push(message);
+    };
+    if (this.bus) await this.bus.subscribe(articleId, (message) => deliver(message));
+    try {
+      const room = await this.loadRoom(articleId);
+      for (const message of heldBack.splice(0)) applyBusMessage(room, message);
+      deliver = (message) => applyBusMessage(room, message);
+      room.whenEvicted(() => {
+        const entry = this.entries.get(articleId);
+        if (entry && entry.loaded === room && !entry.unloading) void this.unload(articleId, entry, room);
+      });
+      return room;
+    } catch (err) {
+      await this.bus?.unsubscribe(articleId);
+      throw err;
+    }
+  }
+
+  /** After a Redis outage: whatever was published meanwhile is in the database; apply it. */
+  private async resyncAll(): Promise<void> {
+    for (const [articleId, entry] of this.entries) {
+      const room = entry.loaded;
+      if (!room || entry.unloading) continue;
+      try {
+        const stored = await loadStoredDocument(this.db, articleId);
+        const owners = await loadClientOwners(this.db, articleId);
+        if (stored.state) room.applyRemoteUpdate(stored.state, [...owners]);
+        const found = await findArticleFacts(this.db, articleId);
+        if (found) room.updateAccess(found.facts);
+      } catch (err) {
+        console.error(`[cluster] resync of ${articleId} failed:`, (err as Error).message);
+      }
+    }
+  }
+
+  private relayFor(articleId: string): RoomRelay | null {
+    const bus = this.bus;
+    if (!bus) return null;
+    return {
+      publishUpdate: (update, newOwners) => bus.publish(articleId, { kind: "update", update, newOwners: [...newOwners] }),
+      publishAwareness: (update) => bus.publish(articleId, { kind: "awareness", update }),
+    };
+  }
+
+  private async loadRoom(articleId: string): Promise<Room> {
     let stored = await loadStoredDocument(this.db, articleId);
     if (stored.state === null) {
       await seedInitialContent(this.db, articleId);
@@ -124,16 +182,24 @@ export class RoomRegistry {
       await this.writer.drain();
       await writeCheckpoint(this.db, articleId);
     });
-    return new Room(articleId, found.facts, stored, owners, this.db, this.writer, checkpoints);
+    return new Room(articleId, found.facts, stored, owners, this.db, this.writer, checkpoints, this.relayFor(articleId));
   }
 
   private unload(articleId: string, entry: Entry, room: Room): Promise<void> {
+    if (entry.idleTimer) clearTimeout(entry.idleTimer);
     entry.unloading = room
       .close()
       .catch((err) => console.error(`[collab] unloading ${articleId} failed:`, (err as Error).message))
+      .then(() => this.bus?.unsubscribe(articleId))
       .finally(() => {
         if (this.entries.get(articleId) === entry) this.entries.delete(articleId);
       });
     return entry.unloading;
   }
+}
+
+function applyBusMessage(room: Room, message: BusMessage): void {
+  if (message.kind === "update") room.applyRemoteUpdate(message.update, message.newOwners);
+  else if (message.kind === "awareness") room.applyRemoteAwareness(message.update);
+  else room.updateAccess(message.facts);
 }

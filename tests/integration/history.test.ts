@@ -143,8 +143,14 @@ describe.each(backends())("revision history (%s)", (backend) => {
     const restoredSpans = afterRestore.blocks.flatMap((b) => b.spans);
     expect(restoredSpans).toContainEqual({ kind: "same", text: "姚宇超写的", author: ids.yaoyuchao });
     expect(restoredSpans).toContainEqual({ kind: "ins", text: "导语", author: ids.xuweixiang });
-    // The smallest change: the shared final "。" stays, so only "徐卫香补充" is deleted.
-    expect(restoredSpans).toContainEqual({ kind: "del", text: "徐卫香补充", author: ids.xuweixiang });
+    // The smallest change: one "。" stays, six characters go, all deleted by the restorer; the
+    // spans read back as exactly the two texts.
+    const deleted = restoredSpans.filter((s) => s.kind === "del");
+    expect(deleted.map((s) => s.text).join("")).toHaveLength(6);
+    expect(deleted.every((s) => s.author === ids.xuweixiang)).toBe(true);
+    const textOf = (kinds: string[]) => restoredSpans.filter((s) => kinds.includes(s.kind)).map((s) => s.text).join("");
+    expect(textOf(["same", "del"])).toBe("姚宇超写的。徐卫香补充。");
+    expect(textOf(["same", "ins"])).toBe("姚宇超写的导语。");
 
     // Time travel: the moment of each version shows that version's text.
     const total = (await moment(id, 0)).total;

@@ -1,0 +1,130 @@
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { decodeBusMessage, encodeBusMessage, type BusMessage } from "./busMessages";
+
+type Handler = (message: BusMessage) => void;
+
+const CHANNEL_PREFIX = "newsroom:story:";
+const PING_TIMEOUT_MS = 2000;
+const CONNECT_TIMEOUT_MS = 15_000;
+
+/**
+ * Redis pub/sub between the server processes of one newsroom: one channel per story, joined
+ * by a process while it has the story loaded. Pub/sub keeps nothing, so after Redis comes
+ * back every process resynchronises its loaded stories from the database (`onReconnect`).
+ */
+export class StoryBus {
+  /** Distinguishes this process's own messages, which Redis also delivers back to it. */
+  readonly processId = randomUUID();
+  private readonly publisher: Redis;
+  private readonly subscriber: Redis;
+  private readonly handlers = new Map<string, Handler>();
+  private readonly reconnectListeners: (() => void)[] = [];
+  private connectedOnce = false;
+
+  constructor(url: string) {
+    // Publishing while Redis is away fails at once instead of queueing stale messages: the
+    // others resynchronise from the database when Redis is back.
+    this.publisher = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    this.subscriber = new Redis(url, { autoResubscribe: true, maxRetriesPerRequest: null });
+    for (const [name, client] of [["publisher", this.publisher], ["subscriber", this.subscriber]] as const) {
+      client.on("error", (err: Error) => console.error(`[cluster] redis ${name}: ${err.message}`));
+    }
+    this.subscriber.on("messageBuffer", (channel: Buffer, payload: Buffer) => this.deliver(channel.toString(), payload));
+    this.subscriber.on("ready", () => {
+      if (!this.connectedOnce) {
+        this.connectedOnce = true;
+        return;
+      }
+      // Resubscription was sent ahead of this ping on the same connection: once it answers,
+      // every channel is live again and the database read cannot miss a message.
+      this.subscriber.ping().then(
+        () => {
+          console.log("[cluster] redis is back: resynchronising open stories from the database");
+          for (const listener of this.reconnectListeners) listener();
+        },
+        (err: Error) => console.error(`[cluster] redis ping after reconnect failed: ${err.message}`),
+      );
+    });
+  }
+
+  /** Resolves once both connections are up; start-up fails clearly if Redis cannot be reached. */
+  async connect(timeoutMs = CONNECT_TIMEOUT_MS): Promise<void> {
+    const ready = (client: Redis) =>
+      client.status === "ready" ? Promise.resolve() : new Promise<void>((resolve) => client.once("ready", () => resolve()));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
+    });
+    try {
+      await Promise.race([Promise.all([ready(this.publisher), ready(this.subscriber)]), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Joins a story's channel; resolves once Redis confirms, so nothing published later is missed. */
+  async subscribe(articleId: string, handler: Handler): Promise<void> {
+    const channel = CHANNEL_PREFIX + articleId;
+    this.handlers.set(channel, handler);
+    try {
+      await this.subscriber.subscribe(channel);
+    } catch (err) {
+      this.handlers.delete(channel);
+      throw err;
+    }
+  }
+
+  async unsubscribe(articleId: string): Promise<void> {
+    const channel = CHANNEL_PREFIX + articleId;
+    this.handlers.delete(channel);
+    await this.subscriber.unsubscribe(channel).catch(() => {});
+  }
+
+  /** Fire and forget: a message lost while Redis is away is recovered by the resync. */
+  publish(articleId: string, message: BusMessage): void {
+    this.publisher
+      .publish(CHANNEL_PREFIX + articleId, Buffer.from(encodeBusMessage(this.processId, message)))
+      .catch((err: Error) => console.error(`[cluster] publish to ${articleId} failed: ${err.message}`));
+  }
+
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
+  }
+
+  /** For /readyz: Redis answers within a short time. */
+  async isReachable(): Promise<boolean> {
+    try {
+      await Promise.race([
+        this.publisher.ping(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), PING_TIMEOUT_MS).unref()),
+      ]);
+      return this.subscriber.status === "ready";
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.handlers.clear();
+    await Promise.allSettled([this.subscriber.quit(), this.publisher.quit()]);
+  }
+
+  private deliver(channel: string, payload: Buffer): void {
+    const handler = this.handlers.get(channel);
+    if (!handler) return;
+    let decoded;
+    try {
+      decoded = decodeBusMessage(new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength));
+    } catch (err) {
+      console.error(`[cluster] ignored an unreadable message on ${channel}: ${(err as Error).message}`);
+      return;
+    }
+    if (decoded.sender === this.processId) return;
+    try {
+      handler(decoded.message);
+    } catch (err) {
+      console.error(`[cluster] applying a message on ${channel} failed: ${(err as Error).message}`);
+    }
+  }
+}
