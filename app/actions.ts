@@ -24,7 +24,7 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
   const password = String(formData.get("password") ?? "");
   if (!username || !password) return { error: "请输入用户名和密码", username };
   const next = String(formData.get("next") ?? "/");
-  const wait = signInRetryAfter(username, peerAddress(await headers()));
+  const wait = await signInRetryAfter(username, peerAddress(await headers()));
   if (wait > 0) return { error: `登录尝试过多,请 ${Math.ceil(wait / 60)} 分钟后再试`, username };
   try {
     await signIn("credentials", {

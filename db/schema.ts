@@ -1,6 +1,7 @@
 import { relations } from "drizzle-orm";
 import {
   bigint,
+  bigserial,
   boolean,
   customType,
   index,
@@ -185,6 +186,34 @@ export const articleAudit = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   },
   (t) => [index("article_audit_article_id_idx").on(t.articleId, t.id)],
+);
+
+/**
+ * Sessions ended by signing out. Sessions are stateless JWTs, so a copied cookie would stay
+ * valid until it expires; every session check also looks here. Rows can go once expired.
+ */
+export const revokedSessions = pgTable(
+  "revoked_sessions",
+  {
+    sessionId: text("session_id").primaryKey(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("revoked_sessions_expires_at_idx").on(t.expiresAt)],
+);
+
+/**
+ * Failed sign-ins, per account and per address, for the sign-in limits. In the database (not
+ * in memory) so every process of a scaled-out newsroom counts the same attempts.
+ */
+export const signInFailures = pgTable(
+  "sign_in_failures",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    scope: text("scope").notNull(),
+    key: text("key").notNull(),
+    failedAt: timestamp("failed_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("sign_in_failures_key_idx").on(t.scope, t.key, t.failedAt)],
 );
 
 export const articlesRelations = relations(articles, ({ many }) => ({

@@ -1,9 +1,11 @@
+import { randomUUID } from "node:crypto";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { users } from "../../db/schema";
 import { dummyPasswordHash, verifyPassword } from "./password";
+import { isSessionLive, revokeSession } from "./sessionRevocation";
 import { peerAddress, recordSignInFailure, recordSignInSuccess, signInRetryAfter } from "./signInLimiter";
 
 /** Session lifetime: a working day and a bit; the cookie is re-issued while in use. */
@@ -42,27 +44,40 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const password = typeof input?.password === "string" ? input.password : "";
         if (!username || !password || username.length > 100 || password.length > 1000) throw new WrongCredentials();
         const address = peerAddress(request.headers);
-        if (signInRetryAfter(username, address) > 0) throw new TooManyAttempts();
+        if ((await signInRetryAfter(username, address)) > 0) throw new TooManyAttempts();
         const [user] = await getDb().select().from(users).where(eq(users.username, username)).limit(1);
         // Verify against a dummy hash for unknown users: same time, same answer, no hint.
         const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
         if (!user || !valid || user.disabled) {
-          recordSignInFailure(username, address);
+          await recordSignInFailure(username, address);
           throw new WrongCredentials();
         }
-        recordSignInSuccess(username);
+        await recordSignInSuccess(username);
         return { id: user.id, name: user.displayName, username: user.username, role: user.role };
       },
     }),
   ],
-  callbacks: {
-    jwt({ token, user }) {
-      if (user) {
-        token.sub = user.id;
-        token.name = user.name;
-        token.role = (user as { role?: string }).role;
-        token.username = (user as { username?: string }).username;
+  events: {
+    // Signing out ends this session everywhere its cookie may have been copied to.
+    async signOut(message) {
+      const token = "token" in message ? message.token : null;
+      if (typeof token?.sid === "string") {
+        const expiresAt = new Date(typeof token.exp === "number" ? token.exp * 1000 : Date.now() + SESSION_MAX_AGE_S * 1000);
+        await revokeSession(getDb(), token.sid, expiresAt);
       }
+    },
+  },
+  callbacks: {
+    async jwt({ token, user }) {
+      if (!user) {
+        // Every request re-checks the session: signed out (or issued without an id) ends it.
+        return (await isSessionLive(getDb(), token.sid)) ? token : null;
+      }
+      token.sid = randomUUID();
+      token.sub = user.id;
+      token.name = user.name;
+      token.role = (user as { role?: string }).role;
+      token.username = (user as { username?: string }).username;
       return token;
     },
     session({ session, token }) {

@@ -29,18 +29,25 @@ function cookieValue(cookies: Map<string, string>, name: string): string | undef
   return chunks.length > 0 ? chunks.join("") : undefined;
 }
 
+/** What a session cookie says: whose session, and which one (for sign-out revocation). */
+export interface SessionClaims {
+  userId: string;
+  sessionId: unknown;
+}
+
 /**
- * The user id in a valid, unexpired session cookie, or null. The cookie is an encrypted JWT
+ * The claims of a valid, unexpired session cookie, or null. The cookie is an encrypted JWT
  * (JWE); a forged, tampered, expired or other-secret cookie fails to decrypt and gives null.
+ * Whether the session was signed out is the caller's check (sessionRevocation.ts).
  */
-export async function sessionUserId(cookieHeader: string | undefined, secret: string): Promise<string | null> {
+export async function sessionClaims(cookieHeader: string | undefined, secret: string): Promise<SessionClaims | null> {
   const cookies = parseCookieHeader(cookieHeader);
   for (const name of SESSION_COOKIE_NAMES) {
     const token = cookieValue(cookies, name);
     if (!token) continue;
     try {
       const payload = await decode({ token, secret, salt: name });
-      if (payload && typeof payload.sub === "string") return payload.sub;
+      if (payload && typeof payload.sub === "string") return { userId: payload.sub, sessionId: payload.sid };
     } catch {
       // not a token we issued
     }

@@ -14,7 +14,8 @@ import { canReadArticle } from "../../newsroom/permissions";
 import { isRole } from "../../newsroom/roles";
 import { findArticleFacts } from "../articles/articleFacts";
 import { findActiveUser } from "../auth/activeUser";
-import { sessionUserId } from "../auth/sessionToken";
+import { isSessionLive } from "../auth/sessionRevocation";
+import { sessionClaims } from "../auth/sessionToken";
 import { Connection } from "./connection";
 import { receiveMessage } from "./messageReceiver";
 import { ForgedAuthorship } from "./room";
@@ -126,8 +127,9 @@ export class CollabServer {
     let room;
     let connection: Connection;
     try {
-      const userId = await sessionUserId(req.headers.cookie, authSecret);
-      const user = userId ? await findActiveUser(db, userId) : null;
+      const claims = await sessionClaims(req.headers.cookie, authSecret);
+      const live = claims !== null && (await isSessionLive(db, claims.sessionId));
+      const user = live ? await findActiveUser(db, claims.userId) : null;
       if (!user || !isRole(user.role)) return ws.close(CLOSE_NOT_SIGNED_IN, "not signed in");
       const found = await findArticleFacts(db, articleId);
       if (!found) return ws.close(CLOSE_NO_SUCH_ARTICLE, "no such article");

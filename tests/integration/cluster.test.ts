@@ -3,7 +3,7 @@ import { connectClient, type CollabClient } from "../support/collabClient";
 import { startCluster, type TestCluster } from "../support/cluster";
 import { startLoadBalancer, type LoadBalancer } from "../support/loadBalancer";
 import { redisServerAvailable } from "../support/redisServer";
-import { api, createTeamStory, getArticle, signIn } from "../support/session";
+import { api, createTeamStory, getArticle, signIn, signOut, trySignIn } from "../support/session";
 import { sleep, waitFor } from "../support/wait";
 
 /**
@@ -231,5 +231,28 @@ describe.skipIf(missing.length > 0)("several server processes on PostgreSQL and 
     const reader = connect(c.url, id, "zhoumi");
     await reader.waitSynced();
     await waitFor(() => reader.bodyText() === pinnedText, { message: "fresh reader sees the approved text" });
+  });
+
+  it("sign-in limits and sign-out hold across processes", async () => {
+    // Wrong passwords spread over the three processes count together.
+    for (let i = 0; i < 10; i++) expect(await trySignIn(cluster.servers[i % 3].url, "nobody-here", `wrong-${i}`)).toBeNull();
+    const csrf = await fetch(`${cluster.servers[2].url}/api/auth/csrf`);
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const limited = await fetch(`${cluster.servers[2].url}/api/auth/callback/credentials`, {
+      method: "POST",
+      redirect: "manual",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        cookie: csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; "),
+      },
+      body: new URLSearchParams({ csrfToken, username: "nobody-here", password: "again" }),
+    });
+    expect(limited.status).toBe(429);
+
+    // A session signed out on one process is refused by the others.
+    const session = await signIn(cluster.servers[0].url, "zhoumi");
+    expect((await api(cluster.servers[1].url, session, "GET", "/api/articles")).status).toBe(200);
+    await signOut(cluster.servers[0].url, session);
+    for (const server of cluster.servers) expect((await api(server.url, session, "GET", "/api/articles")).status).toBe(401);
   });
 });

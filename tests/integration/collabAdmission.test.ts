@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../support/backends";
 import { connectClient, rawConnect } from "../support/collabClient";
-import { createArticle, getArticle, signIn } from "../support/session";
+import { api, createArticle, getArticle, signIn, signOut } from "../support/session";
 import { createStore, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
 import { waitFor } from "../support/wait";
 
@@ -54,6 +54,19 @@ describe.each(backends())("who may open the collaboration socket (%s)", (backend
     const otherSecret = await rawConnect(wsUrl, { cookie: await cookieSignedWithOtherSecret() });
     expect(otherSecret.closeCode).toBe(4401);
     expect(otherSecret.messages).toHaveLength(0);
+  });
+
+  it("a session cookie kept after signing out opens nothing: not the socket, not the API", async () => {
+    const copied = await signIn(server.url, "yaoyuchao");
+    expect((await rawConnect(wsUrl, { cookie: copied }, { waitMs: 500 })).opened).toBe(true);
+    expect((await api(server.url, copied, "GET", `/api/articles/${articleId}`)).status).toBe(200);
+    await signOut(server.url, copied);
+    const outcome = await rawConnect(wsUrl, { cookie: copied });
+    expect(outcome.closeCode).toBe(4401);
+    expect(outcome.messages).toHaveLength(0);
+    expect((await api(server.url, copied, "GET", `/api/articles/${articleId}`)).status).toBe(401);
+    // Only that session ended: the same person's other session still works.
+    expect((await api(server.url, cookie, "GET", `/api/articles/${articleId}`)).status).toBe(200);
   });
 
   it("refuses a foreign Origin at the handshake, even with a valid session", async () => {

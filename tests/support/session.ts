@@ -31,6 +31,21 @@ export async function trySignIn(baseUrl: string, username: string, password: str
   return token ? `authjs.session-token=${token}` : null;
 }
 
+/** Signs out through Auth.js's HTTP flow (csrf, then POST /api/auth/signout), as the browser does. */
+export async function signOut(baseUrl: string, cookie: string): Promise<void> {
+  const jar = new Map<string, string>(cookie.split("; ").map((pair) => pair.split("=", 2) as [string, string]));
+  const csrf = await fetch(`${baseUrl}/api/auth/csrf`, { headers: { cookie: cookieHeader(jar) } });
+  mergeCookies(jar, csrf);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const response = await fetch(`${baseUrl}/api/auth/signout`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader(jar), origin: baseUrl },
+    body: new URLSearchParams({ csrfToken }),
+  });
+  if (response.status >= 400) throw new Error(`sign-out gave ${response.status}`);
+}
+
 /** Signs in a demo account; fails the test if that is refused. */
 export async function signIn(baseUrl: string, username: string, password = DEMO_PASSWORD): Promise<string> {
   const cookie = await trySignIn(baseUrl, username, password);

@@ -12,7 +12,7 @@ export async function POST(request: Request) {
   if (new URL(request.url).pathname.endsWith("/callback/credentials")) {
     const form = await request.clone().formData().catch(() => null);
     const username = String(form?.get("username") ?? "").trim();
-    const wait = signInRetryAfter(username, peerAddress(request.headers));
+    const wait = await signInRetryAfter(username, peerAddress(request.headers));
     if (wait > 0) {
       const response = apiError("rate_limited", `登录尝试过多,请 ${Math.ceil(wait / 60)} 分钟后再试`);
       response.headers.set("retry-after", String(wait));
