@@ -1,11 +1,12 @@
 /** What the editor's status line says about the user's own edits. */
-export type SaveStatus = "connecting" | "offline" | "saving" | "saved";
+export type SaveStatus = "connecting" | "offline" | "saving" | "saved" | "refused";
 
 export const SAVE_STATUS_ZH: Record<SaveStatus, string> = {
   connecting: "连接中…",
   offline: "离线",
   saving: "保存中…",
   saved: "已保存",
+  refused: "未保存：稿件已锁定",
 };
 
 /**
@@ -27,4 +28,12 @@ export function saveStatus(opts: {
 }): SaveStatus {
   if (!opts.connected) return opts.everConnected ? "offline" : "connecting";
   return opts.saved ? "saved" : "saving";
+}
+
+/**
+ * Edits still unsaved once the story is read-only for this user will never be saved: they
+ * arrived after the story was locked (submitted, approved) and the server dropped them.
+ */
+export function statusUnderAccess(status: SaveStatus, canWrite: boolean): SaveStatus {
+  return status === "saving" && !canWrite ? "refused" : status;
 }

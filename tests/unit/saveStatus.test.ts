@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isSavedFor, SAVE_STATUS_ZH, saveStatus } from "../../newsroom/saveStatus";
+import { isSavedFor, SAVE_STATUS_ZH, saveStatus, statusUnderAccess } from "../../newsroom/saveStatus";
 
 describe("isSavedFor", () => {
   it("is saved when the committed vector has reached the client's clock", () => {
@@ -26,5 +26,16 @@ describe("saveStatus", () => {
   it("says 已保存 only when connected and saved, 保存中… otherwise", () => {
     expect(SAVE_STATUS_ZH[saveStatus({ connected: true, everConnected: true, saved: true })]).toBe("已保存");
     expect(SAVE_STATUS_ZH[saveStatus({ connected: true, everConnected: true, saved: false })]).toBe("保存中…");
+  });
+});
+
+describe("statusUnderAccess", () => {
+  it("says the edits are lost when they are unsaved and the story is locked for this user", () => {
+    expect(SAVE_STATUS_ZH[statusUnderAccess("saving", false)]).toBe("未保存：稿件已锁定");
+  });
+  it("changes nothing while the user may write, or when everything is saved or offline", () => {
+    expect(statusUnderAccess("saving", true)).toBe("saving");
+    expect(statusUnderAccess("saved", false)).toBe("saved");
+    expect(statusUnderAccess("offline", false)).toBe("offline");
   });
 });

@@ -13,7 +13,7 @@ import {
   CLOSE_TOO_MANY_CONNECTIONS,
 } from "../../../newsroom/collabMessages";
 import { bodyExtensions, titleExtensions } from "../../../newsroom/editorExtensions";
-import { SAVE_STATUS_ZH } from "../../../newsroom/saveStatus";
+import { SAVE_STATUS_ZH, statusUnderAccess } from "../../../newsroom/saveStatus";
 import { authorHighlightKey, authorHighlightPlugin, type AuthorInfo } from "./authorHighlight";
 import { EditorToolbar } from "./EditorToolbar";
 import { useAccess } from "./useAccess";
@@ -39,10 +39,12 @@ interface StoryEditorProps {
 /** The live story: title and body editors over one Y.Doc, presence and the save status. */
 export function StoryEditor({ articleId, user, state, canEdit: initiallyWritable }: StoryEditorProps) {
   const session = useCollabSession(articleId);
-  const { status, refusedCode } = useSaveStatus(session);
+  const connection = useSaveStatus(session);
+  const { refusedCode } = connection;
   const people = usePresence(session);
   const access = useAccess(session, { state, canWrite: initiallyWritable });
   const canEdit = access.canWrite;
+  const status = statusUnderAccess(connection.status, canEdit);
 
   // Someone moved the story on (submitted, approved…): refresh the panels around the editor.
   const router = useRouter();
@@ -83,6 +85,14 @@ export function StoryEditor({ articleId, user, state, canEdit: initiallyWritable
       {!canEdit && (
         <p className="notice" data-testid="read-only-notice">
           这篇稿件当前对你只读。
+        </p>
+      )}
+      {status === "refused" && (
+        <p role="alert" className="error" data-testid="refused-edits">
+          你最后的修改在稿件锁定之后才到达，没有保存。
+          <button type="button" className="link-button" onClick={() => window.location.reload()}>
+            重新载入已保存的文本
+          </button>
         </p>
       )}
       {session ? <Editors articleId={articleId} session={session} user={user} canEdit={canEdit} /> : <p className="muted">连接中…</p>}
