@@ -19,6 +19,11 @@ const EnvSchema = z.object({
    * edits, presence and workflow changes cross between processes through it.
    */
   REDIS_URL: z.string().url().optional(),
+  /**
+   * On SIGTERM, report not ready (/readyz 503) for this long before closing, so a load
+   * balancer polling /readyz stops sending people here first. 0: close at once.
+   */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(0),
   /** Session signing secret. Required with DATABASE_URL; generated into DATA_DIR otherwise. */
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
   /** Password of the demo accounts; random (printed once) when unset. */

@@ -127,6 +127,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
     close() {
       closing ??= (async () => {
         shuttingDown = true;
+        if (env.SHUTDOWN_DRAIN_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.SHUTDOWN_DRAIN_MS));
         server.close();
         collab.close();
         await registry.closeAll();

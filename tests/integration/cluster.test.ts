@@ -62,7 +62,8 @@ describe.skipIf(missing.length > 0)("several server processes on PostgreSQL and 
   };
 
   beforeAll(async () => {
-    cluster = await startCluster(3);
+    // A short drain, so the SIGTERM test can see /readyz turn 503 before the process closes.
+    cluster = await startCluster(3, { SHUTDOWN_DRAIN_MS: "1500" });
     // One sign-in works on every process: they share the session secret.
     for (const [i, user] of USERS.entries()) cookie[user] = await signIn(cluster.servers[i % 3].url, user);
   });
@@ -147,6 +148,42 @@ describe.skipIf(missing.length > 0)("several server processes on PostgreSQL and 
     } finally {
       await balancer.close();
       if (victim >= 0) await cluster.restart(victim);
+    }
+  });
+
+  it("a process stopped with SIGTERM stores everything, exits cleanly, and its people carry on elsewhere", async () => {
+    const balancer = await startLoadBalancer(cluster.servers.map((s) => s.port));
+    let stopped = -1;
+    try {
+      const id = await createTeamStory(cluster.servers[0].url, cookie.huhongye, "平滑停机");
+      const writers = (["yaoyuchao", "xuweixiang"] as const).map((user) => connect(balancer.url, id, user));
+      await Promise.all(writers.map((w) => w.waitSynced()));
+      stopped = balancer.picks[balancer.picks.length - 2];
+      const typing = writers.map((w, i) => keepTyping(w, ["yao", "xu"][i], 15));
+      await sleep(300);
+      const server = cluster.servers[stopped];
+      const stopping = server.stop();
+      const draining = await waitFor(
+        async () => {
+          const ready = await api<{ shuttingDown?: boolean }>(server.url, null, "GET", "/readyz");
+          return ready.status === 503 ? ready.body : null;
+        },
+        { message: "/readyz 503 while draining", intervalMs: 50 },
+      );
+      expect(draining.shuttingDown).toBe(true);
+      await stopping;
+      expect(server.process.exitCode).toBe(0);
+      expect(server.output()).toContain("SIGTERM: storing open stories");
+      await sleep(300);
+      await Promise.all(typing.map((t) => t.stop()));
+      await Promise.all(writers.map((w) => w.waitSaved(30_000)));
+      await waitFor(() => writers[0].bodyText() === writers[1].bodyText(), { message: "converge after the stop" });
+      const counts = tokenCounts(writers[0].bodyText());
+      const typed = typing.flatMap((t) => t.typed);
+      expect(typed.filter((token) => counts.get(token) !== 1)).toEqual([]);
+    } finally {
+      await balancer.close();
+      if (stopped >= 0) await cluster.restart(stopped);
     }
   });
 
