@@ -7,6 +7,7 @@ type Handler = (message: BusMessage) => void;
 const CHANNEL_PREFIX = "newsroom:story:";
 const PING_TIMEOUT_MS = 2000;
 const CONNECT_TIMEOUT_MS = 15_000;
+const SUBSCRIBE_WAIT_MS = 2000;
 
 /**
  * Redis pub/sub between the server processes of one newsroom: one channel per story, joined
@@ -63,15 +64,30 @@ export class StoryBus {
     }
   }
 
-  /** Joins a story's channel; resolves once Redis confirms, so nothing published later is missed. */
+  /**
+   * Joins a story's channel; resolves once Redis confirms, so nothing published later is
+   * missed. While Redis is away it resolves after a short wait instead: the story opens from
+   * the database, the subscription goes out when Redis is back, and the resync that follows
+   * brings in whatever was missed meanwhile.
+   */
   async subscribe(articleId: string, handler: Handler): Promise<void> {
     const channel = CHANNEL_PREFIX + articleId;
     this.handlers.set(channel, handler);
+    let timer: NodeJS.Timeout | undefined;
+    const confirmed = this.subscriber.subscribe(channel);
+    const redisAway = new Promise<"away">((resolve) => {
+      timer = setTimeout(() => resolve("away"), SUBSCRIBE_WAIT_MS);
+    });
     try {
-      await this.subscriber.subscribe(channel);
+      if ((await Promise.race([confirmed, redisAway])) === "away") {
+        console.warn(`[cluster] Redis did not confirm the subscription to ${articleId}; opening it from the database`);
+        confirmed.catch(() => {});
+      }
     } catch (err) {
       this.handlers.delete(channel);
       throw err;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -197,7 +197,24 @@ describe.skipIf(missing.length > 0)("several server processes on PostgreSQL and 
     const typingB = keepTyping(onB, "xu", 20);
     await sleep(300);
     await cluster.redis.kill();
-    await sleep(700); // both keep writing; each process stores its own people's words
+    // The balancer hears that this process cannot relay right now.
+    const notReady = await waitFor(
+      async () => {
+        const ready = await api<{ redis: string; database: string }>(a.url, null, "GET", "/readyz");
+        return ready.status === 503 ? ready.body : null;
+      },
+      { message: "/readyz 503 without Redis" },
+    );
+    expect(notReady).toMatchObject({ redis: "unreachable", database: "ok" });
+    await sleep(300); // both keep writing; each process stores its own people's words
+    // A story opened while Redis is away still opens (from the database) and is written in.
+    const lateId = await createTeamStory(b.url, cookie.huhongye, "Redis 不在时新开");
+    const lateOnB = connect(b.url, lateId, "zhoumi");
+    await lateOnB.waitSynced();
+    lateOnB.type("Redis 不在时写的。");
+    await lateOnB.waitSaved();
+    const lateOnA = connect(a.url, lateId, "huhongye");
+    await lateOnA.waitSynced();
     await cluster.redis.start();
     await sleep(300);
     await Promise.all([typingA.stop(), typingB.stop()]);
@@ -207,9 +224,12 @@ describe.skipIf(missing.length > 0)("several server processes on PostgreSQL and 
     const typed = [...typingA.typed, ...typingB.typed];
     expect(typed.filter((token) => counts.get(token) !== 1)).toEqual([]);
     expect((await getArticle(b.url, cookie.huhongye, id)).content.text).toBe(onA.bodyText());
-    // Live relay works again after the restart.
+    // Live relay works again after the restart, in both stories.
     onA.type("[yao-after]");
     await waitFor(() => onB.bodyText().includes("[yao-after]"), { message: "relay after the restart" });
+    await waitFor(() => lateOnA.bodyText().includes("Redis 不在时写的。"), { message: "the late story, across processes" });
+    lateOnA.type("回来了。");
+    await waitFor(() => lateOnB.bodyText().includes("回来了。"), { message: "the late story, back again" });
     for (const server of cluster.servers) {
       await waitFor(async () => (await api(server.url, null, "GET", "/readyz")).status === 200, { message: "ready again" });
     }
