@@ -1,24 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectClient, type CollabClient } from "../support/collabClient";
-import { startCluster, type TestCluster } from "../support/cluster";
+import { clusterPrerequisitesMissing, startCluster, type TestCluster } from "../support/cluster";
 import { startLoadBalancer, type LoadBalancer } from "../support/loadBalancer";
-import { redisServerAvailable } from "../support/redisServer";
 import { api, createTeamStory, getArticle, signIn, signOut, trySignIn } from "../support/session";
 import { sleep, waitFor } from "../support/wait";
 
-/**
- * Scale-out (docs/DEPLOY.md): three identical processes on one PostgreSQL and one Redis, with
- * people spread over them. Needs PostgreSQL (TEST_DATABASE_URL) and a redis-server binary (the
- * test runs its own, so it can restart it); under CI_REQUIRE_ALL=1 their absence fails.
- */
-const missing = [
-  ...(process.env.TEST_DATABASE_URL ? [] : ["TEST_DATABASE_URL"]),
-  ...(redisServerAvailable ? [] : ["redis-server (apt-get install redis-server)"]),
-];
-if (missing.length > 0 && process.env.CI_REQUIRE_ALL === "1") {
-  throw new Error(`the scale-out tests need ${missing.join(" and ")}, and CI_REQUIRE_ALL=1 forbids skipping them`);
-}
-if (missing.length > 0) console.warn(`scale-out tests skipped: they need ${missing.join(" and ")}`);
+/** Scale-out (docs/DEPLOY.md): three identical processes on one PostgreSQL and one Redis. */
+const skip = clusterPrerequisitesMissing("the scale-out suite");
 
 const USERS = ["yaoyuchao", "xuweixiang", "zhoumi", "huhongye"] as const;
 type User = (typeof USERS)[number];
@@ -51,7 +39,7 @@ function keepTyping(client: CollabClient, name: string, everyMs: number) {
   };
 }
 
-describe.skipIf(missing.length > 0)("several server processes on PostgreSQL and Redis", () => {
+describe.skipIf(skip)("several server processes on PostgreSQL and Redis", () => {
   let cluster: TestCluster;
   const cookie = {} as Record<User, string>;
   const clients: CollabClient[] = [];
