@@ -178,8 +178,15 @@ export class Room implements CommitListener<CommitState> {
 
   /** Applies a sync step 2 or update from a connection allowed to write. */
   applyClientUpdate(update: Uint8Array, from: RoomConnection): void {
+    this.writers.add(from);
     this.applyAs(update, from, from.user.id);
   }
+
+  /**
+   * Connections that have sent updates: only they have edits whose saving they wait for, so
+   * only they get "saved" after each commit (a hundred readers need none of them).
+   */
+  private readonly writers = new WeakSet<RoomConnection>();
 
   /** Applies an update the server made for `edit.userId` (restoring a version). */
   applyServerEdit(update: Uint8Array, edit: ServerEdit): void {
@@ -280,7 +287,7 @@ export class Room implements CommitListener<CommitState> {
     if (this.evicted) return;
     this.savedVector = state.savedVector;
     const message = savedMessage(state.savedVector);
-    for (const connection of this.connections) connection.send(message);
+    for (const connection of this.connections) if (this.writers.has(connection)) connection.send(message);
     if (shouldSnapshot(this.tail)) this.snapshot();
     this.checkpoints.noteEdit();
   }
