@@ -1,5 +1,6 @@
 // `npm run bench [-- scenario… --smoke --runs N]`: runs our server and the peers side by side
 // and reports medians over runs. See docs/BENCHMARKS.md for the method.
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,11 +13,38 @@ import { printSummary } from "./report/consoleSummary";
 import { SCENARIOS } from "./scenarios";
 import type { ScenarioResult } from "./scenarios/scenario";
 import { ServerPool } from "./servers/serverPool";
-import type { ServerKind } from "./servers/serverUnderTest";
+import type { OurBaseKind, ServerKind } from "./servers/serverUnderTest";
 
 function selectServers(options: BenchOptions, postgres: boolean): ServerKind[] {
-  const all: ServerKind[] = ["ours-pglite", ...(postgres ? (["ours-postgres"] as const) : []), "y-websocket", "hocuspocus"];
-  return all.filter((kind) => !options.skip.includes(kind));
+  const ours: OurBaseKind[] = ["ours-pglite", ...(postgres ? (["ours-postgres"] as const) : [])];
+  // Each variant sits right after its default, so the two take turns next to each other.
+  const all: ServerKind[] = [
+    ...ours.flatMap((kind): ServerKind[] => [kind, ...options.variants.map((v): ServerKind => `${kind}+${v}`)]),
+    "y-websocket",
+    "hocuspocus",
+  ];
+  // Skipping a backend skips its variants too; the cluster scenario picks its own servers.
+  return all.filter((kind) => !options.skip.includes(kind) && !options.skip.includes(kind.split("+")[0]));
+}
+
+/**
+ * Which server code a scenario measured: the commit, and any uncommitted changes to what the
+ * server runs (others may be editing while a long run goes on; each server start loads the
+ * files as they are then).
+ */
+function serverCodeNote(): string {
+  try {
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: PROJECT_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const head = git("log", "-1", "--format=%h %s");
+    const dirty = git("status", "--porcelain", "--", "server", "app", "db", "newsroom")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.slice(3));
+    const changes = dirty.length === 0 ? "" : `, with uncommitted changes to ${dirty.slice(0, 5).join(", ")}${dirty.length > 5 ? ` and ${dirty.length - 5} more` : ""}`;
+    return `server code when the scenario started: ${head}${changes}`;
+  } catch {
+    return "server code: not a git checkout";
+  }
 }
 
 async function main(): Promise<number> {
@@ -50,6 +78,7 @@ async function main(): Promise<number> {
     for (const scenario of chosen) {
       console.log(`\n== ${scenario.title}${options.smoke ? " (smoke)" : ""}`);
       const startLoad = os.loadavg();
+      const code = serverCodeNote();
       const result = await scenario
         .run({ smoke: options.smoke, runs: options.runs, servers, pool, log: (message) => console.log(`  ${message}`) })
         .catch((err: Error): ScenarioResult => ({
@@ -64,6 +93,7 @@ async function main(): Promise<number> {
         }));
       // Other work on the machine skews every number; say how busy it was.
       result.notes.push(`load average (1, 5, 15 min) when the scenario started: ${startLoad.map((l) => l.toFixed(2)).join(", ")}`);
+      result.notes.push(code);
       result.runs = options.runs;
       results.push(result);
       printSummary(result);
@@ -72,11 +102,14 @@ async function main(): Promise<number> {
     await pool.close();
   }
 
+  if (options.summaryFile) writeSummary(options.summaryFile, results);
   if (options.write) {
     const written = writeReport(results, { startedAt, runs: options.runs });
     console.log(`\nresults: ${written.json}\ntable:   ${written.markdown}`);
   }
+  // A scenario that ran no case at all (and was not knowingly skipped) measured nothing.
   const failed = results.flatMap((r) => [
+    ...(!r.error && !r.skipped && r.cases.length === 0 ? [`${r.scenario}: ran no case`] : []),
     ...(r.error ? [`${r.scenario}: could not run: ${r.error}`] : []),
     ...r.cases.filter((c) => !c.converged).map((c) => `${r.scenario}: ${c.case} on ${c.server}: ${c.failures.join("; ")}`),
   ]);
@@ -86,6 +119,18 @@ async function main(): Promise<number> {
   }
   console.log(`\nbench: ${results.length} scenario(s) ran, every run converged`);
   return 0;
+}
+
+/** What a caller (the smoke test) needs to check a run without parsing the console. */
+function writeSummary(file: string, results: ScenarioResult[]): void {
+  const summary = results.map((r) => ({
+    scenario: r.scenario,
+    error: r.error ?? null,
+    skipped: r.skipped ?? null,
+    cases: r.cases.map((c) => ({ case: c.case, server: c.server, runs: c.runs.length, converged: c.converged, failures: c.failures })),
+  }));
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
 }
 
 main().then(

@@ -11,8 +11,24 @@ export function trackChild(child: ChildProcess): void {
   child.once("exit", () => children.delete(child));
 }
 
+/** Processes started by helpers that do not hand out their ChildProcess (a cluster's Redis). */
+const pids = new Set<number>();
+
+/** Like trackChild, by process id; call the returned function once the process is stopped. */
+export function trackPid(pid: number): () => void {
+  pids.add(pid);
+  return () => pids.delete(pid);
+}
+
 function killAll(): void {
   for (const child of children) child.kill("SIGKILL");
+  for (const pid of pids) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
 }
 
 process.once("exit", killAll);

@@ -13,7 +13,8 @@ export interface MachineInfo {
 
 export function machineInfo(): MachineInfo {
   return {
-    nproc: os.availableParallelism(),
+    // Not availableParallelism(): this process is pinned to one core by then, and would say 1.
+    nproc: os.cpus().length,
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     cpuModel: os.cpus()[0]?.model.trim() ?? "unknown",
     os: `${os.type()} ${os.release()}`,

@@ -28,8 +28,17 @@ export interface LoopDelay {
   mean: number;
 }
 
+/** What scenarios read from a server under test: one process (Probe) or several (ProbeGroup). */
+export interface ServerProbe {
+  loopDelay(): Promise<LoopDelay>;
+  memoryAfterGc(): Promise<NodeJS.MemoryUsage>;
+  cpu(): Promise<NodeJS.CpuUsage>;
+  startProfile(): Promise<unknown>;
+  stopProfile(file: string): Promise<unknown>;
+}
+
 /** Talks to the probe inside one server process. */
-export class Probe {
+export class Probe implements ServerProbe {
   private constructor(private readonly base: string) {}
 
   /** Waits for the probe of process `pid` to announce its port. */
@@ -68,5 +77,46 @@ export class Probe {
 
   stopProfile(file: string): Promise<unknown> {
     return this.get(`/profile/stop?file=${encodeURIComponent(file)}`);
+  }
+}
+
+/**
+ * The probes of several server processes (a cluster) read as one server: CPU time and memory
+ * are the sums over the processes (CPU can exceed one core), event-loop delay is the worst
+ * process's (each percentile is the maximum of the processes' percentiles). `members` gives
+ * the per-process numbers.
+ */
+export class ProbeGroup implements ServerProbe {
+  constructor(readonly members: readonly Probe[]) {}
+
+  async loopDelay(): Promise<LoopDelay> {
+    const all = await Promise.all(this.members.map((p) => p.loopDelay()));
+    const worst = (key: keyof LoopDelay) => Math.max(...all.map((d) => d[key]));
+    return { p50: worst("p50"), p99: worst("p99"), max: worst("max"), mean: worst("mean") };
+  }
+
+  async memoryAfterGc(): Promise<NodeJS.MemoryUsage> {
+    const all = await Promise.all(this.members.map((p) => p.memoryAfterGc()));
+    const sum = (key: keyof NodeJS.MemoryUsage) => all.reduce((n, m) => n + m[key], 0);
+    return { rss: sum("rss"), heapTotal: sum("heapTotal"), heapUsed: sum("heapUsed"), external: sum("external"), arrayBuffers: sum("arrayBuffers") };
+  }
+
+  async cpu(): Promise<NodeJS.CpuUsage> {
+    const all = await this.cpuEach();
+    return { user: all.reduce((n, c) => n + c.user, 0), system: all.reduce((n, c) => n + c.system, 0) };
+  }
+
+  /** CPU time of each process so far, in microseconds. */
+  cpuEach(): Promise<NodeJS.CpuUsage[]> {
+    return Promise.all(this.members.map((p) => p.cpu()));
+  }
+
+  startProfile(): Promise<unknown> {
+    return Promise.all(this.members.map((p) => p.startProfile()));
+  }
+
+  /** One file per process: `<file>` with `-p<index>` before the extension. */
+  stopProfile(file: string): Promise<unknown> {
+    return Promise.all(this.members.map((p, i) => p.stopProfile(file.replace(/(\.cpuprofile)?$/, `-p${i}$1`))));
   }
 }

@@ -1,5 +1,5 @@
 import type { ScenarioResult } from "../scenarios/scenario";
-import { SERVER_LABELS } from "../servers/serverUnderTest";
+import { serverLabel } from "../servers/serverUnderTest";
 import { formatSpread } from "./format";
 
 /** A short text summary on the console after each scenario. */
@@ -9,7 +9,7 @@ export function printSummary(result: ScenarioResult): void {
     const metrics = Object.entries(c.metrics)
       .map(([name, m]) => `${name} ${formatSpread(m.spread)}${m.unit}`)
       .join(", ");
-    console.log(`  ${c.case} | ${SERVER_LABELS[c.server]} | ${metrics}${c.converged ? "" : " | FAILED"}`);
+    console.log(`  ${c.case} | ${serverLabel(c.server)} | ${metrics}${c.converged ? "" : " | FAILED"}`);
   }
   for (const t of result.targets) {
     console.log(`  target ${t.met === null ? "n/a " : t.met ? "met " : "MISSED"}: ${t.target}: ${t.measured}`);

@@ -1,5 +1,5 @@
 import type { ScenarioResult } from "../scenarios/scenario";
-import { SERVER_LABELS, type ServerKind } from "../servers/serverUnderTest";
+import { serverLabel, type ServerKind } from "../servers/serverUnderTest";
 import { formatSpread } from "./format";
 import type { ResultsFile } from "./writeReport";
 
@@ -41,6 +41,14 @@ const METRIC_LABELS: Record<string, string> = {
   deliveredPerS: "deliveries/s at saturation",
   latencyP99: "latency p99 at saturation",
   serverSaturated: "server saturated first (1) or load (0)",
+  addedP99: "latency p99 added vs 1 process (same run)",
+  addedP50: "latency p50 added vs 1 process (same run)",
+  databaseCommitsPerS: "PostgreSQL transactions/s",
+  deliveredUpdatesPerS: "delivered updates/s",
+  serverCpuSumPct: "server CPU, sum over processes",
+  busiestCpuPct: "server CPU, busiest process",
+  redisCpuPct: "Redis CPU",
+  serverLoopP99Worst: "server event-loop delay p99, worst process",
 };
 
 const label = (metric: string) => METRIC_LABELS[metric] ?? metric;
@@ -49,7 +57,7 @@ function scenarioTable(result: ScenarioResult): string {
   const servers = [...new Set(result.cases.map((c) => c.server))] as ServerKind[];
   const caseNames = [...new Set(result.cases.map((c) => c.case))];
   const lines = [
-    `| case | metric | ${servers.map((s) => SERVER_LABELS[s]).join(" | ")} |`,
+    `| case | metric | ${servers.map((s) => serverLabel(s)).join(" | ")} |`,
     `|---|---|${servers.map(() => "---|").join("")}`,
   ];
   for (const name of caseNames) {
@@ -80,11 +88,12 @@ function targetTable(result: ScenarioResult): string {
 
 function failures(result: ScenarioResult): string {
   if (result.error) return `**Could not run:** ${result.error.split("\n")[0]}`;
+  if (result.skipped) return `**Skipped:** ${result.skipped}`;
   const failed = result.cases.filter((c) => !c.converged);
   if (failed.length === 0) return "Every run converged (all clients, a fresh client, and for ours the stored text).";
   return [
     "**Runs that failed** (⚠ in the table):",
-    ...failed.map((c) => `- ${c.case}, ${SERVER_LABELS[c.server]}: ${c.failures.join("; ")}`),
+    ...failed.map((c) => `- ${c.case}, ${serverLabel(c.server)}: ${c.failures.join("; ")}`),
   ].join("\n");
 }
 
@@ -106,7 +115,7 @@ export function renderResults(file: ResultsFile, jsonLink: string): string {
       "",
       `### ${result.title}`,
       "",
-      `${result.method} Runs per case: ${result.runs ?? file.runsPerCase}.`,
+      `${result.method} Runs per case: ${result.runs ?? file.runsPerCase}.${result.measuredAt ? ` Measured ${result.measuredAt.slice(0, 16).replace("T", " ")} UTC.` : ""}`,
       "",
       scenarioTable(result),
       "",

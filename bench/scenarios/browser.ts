@@ -7,7 +7,7 @@ import { BODY_TEXT, LOAD_PROBE, RECORD_ARRIVALS, RECORD_KEYDOWNS } from "../brow
 import { countScripts, type ScriptBytes } from "../browser/scriptBytes";
 import { summarizeLatency } from "../lib/stats";
 import type { OurServer } from "../servers/ourServer";
-import { SERVER_LABELS, type ServerKind } from "../servers/serverUnderTest";
+import { isSingleOurs, serverLabel, type ServerKind } from "../servers/serverUnderTest";
 import { CaseRecorder } from "./caseRecorder";
 import type { Scenario, ScenarioContext, TargetCheck } from "./scenario";
 
@@ -111,14 +111,14 @@ export const browserScenario: Scenario = {
   async run(ctx: ScenarioContext) {
     const started = performance.now();
     const { keystrokes, loads } = plan(ctx.smoke);
-    const ours = ctx.servers.filter((k): k is "ours-pglite" | "ours-postgres" => k.startsWith("ours"));
+    const ours = ctx.servers.filter(isSingleOurs);
     // The smoke pass only keeps the page working; one backend does that.
     const kinds = ctx.smoke ? ours.slice(0, 1) : ours;
     if (!chromeAvailable) {
       const message = `Chromium not found at ${CHROME_PATH}: browser scenario skipped (apt-get install -y chromium, or set CHROME_PATH)`;
       if (process.env.CI_REQUIRE_ALL === "1") throw new Error(`${message}; CI_REQUIRE_ALL=1 forbids skipping`);
       ctx.log(message);
-      return { scenario: "browser", title: this.title, method: message, cases: [], targets: [], notes: [], durationS: 0 };
+      return { scenario: "browser", title: this.title, method: message, cases: [], targets: [], notes: [], durationS: 0, skipped: message };
     }
     const recorder = new CaseRecorder({ p50: "ms", p99: "ms", max: "ms", keystrokes: "", editableMs: "ms", jsSentKiB: "KiB", jsGzipKiB: "KiB", jsRawKiB: "KiB", jsFiles: "", jsCompressedFiles: "" });
     // Chromium is started from this process, so it inherits the load core.
@@ -173,11 +173,11 @@ function browserTargets(cases: ReturnType<CaseRecorder["results"]>, kinds: Serve
   const checks: TargetCheck[] = [];
   for (const kind of kinds) {
     const p99 = CaseRecorder.median(cases, CASE_TYPING, kind, "p99");
-    checks.push({ target: `keystroke → painted p99 ≤ 50 ms, ${SERVER_LABELS[kind]}`, measured: `${p99.toFixed(1)} ms`, met: Number.isFinite(p99) ? p99 <= 50 : null });
+    checks.push({ target: `keystroke → painted p99 ≤ 50 ms, ${serverLabel(kind)}`, measured: `${p99.toFixed(1)} ms`, met: Number.isFinite(p99) ? p99 <= 50 : null });
     const sent = CaseRecorder.median(cases, CASE_LOAD, kind, "jsSentKiB");
     const gzip = CaseRecorder.median(cases, CASE_LOAD, kind, "jsGzipKiB");
     checks.push({
-      target: `JavaScript for the editor page, compressed ≤ 350 KB, ${SERVER_LABELS[kind]}`,
+      target: `JavaScript for the editor page, compressed ≤ 350 KB, ${serverLabel(kind)}`,
       measured: `${((sent * 1024) / 1000).toFixed(0)} kB sent (gzip -6 of the same files: ${((gzip * 1024) / 1000).toFixed(0)} kB)`,
       met: Number.isFinite(sent) ? (sent * 1024) / 1000 <= 350 : null,
     });

@@ -6,18 +6,29 @@ import { DeliveryLatency } from "../load/deliveryLatency";
 import { LoadLoopMonitor } from "../load/loadLoop";
 import { Typist } from "../load/typist";
 import { summarizeLatency } from "../lib/stats";
-import { SERVER_LABELS, type ServerKind, type ServerUnderTest } from "../servers/serverUnderTest";
+import { serverLabel, type ServerKind, type ServerUnderTest } from "../servers/serverUnderTest";
 import { CaseRecorder } from "./caseRecorder";
 import type { Scenario, ScenarioContext, TargetCheck } from "./scenario";
 
-const CHARS_PER_SECOND = 5;
+export const CHARS_PER_SECOND = 5;
 
-interface FanoutCase {
+export interface FanoutCase {
   clients: number;
   typists: number;
 }
 
-const caseName = (c: FanoutCase) => `${c.clients} clients, ${c.typists} typing`;
+export const caseName = (c: FanoutCase) => `${c.clients} clients, ${c.typists} typing`;
+
+/**
+ * Extra numbers read over the same window as the server CPU (from just before the first
+ * keystroke to after convergence): the cluster scenario's per-process CPU and Redis.
+ */
+export interface WindowMeter {
+  start(): Promise<void>;
+  /** The typists have stopped (convergence checks, with their HTTP reads, come next). */
+  typed?(): Promise<void>;
+  stop(elapsedS: number): Promise<Record<string, number>>;
+}
 
 function plan(smoke: boolean): { cases: FanoutCase[]; durationMs: number } {
   if (smoke) return { cases: [{ clients: 4, typists: 2 }], durationMs: 1500 };
@@ -33,7 +44,7 @@ function plan(smoke: boolean): { cases: FanoutCase[]; durationMs: number } {
 }
 
 /** One run: connect, type with carets for the duration, wait for convergence, measure. */
-async function runOnce(server: ServerUnderTest, c: FanoutCase, durationMs: number) {
+export async function runFanoutOnce(server: ServerUnderTest, c: FanoutCase, durationMs: number, meter?: WindowMeter) {
   const docName = await server.newDocument("扇出测试");
   const clients = await connectClients(server, docName, c.clients);
   try {
@@ -48,16 +59,19 @@ async function runOnce(server: ServerUnderTest, c: FanoutCase, durationMs: numbe
     const loadLoop = new LoadLoopMonitor();
     await server.probe.loopDelay();
     const cpuBefore = await server.probe.cpu();
+    await meter?.start();
     const receivedBefore = clients.reduce((n, cl) => n + cl.received.messages, 0);
     const startedAt = performance.now();
     loadLoop.start();
     await Promise.all(
       typists.map((t) => t.typeFor(CHARS_PER_SECOND, durationMs, (k) => latency.recordSend(t.client.doc, k.startedAt, k.clockAfter))),
     );
+    await meter?.typed?.();
     const convergence = await checkConvergence(server, docName, clients, typists.map((t) => t.typed));
     const elapsedS = (performance.now() - startedAt) / 1000;
     const load = loadLoop.stop();
     const cpuAfter = await server.probe.cpu();
+    const extra = (await meter?.stop(elapsedS)) ?? {};
     const receivedMessages = clients.reduce((n, cl) => n + cl.received.messages, 0) - receivedBefore;
     const serverLoop = await server.probe.loopDelay();
     unwatch.forEach((stop) => stop());
@@ -79,6 +93,7 @@ async function runOnce(server: ServerUnderTest, c: FanoutCase, durationMs: numbe
         messagesPerClientS: receivedMessages / c.clients / elapsedS,
         serverLoopP99: serverLoop.p99,
         loadLoopP99: load.p99,
+        ...extra,
       },
     };
   } finally {
@@ -109,7 +124,7 @@ export const fanoutScenario: Scenario = {
           for (const server of servers) {
             const name = caseName(c);
             try {
-              const result = await runOnce(server, c, durationMs);
+              const result = await runFanoutOnce(server, c, durationMs);
               recorder.addRun(name, server.kind, result.values);
               if (!result.convergence.ok) recorder.addFailure(name, server.kind, `run ${run + 1}: ${result.convergence.detail}`);
               else if (result.delivered !== result.expected) {
@@ -148,12 +163,12 @@ function fanoutTargets(results: ReturnType<CaseRecorder["results"]>, cases: Fano
     for (const own of ours) {
       const p99 = CaseRecorder.median(results, name, own, "p99");
       if (c.clients === 20) {
-        checks.push({ target: `p99 ≤ 25 ms, ${name}, ${SERVER_LABELS[own]}`, measured: `${p99.toFixed(2)} ms`, met: Number.isFinite(p99) ? p99 <= 25 : null });
+        checks.push({ target: `p99 ≤ 25 ms, ${name}, ${serverLabel(own)}`, measured: `${p99.toFixed(2)} ms`, met: Number.isFinite(p99) ? p99 <= 25 : null });
       }
       for (const peer of peers) {
         const ratio = p99 / CaseRecorder.median(results, name, peer, "p99");
         checks.push({
-          target: `p99 ratio ≤ 1.0 vs ${SERVER_LABELS[peer]}, ${name}, ${SERVER_LABELS[own]}`,
+          target: `p99 ratio ≤ 1.0 vs ${serverLabel(peer)}, ${name}, ${serverLabel(own)}`,
           measured: ratio.toFixed(2),
           met: Number.isFinite(ratio) ? ratio <= 1.0 : null,
         });

@@ -1,4 +1,5 @@
 import { browserScenario } from "./browser";
+import { clusterScenario } from "./cluster";
 import { coldOpenScenario } from "./coldOpen";
 import { durabilityScenario } from "./durability";
 import { fanoutScenario } from "./fanout";
@@ -6,5 +7,5 @@ import { manyStoriesScenario } from "./manyStories";
 import { saturationScenario } from "./saturation";
 import type { Scenario } from "./scenario";
 
-/** Every scenario, in the order `npm run bench` runs them (the issue's numbering). */
-export const SCENARIOS: Scenario[] = [fanoutScenario, saturationScenario, manyStoriesScenario, coldOpenScenario, durabilityScenario, browserScenario];
+/** Every scenario, in the order `npm run bench` runs them (the issues' numbering: 5's, then 6's). */
+export const SCENARIOS: Scenario[] = [fanoutScenario, saturationScenario, manyStoriesScenario, coldOpenScenario, durabilityScenario, browserScenario, clusterScenario];

@@ -9,7 +9,7 @@ import { SteadyWriter } from "../load/steadyWriter";
 import { mapLimit } from "../lib/mapLimit";
 import { summarizeLatency } from "../lib/stats";
 import { loadEnv } from "../../server/env";
-import { SERVER_LABELS, type ServerKind, type ServerUnderTest } from "../servers/serverUnderTest";
+import { serverLabel, type ServerKind, type ServerUnderTest } from "../servers/serverUnderTest";
 import { CaseRecorder } from "./caseRecorder";
 import type { Scenario, ScenarioContext, TargetCheck } from "./scenario";
 
@@ -162,12 +162,12 @@ export function storiesTargets(cases: ReturnType<CaseRecorder["results"]>, name:
     // server that is itself late (and then floods the clients) is judged as measured.
     const loadBound = loadLoop > LOAD_BOUND_MS && serverLoop <= LOAD_BOUND_MS;
     checks.push({
-      target: `p99 ≤ 10 ms, ${SERVER_LABELS[kind]}`,
+      target: `p99 ≤ 10 ms, ${serverLabel(kind)}`,
       measured: `${p99.toFixed(2)} ms${loadBound ? ` (load process event-loop p99 ${loadLoop.toFixed(0)} ms: load-bound, not judged)` : ""}`,
       met: Number.isFinite(p99) && !loadBound ? p99 <= 10 : null,
     });
     const back = CaseRecorder.median(cases, name, kind, "heapReturnPct");
-    checks.push({ target: `heap within 10% of start after everyone leaves, ${SERVER_LABELS[kind]}`, measured: `${back >= 0 ? "+" : ""}${back.toFixed(1)}%`, met: Number.isFinite(back) ? back <= 10 : null });
+    checks.push({ target: `heap within 10% of start after everyone leaves, ${serverLabel(kind)}`, measured: `${back >= 0 ? "+" : ""}${back.toFixed(1)}%`, met: Number.isFinite(back) ? back <= 10 : null });
   }
   return checks;
 }

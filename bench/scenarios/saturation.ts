@@ -8,7 +8,7 @@ import { LoadLoopMonitor } from "../load/loadLoop";
 import { Typist } from "../load/typist";
 import { mapLimit } from "../lib/mapLimit";
 import { percentile } from "../lib/stats";
-import { SERVER_LABELS, type ServerKind, type ServerUnderTest } from "../servers/serverUnderTest";
+import { serverLabel, type ServerKind, type ServerUnderTest } from "../servers/serverUnderTest";
 import { CaseRecorder } from "./caseRecorder";
 import type { Scenario, ScenarioContext, TargetCheck } from "./scenario";
 
@@ -149,7 +149,7 @@ export const saturationScenario: Scenario = {
             ctx.log(
               `saturation ${kind} run ${run + 1}: ${result.saturatedBy ? `${result.saturatedBy} saturated` : "not saturated at the last step"} at ${v.typistsAtSaturation} typists, ${v.deliveredPerS.toFixed(0)} deliveries/s`,
             );
-            if (result.saturatedBy !== "server") notes.push(`${SERVER_LABELS[kind]}, run ${run + 1}: ${result.saturatedBy === "load" ? "the load generator saturated first" : "nothing saturated by the last step"} (${v.deliveredPerS.toFixed(0)} deliveries/s at ${v.typistsAtSaturation} typists, server loop p99 ${v.serverLoopP99.toFixed(1)} ms): the server's real limit is higher than this number.`);
+            if (result.saturatedBy !== "server") notes.push(`${serverLabel(kind)}, run ${run + 1}: ${result.saturatedBy === "load" ? "the load generator saturated first" : "nothing saturated by the last step"} (${v.deliveredPerS.toFixed(0)} deliveries/s at ${v.typistsAtSaturation} typists, server loop p99 ${v.serverLoopP99.toFixed(1)} ms): the server's real limit is higher than this number.`);
           } catch (err) {
             recorder.addFailure(CASE, kind, `run ${run + 1}: ${(err as Error).message}`);
             ctx.log(`saturation ${kind} run ${run + 1} failed: ${(err as Error).message}`);
@@ -186,13 +186,13 @@ function saturationTargets(cases: ReturnType<CaseRecorder["results"]>, servers: 
       // or above a saturated peer is a definite pass; anything else is undecided.
       if (!serverBound(peer) && !(serverBound(own) && ratio < 1)) {
         met = null;
-        measured += `; ${SERVER_LABELS[peer]} did not saturate before the load generator`;
+        measured += `; ${serverLabel(peer)} did not saturate before the load generator`;
       }
       if (!serverBound(own) && met !== null && ratio < 1) {
         met = null;
         measured += "; ours did not saturate before the load generator";
       }
-      checks.push({ target: `deliveries/s at saturation ratio ≥ 1.0 vs ${SERVER_LABELS[peer]}, ${SERVER_LABELS[own]}`, measured, met });
+      checks.push({ target: `deliveries/s at saturation ratio ≥ 1.0 vs ${serverLabel(peer)}, ${serverLabel(own)}`, measured, met });
     }
   }
   return checks;

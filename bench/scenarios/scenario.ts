@@ -41,6 +41,10 @@ export interface ScenarioResult {
   runs?: number;
   /** Set when the scenario could not run at all (the message says why). */
   error?: string;
+  /** Set when the scenario did not run for want of something optional (PostgreSQL, Chromium). */
+  skipped?: string;
+  /** When its numbers were measured (set when the results file is written). */
+  measuredAt?: string;
 }
 
 export interface ScenarioContext {

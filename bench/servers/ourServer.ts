@@ -8,7 +8,7 @@ import { connectWebsocketClient } from "../clients/yWebsocketClient";
 import { trackChild } from "../lib/childRegistry";
 import { pinProcess, SERVER_CORE } from "../lib/cpuPin";
 import { Probe, probeEnv } from "../probe/probeClient";
-import type { ServerUnderTest } from "./serverUnderTest";
+import type { ServerKind, ServerUnderTest } from "./serverUnderTest";
 
 /** The four demo accounts; clients take seats round-robin so rooms hold several people. */
 export const DEMO_USERS = ["yaoyuchao", "xuweixiang", "zhoumi", "huhongye"] as const;
@@ -56,44 +56,75 @@ export interface OurServer extends ServerUnderTest {
 }
 
 export interface OurServerOptions {
+  /** Environment on top of the benchmark's (e.g. a `--variant` setting). */
   extraEnv?: Record<string, string>;
+  /** The kind it is reported as (a variant's name); the backend's kind by default. */
+  kind?: ServerKind;
 }
 
 /**
- * Our server as users run it: production build, auth on, persistence on, configuration at
- * its defaults (the test launcher shortens the room idle time; we put the default back).
+ * The environment our server runs with in the benchmark: configuration at its defaults (the
+ * test launcher shortens the room idle time; we put the default back), the probe loaded.
  */
-export async function startOurServer(backend: "pglite" | "postgres", options: OurServerOptions = {}): Promise<OurServer> {
-  const store = await createStore(backend);
+export function ourServerEnv(extraEnv: Record<string, string> = {}): Record<string, string> {
   const defaults = loadEnv({} as NodeJS.ProcessEnv);
-  // --profile: the probe profiles our server from boot to stop (node's --cpu-prof is not
-  // allowed in NODE_OPTIONS, and the tests' launcher fixes the command line).
-  const profileDir = process.env.BENCH_PROFILE_DIR;
-  let profiles = 0;
-  const env = {
+  return {
     ...probeEnv(),
     COLLAB_ROOM_IDLE_MS: String(defaults.COLLAB_ROOM_IDLE_MS),
     // The one setting not at its default: four demo accounts stand in for up to 1500 people,
     // so the per-account socket cap (a safety limit, 64 by default) would refuse them.
     COLLAB_MAX_CONNECTIONS_PER_USER: String(BENCH_CONNECTIONS_PER_USER),
-    ...options.extraEnv,
+    ...extraEnv,
   };
+}
+
+/** Tracks, pins and attaches the probe to a server process just started by the tests' launcher. */
+export async function attachOurProcess(server: TestServer): Promise<Probe> {
+  trackChild(server.process);
+  pinProcess(server.process.pid!, SERVER_CORE);
+  return Probe.attach(server.process.pid!);
+}
+
+/** Session cookies of the four demo accounts, in seat order. */
+export function signInDemoUsers(url: string): Promise<string[]> {
+  return Promise.all(DEMO_USERS.map((user) => signIn(url, user)));
+}
+
+/**
+ * A story all four seats may write: the reporter starts it and the desk puts the
+ * correspondents on its byline (only byline members and the desk may edit a draft).
+ */
+export async function createBenchStory(url: string, cookies: readonly string[], title: string): Promise<string> {
+  const id = await createArticle(url, cookies[0], title);
+  await addMembers(url, cookies[EDITOR_SEAT], id, CO_AUTHORS);
+  return id;
+}
+
+/**
+ * Our server as users run it: production build, auth on, persistence on, configuration at
+ * its defaults (see ourServerEnv).
+ */
+export async function startOurServer(backend: "pglite" | "postgres", options: OurServerOptions = {}): Promise<OurServer> {
+  const store = await createStore(backend);
+  // --profile: the probe profiles our server from boot to stop (node's --cpu-prof is not
+  // allowed in NODE_OPTIONS, and the tests' launcher fixes the command line).
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  let profiles = 0;
+  const env = ourServerEnv(options.extraEnv);
   let server!: TestServer;
   let probe!: Probe;
   let cookies: string[] = [];
 
   const boot = async () => {
     server = await startTestServer(store, env);
-    trackChild(server.process);
-    pinProcess(server.process.pid!, SERVER_CORE);
-    probe = await Probe.attach(server.process.pid!);
+    probe = await attachOurProcess(server);
     if (profileDir) await probe.startProfile();
-    cookies = await Promise.all(DEMO_USERS.map((user) => signIn(server.url, user)));
+    cookies = await signInDemoUsers(server.url);
   };
   await boot();
 
   const stopServer = async () => {
-    if (profileDir) await probe.stopProfile(path.join(profileDir, `${backend}-${server.process.pid}-${++profiles}.cpuprofile`));
+    if (profileDir) await probe.stopProfile(path.join(profileDir, `${(options.kind ?? backend).replace(/[^\w.=-]+/g, "_")}-${server.process.pid}-${++profiles}.cpuprofile`));
     await server.stop();
   };
 
@@ -107,7 +138,7 @@ export async function startOurServer(backend: "pglite" | "postgres", options: Ou
   };
 
   return {
-    kind: backend === "pglite" ? "ours-pglite" : "ours-postgres",
+    kind: options.kind ?? (backend === "pglite" ? "ours-pglite" : "ours-postgres"),
     backend,
     get url() {
       return server.url;
@@ -121,13 +152,7 @@ export async function startOurServer(backend: "pglite" | "postgres", options: Ou
     storeEnv: store.env,
     output: () => server.output(),
     cookie: (seat) => cookies[seat % cookies.length],
-    async newDocument(title = "") {
-      // The reporter starts the story and the desk puts the correspondents on its byline, so
-      // all four seats may write (only byline members and the desk may edit a draft).
-      const id = await createArticle(server.url, cookies[0], title);
-      await addMembers(server.url, cookies[EDITOR_SEAT], id, CO_AUTHORS);
-      return id;
-    },
+    newDocument: (title = "") => createBenchStory(server.url, cookies, title),
     connect: (docName, seat) => connectWebsocketClient(server.url, docName, cookies[seat % cookies.length], { acknowledges: true }),
     storedText: async (docName) => (await getArticle(server.url, cookies[0], docName)).content.text,
     async storageBytes() {

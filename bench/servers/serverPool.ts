@@ -1,8 +1,9 @@
-import { startOurServer, type OurServer } from "./ourServer";
+import type { OurServer } from "./ourServer";
 import { startServer } from "./startServers";
-import type { ServerKind, ServerUnderTest } from "./serverUnderTest";
+import type { OurBaseKind, OurVariantKind, ServerKind, ServerUnderTest } from "./serverUnderTest";
 
-type OurKind = "ours-pglite" | "ours-postgres";
+/** Kinds that start one process of our server (an OurServer). */
+type OurKind = OurBaseKind | OurVariantKind;
 
 /**
  * Where scenarios get their servers. A measuring run gives every scenario fresh servers (what
@@ -16,7 +17,7 @@ export class ServerPool {
   constructor(private readonly share: boolean) {}
 
   private acquire(kind: ServerKind): Promise<ServerUnderTest> {
-    const start = () => (kind === "ours-pglite" || kind === "ours-postgres" ? startOurServer(kind === "ours-pglite" ? "pglite" : "postgres") : startServer(kind));
+    const start = () => startServer(kind);
     if (!this.share) return start();
     let server = this.shared.get(kind);
     if (!server) {
