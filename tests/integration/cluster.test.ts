@@ -39,6 +39,8 @@ function keepTyping(client: CollabClient, name: string, everyMs: number) {
   };
 }
 
+// Skipped only without PostgreSQL or a redis-server binary (a fresh laptop); the reason is
+// printed, and under CI_REQUIRE_ALL=1 clusterPrerequisitesMissing throws instead of skipping.
 describe.skipIf(skip)("several server processes on PostgreSQL and Redis", () => {
   let cluster: TestCluster;
   const cookie = {} as Record<User, string>;
