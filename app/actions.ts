@@ -10,6 +10,7 @@ import { articleCreator, MAX_TITLE_LENGTH } from "../server/articles/articleCrea
 import { signIn, signOut } from "../server/auth/authConfig";
 import { currentUser } from "../server/auth/currentUser";
 import { peerAddress, signInRetryAfter } from "../server/auth/signInLimiter";
+import { FOREIGN_ORIGIN_ZH, isSameOriginAction } from "../server/http/actionOrigin";
 
 export interface FormState {
   error: string | null;
@@ -21,6 +22,7 @@ export interface FormState {
 /** Sign-in form. One message for every failure: it never says which part was wrong. */
 export async function signInAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const username = String(formData.get("username") ?? "").trim();
+  if (!(await isSameOriginAction())) return { error: FOREIGN_ORIGIN_ZH, username };
   const password = String(formData.get("password") ?? "");
   if (!username || !password) return { error: "请输入用户名和密码", username };
   const next = String(formData.get("next") ?? "/");
@@ -41,11 +43,14 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
 }
 
 export async function signOutAction(): Promise<void> {
+  // Another site must not be able to sign people out either.
+  if (!(await isSameOriginAction())) return;
   await signOut({ redirectTo: "/login" });
 }
 
 /** Dashboard's "新建稿件": creates the article and opens it. */
 export async function createArticleAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  if (!(await isSameOriginAction())) return { error: FOREIGN_ORIGIN_ZH, title: String(formData.get("title") ?? "") };
   const user = await currentUser();
   if (!user) redirect("/login");
   if (!isRole(user.role) || !canCreateArticle({ id: user.id, role: user.role })) {

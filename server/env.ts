@@ -40,8 +40,12 @@ const EnvSchema = z.object({
   COLLAB_MAX_CONNECTIONS_PER_STORY: z.coerce.number().int().positive().default(500),
   /** Sliding window of the sign-in failure limits (10 per account, 50 per address), in ms. */
   SIGN_IN_LIMIT_WINDOW_MS: z.coerce.number().int().positive().default(15 * 60_000),
-  /** Group commit window for the update log, in ms. */
-  COLLAB_COMMIT_DELAY_MS: z.coerce.number().int().min(0).default(3),
+  /**
+   * Extra wait before a commit of the update log, in ms. 0 is best: updates arriving while a
+   * commit is in flight already share the next one, and a longer window only adds latency
+   * (docs/BENCHMARKS.md).
+   */
+  COLLAB_COMMIT_DELAY_MS: z.coerce.number().int().min(0).default(0),
   /** How long an empty room stays loaded before it is stored and unloaded, in ms. */
   COLLAB_ROOM_IDLE_MS: z.coerce.number().int().min(0).default(2000),
   /** An automatic checkpoint is written after this long without edits, in ms. */

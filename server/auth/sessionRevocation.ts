@@ -1,10 +1,12 @@
 import { eq, lt } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { revokedSessions } from "../../db/schema";
+import { announceSessionEnded } from "./sessionEvents";
 
 /** Ends a session for good: its cookie, even copied elsewhere, no longer signs anyone in. */
 export async function revokeSession(db: Db, sessionId: string, expiresAt: Date): Promise<void> {
   await db.insert(revokedSessions).values({ sessionId, expiresAt }).onConflictDoNothing();
+  announceSessionEnded(sessionId);
   // Expired sessions are refused by their own expiry; their rows are no longer needed.
   await db.delete(revokedSessions).where(lt(revokedSessions.expiresAt, new Date()));
 }

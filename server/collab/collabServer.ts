@@ -14,10 +14,11 @@ import { canReadArticle } from "../../newsroom/permissions";
 import { isRole } from "../../newsroom/roles";
 import { findArticleFacts } from "../articles/articleFacts";
 import { findActiveUser } from "../auth/activeUser";
+import { onSessionEnded } from "../auth/sessionEvents";
 import { isSessionLive } from "../auth/sessionRevocation";
 import { sessionClaims } from "../auth/sessionToken";
 import { Connection } from "./connection";
-import { receiveMessage } from "./messageReceiver";
+import { receiveMessage, TooManySyncRequests } from "./messageReceiver";
 import { ForgedAuthorship } from "./room";
 import { isAllowedOrigin } from "./originPolicy";
 import type { RoomRegistry } from "./roomRegistry";
@@ -63,6 +64,15 @@ function toBytes(data: RawData): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
+/** The article id of a collaboration path, or null when the path cannot be decoded. */
+function articleIdOf(url: string): string | null {
+  try {
+    return decodeURIComponent(new URL(url, "http://x").pathname.slice(COLLAB_PATH_PREFIX.length));
+  } catch {
+    return null;
+  }
+}
+
 function refuseHandshake(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
@@ -77,6 +87,9 @@ export class CollabServer {
   private readonly alive = new WeakSet<WebSocket>();
   private readonly perUser = new OpenCounts();
   private readonly perStory = new OpenCounts();
+  /** Whose session each joined socket runs on, so signing out (or disabling) can end it. */
+  private readonly sessions = new Map<WebSocket, { sessionId: string; userId: string }>();
+  private readonly stopListening: () => void;
 
   constructor(private readonly options: CollabServerOptions) {
     this.wss = new WebSocketServer({
@@ -84,8 +97,14 @@ export class CollabServer {
       maxPayload: options.maxMessageBytes,
       perMessageDeflate: false,
     });
-    this.pingTimer = setInterval(() => this.pingAll(), PING_INTERVAL_MS);
+    this.pingTimer = setInterval(() => {
+      this.pingAll();
+      void this.recheckSessions();
+    }, PING_INTERVAL_MS);
     this.pingTimer.unref();
+    this.stopListening = onSessionEnded((sessionId) => {
+      for (const [ws, session] of this.sessions) if (session.sessionId === sessionId) ws.close(CLOSE_NOT_SIGNED_IN, "signed out");
+    });
   }
 
   handles(req: IncomingMessage): boolean {
@@ -97,7 +116,11 @@ export class CollabServer {
       refuseHandshake(socket, 403, "Forbidden");
       return;
     }
-    const articleId = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname.slice(COLLAB_PATH_PREFIX.length));
+    const articleId = articleIdOf(req.url ?? "/");
+    if (articleId === null) {
+      refuseHandshake(socket, 400, "Bad Request");
+      return;
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       void this.admit(ws, req, articleId);
     });
@@ -106,6 +129,7 @@ export class CollabServer {
   /** Closes every socket (shutdown); rooms are stored by the registry. */
   close(): void {
     clearInterval(this.pingTimer);
+    this.stopListening();
     for (const ws of this.wss.clients) ws.close(1001, "server shutting down");
     this.wss.close();
   }
@@ -113,6 +137,7 @@ export class CollabServer {
   private async admit(ws: WebSocket, req: IncomingMessage, articleId: string): Promise<void> {
     const early: Uint8Array[] = [];
     let onFrame = (frame: Uint8Array) => {
+      if (ws.readyState !== ws.OPEN) return;
       early.push(frame);
       if (early.length > MAX_FRAMES_BEFORE_JOIN) ws.close(1008, "too many messages before join");
     };
@@ -135,6 +160,9 @@ export class CollabServer {
       if (!found) return ws.close(CLOSE_NO_SUCH_ARTICLE, "no such article");
       const actor = { id: user.id, role: user.role };
       if (!canReadArticle(actor, found.facts)) return ws.close(CLOSE_FORBIDDEN, "not allowed");
+      // Closed while its session was being checked: its "close" event has already fired, so a
+      // place counted now would never be given back.
+      if (ws.readyState !== ws.OPEN) return;
       if (
         this.perUser.get(user.id) >= this.options.maxConnectionsPerUser ||
         this.perStory.get(articleId) >= this.options.maxConnectionsPerStory
@@ -147,7 +175,10 @@ export class CollabServer {
         releaseUser();
         releaseStory();
       });
-      connection = new Connection(ws, user);
+      const sessionId = String(claims!.sessionId);
+      connection = new Connection(ws, user, sessionId);
+      this.sessions.set(ws, { sessionId, userId: user.id });
+      ws.once("close", () => this.sessions.delete(ws));
       room = await registry.acquire(articleId);
     } catch (err) {
       console.error(`[collab] could not open ${articleId}:`, (err as Error).message);
@@ -165,10 +196,13 @@ export class CollabServer {
       registry.release(joined);
     });
     onFrame = (frame) => {
+      // Frames that were already read when the socket was closed are not handled (nor logged).
+      if (ws.readyState !== ws.OPEN) return;
       try {
         receiveMessage(joined, connection, frame);
       } catch (err) {
         if (err instanceof ForgedAuthorship) ws.close(CLOSE_FORBIDDEN, "not your client id");
+        else if (err instanceof TooManySyncRequests) ws.close(1008, "too many sync requests");
         else ws.close(CLOSE_MALFORMED, "malformed message");
         console.warn(`[collab] closed a connection to ${articleId}: ${(err as Error).message}`);
       }
@@ -176,6 +210,33 @@ export class CollabServer {
     for (const frame of early.splice(0)) {
       if (ws.readyState !== ws.OPEN) break;
       onFrame(frame);
+    }
+  }
+
+  /**
+   * Sessions signed out on another process, and accounts disabled since, lose their open
+   * sockets here (their writes were already refused at commit).
+   */
+  private async recheckSessions(): Promise<void> {
+    const { db } = this.options;
+    const verdicts = new Map<string, Promise<boolean>>();
+    const stillValid = (session: { sessionId: string; userId: string }) => {
+      const key = `${session.sessionId} ${session.userId}`;
+      let verdict = verdicts.get(key);
+      if (!verdict) {
+        verdict = (async () => (await isSessionLive(db, session.sessionId)) && (await findActiveUser(db, session.userId)) !== null)();
+        verdicts.set(key, verdict);
+      }
+      return verdict;
+    };
+    for (const [ws, session] of [...this.sessions]) {
+      try {
+        if (!(await stillValid(session))) ws.close(CLOSE_NOT_SIGNED_IN, "session ended");
+      } catch (err) {
+        // The database is away: keep the socket; the next round checks again.
+        console.warn("[collab] could not re-check a session:", (err as Error).message);
+        return;
+      }
     }
   }
 

@@ -2,9 +2,17 @@ import type { WebSocket } from "ws";
 import type { User } from "../../db/schema";
 import type { Actor } from "../../newsroom/permissions";
 import { isRole } from "../../newsroom/roles";
+import { TokenBucket } from "../../newsroom/tokenBucket";
 import { userColor } from "../../newsroom/userColor";
 import type { AwarenessUser } from "./awarenessIdentity";
 import type { RoomConnection } from "./room";
+
+/**
+ * Sync step 1 requests a connection may send: each answer encodes the document, so a flood of
+ * tiny requests would keep the server busy. Stock clients send one per (re)connect.
+ */
+const SYNC_REQUEST_BURST = 10;
+const SYNC_REQUESTS_PER_SECOND = 2;
 
 /** A slow reader whose unsent backlog passes this is dropped rather than buffered forever. */
 const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
@@ -14,13 +22,19 @@ export class Connection implements RoomConnection {
   readonly awarenessIds = new Set<number>();
   readonly user: AwarenessUser;
   readonly actor: Actor;
+  private readonly syncRequests = new TokenBucket(SYNC_REQUEST_BURST, SYNC_REQUESTS_PER_SECOND, Date.now());
 
   constructor(
     private readonly socket: WebSocket,
     account: User,
+    readonly sessionId: string | null,
   ) {
     this.user = { id: account.id, name: account.displayName, color: userColor(account.colorIndex) };
     this.actor = { id: account.id, role: isRole(account.role) ? account.role : "reporter" };
+  }
+
+  takeSyncRequest(): boolean {
+    return this.syncRequests.take(Date.now());
   }
 
   close(code: number, reason: string): void {

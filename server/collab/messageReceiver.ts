@@ -6,6 +6,9 @@ import { ForgedAuthorship, type Room, type RoomConnection } from "./room";
 /** A frame that is not the y-websocket protocol: its connection is closed, nobody else's. */
 export class ProtocolViolation extends Error {}
 
+/** A connection asking for the whole document faster than any client needs: it is closed. */
+export class TooManySyncRequests extends Error {}
+
 /**
  * Handles one frame from a connection that has joined `room`. Read-only enforcement lives
  * here: a connection that may not write still gets answers, but its sync step 2 and update
@@ -20,6 +23,7 @@ export function receiveMessage(room: Room, connection: RoomConnection, frame: Ui
         const syncType = decoding.readVarUint(decoder);
         const payload = decoding.readVarUint8Array(decoder);
         if (syncType === syncProtocol.messageYjsSyncStep1) {
+          if (!connection.takeSyncRequest()) throw new TooManySyncRequests("too many sync requests");
           room.answerSyncStep1(connection, payload);
         } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
           if (room.canWrite(connection)) room.applyClientUpdate(payload, connection);
@@ -38,7 +42,7 @@ export function receiveMessage(room: Room, connection: RoomConnection, frame: Ui
         throw new ProtocolViolation(`unknown message type ${type}`);
     }
   } catch (err) {
-    if (err instanceof ProtocolViolation || err instanceof ForgedAuthorship) throw err;
+    if (err instanceof ProtocolViolation || err instanceof ForgedAuthorship || err instanceof TooManySyncRequests) throw err;
     throw new ProtocolViolation((err as Error).message || String(err));
   }
 }

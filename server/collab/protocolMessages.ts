@@ -15,11 +15,24 @@ export const syncStep1Message = (doc: Y.Doc) =>
     syncProtocol.writeSyncStep1(e, doc);
   });
 
-/** Step 2: what `doc` has beyond the peer's state vector (throws on a malformed vector). */
+/**
+ * Step 2: what `doc` has beyond the peer's state vector (throws on a malformed vector).
+ * Yjs would also send its pending structs (content received ahead of what it depends on):
+ * those were never applied, so never logged, and a peer holding them would later resend
+ * someone else's unstored words. They are left out; their sender resends them on reconnect.
+ */
 export const syncStep2Message = (doc: Y.Doc, peerStateVector: Uint8Array) =>
   message((e) => {
     encoding.writeVarUint(e, MESSAGE_SYNC);
-    syncProtocol.writeSyncStep2(e, doc, peerStateVector);
+    const { pendingStructs, pendingDs } = doc.store;
+    doc.store.pendingStructs = null;
+    doc.store.pendingDs = null;
+    try {
+      syncProtocol.writeSyncStep2(e, doc, peerStateVector);
+    } finally {
+      doc.store.pendingStructs = pendingStructs;
+      doc.store.pendingDs = pendingDs;
+    }
   });
 
 export const updateMessage = (update: Uint8Array) =>

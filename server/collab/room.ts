@@ -32,10 +32,14 @@ export interface RoomConnection {
   readonly user: AwarenessUser;
   /** Who is connected, as the permission rules see them. */
   readonly actor: Actor;
+  /** The session the socket was opened with: signing it out ends the socket's writing. */
+  readonly sessionId: string | null;
   /** Awareness client ids this connection speaks for (removed when it leaves). */
   readonly awarenessIds: Set<number>;
   send(message: Uint8Array): void;
   close(code: number, reason: string): void;
+  /** Whether a sync step 1 may be answered now (false: the connection is over its rate). */
+  takeSyncRequest(): boolean;
 }
 
 /** Close code asking a client to reconnect (the server reloads the story). */
@@ -393,7 +397,7 @@ export class Room implements CommitListener<CommitState> {
     const newOwners = this.unrecordedOwners.splice(0);
     this.uncommitted += 1;
     this.appliedSeq += 1;
-    this.writer.append(this, { userId, actor: sender?.actor ?? null }, update, newOwners);
+    this.writer.append(this, { userId, actor: sender?.actor ?? null, sessionId: sender?.sessionId ?? null }, update, newOwners);
     this.sendWhenCommitted({ message: updateMessage(update), to: null, except: sender, relay: { update, newOwners } });
   };
 

@@ -3,15 +3,25 @@ import { apiError } from "./apiErrors";
 /** Largest JSON body the API reads. */
 const MAX_JSON_BYTES = 64 * 1024;
 
+/** Whether an Origin header names this host (the page the request came from is ours). */
+export function isSameOrigin(origin: string | null, host: string | null): boolean {
+  return origin !== null && host !== null && (origin === `http://${host}` || origin === `https://${host}`);
+}
+
 /**
- * Unsafe requests must come from our own pages: a present Origin must be this host. (A
- * missing Origin is a script, not a browser; browsers send Origin on every cross-site POST.)
+ * Unsafe requests must come from our own pages: a present Origin (`null` included) must be
+ * this host. Without Origin only a JSON body (or none) is taken: that is a script, since a form
+ * elsewhere can send only form encodings and text/plain, and a browser that sends JSON across
+ * sites sends Origin and a preflight with it.
  */
 export function foreignOriginError(request: Request) {
   const origin = request.headers.get("origin");
-  if (origin === null) return null;
-  const host = request.headers.get("host");
-  if (host && (origin === `http://${host}` || origin === `https://${host}`)) return null;
+  if (origin === null) {
+    const type = request.headers.get("content-type");
+    if (type === null || type.toLowerCase().startsWith("application/json")) return null;
+    return apiError("forbidden", "缺少 Origin 的表单请求被拒绝");
+  }
+  if (isSameOrigin(origin, request.headers.get("host"))) return null;
   return apiError("forbidden", "跨站请求被拒绝");
 }
 

@@ -234,7 +234,9 @@ describe.each(backends())("revision history (%s)", (backend) => {
     expect(m.text).toBe(replayText(trace!, middle));
     a.destroy();
     b.destroy();
-  });
+    // 26,078 transactions, each waiting for the other client to receive the last one, and every
+    // relay waits for its commit: a few ms each, so minutes in all on a busy machine.
+  }, 360_000);
 });
 
 function encodeVarUint8Array(bytes: Uint8Array): number[] {

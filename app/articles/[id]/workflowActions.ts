@@ -8,6 +8,7 @@ import { articleTransitioner } from "../../../server/articles/articleTransitione
 import { bylineEditor, type BylineChange } from "../../../server/articles/bylineEditor";
 import { datelineEditor } from "../../../server/articles/datelineEditor";
 import { currentUser } from "../../../server/auth/currentUser";
+import { FOREIGN_ORIGIN_ZH, isSameOriginAction } from "../../../server/http/actionOrigin";
 
 export interface PanelState {
   error: string | null;
@@ -17,6 +18,7 @@ export interface PanelState {
 
 /** A workflow button on the article page (same command and checks as the JSON API). */
 export async function transitionAction(articleId: string, _prev: PanelState, formData: FormData): Promise<PanelState> {
+  if (!(await isSameOriginAction())) return { error: FOREIGN_ORIGIN_ZH, note: String(formData.get("note") ?? "") };
   const user = await currentUser();
   if (!user) redirect("/login");
   const action = String(formData.get("action") ?? "");
@@ -30,6 +32,7 @@ export async function transitionAction(articleId: string, _prev: PanelState, for
 
 /** Byline changes from the members panel (the desk only; checked in the command). */
 export async function bylineAction(articleId: string, _prev: PanelState, formData: FormData): Promise<PanelState> {
+  if (!(await isSameOriginAction())) return { error: FOREIGN_ORIGIN_ZH };
   const user = await currentUser();
   if (!user) redirect("/login");
   const kind = String(formData.get("kind") ?? "");
@@ -47,6 +50,7 @@ export async function bylineAction(articleId: string, _prev: PanelState, formDat
 
 /** The dateline field next to the byline. */
 export async function datelineAction(articleId: string, _prev: PanelState, formData: FormData): Promise<PanelState> {
+  if (!(await isSameOriginAction())) return { error: FOREIGN_ORIGIN_ZH, note: String(formData.get("dateline") ?? "") };
   const user = await currentUser();
   if (!user) redirect("/login");
   const dateline = String(formData.get("dateline") ?? "");
