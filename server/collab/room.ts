@@ -182,13 +182,14 @@ export class Room implements CommitListener<CommitState> {
 
   /** Applies a sync step 2 or update from a connection allowed to write. */
   applyClientUpdate(update: Uint8Array, from: RoomConnection): void {
-    this.writers.add(from);
     this.applyAs(update, from, from.user.id);
   }
 
   /**
-   * Connections that have sent updates: only they have edits whose saving they wait for, so
-   * only they get "saved" after each commit (a hundred readers need none of them).
+   * Connections whose updates changed the document: only they have edits whose saving they
+   * wait for, so only they get "saved" after each commit (a hundred readers need none of them).
+   * Marked when the document changes, not on receipt: every stock client answers the server's
+   * sync step 1 with a (usually empty) sync step 2.
    */
   private readonly writers = new WeakSet<RoomConnection>();
 
@@ -393,6 +394,7 @@ export class Room implements CommitListener<CommitState> {
       return;
     }
     const sender = this.connections.has(origin as RoomConnection) ? (origin as RoomConnection) : null;
+    if (sender) this.writers.add(sender);
     const userId = sender?.user.id ?? (origin as ServerEdit | null)?.userId ?? null;
     const newOwners = this.unrecordedOwners.splice(0);
     this.uncommitted += 1;
