@@ -24,7 +24,7 @@ export interface CommitResult {
   /**
    * Positions (0-based, in append order within this batch for this listener) of updates the
    * database refused because their writer may no longer write: a workflow change committed by
-   * another process got there first.
+   * another process got there first, or the writer's session was signed out or account disabled.
    */
   refused: number[];
 }

@@ -342,9 +342,10 @@ export class Room implements CommitListener<CommitState> {
   }
 
   /**
-   * Updates the database refused (another process committed a workflow change first) are in
-   * this document but nowhere else. Their relays are dropped; every connection is closed with
-   * 1012 so its client reconnects to a fresh load, where it is read-only.
+   * Updates the database refused (another process committed a workflow change first, or the
+   * writer's session or account ended) are in this document but nowhere else. Their relays are
+   * dropped; every connection is closed with 1012 so its client reconnects to a fresh load,
+   * where the rules as stored decide again (read-only, or 4401 for an ended session).
    */
   private discardRefused(refusedSeqs: number[]): void {
     const refused = new Set(refusedSeqs);
