@@ -35,6 +35,8 @@ const timer = setInterval(() => {
   const r = rss(); if (r !== null) rssKb.push(r);
   const f = fdCount(); if (f !== null) fds.push(f);
 }, Number(intervalMs));
+// The test that started this probe died without stopping it: nothing will read the report.
+process.stdin.on("end", () => process.exit(0));
 process.stdin.on("data", async () => {
   clearInterval(timer);
   while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
