@@ -201,12 +201,15 @@ describe.each(backends())("the HTTP front (%s)", (backend) => {
     expect(attackerDevice).toBeDefined();
 
     const colleague = await startColleague();
-    const guesses = await Promise.all(
+    const guessing = Promise.all(
       Array.from({ length: 200 }, (_, i) => signInFrom(`127.0.1.${1 + (i % 20)}`, server.url, "xuweixiang", `wrong-${i}`)),
     );
+    // The owner signs in on her device in the middle of the attack…
+    const ownerDuring = await signInFrom("127.0.0.79", server.url, "xuweixiang", DEMO_PASSWORD, [device!]);
+    const guesses = await guessing;
     const checked = guesses.filter((g) => g.status !== 429);
     const limited = guesses.filter((g) => g.status === 429);
-    // While the account is locked for everyone else, the owner's device gets in…
+    // …and again once the account is locked for everyone else…
     const owner = await signInFrom("127.0.0.79", server.url, "xuweixiang", DEMO_PASSWORD, [device!]);
     // …a device without the cookie does not, nor one proven for another account.
     const stranger = await signInFrom("127.0.0.80", server.url, "xuweixiang", DEMO_PASSWORD);
@@ -215,7 +218,7 @@ describe.each(backends())("the HTTP front (%s)", (backend) => {
     printBystanderFigures("200 concurrent wrong passwords", report);
     console.log(
       `[figures] 200 concurrent wrong passwords from 20 addresses: ${checked.length} checked (limit 10), ${limited.length} answered 429; ` +
-        `owner's proven device → ${owner.cookie ? "signed in" : owner.status}, new device → ${stranger.status} (Retry-After ${stranger.retryAfter} s), ` +
+        `owner's proven device during → ${ownerDuring.cookie ? "signed in" : ownerDuring.status}, after → ${owner.cookie ? "signed in" : owner.status}, new device → ${stranger.status} (Retry-After ${stranger.retryAfter} s), ` +
         `device proven for another account → ${borrowed.status}`,
     );
 
@@ -223,6 +226,7 @@ describe.each(backends())("the HTTP front (%s)", (backend) => {
     expect(checked.every((g) => g.cookie === null)).toBe(true);
     expect(limited.length).toBeGreaterThanOrEqual(190);
     expect(limited.every((g) => errorCode(g.body) === "rate_limited" && (g.retryAfter ?? 0) > 0)).toBe(true);
+    expect(ownerDuring.cookie).not.toBeNull();
     expect(owner.cookie).not.toBeNull();
     expect(stranger.status).toBe(429);
     expect(stranger.cookie).toBeNull();
