@@ -1,5 +1,5 @@
 import { handlers } from "../../../../server/auth/authConfig";
-import { signInAttemptFrom } from "../../../../server/auth/signInLimiter";
+import { signInAttemptFrom, signInRetryAfter } from "../../../../server/auth/signInLimiter";
 import {
   isRateLimitedRedirect,
   rateLimitedResponse,
@@ -18,7 +18,11 @@ export async function POST(request: Request) {
   if (!new URL(request.url).pathname.endsWith("/callback/credentials")) return handlers.POST(request as never);
   const form = await request.clone().formData().catch(() => null);
   const username = String(form?.get("username") ?? "").trim();
+  const attempt = signInAttemptFrom(username, request.headers);
+  // A cheap early answer while a counter is full (it counts nothing; the provider's
+  // reservation is what makes the limit hold under concurrency).
+  if ((await signInRetryAfter(attempt)) > 0) return rateLimitedResponse(attempt);
   const response = await handlers.POST(request as never);
-  if (isRateLimitedRedirect(response)) return rateLimitedResponse(signInAttemptFrom(username, request.headers));
+  if (isRateLimitedRedirect(response)) return rateLimitedResponse(attempt);
   return startsSession(response) ? withDeviceCookie(response, request, username) : response;
 }
