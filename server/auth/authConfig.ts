@@ -4,10 +4,11 @@ import Credentials from "next-auth/providers/credentials";
 import { eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { users } from "../../db/schema";
+import { sameOriginPath } from "../../newsroom/sameOriginPath";
 import { dummyPasswordHash, verifyPassword } from "./password";
 import { isSessionLive, revokeSession } from "./sessionRevocation";
-import { sameOriginPath } from "../../newsroom/sameOriginPath";
 import { recordSignInSuccess, reserveSignInAttempt, signInAttemptFrom } from "./signInLimiter";
+import { RATE_LIMITED_CODE } from "./signInResponse";
 
 /** Session lifetime: a working day and a bit; the cookie is re-issued while in use. */
 const SESSION_MAX_AGE_S = 12 * 60 * 60;
@@ -17,7 +18,7 @@ class WrongCredentials extends CredentialsSignin {
 }
 
 class TooManyAttempts extends CredentialsSignin {
-  code = "rate_limited";
+  code = RATE_LIMITED_CODE;
 }
 
 /**
