@@ -1,11 +1,27 @@
 import type { NextConfig } from "next";
 
+/** No page of the workbench may be framed by another site (clickjacking). */
+const NO_FRAMING = [
+  { key: "X-Frame-Options", value: "DENY" },
+];
+
 const nextConfig: NextConfig = {
   // PGlite ships WASM and node-postgres optional natives: load them from node_modules at run
   // time so the custom server and Next's bundle share the one instance kept on globalThis.
   serverExternalPackages: ["@electric-sql/pglite", "pg"],
   poweredByHeader: false,
   reactStrictMode: true,
+  async headers() {
+    return [
+      { source: "/:path*", headers: NO_FRAMING },
+      // Public story pages (/news/…) send a full CSP of their own that already says
+      // frame-ancestors 'none'; every other page gets just that directive.
+      {
+        source: "/((?!news/).*)",
+        headers: [{ key: "Content-Security-Policy", value: "frame-ancestors 'none'" }],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

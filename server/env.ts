@@ -38,7 +38,11 @@ const EnvSchema = z.object({
   COLLAB_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().positive().default(64),
   /** Open collaboration sockets one story may hold. */
   COLLAB_MAX_CONNECTIONS_PER_STORY: z.coerce.number().int().positive().default(500),
-  /** Sliding window of the sign-in failure limits (10 per account, 50 per address), in ms. */
+  /**
+   * Sliding window of the sign-in limits, in ms: 10 attempts per account, 50 per address and,
+   * on a device that has signed in to the account before, 10 per device instead of the
+   * account's and the address's. Every attempt counts until it succeeds.
+   */
   SIGN_IN_LIMIT_WINDOW_MS: z.coerce.number().int().positive().default(15 * 60_000),
   /**
    * Extra wait before a commit of the update log, in ms. 0 is best: updates arriving while a
@@ -52,6 +56,13 @@ const EnvSchema = z.object({
   HISTORY_CHECKPOINT_PAUSE_MS: z.coerce.number().int().positive().default(60_000),
   /** …and at least this often while editing goes on, in ms. */
   HISTORY_CHECKPOINT_MAX_MS: z.coerce.number().int().positive().default(5 * 60_000),
+  /**
+   * Largest HTTP request body, in bytes, for every route but sign-in: a declared bigger one is
+   * answered 413 before it is read, a chunked one as soon as it passes the limit.
+   */
+  HTTP_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  /** Largest body of Auth.js's routes and the login page (anyone may post there), in bytes. */
+  HTTP_MAX_AUTH_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string; dev: boolean };

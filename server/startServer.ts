@@ -10,6 +10,7 @@ import { migrateDatabase } from "../db/migrate";
 import { seedDemoNewsroom } from "../db/seed";
 import { withStartupLock } from "../db/startupLock";
 import { StoryBus } from "./cluster/storyBus";
+import { limitRequestBody } from "./http/bodyLimit";
 import { handleHealthRequest } from "./http/healthEndpoints";
 import { CollabServer } from "./collab/collabServer";
 import { GroupCommitWriter } from "./collab/groupCommit";
@@ -105,11 +106,12 @@ export async function startServer(env: Env): Promise<RunningServer> {
 
   let shuttingDown = false;
   const health = { db, bus, isShuttingDown: () => shuttingDown };
+  const bodyLimits = { defaultBytes: env.HTTP_MAX_BODY_BYTES, authBytes: env.HTTP_MAX_AUTH_BODY_BYTES };
   const server = http.createServer((req, res) => {
     if (handleHealthRequest(req, res, health)) return;
     // The peer address for sign-in rate limiting; whatever a client put there is replaced.
     req.headers[PEER_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
-    void handleRequest(req, res);
+    limitRequestBody(req, res, bodyLimits, () => void handleRequest(req, res));
   });
   server.on("upgrade", (req, socket, head) => {
     if (collab.handles(req)) collab.handleUpgrade(req, socket, head);

@@ -1,7 +1,8 @@
 "use client";
 
 import { useActionState } from "react";
-import { signInAction, type FormState } from "../actions";
+import type { FormState } from "../actions";
+import { signInAction } from "./signInAction";
 
 export function LoginForm({ next }: { next: string }) {
   const [state, action, pending] = useActionState<FormState, FormData>(signInAction, { error: null });

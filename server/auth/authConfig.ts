@@ -4,9 +4,11 @@ import Credentials from "next-auth/providers/credentials";
 import { eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { users } from "../../db/schema";
+import { sameOriginPath } from "../../newsroom/sameOriginPath";
 import { dummyPasswordHash, verifyPassword } from "./password";
 import { isSessionLive, revokeSession } from "./sessionRevocation";
-import { peerAddress, recordSignInFailure, recordSignInSuccess, signInRetryAfter } from "./signInLimiter";
+import { recordSignInSuccess, reserveSignInAttempt, signInAttemptFrom } from "./signInLimiter";
+import { RATE_LIMITED_CODE } from "./signInResponse";
 
 /** Session lifetime: a working day and a bit; the cookie is re-issued while in use. */
 const SESSION_MAX_AGE_S = 12 * 60 * 60;
@@ -16,7 +18,7 @@ class WrongCredentials extends CredentialsSignin {
 }
 
 class TooManyAttempts extends CredentialsSignin {
-  code = "rate_limited";
+  code = RATE_LIMITED_CODE;
 }
 
 /**
@@ -43,16 +45,15 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const username = typeof input?.username === "string" ? input.username.trim() : "";
         const password = typeof input?.password === "string" ? input.password : "";
         if (!username || !password || username.length > 100 || password.length > 1000) throw new WrongCredentials();
-        const address = peerAddress(request.headers);
-        if ((await signInRetryAfter(username, address)) > 0) throw new TooManyAttempts();
+        // Counted before the password is checked: concurrent guesses cannot overtake the limit.
+        const reserved = await reserveSignInAttempt(signInAttemptFrom(username, request.headers));
+        if ("retryAfter" in reserved) throw new TooManyAttempts();
         const [user] = await getDb().select().from(users).where(eq(users.username, username)).limit(1);
         // Verify against a dummy hash for unknown users: same time, same answer, no hint.
         const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
-        if (!user || !valid || user.disabled) {
-          await recordSignInFailure(username, address);
-          throw new WrongCredentials();
-        }
-        await recordSignInSuccess(username);
+        // A failure needs no write: the reserved attempt stays counted.
+        if (!user || !valid || user.disabled) throw new WrongCredentials();
+        await recordSignInSuccess(reserved.reservation);
         return { id: user.id, name: user.displayName, username: user.username, role: user.role };
       },
     }),
@@ -68,6 +69,12 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     },
   },
   callbacks: {
+    // Every callbackUrl Auth.js honours stays on this site (sameOriginPath.ts). A path, not
+    // an absolute URL: behind the custom server Auth.js's idea of the host may not be the one
+    // the browser used, and a relative Location always resolves against the latter.
+    redirect({ url, baseUrl }) {
+      return sameOriginPath(url, baseUrl);
+    },
     async jwt({ token, user }) {
       if (!user) {
         // Every request re-checks the session: signed out (or issued without an id) ends it.

@@ -46,13 +46,24 @@ export interface SignInAttempt {
   /** The session cookie when the sign-in succeeded. */
   cookie: string | null;
   body: string;
+  /** Every cookie the answer set, as `name=value` pairs. */
+  setCookies: string[];
 }
 
-/** Auth.js's credentials flow (csrf, then the callback) from `localAddress`. */
-export async function signInFrom(localAddress: string, baseUrl: string, username: string, password: string): Promise<SignInAttempt> {
+/**
+ * Auth.js's credentials flow (csrf, then the callback) from `localAddress`; `cookies` are sent
+ * along (a browser's proven-device cookie, say).
+ */
+export async function signInFrom(
+  localAddress: string,
+  baseUrl: string,
+  username: string,
+  password: string,
+  cookies: string[] = [],
+): Promise<SignInAttempt> {
   const csrf = await requestFrom(localAddress, `${baseUrl}/api/auth/csrf`);
   const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
-  const jar = csrf.setCookies.map((c) => c.split(";")[0]).join("; ");
+  const jar = [...cookies, ...csrf.setCookies.map((c) => c.split(";")[0])].join("; ");
   const answer = await requestFrom(localAddress, `${baseUrl}/api/auth/callback/credentials`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar },
@@ -65,5 +76,6 @@ export async function signInFrom(localAddress: string, baseUrl: string, username
     retryAfter: typeof retryAfter === "string" ? Number(retryAfter) : null,
     cookie: session,
     body: answer.body,
+    setCookies: answer.setCookies.map((c) => c.split(";")[0]),
   };
 }

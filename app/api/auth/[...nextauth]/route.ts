@@ -1,23 +1,28 @@
 import { handlers } from "../../../../server/auth/authConfig";
-import { peerAddress, signInRetryAfter } from "../../../../server/auth/signInLimiter";
-import { apiError } from "../../../../server/http/apiErrors";
+import { signInAttemptFrom, signInRetryAfter } from "../../../../server/auth/signInLimiter";
+import {
+  isRateLimitedRedirect,
+  rateLimitedResponse,
+  startsSession,
+  withDeviceCookie,
+} from "../../../../server/auth/signInResponse";
 
 export const { GET } = handlers;
 
 /**
- * Auth.js, with sign-in attempts over the limit answered 429 + Retry-After before any password
- * is checked (the credentials provider also refuses them, for the server action's path).
+ * Auth.js. For the credentials sign-in (whose attempts the provider itself counts and limits),
+ * an attempt refused by the limits is answered 429 + Retry-After instead of Auth.js's redirect,
+ * and a successful one also gets the proven-device cookie.
  */
 export async function POST(request: Request) {
-  if (new URL(request.url).pathname.endsWith("/callback/credentials")) {
-    const form = await request.clone().formData().catch(() => null);
-    const username = String(form?.get("username") ?? "").trim();
-    const wait = await signInRetryAfter(username, peerAddress(request.headers));
-    if (wait > 0) {
-      const response = apiError("rate_limited", `登录尝试过多,请 ${Math.ceil(wait / 60)} 分钟后再试`);
-      response.headers.set("retry-after", String(wait));
-      return response;
-    }
-  }
-  return handlers.POST(request as never);
+  if (!new URL(request.url).pathname.endsWith("/callback/credentials")) return handlers.POST(request as never);
+  const form = await request.clone().formData().catch(() => null);
+  const username = String(form?.get("username") ?? "").trim();
+  const attempt = signInAttemptFrom(username, request.headers);
+  // A cheap early answer while a counter is full (it counts nothing; the provider's
+  // reservation is what makes the limit hold under concurrency).
+  if ((await signInRetryAfter(attempt)) > 0) return rateLimitedResponse(attempt);
+  const response = await handlers.POST(request as never);
+  if (isRateLimitedRedirect(response)) return rateLimitedResponse(attempt);
+  return startsSession(response) ? withDeviceCookie(response, request, username) : response;
 }
