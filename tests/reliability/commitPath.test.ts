@@ -23,6 +23,8 @@ import { waitFor } from "../support/wait";
 /** One-character updates in the burst (the issue's run: 100,000; `npm run soak`). */
 const BURST_UPDATES = scenarioCount("RELIABILITY_COMMIT_BURST_UPDATES", 20_000, 100_000);
 const BURST_SOCKETS = 4;
+/** Updates each under a fresh Yjs client id (the issue's runs: 5,000 and 30,000). */
+const FRESH_CLIENT_UPDATES = scenarioCount("RELIABILITY_COMMIT_FRESH_CLIENTS", 3_000, 30_000);
 /** Small, so the burst really is stored in many bounded statements. */
 const MAX_ROWS = 500;
 const MAX_ATTEMPTS = 4;
@@ -57,6 +59,8 @@ interface RawWriter {
   updates: Uint8Array[];
   sendAll(): void;
   isSaved(): boolean;
+  /** The last "saved" vector the server sent this socket. */
+  savedVector(): Map<number, number>;
   closed: Promise<{ code: number; reason: string }>;
   /** The close code once closed (null while open). */
   closeCode(): number | null;
@@ -108,10 +112,27 @@ async function openRawWriter(server: TestServer, articleId: string, cookie: stri
       }
     },
     isSaved: () => (saved.get(doc.clientID) ?? 0) >= Y.getState(doc.store, doc.clientID),
+    savedVector: () => saved,
     closed,
     closeCode: () => closeCode,
     close: () => ws.close(),
   };
+}
+
+/** Updates of one new paragraph each, every one from a Yjs client id never seen before. */
+function freshClientUpdates(count: number): { updates: Uint8Array[]; clientIds: number[] } {
+  const updates: Uint8Array[] = [];
+  const clientIds: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const doc = new Y.Doc();
+    doc.on("update", (update: Uint8Array) => updates.push(update));
+    const paragraph = new Y.XmlElement("paragraph");
+    paragraph.push([new Y.XmlText("新")]);
+    doc.getXmlFragment("body").push([paragraph]);
+    clientIds.push(doc.clientID);
+    doc.destroy();
+  }
+  return { updates, clientIds };
 }
 
 /** How one story's log rows were written: rows, and the commits (one timestamp each) they came in. */
@@ -272,6 +293,42 @@ describe.each(backends())("commit path (%s)", (backend: Backend) => {
       again.destroy();
     },
     360_000,
+  );
+
+  it(
+    `stores ${FRESH_CLIENT_UPDATES} updates from as many fresh Yjs client ids with their owners in bulk, a colleague saving meanwhile`,
+    async () => {
+      const bystander = await startBystander(server, colleague, ids.colleagues, { pid: server.process.pid! });
+      const writer = await openRawWriter(server, ids.burst, attacker, 1);
+      const fresh = freshClientUpdates(FRESH_CLIENT_UPDATES);
+      writer.updates.push(...fresh.updates);
+      const started = performance.now();
+      writer.sendAll();
+      await waitFor(
+        () => {
+          if (writer.closeCode() !== null) throw new Error(`the socket was closed with ${writer.closeCode()}`);
+          const saved = writer.savedVector();
+          return writer.isSaved() && fresh.clientIds.every((id) => (saved.get(id) ?? 0) >= 1);
+        },
+        { timeoutMs: scenarioTimeout(FRESH_CLIENT_UPDATES, 40), intervalMs: 100, message: "every fresh-client update saved" },
+      );
+      const savedAfterMs = Math.round(performance.now() - started);
+      const report = await bystander.stop();
+      printBystanderFigures(`commit path fresh client ids (${backend}, ${FRESH_CLIENT_UPDATES} ids)`, report);
+      expect(report.allSaved, "the colleague's every keystroke saved").toBe(true);
+      expect(report.answered).toBeGreaterThan(0);
+      writer.close();
+      // A new edit afterwards is saved.
+      const after = connectClient(server.url, ids.burst, attacker);
+      await after.waitSynced();
+      after.type("再");
+      await after.waitSaved(60_000);
+      after.destroy();
+      console.log(
+        `[figures] commit path fresh client ids (${backend}): ${FRESH_CLIENT_UPDATES} updates under new client ids saved after ${savedAfterMs} ms`,
+      );
+    },
+    scenarioTimeout(FRESH_CLIENT_UPDATES, 80, 180_000),
   );
 
   // PostgreSQL only: the embedded database has a single connection, owned by the server, so
