@@ -379,3 +379,69 @@ describe.each(backends())("commit path (%s)", (backend: Backend) => {
     );
   }
 });
+
+/** A commit queue this small is overrun by the burst at once. */
+const SMALL_QUEUE = 2000;
+
+describe.each(backends())("commit queue bound (%s)", (backend: Backend) => {
+  let store: ServerStore;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    store = await createStore(backend);
+    server = await startTestServer(store, { ...SERVER_ENV, COLLAB_COMMIT_QUEUE_MAX_UPDATES: String(SMALL_QUEUE) });
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await store?.dispose();
+  }, 60_000);
+
+  it(
+    `closes the story that overruns a queue of ${SMALL_QUEUE} updates (4501); what was saved stays, nothing unsaved is kept`,
+    async () => {
+      const attacker = await signIn(server.url, "yaoyuchao");
+      const colleague = await signIn(server.url, "xuweixiang");
+      const burstId = await createArticle(server.url, attacker, "挤爆");
+      const colleaguesId = await createArticle(server.url, colleague, "同事的稿");
+      const bystander = await startBystander(server, colleague, colleaguesId, { pid: server.process.pid! });
+      const writers = await Promise.all(
+        Array.from({ length: BURST_SOCKETS }, () => openRawWriter(server, burstId, attacker, SMALL_QUEUE * 2)),
+      );
+      for (const writer of writers) writer.sendAll();
+      const closes = await Promise.race([
+        Promise.all(writers.map((writer) => writer.closed)),
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), 120_000)),
+      ]);
+      expect(closes, "every socket of the overrun story was closed").not.toBeNull();
+      for (const close of closes!) {
+        expect(close.code).toBe(CLOSE_SAVE_FAILED);
+        expect(close.reason).toBe("server busy, could not save, reloading");
+      }
+      const report = await bystander.stop();
+      printBystanderFigures(`commit queue bound (${backend}, queue ${SMALL_QUEUE})`, report);
+      expect(report.allSaved, "the colleague's every keystroke saved (her client reconnects if refused)").toBe(true);
+      expect(report.answered).toBeGreaterThan(0);
+
+      // The story reloads from the database: everything acknowledged is there, nothing more than was sent.
+      const reader = connectClient(server.url, burstId, attacker);
+      await reader.waitSynced();
+      let acknowledged = 0;
+      for (const writer of writers) {
+        const saved = writer.savedVector().get(writer.doc.clientID) ?? 0;
+        const reloaded = Y.getState(reader.doc.store, writer.doc.clientID);
+        expect(reloaded).toBeGreaterThanOrEqual(saved);
+        expect(reloaded).toBeLessThanOrEqual(Y.getState(writer.doc.store, writer.doc.clientID));
+        acknowledged += saved;
+      }
+      reader.type("完");
+      await reader.waitSaved(60_000);
+      reader.destroy();
+      console.log(
+        `[figures] commit queue bound (${backend}): ${BURST_SOCKETS * SMALL_QUEUE * 2} updates sent, ` +
+          `${acknowledged} acknowledged as saved before the story was closed with 4501`,
+      );
+    },
+    240_000,
+  );
+});
