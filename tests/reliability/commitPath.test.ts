@@ -439,7 +439,7 @@ describe.each(backends())("commit queue bound (%s)", (backend: Backend) => {
       reader.destroy();
       console.log(
         `[figures] commit queue bound (${backend}): ${BURST_SOCKETS * SMALL_QUEUE * 2} updates sent, ` +
-          `${acknowledged} acknowledged as saved before the story was closed with 4501`,
+          `${acknowledged} Yjs items acknowledged as saved before the story was closed with 4501`,
       );
     },
     240_000,
