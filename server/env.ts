@@ -56,7 +56,8 @@ const EnvSchema = z.object({
    * Update log rows per commit batch (one INSERT; Yjs client-owner rows count too). 2000 rows
    * bind 8,000 parameters, far below PostgreSQL's 65,535, and keep one embedded-database
    * statement to tens of ms, so the event loop gets a turn between batches; a queue deeper than
-   * this simply takes several batches.
+   * this simply takes several batches. At most 16,000: four parameters per row must stay
+   * under the 65,535 a statement may bind.
    */
   COLLAB_COMMIT_MAX_ROWS: z.coerce.number().int().min(1).max(16_000).default(2000),
   /**
