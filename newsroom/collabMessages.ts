@@ -25,6 +25,12 @@ export const CLOSE_NO_SUCH_ARTICLE = 4404;
 export const CLOSE_MALFORMED = 4400;
 /** The room could not be loaded (database error); the client may retry later. */
 export const CLOSE_LOAD_FAILED = 4500;
+/**
+ * The story's updates could not be saved (the database kept refusing its commits, or the
+ * server's commit queue was full): the room was dropped; reconnecting loads it afresh from the
+ * database. Not final: a later attempt may succeed.
+ */
+export const CLOSE_SAVE_FAILED = 4501;
 /** Too many open connections for this account or story. */
 export const CLOSE_TOO_MANY_CONNECTIONS = 4429;
 /** Standard WebSocket code for a frame above the size limit. */

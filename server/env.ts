@@ -63,6 +63,34 @@ const EnvSchema = z.object({
   HTTP_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   /** Largest body of Auth.js's routes and the login page (anyone may post there), in bytes. */
   HTTP_MAX_AUTH_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024),
+  /**
+   * Update log rows per commit batch (one INSERT; Yjs client-owner rows count too). 2000 rows
+   * bind 8,000 parameters, far below PostgreSQL's 65,535, and keep one embedded-database
+   * statement to tens of ms, so the event loop gets a turn between batches; a queue deeper than
+   * this simply takes several batches. At most 16,000: four parameters per row must stay
+   * under the 65,535 a statement may bind.
+   */
+  COLLAB_COMMIT_MAX_ROWS: z.coerce.number().int().min(1).max(16_000).default(2000),
+  /**
+   * Update bytes per commit batch. 4 MiB is twice the largest message (COLLAB_MAX_MESSAGE_BYTES),
+   * so ordinary typing never splits, while one statement's parameters stay small; a single
+   * update bigger than this still goes, alone.
+   */
+  COLLAB_COMMIT_MAX_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
+  /**
+   * Updates the commit writer may hold uncommitted, process-wide (about 30 s of a busy
+   * newsroom's typing while the database is away). Past it, the story whose update does not
+   * fit is reloaded: its connections close with 4501 and nothing unsaved stays in memory.
+   */
+  COLLAB_COMMIT_QUEUE_MAX_UPDATES: z.coerce.number().int().positive().default(50_000),
+  /** Update bytes the commit writer may hold uncommitted, process-wide; past it, as above. */
+  COLLAB_COMMIT_QUEUE_MAX_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
+  /**
+   * Attempts at one story's commit before its pending updates are given up (its connections
+   * close with 4501 and the room reloads). Retries back off from 250 ms, doubling up to 5 s:
+   * the default gives the database about 18 s to come back.
+   */
+  COLLAB_COMMIT_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string; dev: boolean };

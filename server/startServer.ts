@@ -14,6 +14,7 @@ import { limitRequestBody } from "./http/bodyLimit";
 import { handleHealthRequest } from "./http/healthEndpoints";
 import { CollabServer } from "./collab/collabServer";
 import { GroupCommitWriter } from "./collab/groupCommit";
+import { DrizzleUpdateLogStore } from "./collab/updateLogStore";
 import { publishLiveAccess } from "./collab/liveAccess";
 import { publishPresenceSource } from "./collab/livePresence";
 import { RoomRegistry } from "./collab/roomRegistry";
@@ -60,7 +61,14 @@ export async function startServer(env: Env): Promise<RunningServer> {
   });
 
   // Scaled out, every update is judged again at commit by the committed article state.
-  const writer = new GroupCommitWriter(db, env.COLLAB_COMMIT_DELAY_MS, bus !== null);
+  const writer = new GroupCommitWriter(new DrizzleUpdateLogStore(db, bus !== null, env.COLLAB_COMMIT_MAX_ROWS), {
+    delayMs: env.COLLAB_COMMIT_DELAY_MS,
+    maxRows: env.COLLAB_COMMIT_MAX_ROWS,
+    maxBytes: env.COLLAB_COMMIT_MAX_BYTES,
+    queueMaxUpdates: env.COLLAB_COMMIT_QUEUE_MAX_UPDATES,
+    queueMaxBytes: env.COLLAB_COMMIT_QUEUE_MAX_BYTES,
+    maxAttempts: env.COLLAB_COMMIT_MAX_ATTEMPTS,
+  });
   const registry = new RoomRegistry(
     db,
     writer,

@@ -1,20 +1,25 @@
-import { asc, inArray } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { articles } from "../../db/schema";
-import { canEditArticle, type Actor } from "../../newsroom/permissions";
-import { findArticleFacts } from "../articles/articleFacts";
-import { insertClientOwners } from "./clientOwners";
-import { appendToOneStory } from "./updateLog";
+import type { Actor } from "../../newsroom/permissions";
+import type { LogItem, StoryBatch, UpdateLogStore } from "./updateLogStore";
 
 /**
- * The party that owns appended updates (a room). It is asked for its state when a batch is
- * taken and told when that batch is on disk.
+ * The party that owns appended updates (a room). It is asked for its state when a batch that
+ * holds its last queued update is taken, and told when that batch is on disk.
  */
 export interface CommitListener<C> {
   readonly articleId: string;
   /** Called as the batch is taken: everything applied so far is in this or an earlier batch. */
   captureCommitState(): C & { title: string };
-  onCommitted(state: C, committed: CommitResult): void;
+  /**
+   * A batch with some of this listener's updates is stored. `state` is what was captured, or
+   * null when more of its updates were still queued behind the batch (then nothing may be
+   * announced as saved yet; a later batch brings the state).
+   */
+  onCommitted(state: C | null, committed: CommitResult): void;
+  /**
+   * The listener's updates could not be stored after every attempt (or could not even be
+   * queued): all of them not yet committed are dropped. The listener must forget them too.
+   */
+  onCommitFailed(err: Error): void;
 }
 
 export interface CommitResult {
@@ -37,65 +42,155 @@ export interface UpdateAuthor {
   sessionId: string | null;
 }
 
-interface PendingUpdate {
-  listener: CommitListener<unknown>;
-  userId: string | null;
-  actor: Actor | null;
-  sessionId: string | null;
-  update: Uint8Array;
-  /** Owners of Yjs client ids first seen with this update. */
-  newOwners: readonly (readonly [number, string | null])[];
+/** How big and how persistent the writer may be (all from `server/env.ts`). */
+export interface CommitLimits {
+  /** Extra wait before a commit, in ms (0: the next turn of the event loop). */
+  delayMs: number;
+  /** Log rows per batch (client-owner rows count too): one INSERT stays far below 65,535 parameters. */
+  maxRows: number;
+  /** Update bytes per batch (one update bigger than this still goes, alone). */
+  maxBytes: number;
+  /** Updates held uncommitted, process-wide; past it an append is refused. */
+  queueMaxUpdates: number;
+  /** Update bytes held uncommitted, process-wide; past it an append is refused. */
+  queueMaxBytes: number;
+  /** Attempts at one story's batch before that story's pending updates are given up. */
+  maxAttempts: number;
+  /** First retry delay of a failing story, doubled per attempt up to `maxRetryDelayMs`. */
+  retryDelayMs: number;
+  maxRetryDelayMs: number;
 }
 
-const MAX_RETRY_DELAY_MS = 5000;
+export const DEFAULT_COMMIT_LIMITS: CommitLimits = {
+  delayMs: 0,
+  maxRows: 2000,
+  maxBytes: 4 * 1024 * 1024,
+  queueMaxUpdates: 50_000,
+  queueMaxBytes: 64 * 1024 * 1024,
+  maxAttempts: 8,
+  retryDelayMs: 250,
+  maxRetryDelayMs: 5000,
+};
+
+/** Why an append was refused: the writer already holds as much as it may. */
+export class CommitQueueFull extends Error {}
+
+interface PendingUpdate extends LogItem {
+  /** Appended before a drain started means that drain waits for it. */
+  seq: number;
+}
+
+/** One story's queue and its retry bookkeeping. */
+interface StoryQueue {
+  listener: CommitListener<unknown>;
+  items: PendingUpdate[];
+  /** Failed attempts in a row at this story's own batch. */
+  failures: number;
+  /** Not retried before this time (ms since epoch). */
+  notBefore: number;
+  /** Set after a batch it shared with other stories failed: it is tried on its own next. */
+  alone: boolean;
+}
+
+interface DrainWaiter {
+  upToSeq: number;
+  outstanding: number;
+  resolve(): void;
+}
 
 /**
  * Group commit for the update log: updates appended within a few ms (from every room) go to
- * the database in one transaction, and each room hears when its part is committed. Batches
- * are strictly sequential, so "committed" for a batch implies every earlier batch too.
+ * the database together, and each room hears when its part is committed. Batches are strictly
+ * sequential, so "committed" for a batch implies every earlier batch too.
  *
- * Each transaction first locks its articles' rows (in id order, so two processes cannot
- * deadlock). Workflow transitions and snapshots lock the same row, so a log row id is never
- * allocated while they read, and with `verifyAccess` (several processes) every update is
- * judged again by the article's committed state: an approval on another process wins.
+ * Nothing here can wedge: a batch is bounded in rows and bytes (the rest waits for the next
+ * one, which starts at once); the queue is bounded (past it appends are refused); a batch of
+ * several stories that fails is retried one story at a time, so one story the database keeps
+ * refusing cannot hold up another; a failing story backs off and, after `maxAttempts`, its
+ * updates are dropped and its listener told, while everything else keeps saving.
  */
 export class GroupCommitWriter {
-  private pending: PendingUpdate[] = [];
-  private timer: { cancel(): void } | null = null;
+  /** Stories with queued updates, in the order they are served (round robin). */
+  private readonly stories = new Map<CommitListener<unknown>, StoryQueue>();
+  private timer: { cancel(): void; retry: boolean } | null = null;
   private inFlight: Promise<void> | null = null;
-  private retryDelayMs = 0;
+  private queuedUpdates = 0;
+  private queuedBytes = 0;
+  private appendedSeq = 0;
+  private waiters: DrainWaiter[] = [];
+  private readonly limits: CommitLimits;
 
   constructor(
-    private readonly db: Db,
-    private readonly delayMs: number,
-    private readonly verifyAccess = false,
-  ) {}
+    private readonly store: UpdateLogStore,
+    limits: Partial<CommitLimits> = {},
+    private readonly now: () => number = Date.now,
+  ) {
+    this.limits = { ...DEFAULT_COMMIT_LIMITS, ...limits };
+  }
 
+  /** Updates and bytes held now (queued or in flight): for figures and tests. */
+  get held(): { updates: number; bytes: number } {
+    return { updates: this.queuedUpdates, bytes: this.queuedBytes };
+  }
+
+  /**
+   * Queues an update for the log. Throws CommitQueueFull (nothing queued) when the writer
+   * already holds its limit: the caller must not keep the update as if it would be saved.
+   */
   append<C>(
     listener: CommitListener<C>,
     author: UpdateAuthor,
     update: Uint8Array,
     newOwners: readonly (readonly [number, string | null])[] = [],
   ): void {
-    this.pending.push({ listener: listener as CommitListener<unknown>, ...author, update, newOwners });
+    const { queueMaxUpdates, queueMaxBytes } = this.limits;
+    if (this.queuedUpdates + 1 > queueMaxUpdates || this.queuedBytes + update.byteLength > queueMaxBytes) {
+      throw new CommitQueueFull(
+        `commit queue full (${this.queuedUpdates} updates, ${this.queuedBytes} bytes held; limits ${queueMaxUpdates}, ${queueMaxBytes})`,
+      );
+    }
+    const key = listener as CommitListener<unknown>;
+    let story = this.stories.get(key);
+    if (!story) {
+      story = { listener: key, items: [], failures: 0, notBefore: 0, alone: false };
+      this.stories.set(key, story);
+    }
+    story.items.push({ ...author, update, newOwners, seq: ++this.appendedSeq });
+    this.queuedUpdates += 1;
+    this.queuedBytes += update.byteLength;
     this.schedule();
   }
 
-  /** Resolves once nothing appended before (or during) the call is still uncommitted. */
-  async drain(): Promise<void> {
-    while (this.pending.length > 0 || this.inFlight) {
-      if (this.timer) {
-        this.timer.cancel();
-        this.timer = null;
-        this.flush();
-      }
-      await this.inFlight;
-      if (this.pending.length > 0 && !this.inFlight && !this.timer) this.flush();
+  /**
+   * Resolves once every update appended before the call is committed or given up. It waits
+   * for the batches to finish (never polls), and hurries a commit that is only being delayed.
+   */
+  drain(): Promise<void> {
+    if (this.queuedUpdates === 0) return Promise.resolve();
+    if (this.timer && !this.timer.retry) {
+      this.timer.cancel();
+      this.timer = null;
+      this.flush();
     }
+    return new Promise((resolve) => {
+      this.waiters.push({ upToSeq: this.appendedSeq, outstanding: this.queuedUpdates, resolve });
+    });
   }
 
-  private schedule(delay = this.delayMs): void {
-    if (this.timer || this.inFlight) return;
+  private schedule(): void {
+    if (this.inFlight || this.stories.size === 0) return;
+    if (this.timer && !this.timer.retry) return;
+    const now = this.now();
+    let readyAt = Infinity;
+    for (const story of this.stories.values()) readyAt = Math.min(readyAt, story.notBefore);
+    const retry = readyAt > now;
+    if (this.timer) {
+      // Waiting out a failing story's backoff must not hold up a story that is ready now.
+      if (retry) return;
+      this.timer.cancel();
+      this.timer = null;
+    }
+    const delay = retry ? readyAt - now : this.limits.delayMs;
     const run = () => {
       this.timer = null;
       this.flush();
@@ -104,131 +199,160 @@ export class GroupCommitWriter {
     // this turn finish, so updates that arrived together still share one commit.
     if (delay === 0) {
       const handle = setImmediate(run);
-      this.timer = { cancel: () => clearImmediate(handle) };
+      this.timer = { cancel: () => clearImmediate(handle), retry };
     } else {
       const handle = setTimeout(run, delay);
-      this.timer = { cancel: () => clearTimeout(handle) };
+      this.timer = { cancel: () => clearTimeout(handle), retry };
     }
   }
 
   private flush(): void {
-    if (this.inFlight || this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    const captured = new Map<CommitListener<unknown>, ReturnType<CommitListener<unknown>["captureCommitState"]>>();
-    const lastUserOf = new Map<CommitListener<unknown>, string | null>();
-    for (const item of batch) {
-      if (!captured.has(item.listener)) captured.set(item.listener, item.listener.captureCommitState());
-      if (item.userId) lastUserOf.set(item.listener, item.userId);
-    }
-    this.inFlight = this.commit(batch, captured, lastUserOf).finally(() => {
-      this.inFlight = null;
-      if (this.pending.length > 0) this.schedule(this.retryDelayMs);
-    });
-  }
-
-  private async commit(
-    batch: PendingUpdate[],
-    captured: Map<CommitListener<unknown>, ReturnType<CommitListener<unknown>["captureCommitState"]>>,
-    lastUserOf: Map<CommitListener<unknown>, string | null>,
-  ): Promise<void> {
-    let ids: ({ id: number } | null)[];
-    try {
-      ids = this.fitsOneStatement(batch, captured)
-        ? await this.appendInOneStatement(batch, captured, lastUserOf)
-        : await this.appendInTransaction(batch, captured, lastUserOf);
-    } catch (err) {
-      // Keep the batch, in order, ahead of anything newer; nobody was told it was saved.
-      this.pending = batch.concat(this.pending);
-      this.retryDelayMs = Math.min(MAX_RETRY_DELAY_MS, Math.max(50, this.retryDelayMs * 2));
-      console.error(`[collab] update log commit failed, retrying in ${this.retryDelayMs} ms:`, (err as Error).message);
+    if (this.inFlight) return;
+    const taken = this.takeBatch();
+    if (taken.length === 0) {
+      this.schedule();
       return;
     }
-    this.retryDelayMs = 0;
-    const perListener = new Map<CommitListener<unknown>, CommitResult & { position: number }>();
-    batch.forEach((item, i) => {
-      const entry = perListener.get(item.listener) ?? { lastUpdateId: 0, rows: 0, bytes: 0, refused: [], position: 0 };
-      const row = ids[i];
-      if (row) {
-        entry.lastUpdateId = Math.max(entry.lastUpdateId, row.id);
-        entry.rows += 1;
-        entry.bytes += item.update.byteLength;
-      } else {
-        entry.refused.push(entry.position);
-      }
-      entry.position += 1;
-      perListener.set(item.listener, entry);
+    this.inFlight = this.commit(taken).finally(() => {
+      this.inFlight = null;
+      this.schedule();
     });
-    for (const [listener, { position: _, ...committed }] of perListener) {
-      try {
-        listener.onCommitted(captured.get(listener), committed);
-      } catch (err) {
-        console.error("[collab] commit listener failed:", err);
-      }
-    }
   }
 
   /**
-   * The common case (one story, no access re-check, no new Yjs client ids) needs no explicit
-   * transaction: one statement is one round trip and commits on its own. Typing latency to the
-   * other writers is the commit time, since relays wait for it.
+   * Takes a bounded batch: stories ready to be tried, oldest first, each one's updates in
+   * order from the front of its queue, until the row or byte budget is used. A story tried on
+   * its own (after a shared failure) or still failing never shares a batch.
    */
-  private fitsOneStatement(batch: PendingUpdate[], captured: Map<CommitListener<unknown>, unknown>): boolean {
-    return !this.verifyAccess && captured.size === 1 && batch.every((item) => item.newOwners.length === 0);
+  private takeBatch(): { story: StoryQueue; items: PendingUpdate[]; complete: boolean }[] {
+    const { maxRows, maxBytes } = this.limits;
+    const now = this.now();
+    const taken: { story: StoryQueue; items: PendingUpdate[]; complete: boolean }[] = [];
+    let rows = 0;
+    let bytes = 0;
+    for (const story of this.stories.values()) {
+      if (story.notBefore > now) continue;
+      const solitary = story.alone || story.failures > 0;
+      if (solitary && taken.length > 0) continue;
+      let count = 0;
+      for (const item of story.items) {
+        const itemRows = 1 + item.newOwners.length;
+        const first = taken.length === 0 && count === 0;
+        if (!first && (rows + itemRows > maxRows || bytes + item.update.byteLength > maxBytes)) break;
+        rows += itemRows;
+        bytes += item.update.byteLength;
+        count += 1;
+      }
+      if (count === 0) break;
+      taken.push({ story, items: story.items.splice(0, count), complete: story.items.length === 0 });
+      if (solitary || rows >= maxRows || bytes >= maxBytes) break;
+    }
+    // Served stories go to the back, so a story with a long queue cannot starve the others.
+    for (const { story } of taken) {
+      this.stories.delete(story.listener);
+      this.stories.set(story.listener, story);
+    }
+    return taken;
   }
 
-  private async appendInOneStatement(
-    batch: PendingUpdate[],
-    captured: Map<CommitListener<unknown>, { title: string }>,
-    lastUserOf: Map<CommitListener<unknown>, string | null>,
-  ): Promise<({ id: number } | null)[]> {
-    const [[listener, state]] = captured;
-    return appendToOneStory(this.db, listener.articleId, state.title, lastUserOf.get(listener) ?? null, batch);
-  }
-
-  private async appendInTransaction(
-    batch: PendingUpdate[],
-    captured: Map<CommitListener<unknown>, { title: string }>,
-    lastUserOf: Map<CommitListener<unknown>, string | null>,
-  ): Promise<({ id: number } | null)[]> {
-    return this.db.transaction(async (tx) => {
-      const articleIds = [...new Set(batch.map((item) => item.listener.articleId))].sort();
-      await tx
-        .select({ id: articles.id })
-        .from(articles)
-        .where(inArray(articles.id, articleIds))
-        .orderBy(asc(articles.id))
-        .for("no key update");
-      const allowed = await this.allowedItems(tx as unknown as Db, batch, articleIds);
-      const ids: ({ id: number } | null)[] = batch.map(() => null);
-      for (const [listener, state] of captured) {
-        const positions = batch.flatMap((item, i) => (item.listener === listener && allowed[i] ? [i] : []));
-        if (positions.length === 0) continue;
-        const stored = await appendToOneStory(
-          tx as unknown as Db,
-          listener.articleId,
-          state.title,
-          lastUserOf.get(listener) ?? null,
-          positions.map((i) => batch[i]),
-        );
-        positions.forEach((i, k) => (ids[i] = stored[k]));
+  private async commit(taken: { story: StoryQueue; items: PendingUpdate[]; complete: boolean }[]): Promise<void> {
+    // Captured as the batch is taken: all the story applied so far is in this or an earlier batch.
+    const states = taken.map(({ story }) => story.listener.captureCommitState());
+    const captured = taken.map(({ complete }, i) => (complete ? states[i] : null));
+    const batches: StoryBatch[] = taken.map(({ story, items }, i) => ({
+      articleId: story.listener.articleId,
+      title: states[i].title,
+      lastUserId: items.findLast((item) => item.userId !== null)?.userId ?? null,
+      items,
+    }));
+    let ids: ({ id: number } | null)[][];
+    try {
+      ids = await this.store.appendBatch(batches);
+    } catch (err) {
+      this.failed(taken, err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    taken.forEach(({ story, items }, i) => {
+      story.failures = 0;
+      story.alone = false;
+      const committed: CommitResult = { lastUpdateId: 0, rows: 0, bytes: 0, refused: [] };
+      items.forEach((item, position) => {
+        const row = ids[i]?.[position];
+        if (row) {
+          committed.lastUpdateId = Math.max(committed.lastUpdateId, row.id);
+          committed.rows += 1;
+          committed.bytes += item.update.byteLength;
+        } else {
+          committed.refused.push(position);
+        }
+      });
+      this.settle(items);
+      this.forgetIfEmpty(story);
+      try {
+        story.listener.onCommitted(captured[i], committed);
+      } catch (err) {
+        console.error("[collab] commit listener failed:", err);
       }
-      for (const [i, item] of batch.entries()) {
-        if (ids[i] && item.newOwners.length > 0) await insertClientOwners(tx, item.listener.articleId, item.newOwners);
-      }
-      return ids;
     });
   }
 
-  /** Which updates their writers may still store, judged by the committed article rows. */
-  private async allowedItems(tx: Db, batch: PendingUpdate[], articleIds: string[]): Promise<boolean[]> {
-    if (!this.verifyAccess) return batch.map(() => true);
-    const factsOf = new Map<string, Awaited<ReturnType<typeof findArticleFacts>>>();
-    for (const id of articleIds) factsOf.set(id, await findArticleFacts(tx, id));
-    return batch.map((item) => {
-      if (item.actor === null) return true;
-      const found = factsOf.get(item.listener.articleId);
-      return found != null && canEditArticle(item.actor, found.facts);
-    });
+  /**
+   * Nobody was told "saved": the updates go back to the front of their stories' queues. A
+   * shared batch is split (each story alone next time, at once); a story's own batch backs
+   * off, and after `maxAttempts` its updates are given up.
+   */
+  private failed(taken: { story: StoryQueue; items: PendingUpdate[] }[], err: Error): void {
+    for (const { story, items } of taken) story.items.unshift(...items);
+    if (taken.length > 1) {
+      console.error(`[collab] update log commit of ${taken.length} stories failed, trying each on its own: ${err.message}`);
+      for (const { story } of taken) story.alone = true;
+      return;
+    }
+    const [{ story }] = taken;
+    const { maxAttempts, retryDelayMs, maxRetryDelayMs } = this.limits;
+    story.failures += 1;
+    const articleId = story.listener.articleId;
+    if (story.failures >= maxAttempts) {
+      const dropped = story.items;
+      console.error(
+        `[collab] update log commit of ${articleId} failed ${story.failures} times, giving up ${dropped.length} update(s); ` +
+          `its writers reload: ${err.message}`,
+      );
+      story.items = [];
+      this.settle(dropped);
+      this.stories.delete(story.listener);
+      try {
+        story.listener.onCommitFailed(err);
+      } catch (listenerErr) {
+        console.error("[collab] commit listener failed:", listenerErr);
+      }
+      return;
+    }
+    const delay = Math.min(maxRetryDelayMs, retryDelayMs * 2 ** (story.failures - 1));
+    story.notBefore = this.now() + delay;
+    console.error(
+      `[collab] update log commit of ${articleId} failed (attempt ${story.failures} of ${maxAttempts}), ` +
+        `retrying in ${delay} ms: ${err.message}`,
+    );
+  }
+
+  /** These updates are done with (stored, refused or given up): the queue and drains move on. */
+  private settle(items: readonly PendingUpdate[]): void {
+    for (const item of items) {
+      this.queuedUpdates -= 1;
+      this.queuedBytes -= item.update.byteLength;
+    }
+    if (this.waiters.length === 0) return;
+    for (const waiter of this.waiters) {
+      for (const item of items) if (item.seq <= waiter.upToSeq) waiter.outstanding -= 1;
+    }
+    const done = this.waiters.filter((waiter) => waiter.outstanding <= 0 || this.queuedUpdates === 0);
+    if (done.length === 0) return;
+    this.waiters = this.waiters.filter((waiter) => !done.includes(waiter));
+    for (const waiter of done) waiter.resolve();
+  }
+
+  private forgetIfEmpty(story: StoryQueue): void {
+    if (story.items.length === 0 && this.stories.get(story.listener) === story) this.stories.delete(story.listener);
   }
 }

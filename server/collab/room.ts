@@ -1,7 +1,7 @@
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import type { Db } from "../../db/client";
-import { MESSAGE_ACCESS } from "../../newsroom/collabMessages";
+import { CLOSE_SAVE_FAILED, MESSAGE_ACCESS } from "../../newsroom/collabMessages";
 import { canEditArticle, type Actor, type ArticleAccessFacts } from "../../newsroom/permissions";
 import { storyTitle } from "../../newsroom/storyBlocks";
 import {
@@ -14,7 +14,7 @@ import {
 } from "./awarenessIdentity";
 import type { CheckpointScheduler } from "./checkpointScheduler";
 import { clientClocksOf, type ClientOwners } from "./clientOwners";
-import type { CommitListener, CommitResult, GroupCommitWriter } from "./groupCommit";
+import { CommitQueueFull, type CommitListener, type CommitResult, type GroupCommitWriter } from "./groupCommit";
 import {
   accessMessage,
   awarenessMessage,
@@ -278,7 +278,7 @@ export class Room implements CommitListener<CommitState> {
     return { savedVector: Y.encodeStateVector(this.doc), title: storyTitle(this.doc) };
   }
 
-  onCommitted(state: CommitState, committed: CommitResult): void {
+  onCommitted(state: CommitState | null, committed: CommitResult): void {
     const handled = committed.rows + committed.refused.length;
     this.uncommitted -= handled;
     this.lastUpdateId = Math.max(this.lastUpdateId, committed.lastUpdateId);
@@ -289,7 +289,8 @@ export class Room implements CommitListener<CommitState> {
     }
     this.committedSeq += handled;
     this.releaseHeld();
-    if (this.evicted) return;
+    // No state: more of this room's updates are still queued behind the batch, nothing to announce.
+    if (this.evicted || state === null) return;
     this.savedVector = state.savedVector;
     const message = savedMessage(state.savedVector);
     for (const connection of this.connections) if (this.writers.has(connection)) connection.send(message);
@@ -359,6 +360,33 @@ export class Room implements CommitListener<CommitState> {
     this.onEvicted?.();
   }
 
+  /**
+   * The writer gave up on this story's updates (the database kept refusing them): they are in
+   * this document and nowhere else. Their relays are dropped and every client reconnects with
+   * CLOSE_SAVE_FAILED to a fresh load from the database (a stock client then sends its edits
+   * again, to a new attempt).
+   */
+  onCommitFailed(err: Error): void {
+    // The writer dropped every update of ours it held: none of their relays may go out.
+    this.held = this.held.filter((held) => held.afterSeq <= this.committedSeq);
+    this.uncommitted = 0;
+    this.appliedSeq = this.committedSeq;
+    this.reloadUnsaved("could not save, reloading", err.message);
+  }
+
+  /**
+   * Closes every connection with CLOSE_SAVE_FAILED and unloads the room: it holds an update
+   * that will never be saved. Updates still queued are stored (and relayed) as usual.
+   */
+  private reloadUnsaved(reason: string, why: string): void {
+    if (this.evicted) return;
+    console.warn(`[collab] ${this.articleId}: ${reason} (${why})`);
+    this.evicted = true;
+    for (const connection of this.connections) connection.close(CLOSE_SAVE_FAILED, reason);
+    this.connections.clear();
+    this.onEvicted?.();
+  }
+
   private sendWhenCommitted(held: Omit<HeldMessage, "afterSeq">): void {
     this.held.push({ ...held, afterSeq: this.appliedSeq });
     this.releaseHeld();
@@ -398,9 +426,18 @@ export class Room implements CommitListener<CommitState> {
     if (sender) this.writers.add(sender);
     const userId = sender?.user.id ?? (origin as ServerEdit | null)?.userId ?? null;
     const newOwners = this.unrecordedOwners.splice(0);
+    // An evicted document is about to be dropped: nothing more of it may be logged.
+    if (this.evicted) return;
+    try {
+      this.writer.append(this, { userId, actor: sender?.actor ?? null, sessionId: sender?.sessionId ?? null }, update, newOwners);
+    } catch (err) {
+      if (!(err instanceof CommitQueueFull)) throw err;
+      // This document now holds an update that will never be saved: reload from the database.
+      this.reloadUnsaved("server busy, could not save, reloading", err.message);
+      return;
+    }
     this.uncommitted += 1;
     this.appliedSeq += 1;
-    this.writer.append(this, { userId, actor: sender?.actor ?? null, sessionId: sender?.sessionId ?? null }, update, newOwners);
     this.sendWhenCommitted({ message: updateMessage(update), to: null, except: sender, relay: { update, newOwners } });
   };
 

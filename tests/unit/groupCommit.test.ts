@@ -1,0 +1,260 @@
+// The group-commit writer alone (issue 10, attack 1), against an in-memory update log that can
+// be made to fail or stall: batches stay bounded, the queue is bounded, one failing story never
+// holds up another, retries stop, and drain() always ends.
+import { describe, expect, it } from "vitest";
+import {
+  CommitQueueFull,
+  GroupCommitWriter,
+  type CommitLimits,
+  type CommitListener,
+  type CommitResult,
+} from "../../server/collab/groupCommit";
+import type { AppendedIds, StoryBatch, UpdateLogStore } from "../../server/collab/updateLogStore";
+import { waitFor } from "../support/wait";
+
+/** An update log in memory. `failFor` articles throw; `stall()` holds every call until released. */
+class MemoryLog implements UpdateLogStore {
+  readonly rows: { articleId: string; update: Uint8Array; owners: number }[] = [];
+  readonly calls: { articleId: string; items: number; bytes: number; ownerRows: number }[][] = [];
+  readonly failFor = new Set<string>();
+  /** Positions (per story in a call) the "database" refuses, as a signed-out writer's would be. */
+  refuse: (articleId: string, update: Uint8Array) => boolean = () => false;
+  private gate: Promise<void> | null = null;
+  private open: (() => void) | null = null;
+
+  stall(): void {
+    this.gate = new Promise((resolve) => (this.open = resolve));
+  }
+
+  release(): void {
+    this.open?.();
+    this.gate = null;
+  }
+
+  async appendBatch(stories: readonly StoryBatch[]): Promise<AppendedIds> {
+    this.calls.push(
+      stories.map((s) => ({
+        articleId: s.articleId,
+        items: s.items.length,
+        bytes: s.items.reduce((sum, item) => sum + item.update.byteLength, 0),
+        ownerRows: s.items.reduce((sum, item) => sum + item.newOwners.length, 0),
+      })),
+    );
+    if (this.gate) await this.gate;
+    await Promise.resolve();
+    const failing = stories.find((s) => this.failFor.has(s.articleId));
+    if (failing) throw new Error(`database refused ${failing.articleId}`);
+    return stories.map((s) =>
+      s.items.map((item) => {
+        if (this.refuse(s.articleId, item.update)) return null;
+        this.rows.push({ articleId: s.articleId, update: item.update, owners: item.newOwners.length });
+        return { id: this.rows.length };
+      }),
+    );
+  }
+
+  storedFor(articleId: string): number[] {
+    return this.rows.filter((row) => row.articleId === articleId).map((row) => row.update[0]);
+  }
+}
+
+/** A room as the writer sees it: counts what it appended and what it was told. */
+class StoryListener implements CommitListener<{ applied: number }> {
+  applied = 0;
+  readonly committed: { state: { applied: number } | null; result: CommitResult }[] = [];
+  readonly failures: Error[] = [];
+  constructor(readonly articleId: string) {}
+
+  captureCommitState() {
+    return { applied: this.applied, title: `title of ${this.articleId}` };
+  }
+
+  onCommitted(state: { applied: number } | null, result: CommitResult): void {
+    this.committed.push({ state, result });
+  }
+
+  onCommitFailed(err: Error): void {
+    this.failures.push(err);
+  }
+
+  /** The highest "applied" a committed batch announced (what the room would call saved). */
+  get savedUpTo(): number {
+    return Math.max(0, ...this.committed.map((c) => c.state?.applied ?? 0));
+  }
+
+  rowsCommitted(): number {
+    return this.committed.reduce((sum, c) => sum + c.result.rows, 0);
+  }
+}
+
+const author = { userId: "u1", actor: null, sessionId: null };
+
+/** Appends updates numbered `from`.. (first byte = number % 256), `bytes` long each. */
+function appendMany(writer: GroupCommitWriter, listener: StoryListener, count: number, { from = 0, bytes = 1, owners = 0 } = {}) {
+  for (let i = 0; i < count; i++) {
+    const update = new Uint8Array(bytes);
+    update[0] = (from + i) % 256;
+    listener.applied += 1;
+    const newOwners = Array.from({ length: owners }, (_, k) => [1000 * (from + i) + k, "u1"] as const);
+    writer.append(listener, author, update, newOwners);
+  }
+}
+
+const fast: Partial<CommitLimits> = { retryDelayMs: 1, maxRetryDelayMs: 4 };
+
+describe("GroupCommitWriter", () => {
+  it("splits a long queue into batches bounded in rows, keeps order, and says saved only at the end", async () => {
+    const log = new MemoryLog();
+    const writer = new GroupCommitWriter(log, { ...fast, maxRows: 3 });
+    const story = new StoryListener("a");
+    appendMany(writer, story, 10);
+    await writer.drain();
+    expect(log.calls.map((call) => call.map((s) => s.items))).toEqual([[3], [3], [3], [1]]);
+    expect(log.storedFor("a")).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // Only the batch holding the story's last queued update carries a state to announce.
+    expect(story.committed.map((c) => c.state?.applied ?? null)).toEqual([null, null, null, 10]);
+    expect(story.rowsCommitted()).toBe(10);
+  });
+
+  it("bounds batches in bytes, and a single update over the limit goes alone", async () => {
+    const log = new MemoryLog();
+    const writer = new GroupCommitWriter(log, { ...fast, maxBytes: 10 });
+    const story = new StoryListener("a");
+    appendMany(writer, story, 5, { bytes: 4 });
+    appendMany(writer, story, 1, { from: 5, bytes: 25 });
+    appendMany(writer, story, 1, { from: 6, bytes: 4 });
+    await writer.drain();
+    expect(log.calls.map((call) => call[0].bytes)).toEqual([8, 8, 4, 25, 4]);
+    expect(log.storedFor("a")).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it("counts new Yjs client-owner rows against the row budget", async () => {
+    const log = new MemoryLog();
+    const writer = new GroupCommitWriter(log, { ...fast, maxRows: 10 });
+    const story = new StoryListener("a");
+    appendMany(writer, story, 6, { owners: 4 });
+    await writer.drain();
+    for (const call of log.calls) expect(call[0].items + call[0].ownerRows).toBeLessThanOrEqual(10);
+    expect(log.calls).toHaveLength(3);
+    expect(log.storedFor("a")).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it("refuses appends past the queue bound (updates and bytes) and accepts again once saved", async () => {
+    const log = new MemoryLog();
+    const writer = new GroupCommitWriter(log, { ...fast, queueMaxUpdates: 5, queueMaxBytes: 100 });
+    const story = new StoryListener("a");
+    log.stall();
+    appendMany(writer, story, 5);
+    expect(() => appendMany(writer, story, 1, { from: 5 })).toThrow(CommitQueueFull);
+    expect(writer.held.updates).toBe(5);
+    log.release();
+    await writer.drain();
+    expect(writer.held).toEqual({ updates: 0, bytes: 0 });
+
+    log.stall();
+    appendMany(writer, story, 1, { from: 10, bytes: 90 });
+    expect(() => appendMany(writer, story, 1, { from: 11, bytes: 20 })).toThrow(CommitQueueFull);
+    log.release();
+    await writer.drain();
+    appendMany(writer, story, 1, { from: 12 });
+    await writer.drain();
+    expect(log.storedFor("a")).toEqual([0, 1, 2, 3, 4, 10, 12]);
+  });
+
+  it("saves everything queued during a stall, in bounded batches, once the database answers", async () => {
+    const log = new MemoryLog();
+    const writer = new GroupCommitWriter(log, { ...fast, maxRows: 100 });
+    const stories = ["a", "b", "c"].map((id) => new StoryListener(id));
+    log.stall();
+    for (const [k, story] of stories.entries()) appendMany(writer, story, 250, { from: k });
+    log.release();
+    await writer.drain();
+    for (const call of log.calls) expect(call.reduce((sum, s) => sum + s.items, 0)).toBeLessThanOrEqual(100);
+    for (const [k, story] of stories.entries()) {
+      expect(story.rowsCommitted()).toBe(250);
+      expect(story.savedUpTo).toBe(250);
+      expect(log.storedFor(story.articleId)).toEqual(Array.from({ length: 250 }, (_, i) => (k + i) % 256));
+    }
+  });
+
+  it("isolates a failing story: the others save at once, its retries back off and stop, then it is told", async () => {
+    const log = new MemoryLog();
+    const writer = new GroupCommitWriter(log, { retryDelayMs: 20, maxRetryDelayMs: 40, maxAttempts: 4 });
+    const bad = new StoryListener("bad");
+    const good = new StoryListener("good");
+    log.failFor.add("bad");
+    appendMany(writer, bad, 3);
+    appendMany(writer, good, 3);
+    await waitFor(() => good.rowsCommitted() === 3, { timeoutMs: 10_000, message: "good story saved" });
+    // While the bad story waits out its backoff, a new edit of the good one is not held up by it.
+    appendMany(writer, good, 1, { from: 3 });
+    await waitFor(() => good.rowsCommitted() === 4, { timeoutMs: 10_000, message: "good story saved again" });
+    expect(bad.failures).toHaveLength(0);
+    await writer.drain();
+    expect(bad.failures).toHaveLength(1);
+    expect(bad.failures[0].message).toContain("database refused bad");
+    expect(bad.committed).toHaveLength(0);
+    // One shared attempt, then exactly maxAttempts of its own: nothing retries forever.
+    const badAttempts = log.calls.filter((call) => call.some((s) => s.articleId === "bad"));
+    expect(badAttempts.filter((call) => call.length === 1)).toHaveLength(4);
+    expect(writer.held).toEqual({ updates: 0, bytes: 0 });
+    expect(log.storedFor("good")).toEqual([0, 1, 2, 3]);
+  });
+
+  it("saves a story again after it was given up, once the database takes it", async () => {
+    const log = new MemoryLog();
+    const writer = new GroupCommitWriter(log, { ...fast, maxAttempts: 2 });
+    const story = new StoryListener("a");
+    log.failFor.add("a");
+    appendMany(writer, story, 2);
+    await writer.drain();
+    expect(story.failures).toHaveLength(1);
+    log.failFor.delete("a");
+    appendMany(writer, story, 1, { from: 7 });
+    await writer.drain();
+    expect(log.storedFor("a")).toEqual([7]);
+    expect(story.failures).toHaveLength(1);
+  });
+
+  it("drain waits for real progress: it ends after the last attempt, and the store is not called in a loop", async () => {
+    const log = new MemoryLog();
+    const writer = new GroupCommitWriter(log, { retryDelayMs: 50, maxRetryDelayMs: 100, maxAttempts: 3 });
+    const bad = new StoryListener("bad");
+    log.failFor.add("bad");
+    appendMany(writer, bad, 5);
+    await writer.drain();
+    expect(log.calls).toHaveLength(3);
+    expect(bad.failures).toHaveLength(1);
+    // Nothing is left to retry: no further call happens later either.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(log.calls).toHaveLength(3);
+  });
+
+  it("passes refused positions to the listener and still announces the batch", async () => {
+    const log = new MemoryLog();
+    log.refuse = (_id, update) => update[0] % 2 === 1;
+    const writer = new GroupCommitWriter(log, fast);
+    const story = new StoryListener("a");
+    appendMany(writer, story, 4);
+    await writer.drain();
+    expect(story.committed).toHaveLength(1);
+    expect(story.committed[0].result.refused).toEqual([1, 3]);
+    expect(story.committed[0].result.rows).toBe(2);
+    expect(story.committed[0].state?.applied).toBe(4);
+  });
+
+  it("serves stories in turn, so one long queue cannot starve another", async () => {
+    const log = new MemoryLog();
+    const writer = new GroupCommitWriter(log, { ...fast, maxRows: 50 });
+    const busy = new StoryListener("busy");
+    const quiet = new StoryListener("quiet");
+    log.stall();
+    appendMany(writer, busy, 1000);
+    appendMany(writer, quiet, 1);
+    log.release();
+    await writer.drain();
+    const quietCall = log.calls.findIndex((call) => call.some((s) => s.articleId === "quiet"));
+    expect(quietCall).toBeGreaterThanOrEqual(0);
+    expect(quietCall).toBeLessThanOrEqual(2);
+  });
+});
