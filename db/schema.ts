@@ -162,8 +162,9 @@ export const articleClients = pgTable(
 );
 
 /**
- * Every workflow transition, hash-chained per article: each entry's hash covers its fields and
- * the previous entry's hash, so an altered or deleted row breaks the chain.
+ * Every workflow transition, hash-chained per article: each entry's HMAC covers its fields and
+ * the previous entry's hash, so an altered or deleted row breaks the chain, and without the
+ * server's audit key nobody can recompute a chain that verifies.
  */
 export const articleAudit = pgTable(
   "article_audit",
@@ -183,6 +184,11 @@ export const articleAudit = pgTable(
     revisionId: bigint("revision_id", { mode: "number" }),
     prevHash: text("prev_hash").notNull(),
     entryHash: text("entry_hash").notNull(),
+    /**
+     * "hmac-sha256" (keyed with a secret outside the database) for every entry written now;
+     * "sha256" for entries written before the chain was keyed (server/articles/auditChain.ts).
+     */
+    hashAlgorithm: text("hash_algorithm").notNull().default("sha256"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   },
   (t) => [index("article_audit_article_id_idx").on(t.articleId, t.id)],

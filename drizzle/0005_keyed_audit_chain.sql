@@ -1,0 +1,1 @@
+ALTER TABLE "article_audit" ADD COLUMN "hash_algorithm" text DEFAULT 'sha256' NOT NULL;
