@@ -9,7 +9,7 @@ const AUDIT_KEY_INFO = "audit-chain";
  * PostgreSQL it is AUTH_SECRET: both outside the database). Set AUDIT_SECRET to the old
  * session secret before rotating AUTH_SECRET, or every keyed entry stops verifying.
  */
-export function auditKey(source: NodeJS.ProcessEnv = process.env): Uint8Array {
+export function auditKey(source: Record<string, string | undefined> = process.env): Uint8Array {
   const secret = source.AUDIT_SECRET || source.AUTH_SECRET;
   if (!secret) throw new Error("no AUDIT_SECRET or AUTH_SECRET: the audit chain cannot be keyed");
   return new Uint8Array(hkdfSync("sha256", secret, new Uint8Array(0), AUDIT_KEY_INFO, 32));

@@ -40,20 +40,31 @@ async function computeAuthorship(db: Db, articleId: string): Promise<CachedAutho
   return { lastUpdateId: stored.lastUpdateId, owners, charsByAuthor };
 }
 
+/** Computations under way, so calls arriving together (many tabs) share one. */
+const inFlight = new Map<string, Promise<CachedAuthorship>>();
+
 /** Authorship at the story's newest log row: computed once per change, not once per call. */
 async function currentAuthorship(db: Db, articleId: string): Promise<CachedAuthorship> {
   const entries = cache();
   const last = await lastUpdateIdOf(db, articleId);
   const hit = entries.get(articleId);
-  if (hit && hit.lastUpdateId === last) {
+  if (hit && hit.lastUpdateId >= last) {
     entries.delete(articleId); // re-inserted below: most recently used last
     entries.set(articleId, hit);
     return hit;
   }
-  const fresh = await computeAuthorship(db, articleId);
-  entries.delete(articleId);
-  entries.set(articleId, fresh);
-  while (entries.size > cacheLimit()) entries.delete(entries.keys().next().value as string);
+  const key = `${articleId}@${last}`;
+  let computing = inFlight.get(key);
+  if (!computing) {
+    computing = computeAuthorship(db, articleId).finally(() => inFlight.delete(key));
+    inFlight.set(key, computing);
+  }
+  const fresh = await computing;
+  if ((entries.get(articleId)?.lastUpdateId ?? -1) < fresh.lastUpdateId) {
+    entries.delete(articleId);
+    entries.set(articleId, fresh);
+    while (entries.size > cacheLimit()) entries.delete(entries.keys().next().value as string);
+  }
   return fresh;
 }
 
