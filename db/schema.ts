@@ -138,6 +138,12 @@ export const articleRevisions = pgTable(
     charsRemoved: integer("chars_removed").notNull().default(0),
     /** Ids of the people whose updates lie between the previous revision and this one. */
     editors: jsonb("editors").notNull().default([]),
+    /**
+     * Who deleted what in the log rows after `after` up to this version (`{after, ranges}`,
+     * server/history/storedDeletions.ts), so comparisons read versions instead of the log.
+     * Null for versions stored before it was kept.
+     */
+    deletions: jsonb("deletions"),
     createdBy: uuid("created_by").references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -4,6 +4,7 @@ import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KEYED, LEGACY, keyedEntryHash, legacyEntryHash, type ChainedEntry } from "../../server/articles/auditChain";
 import { auditKey } from "../../server/articles/auditKey";
+import { DeletionIndex, diffVersions } from "../../newsroom/versionDiff";
 import { backends } from "../support/backends";
 import { printBystanderFigures, startBystander } from "../support/bystander";
 import { connectClient, type CollabClient } from "../support/collabClient";
@@ -103,6 +104,38 @@ function charsByOwner(doc: Y.Doc, owners: Map<number, string>): Map<string, numb
   walk(doc.getXmlFragment("title") as Y.AbstractType<unknown>);
   walk(doc.getXmlFragment("body") as Y.AbstractType<unknown>);
   return counts;
+}
+
+/** A comparison from a version to the committed draft, computed from every log row (the old way). */
+async function fullLogDiff(query: Query, articleId: string, fromVersion: number) {
+  const [version] = await query<{ state: Uint8Array; up_to: string }>(
+    "select state, up_to_update_id::text as up_to from article_revisions where id = $1",
+    [fromVersion],
+  );
+  const rows = await query<{ id: string; user_id: string | null; update: Uint8Array }>(
+    "select id::text, user_id::text, update from article_updates where article_id = $1 order by id",
+    [articleId],
+  );
+  const owners = new Map(
+    (await query<{ client_id: string; user_id: string | null }>("select client_id::text, user_id::text from article_clients where article_id = $1", [articleId])).map(
+      (r) => [Number(r.client_id), r.user_id] as const,
+    ),
+  );
+  const live = new Y.Doc({ gc: false });
+  const deletions = new DeletionIndex();
+  for (const row of rows) {
+    Y.applyUpdate(live, new Uint8Array(row.update));
+    if (Number(row.id) > Number(version.up_to)) deletions.add(new Uint8Array(row.update), row.user_id);
+  }
+  const diff = diffVersions(Y.encodeStateAsUpdate(live), new Uint8Array(version.state), {
+    authorOf: (client) => owners.get(client) ?? null,
+    deleterOf: (id) => {
+      const deleter = deletions.deleterOf(id);
+      return deleter === undefined ? (owners.get(id.client) ?? null) : deleter;
+    },
+  });
+  live.destroy();
+  return { title: diff.title, blocks: diff.blocks };
 }
 
 /** Reads an article's audit rows as the chain verifier sees them. */
@@ -228,6 +261,8 @@ describe.each(backends())("history guards (%s)", (backend) => {
   const chains: Record<"plain" | "wrongKey" | "legacy" | "untouched", string> = { plain: "", wrongKey: "", legacy: "", untouched: "" };
   let bigStory: string;
   let bigOwners: Map<number, string>;
+  let earlyClient: number;
+  let earlyVersion: number;
   let bystanderStory: string;
   let tampered: { plainAt: number; wrongKeyAt: number };
 
@@ -255,7 +290,14 @@ describe.each(backends())("history guards (%s)", (backend) => {
       expect((await transition("xuweixiang", id, "submit")).status).toBe(200);
       chains[key] = id;
     }
+    // Attack 12: a story with an early version, before its long log.
     bigStory = await createTeamStory(server.url, as("huhongye"), "长篇稿件");
+    const earlyWriter = await typeSaved(bigStory, "yaoyuchao", "早期的正文。");
+    earlyClient = earlyWriter.doc.clientID;
+    earlyWriter.destroy();
+    const early = await api<{ id: number }>(server.url, as("huhongye"), "POST", `/api/articles/${bigStory}/revisions`, { name: "早期" });
+    expect(early.status).toBe(201);
+    earlyVersion = early.body.id;
     await sleep(500); // rooms emptied above unload after COLLAB_ROOM_IDLE_MS
 
     tampered = await tamper(async (query) => {
@@ -395,6 +437,7 @@ describe.each(backends())("history guards (%s)", (backend) => {
     tailWriter.type("再加几个");
     await tailWriter.waitSaved(60_000);
     const owners = new Map(bigOwners);
+    owners.set(earlyClient, userId.yaoyuchao);
     owners.set(tailWriter.doc.clientID, userId.zhoumi);
     const expected = charsByOwner(tailWriter.doc, owners);
     tailWriter.destroy();
@@ -428,6 +471,17 @@ describe.each(backends())("history guards (%s)", (backend) => {
       );
       // One index entry per call to see whether the log grew; never the log itself.
       expect(readByCalls).toBeLessThanOrEqual(AUTHOR_CALLS * 2);
+
+      // A comparison across the long stretch reads the newer version's stored deletions and the
+      // tail, and says what the whole log says.
+      const diffBefore = await settledLogRowsRead(url);
+      const compared = await api<{ title: unknown; blocks: unknown }>(server.url, as("yaoyuchao"), "GET", `/api/articles/${bigStory}/diff?from=${earlyVersion}&to=live`);
+      expect(compared.status).toBe(200);
+      const readByDiff = (await settledLogRowsRead(url)) - diffBefore;
+      console.log(`[figures] attack 12 /diff (${backend}): ${readByDiff} log rows read comparing across ${BIG_STORY_ROWS} rows`);
+      expect(readByDiff).toBeLessThan(BIG_STORY_ROWS / 10);
+      const expectedDiff = await withStoreSql(store, (query) => fullLogDiff(query, bigStory, earlyVersion));
+      expect({ title: compared.body.title, blocks: compared.body.blocks }).toEqual(expectedDiff);
       // The counter does count: one read of the whole story log shows up in full.
       await withStoreSql(store, (query) => query("select count(length(update)) from article_updates where article_id = $1", [bigStory]));
       expect((await settledLogRowsRead(url)) - before - readByCalls).toBeGreaterThanOrEqual(BIG_STORY_ROWS);

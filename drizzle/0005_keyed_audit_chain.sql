@@ -1,1 +1,0 @@
-ALTER TABLE "article_audit" ADD COLUMN "hash_algorithm" text DEFAULT 'sha256' NOT NULL;
