@@ -41,6 +41,8 @@ const BIG_STORY_ROWS = 12_000;
 /** Concurrent `/authors` calls of the attack (the issue's 24 tabs). */
 const AUTHOR_CALLS = 24;
 const RACE_RUNS = 4;
+/** Rounds of ten restore attempts of the bad version while the colleague types. */
+const RESTORE_ROUNDS = 20;
 /** Rounds of reading the four audit chains while the colleague types. */
 const AUDIT_ROUNDS = 25;
 /** No automatic checkpoint may read the log while the test counts what `/authors` reads. */
@@ -112,8 +114,9 @@ async function fullLogDiff(query: Query, articleId: string, fromVersion: number)
     "select state, up_to_update_id::text as up_to from article_revisions where id = $1",
     [fromVersion],
   );
-  const rows = await query<{ id: string; user_id: string | null; update: Uint8Array }>(
-    "select id::text, user_id::text, update from article_updates where article_id = $1 order by id",
+  // Ordered by the bigint column (an output column named id would sort as text).
+  const rows = await query<{ row_id: string; user_id: string | null; update: Uint8Array }>(
+    "select id::text as row_id, user_id::text, update from article_updates where article_id = $1 order by id",
     [articleId],
   );
   const owners = new Map(
@@ -123,10 +126,10 @@ async function fullLogDiff(query: Query, articleId: string, fromVersion: number)
   );
   const live = new Y.Doc({ gc: false });
   const deletions = new DeletionIndex();
-  for (const row of rows) {
-    Y.applyUpdate(live, new Uint8Array(row.update));
-    if (Number(row.id) > Number(version.up_to)) deletions.add(new Uint8Array(row.update), row.user_id);
-  }
+  live.transact(() => {
+    for (const row of rows) Y.applyUpdate(live, new Uint8Array(row.update));
+  });
+  for (const row of rows) if (Number(row.row_id) > Number(version.up_to)) deletions.add(new Uint8Array(row.update), row.user_id);
   const diff = diffVersions(Y.encodeStateAsUpdate(live), new Uint8Array(version.state), {
     authorOf: (client) => owners.get(client) ?? null,
     deleterOf: (id) => {
@@ -371,9 +374,17 @@ describe.each(backends())("history guards (%s)", (backend) => {
 
     const versionsBefore = (await api<{ revisions: unknown[] }>(server.url, as("yaoyuchao"), "GET", `/api/articles/${badStory}/revisions`)).body.revisions;
     const bystander = await startBystander(server, as("zhoumi"), bystanderStory, { pid: server.process.pid! });
-    const refusals = await Promise.all(
-      Array.from({ length: 10 }, () => api<{ error: { code: string; message: string } }>(server.url, as("yaoyuchao"), "POST", `/api/articles/${badStory}/revisions/${bad.body.id}/restore`)),
-    );
+    // Tabs retrying the restore, ten at a time, while the colleague types.
+    const refusals: { status: number; body: { error: { code: string; message: string } } }[] = [];
+    for (let round = 0; round < RESTORE_ROUNDS; round++) {
+      refusals.push(
+        ...(await Promise.all(
+          Array.from({ length: 10 }, () =>
+            api<{ error: { code: string; message: string } }>(server.url, as("yaoyuchao"), "POST", `/api/articles/${badStory}/revisions/${bad.body.id}/restore`),
+          ),
+        )),
+      );
+    }
     const report = await bystander.stop();
     printBystanderFigures(`attack 9 restore of a non-schema version (${backend})`, report);
     for (const refusal of refusals) {
