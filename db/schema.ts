@@ -138,6 +138,12 @@ export const articleRevisions = pgTable(
     charsRemoved: integer("chars_removed").notNull().default(0),
     /** Ids of the people whose updates lie between the previous revision and this one. */
     editors: jsonb("editors").notNull().default([]),
+    /**
+     * Who deleted what in the log rows after `after` up to this version (`{after, ranges}`,
+     * server/history/storedDeletions.ts), so comparisons read versions instead of the log.
+     * Null for versions stored before it was kept.
+     */
+    deletions: jsonb("deletions"),
     createdBy: uuid("created_by").references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -162,8 +168,9 @@ export const articleClients = pgTable(
 );
 
 /**
- * Every workflow transition, hash-chained per article: each entry's hash covers its fields and
- * the previous entry's hash, so an altered or deleted row breaks the chain.
+ * Every workflow transition, hash-chained per article: each entry's HMAC covers its fields and
+ * the previous entry's hash, so an altered or deleted row breaks the chain, and without the
+ * server's audit key nobody can recompute a chain that verifies.
  */
 export const articleAudit = pgTable(
   "article_audit",
@@ -183,6 +190,11 @@ export const articleAudit = pgTable(
     revisionId: bigint("revision_id", { mode: "number" }),
     prevHash: text("prev_hash").notNull(),
     entryHash: text("entry_hash").notNull(),
+    /**
+     * "hmac-sha256" (keyed with a secret outside the database) for every entry written now;
+     * "sha256" for entries written before the chain was keyed (server/articles/auditChain.ts).
+     */
+    hashAlgorithm: text("hash_algorithm").notNull().default("sha256"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   },
   (t) => [index("article_audit_article_id_idx").on(t.articleId, t.id)],

@@ -168,19 +168,36 @@ export function diffSize(diff: VersionDiff): { added: number; removed: number } 
   );
 }
 
+/** One deleted range of a client's items and who deleted it, as stored with a version. */
+export type DeletedRange = [client: number, clock: number, len: number, author: string | null];
+
 /** Deletions in a sequence of logged updates, to find who deleted an item. */
 export class DeletionIndex {
   private readonly byClient = new Map<number, { clock: number; len: number; author: string | null }[]>();
+  /** Every range in the order it was added: exporting and adding it again rebuilds this index exactly. */
+  private readonly added: DeletedRange[] = [];
 
   /** Adds one logged update's delete set, attributed to the row's sender. */
   add(update: Uint8Array, author: string | null): void {
     const { ds } = Y.decodeUpdate(update);
     for (const [client, ranges] of ds.clients) {
-      const list = this.byClient.get(client) ?? [];
-      for (const range of ranges) list.push({ clock: range.clock, len: range.len, author });
-      this.byClient.set(client, list);
-      this.sorted = false;
+      for (const range of ranges) this.addRange([client, range.clock, range.len, author]);
     }
+  }
+
+  /** Adds a range exported from another index (a version's stored deletions). */
+  addRange(range: DeletedRange): void {
+    const [client, clock, len, author] = range;
+    const list = this.byClient.get(client) ?? [];
+    list.push({ clock, len, author });
+    this.byClient.set(client, list);
+    this.added.push(range);
+    this.sorted = false;
+  }
+
+  /** The ranges in the order they were added (log order), to be stored and added again later. */
+  ranges(): readonly DeletedRange[] {
+    return this.added;
   }
 
   private sorted = true;

@@ -91,6 +91,17 @@ const EnvSchema = z.object({
    * the default gives the database about 18 s to come back.
    */
   COLLAB_COMMIT_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
+  /**
+   * Secret the audit chain's HMAC key is derived from (HKDF, label "audit-chain"). Unset: the
+   * session secret. Set it to the old AUTH_SECRET before rotating AUTH_SECRET, or every keyed
+   * audit entry stops verifying. Never stored in the database.
+   */
+  AUDIT_SECRET: z.string().min(32, "AUDIT_SECRET must be at least 32 characters").optional(),
+  /**
+   * Stories whose authorship (characters per person) each process keeps, recomputed only when
+   * the story's log grows; beyond this many the least recently asked for is dropped.
+   */
+  HISTORY_AUTHORSHIP_CACHE_STORIES: z.coerce.number().int().positive().default(200),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string; dev: boolean };

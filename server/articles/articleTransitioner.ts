@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleRevisions, articles, type Article, type ArticleRevision, type User } from "../../db/schema";
+import type { ArticleState } from "../../newsroom/articleStates";
 import { ACTION_NAMES_ZH, decideTransition, type WorkflowAction } from "../../newsroom/workflow";
 import { liveAccess } from "../collab/liveAccess";
 import { actorOf } from "./actorOf";
@@ -9,6 +10,7 @@ import { findArticleFacts } from "./articleFacts";
 import { appendAuditEntry } from "./auditLog";
 import { refuse, type CommandResult } from "./commandResult";
 import { revisionWriter } from "./revisionWriter";
+import { inStoryCommandQueue } from "./storyCommandQueue";
 import { captureContent } from "./storyContent";
 
 export interface ArticleTransitionerProps {
@@ -88,7 +90,24 @@ export async function articleTransitioner(
     return refuse("conflict", `稿件当前状态不能执行“${ACTION_NAMES_ZH[action]}”`);
   }
 
+  // Queued behind a restore of the same story, so its edit is either in what this captures or refused.
+  return inStoryCommandQueue(articleId, () => transitionNow(db, user, articleId, action, note, found.facts.state, decision.to));
+}
+
+/** The transition itself, once the story's queue reached it: the facts are read again first. */
+async function transitionNow(
+  db: Db,
+  user: User,
+  articleId: string,
+  action: WorkflowAction,
+  note: string | null,
+  fromState: string,
+  toState: ArticleState,
+): Promise<CommandResult<{ article: Article; revision: ArticleRevision }>> {
   const live = liveAccess();
+  const found = await findArticleFacts(db, articleId);
+  if (!found || found.facts.state !== fromState) return refuse("conflict", "稿件状态已被他人更改,请刷新后重试");
+  const decision = { to: toState };
   await live.apply(articleId, { ...found.facts, state: decision.to });
   try {
     await live.flush();

@@ -36,6 +36,11 @@ export async function bylineEditor(db: Db, { actor: user, articleId, change }: B
 
   const refusal = await db.transaction(async (tx) => {
     await tx.select({ id: articles.id }).from(articles).where(eq(articles.id, articleId)).for("update");
+    // Checked again under the lock an approval takes too: an approval that committed since
+    // the first check has pinned the byline, and this change must not slip in after it.
+    const locked = await findArticleFacts(tx, articleId);
+    if (!locked) return refuse("not_found", "没有这篇稿件");
+    if (!mayChangeByline(actor, locked.facts)) return refuse("conflict", "稿件已签发或发布,署名不能再改");
     const current = await tx
       .select({ userId: articleMembers.userId, username: users.username })
       .from(articleMembers)

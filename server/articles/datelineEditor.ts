@@ -19,6 +19,14 @@ export async function datelineEditor(
   if (!found) return refuse("not_found", "没有这篇稿件");
   const actor = actorOf(user);
   if (!actor || !mayEditText(actor, found.facts)) return refuse("forbidden", "稿件当前不能修改电头");
-  await db.update(articles).set({ dateline: value, updatedAt: new Date() }).where(eq(articles.id, articleId));
-  return { ok: true };
+  // Under the row lock a transition takes: the state is read again, so a dateline change never
+  // lands after an approval captured (and pinned) the old one.
+  return db.transaction(async (tx) => {
+    await tx.select({ id: articles.id }).from(articles).where(eq(articles.id, articleId)).for("update");
+    const locked = await findArticleFacts(tx, articleId);
+    if (!locked) return refuse("not_found", "没有这篇稿件");
+    if (!mayEditText(actor, locked.facts)) return refuse("conflict", "稿件状态已被他人更改,不能再修改电头");
+    await tx.update(articles).set({ dateline: value, updatedAt: new Date() }).where(eq(articles.id, articleId));
+    return { ok: true } as const;
+  });
 }

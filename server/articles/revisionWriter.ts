@@ -4,6 +4,7 @@ import { articleRevisions, type ArticleRevision } from "../../db/schema";
 import { diffSize } from "../../newsroom/versionDiff";
 import { compareVersions } from "../history/compareVersions";
 import { editorsBetween } from "../history/logSlice";
+import { deletionsFromLog, type StoredDeletions } from "../history/storedDeletions";
 import type { CapturedContent } from "./storyContent";
 
 export type RevisionKind = "transition" | "named" | "checkpoint" | "restore";
@@ -18,7 +19,8 @@ export interface RevisionWriterProps {
 
 /**
  * Stores a version of the story (state, ProseMirror JSON, text, hash) with what changed since
- * the previous version: who edited and how many characters were added and removed.
+ * the previous version: who edited, how many characters were added and removed, and who
+ * deleted what (so comparisons read versions, not the log).
  */
 export async function revisionWriter(db: Db, props: RevisionWriterProps): Promise<ArticleRevision> {
   const { content, articleId } = props;
@@ -29,7 +31,11 @@ export async function revisionWriter(db: Db, props: RevisionWriterProps): Promis
     .orderBy(desc(articleRevisions.id))
     .limit(1);
   const since = previous ?? { state: new Uint8Array(), upToUpdateId: 0 };
-  const size = diffSize(await compareVersions(db, articleId, since, content));
+  // The rows since the previous version are read once here, and their deletions kept with
+  // this version, so later comparisons across it need not read them again.
+  const deleted = await deletionsFromLog(db, articleId, since.upToUpdateId, content.upToUpdateId);
+  const deletions: StoredDeletions = { after: since.upToUpdateId, ranges: [...deleted.ranges()] };
+  const size = diffSize(await compareVersions(db, articleId, since, content, deleted));
   const editors = await editorsBetween(db, articleId, since.upToUpdateId, content.upToUpdateId);
   const [revision] = await db
     .insert(articleRevisions)
@@ -48,6 +54,7 @@ export async function revisionWriter(db: Db, props: RevisionWriterProps): Promis
       charsAdded: size.added,
       charsRemoved: size.removed,
       editors,
+      deletions,
       createdBy: props.createdBy,
     })
     .returning();

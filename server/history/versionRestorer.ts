@@ -1,17 +1,25 @@
-import { getSchema } from "@tiptap/core";
+import type { Node as PmNode } from "@tiptap/pm/model";
 import { updateYFragment } from "@tiptap/y-tiptap";
 import { and, eq } from "drizzle-orm";
 import * as Y from "yjs";
 import type { Db } from "../../db/client";
-import { articleRevisions, type ArticleRevision, type User } from "../../db/schema";
-import { bodyExtensions, titleExtensions } from "../../newsroom/editorExtensions";
+import { articleRevisions, articles, type ArticleRevision, type User } from "../../db/schema";
 import { mayEditText } from "../../newsroom/workflow";
 import { actorOf } from "../articles/actorOf";
 import { findArticleFacts } from "../articles/articleFacts";
 import { refuse, type CommandResult } from "../articles/commandResult";
 import { revisionWriter } from "../articles/revisionWriter";
+import { inStoryCommandQueue } from "../articles/storyCommandQueue";
 import { captureContent } from "../articles/storyContent";
 import { liveAccess } from "../collab/liveAccess";
+import { revisionDocument } from "./revisionDocument";
+
+/** A stored version whose content the editor's schema does not accept: nothing was changed. */
+export interface InvalidRevision {
+  ok: false;
+  code: "invalid_revision";
+  message: string;
+}
 
 /**
  * The update that turns `current` into the revision's title and body with the smallest change:
@@ -19,20 +27,14 @@ import { liveAccess } from "../collab/liveAccess";
  * change keeps its items (and so its authors). Made in a fresh document, whose new client id
  * becomes the restoring user's.
  */
-function restoreUpdate(current: Uint8Array, revision: ArticleRevision): Uint8Array {
+function restoreUpdate(current: Uint8Array, target: { title: PmNode; body: PmNode }): Uint8Array {
   const doc = new Y.Doc({ gc: false });
   try {
     Y.applyUpdate(doc, current);
     const before = Y.encodeStateVector(doc);
-    const bodySchema = getSchema(bodyExtensions());
-    const titleSchema = getSchema(titleExtensions());
-    const body = bodySchema.nodeFromJSON(revision.bodyJson);
-    const title = titleSchema.node("doc", null, [
-      titleSchema.node("paragraph", null, revision.title ? [titleSchema.text(revision.title)] : []),
-    ]);
     const meta = () => ({ mapping: new Map(), isOMark: new Map() });
-    updateYFragment(doc, doc.getXmlFragment("title"), title, meta());
-    updateYFragment(doc, doc.getXmlFragment("body"), body, meta());
+    updateYFragment(doc, doc.getXmlFragment("title"), target.title, meta());
+    updateYFragment(doc, doc.getXmlFragment("body"), target.body, meta());
     return Y.encodeStateAsUpdate(doc, before);
   } finally {
     doc.destroy();
@@ -41,12 +43,14 @@ function restoreUpdate(current: Uint8Array, revision: ArticleRevision): Uint8Arr
 
 /**
  * Brings back an old version as a new change on top of the live draft (history is kept; the
- * restore is itself a version). Only people who may edit the text now may restore.
+ * restore is itself a version). Only people who may edit the text now may restore; the right
+ * is checked again under the story's row lock, queued behind any transition of the story in
+ * this process, so an approval can never be overtaken by a restore (409).
  */
 export async function versionRestorer(
   db: Db,
   { actor: user, articleId, revisionId }: { actor: User; articleId: string; revisionId: number },
-): Promise<CommandResult<{ revision: ArticleRevision }>> {
+): Promise<CommandResult<{ revision: ArticleRevision }> | InvalidRevision> {
   const found = await findArticleFacts(db, articleId);
   if (!found) return refuse("not_found", "没有这篇稿件");
   const actor = actorOf(user);
@@ -56,14 +60,27 @@ export async function versionRestorer(
     .from(articleRevisions)
     .where(and(eq(articleRevisions.articleId, articleId), eq(articleRevisions.id, revisionId)));
   if (!target) return refuse("not_found", "没有这个版本");
+  const document = revisionDocument(target);
+  if (!document.ok) {
+    return { ok: false, code: "invalid_revision", message: "这个版本含有编辑器不支持的内容,无法恢复;请选择其他版本" };
+  }
 
-  await liveAccess().applyEdit(articleId, user.id, (current) => restoreUpdate(current, target));
-  const revision = await revisionWriter(db, {
-    articleId,
-    kind: "restore",
-    name: `恢复到:${target.name ?? `版本 ${target.id}`}`,
-    createdBy: user.id,
-    content: await captureContent(db, articleId),
+  return inStoryCommandQueue(articleId, async () => {
+    const stillWritable = await db.transaction(async (tx) => {
+      await tx.select({ id: articles.id }).from(articles).where(eq(articles.id, articleId)).for("update");
+      const now = await findArticleFacts(tx, articleId);
+      return now !== null && mayEditText(actor, now.facts);
+    });
+    if (!stillWritable) return refuse("conflict", "稿件状态已被他人更改,不能再恢复版本;请刷新后查看");
+
+    await liveAccess().applyEdit(articleId, user.id, (current) => restoreUpdate(current, document));
+    const revision = await revisionWriter(db, {
+      articleId,
+      kind: "restore",
+      name: `恢复到:${target.name ?? `版本 ${target.id}`}`,
+      createdBy: user.id,
+      content: await captureContent(db, articleId),
+    });
+    return { ok: true as const, revision };
   });
-  return { ok: true, revision };
 }

@@ -1,8 +1,10 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeInBrowser, launchBrowser, signInPage } from "../support/browser";
+import { connectClient } from "../support/collabClient";
 import { createTeamStory, signIn } from "../support/session";
 import { createStore, DEMO_PASSWORD, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
+import { sleep } from "../support/wait";
 
 /** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
 const EVENTUALLY = { timeout: 60_000, interval: 200 };
@@ -196,5 +198,26 @@ describeInBrowser("revision history in real browsers: versions, comparison, time
     expect(await text(restored.locator("span.muted").first())).toBe("恢复");
     // Nothing went wrong on the history page.
     expect(await pageA.locator(".history p.error").count()).toBe(0);
+  });
+
+  it("显示作者 asks for the authors once, and again only when someone new writes (no polling)", async () => {
+    let asked = 0;
+    pageB.on("request", (request) => {
+      if (new URL(request.url()).pathname.endsWith("/authors")) asked += 1;
+    });
+    await pageB.getByTestId("show-authors").check();
+    await expect.poll(() => asked, EVENTUALLY).toBe(1);
+    // Longer than the old 8-second poll: with nobody new writing, nothing is asked again.
+    await sleep(9_000);
+    expect(asked).toBe(1);
+
+    // A colleague writes from a client id the page has not seen: the page asks once more.
+    const zhoumi = connectClient(server.url, new URL(articleUrl).pathname.split("/").pop()!, await signIn(server.url, "zhoumi"));
+    await zhoumi.waitSynced();
+    zhoumi.type("周汨的一句。");
+    await zhoumi.waitSaved(60_000);
+    await expect.poll(() => text(pageB.getByTestId("body-editor")), EVENTUALLY).toContain("周汨的一句。");
+    await expect.poll(() => asked, EVENTUALLY).toBe(2);
+    zhoumi.destroy();
   });
 });

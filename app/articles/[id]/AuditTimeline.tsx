@@ -7,7 +7,17 @@ const stateName = (s: string) => (isArticleState(s) ? ARTICLE_STATE_NAMES_ZH[s] 
 const actionName = (a: string) =>
   (WORKFLOW_ACTIONS as readonly string[]).includes(a) ? ACTION_NAMES_ZH[a as WorkflowAction] : a;
 
-/** The article's workflow history, newest first, and whether its hash chain holds. */
+/** What the chain check found, in words: which entry breaks it, or whether old entries are unkeyed. */
+function verdictText(report: AuditReport): string {
+  if (!report.verified) {
+    const where = report.brokenPosition ? `第 ${report.brokenPosition} 条记录(编号 ${report.brokenAt})` : "记录末尾";
+    return `警告:流程记录被改动过,${where}校验失败`;
+  }
+  if (!report.keyed) return `记录完整(哈希链校验通过;其中前 ${report.legacyEntries} 条写于启用密钥签名之前,只能证明前后一致)`;
+  return "记录完整(密钥签名哈希链校验通过)";
+}
+
+/** The article's workflow history, newest first, and whether its keyed hash chain holds. */
 export function AuditTimeline({ report, names }: { report: AuditReport; names: Map<string, string> }) {
   return (
     <section className="timeline" aria-label="流程记录">
@@ -17,11 +27,16 @@ export function AuditTimeline({ report, names }: { report: AuditReport; names: M
       ) : (
         <>
           <p className={report.verified ? "chain-ok" : "error"} data-testid="audit-verified">
-            {report.verified ? "记录完整(哈希链校验通过)" : "警告:流程记录被改动过(哈希链校验失败)"}
+            {verdictText(report)}
           </p>
           <ol>
             {[...report.entries].reverse().map((entry) => (
-              <li key={entry.id}>
+              <li
+                key={entry.id}
+                className={entry.id === report.brokenAt ? "error" : undefined}
+                data-testid={entry.id === report.brokenAt ? "audit-broken-entry" : undefined}
+              >
+                {entry.id === report.brokenAt && <strong>(从这条起校验失败)</strong>}
                 <time>{formatShortTime(entry.createdAt.toISOString())}</time>{" "}
                 <strong>{names.get(entry.actorId) ?? "未知用户"}</strong> {actionName(entry.action)}:
                 {stateName(entry.fromState)} → {stateName(entry.toState)}

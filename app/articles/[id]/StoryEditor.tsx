@@ -150,12 +150,21 @@ function Editors({ articleId, session, user, canEdit }: EditorsProps) {
   }, [title, body, canEdit]);
 
   // "显示作者": colour the body by who wrote each character (authors as the server records them).
+  // Owners only change when a new Yjs client id writes, so the list is fetched again only when
+  // the document shows a client id not asked about yet; no timer re-reads the history.
   useEffect(() => {
     if (!body || !showAuthors) return;
     const authors = new Map<number, AuthorInfo>();
+    // This tab's own edits are this user's; the server records them once they are committed.
+    authors.set(doc.clientID, { name: user.name, color: user.color });
+    const asked = new Set<number>([doc.clientID]);
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let stopped = false;
     const refresh = async () => {
+      timer = null;
+      for (const client of doc.store.clients.keys()) asked.add(client);
       const response = await fetch(`/api/articles/${articleId}/authors`);
-      if (!response.ok) return;
+      if (!response.ok || stopped) return;
       const data = (await response.json()) as { clients: Record<string, string | null>; people: Record<string, AuthorInfo> };
       for (const [client, userId] of Object.entries(data.clients)) {
         const person = userId ? data.people[userId] : undefined;
@@ -163,14 +172,25 @@ function Editors({ articleId, session, user, canEdit }: EditorsProps) {
       }
       if (!body.isDestroyed) body.view.dispatch(body.state.tr.setMeta(authorHighlightKey, true));
     };
+    const onUpdate = () => {
+      if (timer !== null) return;
+      for (const client of doc.store.clients.keys()) {
+        if (asked.has(client)) continue;
+        // A short wait gathers the client ids of several colleagues joining at once.
+        timer = setTimeout(() => void refresh(), 1000);
+        return;
+      }
+    };
     body.registerPlugin(authorHighlightPlugin(doc.getXmlFragment("body"), (client) => authors.get(client)));
+    doc.on("update", onUpdate);
     void refresh();
-    const timer = setInterval(refresh, 8000);
     return () => {
-      clearInterval(timer);
+      stopped = true;
+      doc.off("update", onUpdate);
+      if (timer !== null) clearTimeout(timer);
       if (!body.isDestroyed) body.unregisterPlugin(authorHighlightKey);
     };
-  }, [body, doc, showAuthors, articleId]);
+  }, [body, doc, showAuthors, articleId, user.name, user.color]);
 
   return (
     <div className="editors">

@@ -7,7 +7,10 @@ import { articleNotFound, notSignedIn } from "../../../../../server/http/apiErro
 
 export const dynamic = "force-dynamic";
 
-/** `GET /api/articles/:id/audit`: every transition, and whether the hash chain verifies. */
+/**
+ * `GET /api/articles/:id/audit`: every transition, whether the keyed hash chain verifies, and
+ * when it does not, which entry breaks it (id, position from the oldest, and why).
+ */
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   if (!(await currentUser())) return notSignedIn();
@@ -16,7 +19,11 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   const report = await verifiedAuditLog(db, id);
   return NextResponse.json({
     verified: report.verified,
+    keyed: report.keyed,
+    legacyEntries: report.legacyEntries,
     brokenAt: report.brokenAt,
+    brokenPosition: report.brokenPosition,
+    reason: report.reason,
     entries: report.entries.map((e) => ({
       id: e.id,
       actorId: e.actorId,
@@ -28,6 +35,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
       revisionId: e.revisionId,
       prevHash: e.prevHash,
       hash: e.entryHash,
+      algorithm: e.hashAlgorithm,
       at: e.createdAt.toISOString(),
     })),
   });
