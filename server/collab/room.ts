@@ -191,9 +191,9 @@ export class Room implements CommitListener<CommitState> {
    */
   applyClientUpdate(update: Uint8Array, from: RoomConnection): void {
     const decoded = decodeUpdate(update);
-    checkUpdateSchema(this.doc, decoded, { maxTitleLength: MAX_TITLE_LENGTH });
     const clocks = clientClocksOf(decoded);
     this.checkAuthorship(clocks, from.user.id);
+    checkUpdateSchema(this.doc, decoded, { maxTitleLength: MAX_TITLE_LENGTH });
     let unowned = 0;
     for (const client of clocks.keys()) if (!this.owners.has(client)) unowned += 1;
     from.budget.chargeNewClientIds(unowned);
