@@ -129,7 +129,8 @@ function checkMark(rules: FragmentRules, key: string, value: unknown): void {
   const name = key.split("--")[0];
   const attrs = rules.marks.get(name);
   if (!attrs) throw new OutsideSchema(`mark "${name}" is not in the schema`);
-  if (value === null) return; // the end of a marked range
+  // null ends a marked range; `true` is how plain Yjs code marks text (no attributes).
+  if (value === null || value === true) return;
   if (typeof value !== "object" || Array.isArray(value)) throw new OutsideSchema(`mark "${name}" has malformed attributes`);
   for (const attr of Object.keys(value as object)) {
     if (!attrs.has(attr)) throw new OutsideSchema(`attribute "${attr}" is not in the schema of mark "${name}"`);
@@ -199,7 +200,7 @@ class Locator {
   }
 
   placeOf(item: Y.Item): Place {
-    const chain: Y.Item[] = [];
+    const chain = new Set<Y.Item>();
     let current: Y.Item = item;
     let place: Place | undefined;
     for (;;) {
@@ -217,8 +218,8 @@ class Locator {
       if (!neighbour) throw new OutsideSchema("an item without parent or neighbour");
       const found = this.updateItem(neighbour);
       if (found) {
-        if (chain.includes(found) || found === current) throw new OutsideSchema("an item placed beside itself");
-        chain.push(current);
+        chain.add(current);
+        if (chain.has(found)) throw new OutsideSchema("an item placed beside itself");
         current = found;
         continue;
       }

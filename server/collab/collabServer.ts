@@ -11,7 +11,7 @@ import {
   CLOSE_OVER_BUDGET,
   CLOSE_TOO_MANY_CONNECTIONS,
 } from "../../newsroom/collabMessages";
-import { OutsideSchema } from "../../newsroom/schemaGuard";
+import { OutsideSchema, storySchemaRules } from "../../newsroom/schemaGuard";
 import { canReadArticle } from "../../newsroom/permissions";
 import { isRole } from "../../newsroom/roles";
 import { findArticleFacts } from "../articles/articleFacts";
@@ -21,7 +21,7 @@ import { isSessionLive } from "../auth/sessionRevocation";
 import { sessionClaims } from "../auth/sessionToken";
 import { Connection } from "./connection";
 import { receiveMessage, TooManySyncRequests } from "./messageReceiver";
-import { ForgedAuthorship } from "./room";
+import { AheadOfStory, ForgedAuthorship } from "./room";
 import { isAllowedOrigin } from "./originPolicy";
 import type { RoomRegistry } from "./roomRegistry";
 import { AccountBudgets, OverBudget, type SocketBudgetLimits } from "./socketBudgets";
@@ -113,6 +113,8 @@ export class CollabServer {
       perMessageDeflate: false,
     });
     this.budgets = new AccountBudgets(options.budgets);
+    // Built from the extension list once, now, rather than inside the first keystroke.
+    storySchemaRules();
     this.pingTimer = setInterval(() => {
       this.pingAll();
       this.budgets.forgetIdle();
@@ -229,6 +231,7 @@ export class CollabServer {
       } catch (err) {
         if (err instanceof ForgedAuthorship) ws.close(CLOSE_FORBIDDEN, "not your client id");
         else if (err instanceof OverBudget) ws.close(CLOSE_OVER_BUDGET, closeReason(err.message));
+        else if (err instanceof AheadOfStory) ws.close(CLOSE_MALFORMED, "ahead of the story: reconnect and sync");
         else if (err instanceof OutsideSchema) ws.close(CLOSE_MALFORMED, closeReason(`outside the schema: ${err.message}`));
         else if (err instanceof TooManySyncRequests) ws.close(1008, "too many sync requests");
         else ws.close(CLOSE_MALFORMED, "malformed message");

@@ -56,6 +56,14 @@ export class MalformedUpdate extends Error {}
 /** Thrown for new content under another user's Yjs client id (forged authorship). */
 export class ForgedAuthorship extends Error {}
 
+/**
+ * Thrown for content under a client id nobody owns yet that starts beyond the story's clock
+ * for it: it could only sit pending until someone else's edits under that id reached it, and
+ * then be merged into (and attributed to) theirs. A stock client never needs it (its sync
+ * step 2 on reconnect fills any gap), so the sender is closed with 4400 and may reconnect.
+ */
+export class AheadOfStory extends Error {}
+
 /** An edit the server makes on a user's behalf (a restore): logged as that user's. */
 export interface ServerEdit {
   readonly userId: string;
@@ -193,6 +201,7 @@ export class Room implements CommitListener<CommitState> {
     const decoded = decodeUpdate(update);
     const clocks = clientClocksOf(decoded);
     this.checkAuthorship(clocks, from.user.id);
+    this.checkNoGapUnderUnownedIds(decoded);
     checkUpdateSchema(this.doc, decoded, { maxTitleLength: MAX_TITLE_LENGTH });
     let unowned = 0;
     for (const client of clocks.keys()) if (!this.owners.has(client)) unowned += 1;
@@ -256,6 +265,19 @@ export class Room implements CommitListener<CommitState> {
       const owner = this.owners.get(client);
       if (owner !== undefined && owner !== userId && end > Y.getState(this.doc.store, client)) {
         throw new ForgedAuthorship(`client ${client} belongs to someone else`);
+      }
+    }
+  }
+
+  private checkNoGapUnderUnownedIds(decoded: ReturnType<typeof Y.decodeUpdate>): void {
+    const firstClocks = new Map<number, number>();
+    for (const struct of decoded.structs) {
+      const first = firstClocks.get(struct.id.client);
+      if (first === undefined || struct.id.clock < first) firstClocks.set(struct.id.client, struct.id.clock);
+    }
+    for (const [client, first] of firstClocks) {
+      if (!this.owners.has(client) && first > Y.getState(this.doc.store, client)) {
+        throw new AheadOfStory(`client ${client} starts at clock ${first}, ahead of the story`);
       }
     }
   }

@@ -246,9 +246,10 @@ describe("issue 10: budgets on every socket, schema at the door (pglite)", () =>
     forged.getXmlFragment("title").insert(0, [new Y.XmlElement("paragraph")]);
 
     await withBystander("forged client id ahead", async () => {
-      const pending = await attackSocket(server, story, cookie.zhoumi, [updateFrame(ahead!)], 2000);
-      // Not applicable, so nothing to refuse yet: it stays pending, and her id stays hers.
-      expect(pending.closeCode).toBeNull();
+      // Under an id nobody owns yet, content ahead of the story is refused, not kept pending.
+      const ahead1 = await attackSocket(server, story, cookie.zhoumi, [updateFrame(ahead!)]);
+      expect(ahead1.closeCode).toBe(4400);
+      expect(ahead1.reason).toContain("ahead of the story");
       for (let i = 0; i < 20; i++) victim.type("她");
       await victim.waitSaved(30_000);
       // Once her id is hers, new content under it from anyone else is refused with 4403.
@@ -264,11 +265,14 @@ describe("issue 10: budgets on every socket, schema at the door (pglite)", () =>
 
   it("attack 5: closes a socket whose updates can never be applied with 4429, and drops them", async () => {
     const story = await createTeamStory(server.url, cookie.huhongye, "悬空");
-    // Each update puts 20 KB under the sender's own id at a clock the story will never reach.
+    // The attacker's own client id, first used for one real paragraph (so the id is his)…
     const clientId = 7_000_001;
+    const [owned] = typingUpdates(1, "", clientId);
+    // …then 20 KB updates under it, each at a clock the story will never reach.
     const neverApplicable = Array.from({ length: 20 }, (_, i) => {
       const doc = new Y.Doc();
       doc.clientID = clientId;
+      Y.applyUpdate(doc, owned);
       doc.getText("scratch").insert(0, "x".repeat(10_000 * (i + 1))); // not sent: leaves a gap
       let update: Uint8Array | null = null;
       doc.on("update", (u: Uint8Array) => (update = u));
@@ -278,7 +282,7 @@ describe("issue 10: budgets on every socket, schema at the door (pglite)", () =>
       return update!;
     });
     const { result, report } = await withBystander("pending structs", () =>
-      attackSocket(server, story, cookie.yaoyuchao, neverApplicable.map(updateFrame)),
+      attackSocket(server, story, cookie.yaoyuchao, [owned, ...neverApplicable].map(updateFrame)),
     );
     expect(result.closeCode).toBe(4429);
     expect(result.reason).toContain("COLLAB_MAX_PENDING_BYTES");

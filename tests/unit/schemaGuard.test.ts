@@ -60,6 +60,7 @@ describe("checkUpdateSchema", () => {
         client.getXmlFragment("body").push([figure]);
       }),
       editOf(client, () => bodyText(client).format(0, 2, { bold: {} })),
+      editOf(client, () => bodyText(client).format(2, 1, { italic: true })),
       editOf(client, () => bodyText(client).format(0, 1, { link: { href: "https://example.org", target: "_blank" } })),
       editOf(client, () => bodyText(client).delete(0, 1)),
     ];
@@ -133,5 +134,18 @@ describe("checkUpdateSchema", () => {
     const second = editOf(client, () => bodyText(client).insert(1, "乙"));
     // The server never got `first`: `second` sits beside an item it cannot find.
     expect(check(server, second)).toThrow(/does not have/);
+  });
+});
+
+describe("checkUpdateSchema on a long paste", () => {
+  it("locates a chain of 50 000 neighbours in one pass", () => {
+    const { server, client } = story();
+    // Typed backwards in one transaction: 50 000 items, each placed before the one typed last.
+    const text = bodyText(client);
+    const update = editOf(client, () => {
+      for (let i = 0; i < 50_000; i++) text.insert(0, "字");
+    });
+    expect(Y.decodeUpdate(update).structs.length).toBeGreaterThanOrEqual(50_000);
+    expect(check(server, update)).not.toThrow();
   });
 });
