@@ -13,6 +13,13 @@ import { bodyExtensions, titleExtensions } from "./editorExtensions";
  */
 export class OutsideSchema extends Error {}
 
+/**
+ * The update builds on content the document does not have (yet), so where it lands cannot be
+ * known and it cannot be checked now. Not a refusal: the caller may keep it until that content
+ * arrives (a client that types right after reconnecting sends its sync step 2 afterwards).
+ */
+export class MissingDependency extends Error {}
+
 /** The Yjs root types a story has (DESIGN.md §3); writing any other is refused. */
 export type StoryRoot = "title" | "body";
 
@@ -71,7 +78,8 @@ export interface SchemaCheckOptions {
 /**
  * Throws `OutsideSchema` when `update` (already decoded) would put into `doc` a node, attribute
  * or mark outside the editor's schema, write a root other than `title`/`body`, make the title
- * longer than allowed, or build on content that cannot be located (so could not be checked).
+ * longer than allowed; throws `MissingDependency` when it builds on content `doc` does not have
+ * (so it cannot be checked yet).
  * Cheap enough for every keystroke: one pass over the update's structs, lookups into the live
  * document's store, no copy of the document.
  */
@@ -290,7 +298,7 @@ class Locator {
       const struct = structs[Y.findIndexSS(structs, id.clock)];
       if (struct instanceof Y.Item) return struct;
     }
-    throw new OutsideSchema("builds on content the server does not have");
+    throw new MissingDependency("builds on content the server does not have");
   }
 }
 

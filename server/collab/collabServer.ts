@@ -21,7 +21,7 @@ import { isSessionLive } from "../auth/sessionRevocation";
 import { sessionClaims } from "../auth/sessionToken";
 import { Connection } from "./connection";
 import { receiveMessage, TooManySyncRequests } from "./messageReceiver";
-import { AheadOfStory, ForgedAuthorship } from "./room";
+import { ForgedAuthorship } from "./room";
 import { isAllowedOrigin } from "./originPolicy";
 import type { RoomRegistry } from "./roomRegistry";
 import { AccountBudgets, OverBudget, type SocketBudgetLimits } from "./socketBudgets";
@@ -231,7 +231,6 @@ export class CollabServer {
       } catch (err) {
         if (err instanceof ForgedAuthorship) ws.close(CLOSE_FORBIDDEN, "not your client id");
         else if (err instanceof OverBudget) ws.close(CLOSE_OVER_BUDGET, closeReason(err.message));
-        else if (err instanceof AheadOfStory) ws.close(CLOSE_MALFORMED, "ahead of the story: reconnect and sync");
         else if (err instanceof OutsideSchema) ws.close(CLOSE_MALFORMED, closeReason(`outside the schema: ${err.message}`));
         else if (err instanceof TooManySyncRequests) ws.close(1008, "too many sync requests");
         else ws.close(CLOSE_MALFORMED, "malformed message");

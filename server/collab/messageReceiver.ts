@@ -1,7 +1,7 @@
 import * as decoding from "lib0/decoding";
 import * as syncProtocol from "y-protocols/sync";
 import { MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from "../../newsroom/collabMessages";
-import { AheadOfStory, ForgedAuthorship, type Room, type RoomConnection } from "./room";
+import { ForgedAuthorship, type Room, type RoomConnection } from "./room";
 import { OverBudget } from "./socketBudgets";
 import { OutsideSchema } from "../../newsroom/schemaGuard";
 
@@ -50,7 +50,6 @@ export function receiveMessage(room: Room, connection: RoomConnection, frame: Ui
     if (
       err instanceof ProtocolViolation ||
       err instanceof ForgedAuthorship ||
-      err instanceof AheadOfStory ||
       err instanceof TooManySyncRequests ||
       err instanceof OverBudget ||
       err instanceof OutsideSchema

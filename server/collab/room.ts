@@ -3,7 +3,7 @@ import * as Y from "yjs";
 import type { Db } from "../../db/client";
 import { MESSAGE_ACCESS } from "../../newsroom/collabMessages";
 import { canEditArticle, type Actor, type ArticleAccessFacts } from "../../newsroom/permissions";
-import { checkUpdateSchema } from "../../newsroom/schemaGuard";
+import { checkUpdateSchema, MissingDependency } from "../../newsroom/schemaGuard";
 import { storyTitle } from "../../newsroom/storyBlocks";
 import { MAX_TITLE_LENGTH } from "../articles/articleCreator";
 import {
@@ -25,6 +25,7 @@ import {
   syncStep2Message,
   updateMessage,
 } from "./protocolMessages";
+import { ParkedUpdates } from "./parkedUpdates";
 import { OverBudget, type ConnectionBudget } from "./socketBudgets";
 import { shouldSnapshot, shouldSnapshotOnUnload, type TailSize } from "./snapshotPolicy";
 import type { StoredDocument } from "./updateLog";
@@ -56,13 +57,6 @@ export class MalformedUpdate extends Error {}
 /** Thrown for new content under another user's Yjs client id (forged authorship). */
 export class ForgedAuthorship extends Error {}
 
-/**
- * Thrown for content under a client id nobody owns yet that starts beyond the story's clock
- * for it: it could only sit pending until someone else's edits under that id reached it, and
- * then be merged into (and attributed to) theirs. A stock client never needs it (its sync
- * step 2 on reconnect fills any gap), so the sender is closed with 4400 and may reconnect.
- */
-export class AheadOfStory extends Error {}
 
 /** An edit the server makes on a user's behalf (a restore): logged as that user's. */
 export interface ServerEdit {
@@ -187,6 +181,7 @@ export class Room implements CommitListener<CommitState> {
   }
 
   leave(connection: RoomConnection): void {
+    this.parked.drop(connection);
     if (!this.connections.delete(connection)) return;
     if (connection.awarenessIds.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.awarenessIds], connection);
@@ -198,17 +193,47 @@ export class Room implements CommitListener<CommitState> {
    * editor's schema and the connection's budgets (new client ids, pending structs).
    */
   applyClientUpdate(update: Uint8Array, from: RoomConnection): void {
+    if (!this.tryClientUpdate(update, from)) {
+      this.parked.park(from, update, from.budget.limits.maxPendingBytes);
+      return;
+    }
+    // What was parked may build on what just landed: try it again, until nothing moves.
+    let progress = this.parked.has(from);
+    while (progress) {
+      progress = false;
+      for (const waiting of this.parked.takeAll(from)) {
+        if (this.tryClientUpdate(waiting, from)) progress = true;
+        else this.parked.park(from, waiting, from.budget.limits.maxPendingBytes);
+      }
+    }
+  }
+
+  /** Updates of each connection that cannot be checked or applied yet (`parkedUpdates.ts`). */
+  private readonly parked = new ParkedUpdates<RoomConnection>();
+
+  /**
+   * Checks and applies one client update; false when it cannot be judged yet (it starts past
+   * the story's clock for one of its client ids, or builds on content the story does not have)
+   * and must wait. Refusals (forged authorship, outside the schema, over budget) throw.
+   */
+  private tryClientUpdate(update: Uint8Array, from: RoomConnection): boolean {
     const decoded = decodeUpdate(update);
     const clocks = clientClocksOf(decoded);
     this.checkAuthorship(clocks, from.user.id);
-    this.checkNoGapUnderUnownedIds(decoded);
-    checkUpdateSchema(this.doc, decoded, { maxTitleLength: MAX_TITLE_LENGTH });
+    if (this.startsAhead(decoded)) return false;
+    try {
+      checkUpdateSchema(this.doc, decoded, { maxTitleLength: MAX_TITLE_LENGTH });
+    } catch (err) {
+      if (err instanceof MissingDependency) return false;
+      throw err;
+    }
     let unowned = 0;
     for (const client of clocks.keys()) if (!this.owners.has(client)) unowned += 1;
     from.budget.chargeNewClientIds(unowned);
     const pendingBefore = pendingBytes(this.doc);
     Y.applyUpdate(this.doc, update, from);
     this.chargePending(from, pendingBytes(this.doc) - pendingBefore);
+    return true;
   }
 
   /** Bytes of pending structs each connection added since the story last had none. */
@@ -269,17 +294,22 @@ export class Room implements CommitListener<CommitState> {
     }
   }
 
-  private checkNoGapUnderUnownedIds(decoded: ReturnType<typeof Y.decodeUpdate>): void {
+  /**
+   * Whether some client id's content in the update starts past the story's clock for it. Yjs
+   * would keep such structs pending and merge them, once the gap fills, into whoever's
+   * transaction fills it (under a colleague's id: into her saved words, and her id). They wait
+   * on their own connection instead.
+   */
+  private startsAhead(decoded: ReturnType<typeof Y.decodeUpdate>): boolean {
     const firstClocks = new Map<number, number>();
     for (const struct of decoded.structs) {
       const first = firstClocks.get(struct.id.client);
       if (first === undefined || struct.id.clock < first) firstClocks.set(struct.id.client, struct.id.clock);
     }
     for (const [client, first] of firstClocks) {
-      if (!this.owners.has(client) && first > Y.getState(this.doc.store, client)) {
-        throw new AheadOfStory(`client ${client} starts at clock ${first}, ahead of the story`);
-      }
+      if (first > Y.getState(this.doc.store, client)) return true;
     }
+    return false;
   }
 
   /** Client ids whose clock this transaction advanced and that nobody owned: now `userId`'s. */
