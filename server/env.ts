@@ -74,9 +74,10 @@ const EnvSchema = z.object({
    */
   COLLAB_MAX_NEW_CLIENT_IDS_PER_MINUTE: z.coerce.number().positive().default(120),
   /**
-   * Bytes of structs and deletes that cannot be applied yet (they depend on content the story
-   * does not have), per socket and per story. Stock clients on one server never send any; past
-   * it the story drops them and the socket closes with 4429.
+   * Bytes of updates that cannot be applied yet (they depend on content the story does not
+   * have), per socket and per story. A stock client only sends such updates for a moment after
+   * reconnecting (new keystrokes before its sync step 2); past it they are dropped and the
+   * socket closes with 4429.
    */
   COLLAB_MAX_PENDING_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
   /**
