@@ -90,7 +90,7 @@ export function checkUpdateSchema(doc: Y.Doc, decoded: DecodedUpdate, { maxTitle
   for (const struct of decoded.structs) {
     if (!(struct instanceof Y.Item)) continue; // GC and Skip carry no content
     const { container, parentSub } = locator.placeOf(struct);
-    if (container.root !== "title" && container.root !== "body") throw new OutsideSchema(`root type "${container.root}" is not part of a story`);
+    if (container.root !== "title" && container.root !== "body") throw new OutsideSchema(`root type ${shown(container.root)} is not part of a story`);
     const rootRules = rules[container.root];
     const content = struct.content;
     if (content instanceof Y.ContentDeleted) continue;
@@ -99,16 +99,16 @@ export function checkUpdateSchema(doc: Y.Doc, decoded: DecodedUpdate, { maxTitle
       case "element":
         if (parentSub !== null) {
           const allowed = container.kind === "element" ? rootRules.nodes.get(container.nodeName!) : undefined;
-          if (!allowed?.has(parentSub)) throw new OutsideSchema(`attribute "${parentSub}" is not in the schema of ${container.nodeName ?? container.root}`);
-          if (!(content instanceof Y.ContentAny || content instanceof Y.ContentString)) throw new OutsideSchema(`attribute "${parentSub}" holds a shared type`);
+          if (!allowed?.has(parentSub)) throw new OutsideSchema(`attribute ${shown(parentSub)} is not in the schema of ${shown(container.nodeName ?? container.root)}`);
+          if (!(content instanceof Y.ContentAny || content instanceof Y.ContentString)) throw new OutsideSchema(`attribute ${shown(parentSub)} holds a shared type`);
           break;
         }
-        if (!(content instanceof Y.ContentType)) throw new OutsideSchema(`${container.nodeName ?? container.root} holds content outside any node`);
+        if (!(content instanceof Y.ContentType)) throw new OutsideSchema(`${shown(container.nodeName ?? container.root)} holds content outside any node`);
         if (content.type instanceof Y.XmlText) break;
         if (!(content.type instanceof Y.XmlElement) || content.type.constructor !== Y.XmlElement) {
-          throw new OutsideSchema(`${container.nodeName ?? container.root} holds a type the editor never writes`);
+          throw new OutsideSchema(`${shown(container.nodeName ?? container.root)} holds a type the editor never writes`);
         }
-        if (!rootRules.nodes.has(content.type.nodeName)) throw new OutsideSchema(`node "${content.type.nodeName}" is not in the ${container.root} schema`);
+        if (!rootRules.nodes.has(content.type.nodeName)) throw new OutsideSchema(`node ${shown(content.type.nodeName)} is not in the ${container.root} schema`);
         break;
       case "text":
         if (parentSub !== null) throw new OutsideSchema("text carries attributes");
@@ -132,16 +132,19 @@ export function checkUpdateSchema(doc: Y.Doc, decoded: DecodedUpdate, { maxTitle
   }
 }
 
+/** A name from the update, quoted and cut short: it ends up in close reasons and logs. */
+const shown = (name: string) => JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
+
 /** y-prosemirror keys a mark by its name, or `name--hash` when one mark type may overlap itself. */
 function checkMark(rules: FragmentRules, key: string, value: unknown): void {
   const name = key.split("--")[0];
   const attrs = rules.marks.get(name);
-  if (!attrs) throw new OutsideSchema(`mark "${name}" is not in the schema`);
+  if (!attrs) throw new OutsideSchema(`mark ${shown(name)} is not in the schema`);
   // null ends a marked range; `true` is how plain Yjs code marks text (no attributes).
   if (value === null || value === true) return;
-  if (typeof value !== "object" || Array.isArray(value)) throw new OutsideSchema(`mark "${name}" has malformed attributes`);
+  if (typeof value !== "object" || Array.isArray(value)) throw new OutsideSchema(`mark ${shown(name)} has malformed attributes`);
   for (const attr of Object.keys(value as object)) {
-    if (!attrs.has(attr)) throw new OutsideSchema(`attribute "${attr}" is not in the schema of mark "${name}"`);
+    if (!attrs.has(attr)) throw new OutsideSchema(`attribute ${shown(attr)} is not in the schema of mark ${shown(name)}`);
   }
 }
 
