@@ -57,7 +57,6 @@ export class MalformedUpdate extends Error {}
 /** Thrown for new content under another user's Yjs client id (forged authorship). */
 export class ForgedAuthorship extends Error {}
 
-
 /** An edit the server makes on a user's behalf (a restore): logged as that user's. */
 export interface ServerEdit {
   readonly userId: string;
@@ -182,6 +181,7 @@ export class Room implements CommitListener<CommitState> {
 
   leave(connection: RoomConnection): void {
     this.parked.drop(connection);
+    this.pendingBy.delete(connection);
     if (!this.connections.delete(connection)) return;
     if (connection.awarenessIds.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.awarenessIds], connection);
@@ -240,8 +240,8 @@ export class Room implements CommitListener<CommitState> {
   private readonly pendingBy = new Map<RoomConnection, number>();
 
   /**
-   * Structs that cannot be applied yet (they name clocks or neighbours the story does not
-   * have) sit in memory, and Yjs re-merges them on every later update. They are never logged,
+   * What Yjs still keeps pending after an update was judged (chiefly deletes of content the
+   * story does not have) sits in memory, and Yjs re-merges it on every later update. They are never logged,
    * so dropping them loses nothing stored; past the budget the story's pending structs are
    * dropped and the connection that added them is closed.
    */
