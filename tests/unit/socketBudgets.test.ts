@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ParkedUpdates } from "../../server/collab/parkedUpdates";
 import { AccountBudgets, OverBudget, type SocketBudgetLimits } from "../../server/collab/socketBudgets";
 
 const limits: SocketBudgetLimits = {
@@ -66,5 +67,28 @@ describe("socket budgets", () => {
   it("rate-limits query-awareness per connection", () => {
     const socket = new AccountBudgets(limits).forConnection("u1", 0);
     expect(untilRefused(() => socket.chargeAwarenessQuery(0))).toEqual({ passed: 4, message: "over COLLAB_MAX_AWARENESS_QUERIES_PER_SECOND" });
+  });
+
+  it("shares the account's byte budget across its sockets", () => {
+    const budgets = new AccountBudgets(limits);
+    // Each socket may send 2000 bytes at once; the account 20 000 across all of them.
+    const sockets = Array.from({ length: 12 }, () => budgets.forConnection("u1", 0));
+    const refusals = sockets.map((socket) => untilRefused(() => socket.chargeUpdate(1000, 0), 2));
+    expect(refusals.filter((r) => r.message === "over COLLAB_ACCOUNT_UPDATE_BYTES_PER_SECOND")).toHaveLength(2);
+  });
+});
+
+describe("parked updates", () => {
+  it("keeps a connection's updates in order until taken, within its bytes and count", () => {
+    const parked = new ParkedUpdates<string>();
+    parked.park("a", Uint8Array.of(1), 10);
+    parked.park("a", Uint8Array.of(2), 10);
+    parked.park("b", Uint8Array.of(3), 10);
+    expect(parked.takeAll("a").map((u) => u[0])).toEqual([1, 2]);
+    expect(parked.has("a")).toBe(false);
+    expect(() => parked.park("b", new Uint8Array(10), 10)).toThrow("over COLLAB_MAX_PENDING_BYTES");
+    expect(parked.has("b")).toBe(false);
+    for (let i = 0; i < 3; i++) parked.park("c", Uint8Array.of(i), 100, 3);
+    expect(() => parked.park("c", Uint8Array.of(9), 100, 3)).toThrow(OverBudget);
   });
 });
