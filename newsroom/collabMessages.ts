@@ -21,7 +21,11 @@ export interface AccessNotice {
 export const CLOSE_NOT_SIGNED_IN = 4401;
 export const CLOSE_FORBIDDEN = 4403;
 export const CLOSE_NO_SUCH_ARTICLE = 4404;
-/** The frame could not be decoded as the protocol; only this connection is closed. */
+/**
+ * The frame could not be decoded as the protocol, or its update would write something outside
+ * the editor's schema (a node, attribute or mark the editor does not have, a root other than
+ * `title`/`body`, a title over 200 characters); only this connection is closed, nothing is stored.
+ */
 export const CLOSE_MALFORMED = 4400;
 /** The room could not be loaded (database error); the client may retry later. */
 export const CLOSE_LOAD_FAILED = 4500;
@@ -33,6 +37,12 @@ export const CLOSE_LOAD_FAILED = 4500;
 export const CLOSE_SAVE_FAILED = 4501;
 /** Too many open connections for this account or story. */
 export const CLOSE_TOO_MANY_CONNECTIONS = 4429;
+/**
+ * A socket past one of its budgets (update messages or bytes per second, per connection or
+ * per account; new client ids per minute; pending structs; query-awareness rate; awareness
+ * state size). The close reason names the setting.
+ */
+export const CLOSE_OVER_BUDGET = 4429;
 /** Standard WebSocket code for a frame above the size limit. */
 export const CLOSE_TOO_BIG = 1009;
 

@@ -15,13 +15,21 @@ export class TokenBucket {
     this.refilledAt = now;
   }
 
-  /** Takes one token if there is one; false means the caller is over its rate. */
-  take(now: number): boolean {
+  /**
+   * Takes `cost` tokens (one action, or its size in bytes) if there are that many; false means
+   * the caller is over its rate and nothing was taken.
+   */
+  take(now: number, cost = 1): boolean {
     const elapsedSeconds = Math.max(0, now - this.refilledAt) / 1000;
     this.tokens = Math.min(this.burst, this.tokens + elapsedSeconds * this.perSecond);
     this.refilledAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < cost) return false;
+    this.tokens -= cost;
     return true;
+  }
+
+  /** Whether the bucket has refilled completely by `now` (an idle account's can be forgotten). */
+  isFull(now: number): boolean {
+    return this.tokens + (Math.max(0, now - this.refilledAt) / 1000) * this.perSecond >= this.burst;
   }
 }

@@ -102,6 +102,47 @@ const EnvSchema = z.object({
    * the story's log grows; beyond this many the least recently asked for is dropped.
    */
   HISTORY_AUTHORSHIP_CACHE_STORIES: z.coerce.number().int().positive().default(200),
+  /**
+   * Sync update / step-2 messages one socket may send per second (burst: twice this); past it
+   * the socket closes with 4429. A fast typist sends about 20 a second and the history test's
+   * trace replay about 250 back to back, so 500 is far above real use and still bounds a flood.
+   */
+  COLLAB_MAX_UPDATES_PER_SECOND: z.coerce.number().positive().default(500),
+  /**
+   * Bytes of those messages one socket may send per second (burst: twice this, so one message of
+   * COLLAB_MAX_MESSAGE_BYTES, a pasted long story, always fits); past it: 4429.
+   */
+  COLLAB_MAX_UPDATE_BYTES_PER_SECOND: z.coerce.number().positive().default(2 * 1024 * 1024),
+  /** Update messages per second one account may send across all its sockets (burst twice); 4429. */
+  COLLAB_ACCOUNT_UPDATES_PER_SECOND: z.coerce.number().positive().default(1000),
+  /** Update bytes per second one account may send across all its sockets (burst twice); 4429. */
+  COLLAB_ACCOUNT_UPDATE_BYTES_PER_SECOND: z.coerce.number().positive().default(4 * 1024 * 1024),
+  /**
+   * Yjs client ids one account may bring into stories per minute (all at once, then refilled
+   * over the minute). Every editor load is one id, so 120 is a page load every half second;
+   * an attacker minting an id per update (each adds log and Yjs work) is closed with 4429.
+   */
+  COLLAB_MAX_NEW_CLIENT_IDS_PER_MINUTE: z.coerce.number().positive().default(120),
+  /**
+   * Bytes of updates that cannot be applied yet (they depend on content the story does not
+   * have), per socket and per story. A stock client only sends such updates for a moment after
+   * reconnecting (new keystrokes before its sync step 2); past it they are dropped and the
+   * socket closes with 4429.
+   */
+  COLLAB_MAX_PENDING_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
+  /**
+   * Query-awareness messages one socket may send per second (burst twice). Stock clients send
+   * none; each answer encodes everyone's presence, so a flood is closed with 4429.
+   */
+  COLLAB_MAX_AWARENESS_QUERIES_PER_SECOND: z.coerce.number().positive().default(5),
+  /** Largest awareness (presence) state, in bytes of JSON; a larger one closes the socket with 4429. */
+  COLLAB_MAX_AWARENESS_STATE_BYTES: z.coerce.number().int().positive().default(16 * 1024),
+  /**
+   * Open collaboration sockets per process (each holds a file descriptor; keep it well under
+   * `ulimit -n`). Past it the upgrade is answered HTTP 503 with Retry-After, before any
+   * authentication work.
+   */
+  COLLAB_MAX_CONNECTIONS: z.coerce.number().int().positive().default(5000),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string; dev: boolean };

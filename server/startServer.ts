@@ -105,6 +105,17 @@ export async function startServer(env: Env): Promise<RunningServer> {
     allowedOrigins: env.ALLOWED_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
     maxConnectionsPerUser: env.COLLAB_MAX_CONNECTIONS_PER_USER,
     maxConnectionsPerStory: env.COLLAB_MAX_CONNECTIONS_PER_STORY,
+    maxConnections: env.COLLAB_MAX_CONNECTIONS,
+    budgets: {
+      updatesPerSecond: env.COLLAB_MAX_UPDATES_PER_SECOND,
+      updateBytesPerSecond: env.COLLAB_MAX_UPDATE_BYTES_PER_SECOND,
+      accountUpdatesPerSecond: env.COLLAB_ACCOUNT_UPDATES_PER_SECOND,
+      accountUpdateBytesPerSecond: env.COLLAB_ACCOUNT_UPDATE_BYTES_PER_SECOND,
+      newClientIdsPerMinute: env.COLLAB_MAX_NEW_CLIENT_IDS_PER_MINUTE,
+      maxPendingBytes: env.COLLAB_MAX_PENDING_BYTES,
+      awarenessQueriesPerSecond: env.COLLAB_MAX_AWARENESS_QUERIES_PER_SECOND,
+      maxAwarenessStateBytes: env.COLLAB_MAX_AWARENESS_STATE_BYTES,
+    },
   });
 
   const app = next({ dev: env.dev, dir: PROJECT_ROOT, hostname: "localhost", port: env.PORT });

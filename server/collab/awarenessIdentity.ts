@@ -1,5 +1,6 @@
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
+import { OverBudget } from "./socketBudgets";
 
 /** The identity the server puts into every awareness state a connection sends. */
 export interface AwarenessUser {
@@ -22,13 +23,19 @@ export const MAX_AWARENESS_CLIENTS_PER_CONNECTION = 4;
  * sender's own count against the per-connection limit. This only bounds decoding work.
  */
 export const MAX_AWARENESS_ENTRIES_PER_MESSAGE = 2048;
-/** A presence state (caret, selection, name) is small; anything larger is abuse. */
+/**
+ * A presence state (caret, selection, name) is small; anything larger is abuse. The default
+ * of `COLLAB_MAX_AWARENESS_STATE_BYTES`.
+ */
 export const MAX_AWARENESS_STATE_BYTES = 16 * 1024;
 
 export class AwarenessRejected extends Error {}
 
-/** Decodes an awareness update (y-protocols format), refusing oversized or non-object states. */
-export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
+/**
+ * Decodes an awareness update (y-protocols format), refusing non-object states and states over
+ * `maxStateBytes` (the latter as `OverBudget`: the sender is closed with 4429).
+ */
+export function decodeAwarenessUpdate(update: Uint8Array, maxStateBytes = MAX_AWARENESS_STATE_BYTES): AwarenessEntry[] {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
   if (count > MAX_AWARENESS_ENTRIES_PER_MESSAGE) throw new AwarenessRejected("too many awareness states");
@@ -36,8 +43,9 @@ export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   for (let i = 0; i < count; i++) {
     const clientId = decoding.readVarUint(decoder);
     const clock = decoding.readVarUint(decoder);
-    const json = decoding.readVarString(decoder);
-    if (json.length > MAX_AWARENESS_STATE_BYTES) throw new AwarenessRejected("awareness state too large");
+    const bytes = decoding.readVarUint8Array(decoder);
+    if (bytes.byteLength > maxStateBytes) throw new OverBudget("awareness state over COLLAB_MAX_AWARENESS_STATE_BYTES");
+    const json = textDecoder.decode(bytes);
     const state: unknown = JSON.parse(json);
     if (state !== null && (typeof state !== "object" || Array.isArray(state))) {
       throw new AwarenessRejected("awareness state is not an object");
@@ -46,6 +54,8 @@ export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   }
   return entries;
 }
+
+const textDecoder = new TextDecoder();
 
 export function encodeAwarenessUpdate(entries: readonly AwarenessEntry[]): Uint8Array {
   const encoder = encoding.createEncoder();

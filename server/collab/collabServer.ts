@@ -8,8 +8,10 @@ import {
   CLOSE_MALFORMED,
   CLOSE_NO_SUCH_ARTICLE,
   CLOSE_NOT_SIGNED_IN,
+  CLOSE_OVER_BUDGET,
   CLOSE_TOO_MANY_CONNECTIONS,
 } from "../../newsroom/collabMessages";
+import { OutsideSchema, storySchemaRules } from "../../newsroom/schemaGuard";
 import { canReadArticle } from "../../newsroom/permissions";
 import { isRole } from "../../newsroom/roles";
 import { findArticleFacts } from "../articles/articleFacts";
@@ -22,6 +24,7 @@ import { receiveMessage, TooManySyncRequests } from "./messageReceiver";
 import { ForgedAuthorship } from "./room";
 import { isAllowedOrigin } from "./originPolicy";
 import type { RoomRegistry } from "./roomRegistry";
+import { AccountBudgets, OverBudget, type SocketBudgetLimits } from "./socketBudgets";
 
 export const COLLAB_PATH_PREFIX = "/collab/";
 
@@ -37,7 +40,13 @@ export interface CollabServerOptions {
   allowedOrigins: readonly string[];
   maxConnectionsPerUser: number;
   maxConnectionsPerStory: number;
+  /** Open collaboration sockets in this process; past it upgrades get HTTP 503 before any auth work. */
+  maxConnections: number;
+  budgets: SocketBudgetLimits;
 }
+
+/** Seconds a client refused for a full process is asked to wait before trying again. */
+const FULL_RETRY_AFTER_SECONDS = 5;
 
 /** Counts of open sockets by key (user id, article id). */
 class OpenCounts {
@@ -73,9 +82,12 @@ function articleIdOf(url: string): string | null {
   }
 }
 
-function refuseHandshake(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+function refuseHandshake(socket: Duplex, status: number, text: string, extraHeaders = ""): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\n${extraHeaders}Connection: close\r\nContent-Length: 0\r\n\r\n`);
 }
+
+/** A clear close reason fits the WebSocket limit of 123 bytes. */
+const closeReason = (text: string) => Buffer.from(text).subarray(0, 123).toString().replace(/\uFFFD$/, "");
 
 /**
  * The collaboration endpoint `/collab/<articleId>` (DESIGN.md §3): checks origin, session and
@@ -90,6 +102,9 @@ export class CollabServer {
   /** Whose session each joined socket runs on, so signing out (or disabling) can end it. */
   private readonly sessions = new Map<WebSocket, { sessionId: string; userId: string }>();
   private readonly stopListening: () => void;
+  private readonly budgets: AccountBudgets;
+  /** Upgrades accepted and not yet closed (counted from the first byte, before authentication). */
+  private openSockets = 0;
 
   constructor(private readonly options: CollabServerOptions) {
     this.wss = new WebSocketServer({
@@ -97,8 +112,12 @@ export class CollabServer {
       maxPayload: options.maxMessageBytes,
       perMessageDeflate: false,
     });
+    this.budgets = new AccountBudgets(options.budgets);
+    // Built from the extension list once, now, rather than inside the first keystroke.
+    storySchemaRules();
     this.pingTimer = setInterval(() => {
       this.pingAll();
+      this.budgets.forgetIdle();
       void this.recheckSessions();
     }, PING_INTERVAL_MS);
     this.pingTimer.unref();
@@ -112,6 +131,11 @@ export class CollabServer {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Every socket holds a file descriptor: past the cap even the cookie is not read.
+    if (this.openSockets >= this.options.maxConnections) {
+      refuseHandshake(socket, 503, "Service Unavailable", `Retry-After: ${FULL_RETRY_AFTER_SECONDS}\r\n`);
+      return;
+    }
     if (!isAllowedOrigin(req, this.options.allowedOrigins)) {
       refuseHandshake(socket, 403, "Forbidden");
       return;
@@ -121,6 +145,10 @@ export class CollabServer {
       refuseHandshake(socket, 400, "Bad Request");
       return;
     }
+    this.openSockets += 1;
+    socket.once("close", () => {
+      this.openSockets -= 1;
+    });
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       void this.admit(ws, req, articleId);
     });
@@ -176,7 +204,7 @@ export class CollabServer {
         releaseStory();
       });
       const sessionId = String(claims!.sessionId);
-      connection = new Connection(ws, user, sessionId);
+      connection = new Connection(ws, user, sessionId, this.budgets.forConnection(user.id));
       this.sessions.set(ws, { sessionId, userId: user.id });
       ws.once("close", () => this.sessions.delete(ws));
       room = await registry.acquire(articleId);
@@ -202,6 +230,8 @@ export class CollabServer {
         receiveMessage(joined, connection, frame);
       } catch (err) {
         if (err instanceof ForgedAuthorship) ws.close(CLOSE_FORBIDDEN, "not your client id");
+        else if (err instanceof OverBudget) ws.close(CLOSE_OVER_BUDGET, closeReason(err.message));
+        else if (err instanceof OutsideSchema) ws.close(CLOSE_MALFORMED, closeReason(`outside the schema: ${err.message}`));
         else if (err instanceof TooManySyncRequests) ws.close(1008, "too many sync requests");
         else ws.close(CLOSE_MALFORMED, "malformed message");
         console.warn(`[collab] closed a connection to ${articleId}: ${(err as Error).message}`);

@@ -6,6 +6,7 @@ import { TokenBucket } from "../../newsroom/tokenBucket";
 import { userColor } from "../../newsroom/userColor";
 import type { AwarenessUser } from "./awarenessIdentity";
 import type { RoomConnection } from "./room";
+import type { ConnectionBudget } from "./socketBudgets";
 
 /**
  * Sync step 1 requests a connection may send: each answer encodes the document, so a flood of
@@ -28,6 +29,8 @@ export class Connection implements RoomConnection {
     private readonly socket: WebSocket,
     account: User,
     readonly sessionId: string | null,
+    /** Update, client-id, pending and awareness budgets (its account's shared with its other sockets). */
+    readonly budget: ConnectionBudget,
   ) {
     this.user = { id: account.id, name: account.displayName, color: userColor(account.colorIndex) };
     this.actor = { id: account.id, role: isRole(account.role) ? account.role : "reporter" };

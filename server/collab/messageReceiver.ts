@@ -2,6 +2,8 @@ import * as decoding from "lib0/decoding";
 import * as syncProtocol from "y-protocols/sync";
 import { MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from "../../newsroom/collabMessages";
 import { ForgedAuthorship, type Room, type RoomConnection } from "./room";
+import { OverBudget } from "./socketBudgets";
+import { OutsideSchema } from "../../newsroom/schemaGuard";
 
 /** A frame that is not the y-websocket protocol: its connection is closed, nobody else's. */
 export class ProtocolViolation extends Error {}
@@ -26,6 +28,8 @@ export function receiveMessage(room: Room, connection: RoomConnection, frame: Ui
           if (!connection.takeSyncRequest()) throw new TooManySyncRequests("too many sync requests");
           room.answerSyncStep1(connection, payload);
         } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
+          // Charged before anything else, read-only or not: the budget bounds the work, not the writes.
+          connection.budget.chargeUpdate(payload.byteLength);
           if (room.canWrite(connection)) room.applyClientUpdate(payload, connection);
         } else {
           throw new ProtocolViolation(`unknown sync message ${syncType}`);
@@ -36,13 +40,22 @@ export function receiveMessage(room: Room, connection: RoomConnection, frame: Ui
         room.applyClientAwareness(decoding.readVarUint8Array(decoder), connection);
         return;
       case MESSAGE_QUERY_AWARENESS:
+        connection.budget.chargeAwarenessQuery();
         connection.send(room.awarenessSnapshot());
         return;
       default:
         throw new ProtocolViolation(`unknown message type ${type}`);
     }
   } catch (err) {
-    if (err instanceof ProtocolViolation || err instanceof ForgedAuthorship || err instanceof TooManySyncRequests) throw err;
+    if (
+      err instanceof ProtocolViolation ||
+      err instanceof ForgedAuthorship ||
+      err instanceof TooManySyncRequests ||
+      err instanceof OverBudget ||
+      err instanceof OutsideSchema
+    ) {
+      throw err;
+    }
     throw new ProtocolViolation((err as Error).message || String(err));
   }
 }

@@ -3,7 +3,9 @@ import * as Y from "yjs";
 import type { Db } from "../../db/client";
 import { CLOSE_SAVE_FAILED, MESSAGE_ACCESS } from "../../newsroom/collabMessages";
 import { canEditArticle, type Actor, type ArticleAccessFacts } from "../../newsroom/permissions";
+import { checkUpdateSchema, MissingDependency } from "../../newsroom/schemaGuard";
 import { storyTitle } from "../../newsroom/storyBlocks";
+import { MAX_TITLE_LENGTH } from "../articles/articleCreator";
 import {
   AwarenessRejected,
   MAX_AWARENESS_CLIENTS_PER_CONNECTION,
@@ -23,6 +25,8 @@ import {
   syncStep2Message,
   updateMessage,
 } from "./protocolMessages";
+import { ParkedUpdates } from "./parkedUpdates";
+import { OverBudget, type ConnectionBudget } from "./socketBudgets";
 import { shouldSnapshot, shouldSnapshotOnUnload, type TailSize } from "./snapshotPolicy";
 import type { StoredDocument } from "./updateLog";
 import { snapshotFromLog } from "./updateLog";
@@ -40,6 +44,8 @@ export interface RoomConnection {
   close(code: number, reason: string): void;
   /** Whether a sync step 1 may be answered now (false: the connection is over its rate). */
   takeSyncRequest(): boolean;
+  /** The socket's (and its account's) budgets: new client ids and pending structs are charged here. */
+  readonly budget: ConnectionBudget;
 }
 
 /** Close code asking a client to reconnect (the server reloads the story). */
@@ -174,15 +180,89 @@ export class Room implements CommitListener<CommitState> {
   }
 
   leave(connection: RoomConnection): void {
+    this.parked.drop(connection);
+    this.pendingBy.delete(connection);
     if (!this.connections.delete(connection)) return;
     if (connection.awarenessIds.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.awarenessIds], connection);
     }
   }
 
-  /** Applies a sync step 2 or update from a connection allowed to write. */
+  /**
+   * Applies a sync step 2 or update from a connection allowed to write, once it is inside the
+   * editor's schema and the connection's budgets (new client ids, pending structs).
+   */
   applyClientUpdate(update: Uint8Array, from: RoomConnection): void {
-    this.applyAs(update, from, from.user.id);
+    if (!this.tryClientUpdate(update, from)) {
+      this.parked.park(from, update, from.budget.limits.maxPendingBytes);
+      return;
+    }
+    // What was parked may build on what just landed: try it again, until nothing moves.
+    let progress = this.parked.has(from);
+    while (progress) {
+      progress = false;
+      for (const waiting of this.parked.takeAll(from)) {
+        if (this.tryClientUpdate(waiting, from)) progress = true;
+        else this.parked.park(from, waiting, from.budget.limits.maxPendingBytes);
+      }
+    }
+  }
+
+  /** Updates of each connection that cannot be checked or applied yet (`parkedUpdates.ts`). */
+  private readonly parked = new ParkedUpdates<RoomConnection>();
+
+  /**
+   * Checks and applies one client update; false when it cannot be judged yet (it starts past
+   * the story's clock for one of its client ids, or builds on content the story does not have)
+   * and must wait. Refusals (forged authorship, outside the schema, over budget) throw.
+   */
+  private tryClientUpdate(update: Uint8Array, from: RoomConnection): boolean {
+    const decoded = decodeUpdate(update);
+    const clocks = clientClocksOf(decoded);
+    this.checkAuthorship(clocks, from.user.id);
+    if (this.startsAhead(decoded)) return false;
+    try {
+      checkUpdateSchema(this.doc, decoded, { maxTitleLength: MAX_TITLE_LENGTH });
+    } catch (err) {
+      if (err instanceof MissingDependency) return false;
+      throw err;
+    }
+    let unowned = 0;
+    for (const client of clocks.keys()) if (!this.owners.has(client)) unowned += 1;
+    from.budget.chargeNewClientIds(unowned);
+    const pendingBefore = pendingBytes(this.doc);
+    Y.applyUpdate(this.doc, update, from);
+    this.chargePending(from, pendingBytes(this.doc) - pendingBefore);
+    return true;
+  }
+
+  /** Bytes of pending structs each connection added since the story last had none. */
+  private readonly pendingBy = new Map<RoomConnection, number>();
+
+  /**
+   * What Yjs still keeps pending after an update was judged (chiefly deletes of content the
+   * story does not have) sits in memory, and Yjs re-merges it on every later update. They are never logged,
+   * so dropping them loses nothing stored; past the budget the story's pending structs are
+   * dropped and the connection that added them is closed.
+   */
+  private chargePending(from: RoomConnection, added: number): void {
+    const total = pendingBytes(this.doc);
+    if (total === 0) {
+      this.pendingBy.clear();
+      return;
+    }
+    const own = (this.pendingBy.get(from) ?? 0) + Math.max(0, added);
+    this.pendingBy.set(from, own);
+    const limit = from.budget.limits.maxPendingBytes;
+    if (own <= limit && total <= limit) return;
+    if (total > limit) {
+      this.doc.store.pendingStructs = null;
+      this.doc.store.pendingDs = null;
+      this.pendingBy.clear();
+    } else {
+      this.pendingBy.delete(from);
+    }
+    throw new OverBudget("over COLLAB_MAX_PENDING_BYTES (updates that cannot be applied)");
   }
 
   /**
@@ -195,30 +275,53 @@ export class Room implements CommitListener<CommitState> {
 
   /** Applies an update the server made for `edit.userId` (restoring a version). */
   applyServerEdit(update: Uint8Array, edit: ServerEdit): void {
-    this.applyAs(update, edit, edit.userId);
+    this.checkAuthorship(clientClocksOf(decodeUpdate(update)), edit.userId);
+    Y.applyUpdate(this.doc, update, edit);
   }
 
   /**
-   * Decodes first (a malformed update is refused before any of it touches the doc), checks
-   * that new content under an existing client id comes from that id's owner, then applies.
-   * Client ids seen for the first time become the sender's.
+   * New content under a client id that already belongs to someone else is forged authorship.
+   * Ids nobody owns yet are not claimed here: they become the sender's only once a struct
+   * under them is integrated (`claimIntegratedClients`), so a struct that can never be applied
+   * (sent under a colleague's id, far ahead of her clock) cannot take her id away.
    */
-  private applyAs(update: Uint8Array, origin: RoomConnection | ServerEdit, userId: string): void {
-    let clocks: Map<number, number>;
-    try {
-      clocks = clientClocksOf(Y.decodeUpdate(update));
-    } catch (err) {
-      throw new MalformedUpdate((err as Error).message);
-    }
+  private checkAuthorship(clocks: Map<number, number>, userId: string): void {
     for (const [client, end] of clocks) {
-      if (!this.owners.has(client)) {
-        this.owners.set(client, userId);
-        this.unrecordedOwners.push([client, userId]);
-      } else if (this.owners.get(client) !== userId && end > Y.getState(this.doc.store, client)) {
+      const owner = this.owners.get(client);
+      if (owner !== undefined && owner !== userId && end > Y.getState(this.doc.store, client)) {
         throw new ForgedAuthorship(`client ${client} belongs to someone else`);
       }
     }
-    Y.applyUpdate(this.doc, update, origin);
+  }
+
+  /**
+   * Whether some client id's content in the update starts past the story's clock for it. Yjs
+   * would keep such structs pending and merge them, once the gap fills, into whoever's
+   * transaction fills it (under a colleague's id: into her saved words, and her id). They wait
+   * on their own connection instead.
+   */
+  private startsAhead(decoded: ReturnType<typeof Y.decodeUpdate>): boolean {
+    const firstClocks = new Map<number, number>();
+    for (const struct of decoded.structs) {
+      const first = firstClocks.get(struct.id.client);
+      if (first === undefined || struct.id.clock < first) firstClocks.set(struct.id.client, struct.id.clock);
+    }
+    for (const [client, first] of firstClocks) {
+      if (first > Y.getState(this.doc.store, client)) return true;
+    }
+    return false;
+  }
+
+  /** Client ids whose clock this transaction advanced and that nobody owned: now `userId`'s. */
+  private claimIntegratedClients(transaction: Y.Transaction, userId: string | null): NewOwners {
+    const claimed: [number, string | null][] = [];
+    for (const [client, after] of transaction.afterState) {
+      if (after > (transaction.beforeState.get(client) ?? 0) && !this.owners.has(client)) {
+        this.owners.set(client, userId);
+        claimed.push([client, userId]);
+      }
+    }
+    return claimed;
   }
 
   /** An update another process committed: applied and passed on to this process's clients. */
@@ -229,21 +332,19 @@ export class Room implements CommitListener<CommitState> {
 
   /** Presence from another process: already checked there, shown here as it is. */
   applyRemoteAwareness(update: Uint8Array): void {
-    for (const entry of decodeAwarenessUpdate(update)) {
+    // Sizes were judged by the process the presence came from.
+    for (const entry of decodeAwarenessUpdate(update, Number.POSITIVE_INFINITY)) {
       if (entry.state === null) this.remoteAwarenessIds.delete(entry.clientId);
       else this.remoteAwarenessIds.add(entry.clientId);
     }
     awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE);
   }
 
-  /** Owners claimed in memory whose rows go to the database with the next logged update. */
-  private unrecordedOwners: [number, string | null][] = [];
-
   /** Applies a presence update, with the sender's identity forced to the session's. */
   applyClientAwareness(update: Uint8Array, from: RoomConnection): void {
     // A client may not speak for (or remove) someone else's presence. Stock clients echo
     // everyone's presence back; those entries are dropped here, not counted against the sender.
-    const entries = decodeAwarenessUpdate(update).filter((entry) => {
+    const entries = decodeAwarenessUpdate(update, from.budget.limits.maxAwarenessStateBytes).filter((entry) => {
       const owner = this.awarenessOwner(entry.clientId);
       if (owner !== null) return owner === from;
       return !this.remoteAwarenessIds.has(entry.clientId);
@@ -415,7 +516,7 @@ export class Room implements CommitListener<CommitState> {
     return null;
   }
 
-  private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
     if (origin === this) return; // the load itself
     if (origin === REMOTE) {
       const message = updateMessage(update);
@@ -425,7 +526,7 @@ export class Room implements CommitListener<CommitState> {
     const sender = this.connections.has(origin as RoomConnection) ? (origin as RoomConnection) : null;
     if (sender) this.writers.add(sender);
     const userId = sender?.user.id ?? (origin as ServerEdit | null)?.userId ?? null;
-    const newOwners = this.unrecordedOwners.splice(0);
+    const newOwners = this.claimIntegratedClients(transaction, userId);
     // An evicted document is about to be dropped: nothing more of it may be logged.
     if (this.evicted) return;
     try {
@@ -457,4 +558,17 @@ export class Room implements CommitListener<CommitState> {
     for (const connection of this.connections) connection.send(message);
     if (origin !== REMOTE) this.relay?.publishAwareness(encoded);
   };
+}
+
+function decodeUpdate(update: Uint8Array): ReturnType<typeof Y.decodeUpdate> {
+  try {
+    return Y.decodeUpdate(update);
+  } catch (err) {
+    throw new MalformedUpdate((err as Error).message);
+  }
+}
+
+/** Bytes of structs and deletes the document holds but could not apply yet. */
+function pendingBytes(doc: Y.Doc): number {
+  return (doc.store.pendingStructs?.update.byteLength ?? 0) + (doc.store.pendingDs?.byteLength ?? 0);
 }

@@ -21,4 +21,14 @@ describe("TokenBucket", () => {
     expect(bucket.take(10_000)).toBe(true);
     expect(bucket.take(5_000)).toBe(false);
   });
+
+  it("takes a cost at once (bytes), refusing without taking anything when short", () => {
+    const bucket = new TokenBucket(100, 50, 0);
+    expect(bucket.take(0, 80)).toBe(true);
+    expect(bucket.take(0, 30)).toBe(false);
+    expect(bucket.take(0, 20)).toBe(true);
+    expect(bucket.take(1000, 50)).toBe(true);
+    expect(bucket.isFull(1000)).toBe(false);
+    expect(bucket.isFull(3000)).toBe(true);
+  });
 });

@@ -1,0 +1,316 @@
+import { getSchema, type AnyExtension } from "@tiptap/core";
+import * as Y from "yjs";
+import { bodyExtensions, titleExtensions } from "./editorExtensions";
+
+/**
+ * Schema at the door (issue 10, attacks 9 and 10): a Yjs update is checked against the editor's
+ * schema before it touches the live document, so nothing the editor could not have written is
+ * ever stored. A node type the schema does not know makes every later version fail to restore,
+ * and a title without a length limit bloats every page that lists stories.
+ *
+ * The allowed node names, attributes and marks come from the one extension list
+ * (`editorExtensions.ts`): there is no second list to keep in step.
+ */
+export class OutsideSchema extends Error {}
+
+/**
+ * The update builds on content the document does not have (yet), so where it lands cannot be
+ * known and it cannot be checked now. Not a refusal: the caller may keep it until that content
+ * arrives (a client that types right after reconnecting sends its sync step 2 afterwards).
+ */
+export class MissingDependency extends Error {}
+
+/** The Yjs root types a story has (DESIGN.md §3); writing any other is refused. */
+export type StoryRoot = "title" | "body";
+
+interface FragmentRules {
+  /** Element node name → the attributes it may carry. */
+  nodes: Map<string, Set<string>>;
+  /** Mark name → the attributes it may carry. */
+  marks: Map<string, Set<string>>;
+}
+
+function rulesOf(extensions: AnyExtension[]): FragmentRules {
+  const schema = getSchema(extensions);
+  const nodes = new Map<string, Set<string>>();
+  for (const [name, type] of Object.entries(schema.nodes)) {
+    // The document is the fragment itself and text is a Y.XmlText: neither is an element.
+    if (name === schema.topNodeType.name || type.isText) continue;
+    nodes.set(name, new Set(Object.keys(type.spec.attrs ?? {})));
+  }
+  const marks = new Map<string, Set<string>>();
+  for (const [name, type] of Object.entries(schema.marks)) marks.set(name, new Set(Object.keys(type.spec.attrs ?? {})));
+  return { nodes, marks };
+}
+
+let rulesCache: Record<StoryRoot, FragmentRules> | null = null;
+
+/** The rules of each root, built once from the extension lists. */
+export function storySchemaRules(): Record<StoryRoot, FragmentRules> {
+  rulesCache ??= { title: rulesOf(titleExtensions()), body: rulesOf(bodyExtensions()) };
+  return rulesCache;
+}
+
+/** Deeper nesting than any story needs (lists in quotes in lists…) is refused, not walked. */
+const MAX_NESTING = 64;
+
+/** What an item sits in: a root fragment, an element, a text, or something the editor never makes. */
+interface Container {
+  root: string;
+  kind: "fragment" | "element" | "text" | "other";
+  nodeName: string | null;
+  depth: number;
+}
+
+interface Place {
+  container: Container;
+  parentSub: string | null;
+}
+
+type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+type AnyStruct = DecodedUpdate["structs"][number];
+
+export interface SchemaCheckOptions {
+  /** Longest title, in characters (the API's limit, so every path holds the same one). */
+  maxTitleLength: number;
+}
+
+/**
+ * Throws `OutsideSchema` when `update` (already decoded) would put into `doc` a node, attribute
+ * or mark outside the editor's schema, write a root other than `title`/`body`, make the title
+ * longer than allowed; throws `MissingDependency` when it builds on content `doc` does not have
+ * (so it cannot be checked yet).
+ * Cheap enough for every keystroke: one pass over the update's structs, lookups into the live
+ * document's store, no copy of the document.
+ */
+export function checkUpdateSchema(doc: Y.Doc, decoded: DecodedUpdate, { maxTitleLength }: SchemaCheckOptions): void {
+  const rules = storySchemaRules();
+  const locator = new Locator(doc, decoded.structs);
+  let titleInserted = 0;
+  for (const struct of decoded.structs) {
+    if (!(struct instanceof Y.Item)) continue; // GC and Skip carry no content
+    const { container, parentSub } = locator.placeOf(struct);
+    if (container.root !== "title" && container.root !== "body") throw new OutsideSchema(`root type ${shown(container.root)} is not part of a story`);
+    const rootRules = rules[container.root];
+    const content = struct.content;
+    if (content instanceof Y.ContentDeleted) continue;
+    switch (container.kind) {
+      case "fragment":
+      case "element":
+        if (parentSub !== null) {
+          const allowed = container.kind === "element" ? rootRules.nodes.get(container.nodeName!) : undefined;
+          if (!allowed?.has(parentSub)) throw new OutsideSchema(`attribute ${shown(parentSub)} is not in the schema of ${shown(container.nodeName ?? container.root)}`);
+          if (!(content instanceof Y.ContentAny || content instanceof Y.ContentString)) throw new OutsideSchema(`attribute ${shown(parentSub)} holds a shared type`);
+          break;
+        }
+        if (!(content instanceof Y.ContentType)) throw new OutsideSchema(`${shown(container.nodeName ?? container.root)} holds content outside any node`);
+        if (content.type instanceof Y.XmlText) break;
+        if (!(content.type instanceof Y.XmlElement) || content.type.constructor !== Y.XmlElement) {
+          throw new OutsideSchema(`${shown(container.nodeName ?? container.root)} holds a type the editor never writes`);
+        }
+        if (!rootRules.nodes.has(content.type.nodeName)) throw new OutsideSchema(`node ${shown(content.type.nodeName)} is not in the ${container.root} schema`);
+        break;
+      case "text":
+        if (parentSub !== null) throw new OutsideSchema("text carries attributes");
+        if (content instanceof Y.ContentString) {
+          if (container.root === "title") titleInserted += content.getLength();
+        } else if (content instanceof Y.ContentFormat) {
+          checkMark(rootRules, content.key, content.value);
+        } else {
+          throw new OutsideSchema("text holds something that is not text or a mark");
+        }
+        break;
+      default:
+        throw new OutsideSchema("content inside a type the editor never writes");
+    }
+  }
+  if (titleInserted > 0) {
+    const current = titleLength(doc);
+    if (current + titleInserted > maxTitleLength && current + titleInserted - titleCharsDeleted(doc, decoded.ds, locator) > maxTitleLength) {
+      throw new OutsideSchema(`title longer than ${maxTitleLength} characters`);
+    }
+  }
+}
+
+/** A name from the update, quoted and cut short: it ends up in close reasons and logs. */
+const shown = (name: string) => JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
+
+/** y-prosemirror keys a mark by its name, or `name--hash` when one mark type may overlap itself. */
+function checkMark(rules: FragmentRules, key: string, value: unknown): void {
+  const name = key.split("--")[0];
+  const attrs = rules.marks.get(name);
+  if (!attrs) throw new OutsideSchema(`mark ${shown(name)} is not in the schema`);
+  // null ends a marked range; `true` is how plain Yjs code marks text (no attributes).
+  if (value === null || value === true) return;
+  if (typeof value !== "object" || Array.isArray(value)) throw new OutsideSchema(`mark ${shown(name)} has malformed attributes`);
+  for (const attr of Object.keys(value as object)) {
+    if (!attrs.has(attr)) throw new OutsideSchema(`attribute ${shown(attr)} is not in the schema of mark ${shown(name)}`);
+  }
+}
+
+/** Characters in the title's texts now (what a title-length check compares against). */
+export function titleLength(doc: Y.Doc): number {
+  let length = 0;
+  const visit = (node: unknown) => {
+    if (node instanceof Y.XmlText) length += node.length;
+    else if (node instanceof Y.XmlElement) node.toArray().forEach(visit);
+  };
+  doc.getXmlFragment("title").toArray().forEach(visit);
+  return length;
+}
+
+/** Title characters in `doc` that the update's delete set removes (only read near the limit). */
+function titleCharsDeleted(doc: Y.Doc, ds: DecodedUpdate["ds"], locator: Locator): number {
+  let deleted = 0;
+  for (const [client, ranges] of ds.clients) {
+    const structs = doc.store.clients.get(client);
+    if (!structs) continue;
+    for (const { clock, len } of ranges) {
+      let index: number;
+      try {
+        index = Y.findIndexSS(structs, clock);
+      } catch {
+        continue; // beyond what the document has: deletes nothing yet
+      }
+      for (; index < structs.length && structs[index].id.clock < clock + len; index++) {
+        const struct = structs[index];
+        if (!(struct instanceof Y.Item) || struct.deleted || !(struct.content instanceof Y.ContentString)) continue;
+        if (locator.describeType(struct.parent as Y.AbstractType<any>).root !== "title") continue;
+        const start = Math.max(clock, struct.id.clock);
+        const end = Math.min(clock + len, struct.id.clock + struct.length);
+        deleted += Math.max(0, end - start);
+      }
+    }
+  }
+  return deleted;
+}
+
+/**
+ * Finds where each item of an update lands. An item names its parent only when it has no
+ * neighbours; otherwise it sits beside its origin, which is in the same update or already in
+ * the document. Chains of neighbours (a typed sentence) are followed iteratively.
+ */
+class Locator {
+  private readonly byClient = new Map<number, Y.Item[]>();
+  private readonly places = new Map<Y.Item, Place>();
+  private readonly typeContainers = new WeakMap<Y.AbstractType<any>, Container>();
+  private readonly rootNames = new Map<Y.AbstractType<any>, string>();
+
+  constructor(
+    private readonly doc: Y.Doc,
+    structs: readonly AnyStruct[],
+  ) {
+    for (const struct of structs) {
+      if (!(struct instanceof Y.Item)) continue;
+      let list = this.byClient.get(struct.id.client);
+      if (!list) this.byClient.set(struct.id.client, (list = []));
+      list.push(struct);
+    }
+    for (const list of this.byClient.values()) list.sort((a, b) => a.id.clock - b.id.clock);
+    for (const [name, type] of doc.share) this.rootNames.set(type, name);
+  }
+
+  placeOf(item: Y.Item): Place {
+    const chain = new Set<Y.Item>();
+    let current: Y.Item = item;
+    let place: Place | undefined;
+    for (;;) {
+      place = this.places.get(current);
+      if (place) break;
+      if (typeof current.parent === "string") {
+        place = { container: this.rootContainer(current.parent), parentSub: current.parentSub };
+        break;
+      }
+      if (current.parent instanceof Y.ID) {
+        place = { container: this.containerOfTypeItem(current.parent), parentSub: current.parentSub };
+        break;
+      }
+      const neighbour = current.origin ?? current.rightOrigin;
+      if (!neighbour) throw new OutsideSchema("an item without parent or neighbour");
+      const found = this.updateItem(neighbour);
+      if (found) {
+        chain.add(current);
+        if (chain.has(found)) throw new OutsideSchema("an item placed beside itself");
+        current = found;
+        continue;
+      }
+      const existing = this.docItem(neighbour);
+      place = { container: this.describeType(existing.parent as Y.AbstractType<any>), parentSub: existing.parentSub };
+      break;
+    }
+    this.places.set(current, place);
+    for (const link of chain) this.places.set(link, place);
+    return place;
+  }
+
+  /** What a type already in the document is (cached: every keystroke asks about the same few). */
+  describeType(type: Y.AbstractType<any>): Container {
+    const cached = this.typeContainers.get(type);
+    if (cached) return cached;
+    let container: Container;
+    if (type._item === null) {
+      container = this.rootContainer(this.rootNames.get(type) ?? "(unnamed)");
+    } else {
+      const parent = this.describeType(type._item.parent as Y.AbstractType<any>);
+      container = childContainer(parent, type);
+    }
+    this.typeContainers.set(type, container);
+    return container;
+  }
+
+  private rootContainer(name: string): Container {
+    return { root: name, kind: "fragment", nodeName: null, depth: 0 };
+  }
+
+  /** The container a ContentType item creates (`id` is that item's id). */
+  private containerOfTypeItem(id: Y.ID): Container {
+    const inUpdate = this.updateItem(id);
+    if (inUpdate) {
+      if (!(inUpdate.content instanceof Y.ContentType)) throw new OutsideSchema("a parent that is not a type");
+      return childContainer(this.placeOf(inUpdate).container, inUpdate.content.type);
+    }
+    const existing = this.docItem(id);
+    if (!(existing.content instanceof Y.ContentType)) throw new OutsideSchema("a parent that is not a type");
+    return this.describeType(existing.content.type);
+  }
+
+  /** The update's item containing `id`, if the update has one. */
+  private updateItem(id: Y.ID): Y.Item | null {
+    const list = this.byClient.get(id.client);
+    if (!list) return null;
+    let low = 0;
+    let high = list.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const item = list[mid];
+      if (id.clock < item.id.clock) high = mid - 1;
+      else if (id.clock >= item.id.clock + item.length) low = mid + 1;
+      else return item;
+    }
+    return null;
+  }
+
+  /**
+   * The document's item containing `id`. Content that is in neither the update nor the
+   * document cannot be located, so cannot be checked: it is refused (a stock client only ever
+   * builds on what its server sent it).
+   */
+  private docItem(id: Y.ID): Y.Item {
+    const structs = this.doc.store.clients.get(id.client);
+    if (structs && id.clock < Y.getState(this.doc.store, id.client)) {
+      const struct = structs[Y.findIndexSS(structs, id.clock)];
+      if (struct instanceof Y.Item) return struct;
+    }
+    throw new MissingDependency("builds on content the server does not have");
+  }
+}
+
+function childContainer(parent: Container, type: Y.AbstractType<any>): Container {
+  const depth = parent.depth + 1;
+  if (depth > MAX_NESTING) throw new OutsideSchema("nested too deeply");
+  if (type instanceof Y.XmlText) return { root: parent.root, kind: "text", nodeName: null, depth };
+  if (type instanceof Y.XmlElement && type.constructor === Y.XmlElement) {
+    return { root: parent.root, kind: "element", nodeName: type.nodeName, depth };
+  }
+  return { root: parent.root, kind: "other", nodeName: null, depth };
+}

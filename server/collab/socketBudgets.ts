@@ -1,0 +1,98 @@
+import { TokenBucket } from "../../newsroom/tokenBucket";
+
+/**
+ * What one socket, and one account across all its sockets, may make the server do (issue 10).
+ * Every budget is a token bucket: the setting is the sustained rate, and twice that may come
+ * at once, so a paste or a reconnect's catch-up never trips it. Values come from `server/env.ts`.
+ */
+export interface SocketBudgetLimits {
+  /** Sync update / step-2 messages per second, per connection. */
+  updatesPerSecond: number;
+  /** Bytes of those messages per second, per connection. */
+  updateBytesPerSecond: number;
+  /** The same two, per account across all its sockets in this process. */
+  accountUpdatesPerSecond: number;
+  accountUpdateBytesPerSecond: number;
+  /** Yjs client ids an account may bring into stories per minute. */
+  newClientIdsPerMinute: number;
+  /** Bytes of structs and deletes that cannot be applied yet, per connection and per story. */
+  maxPendingBytes: number;
+  /** Query-awareness messages per second, per connection (each answer encodes everyone's presence). */
+  awarenessQueriesPerSecond: number;
+  /** Largest awareness state (caret, selection, name), in bytes of JSON. */
+  maxAwarenessStateBytes: number;
+}
+
+/** A socket went past one of its budgets: it is closed with 4429 and the message names which. */
+export class OverBudget extends Error {}
+
+/** An account's shared buckets; forgotten once idle long enough to have refilled. */
+class AccountBudget {
+  readonly updates: TokenBucket;
+  readonly bytes: TokenBucket;
+  readonly newClientIds: TokenBucket;
+
+  constructor(limits: SocketBudgetLimits, now: number) {
+    this.updates = new TokenBucket(2 * limits.accountUpdatesPerSecond, limits.accountUpdatesPerSecond, now);
+    this.bytes = new TokenBucket(2 * limits.accountUpdateBytesPerSecond, limits.accountUpdateBytesPerSecond, now);
+    // "Per minute" is its own burst: a minute's worth at once, then the sustained rate.
+    this.newClientIds = new TokenBucket(limits.newClientIdsPerMinute, limits.newClientIdsPerMinute / 60, now);
+  }
+
+  isIdle(now: number): boolean {
+    return this.updates.isFull(now) && this.bytes.isFull(now) && this.newClientIds.isFull(now);
+  }
+}
+
+/** The per-account budgets of one process, keyed by user id. */
+export class AccountBudgets {
+  private readonly accounts = new Map<string, AccountBudget>();
+
+  constructor(readonly limits: SocketBudgetLimits) {}
+
+  /** The budgets a new socket of `userId` draws on, together with the account's other sockets. */
+  forConnection(userId: string, now = Date.now()): ConnectionBudget {
+    let account = this.accounts.get(userId);
+    if (!account) this.accounts.set(userId, (account = new AccountBudget(this.limits, now)));
+    return new ConnectionBudget(this.limits, account, now);
+  }
+
+  /** Drops accounts whose buckets are full again: reconnecting cannot reset a bucket in use. */
+  forgetIdle(now = Date.now()): void {
+    for (const [userId, account] of this.accounts) if (account.isIdle(now)) this.accounts.delete(userId);
+  }
+}
+
+/** One socket's budgets, drawing on its account's as well. */
+export class ConnectionBudget {
+  private readonly updates: TokenBucket;
+  private readonly bytes: TokenBucket;
+  private readonly awarenessQueries: TokenBucket;
+
+  constructor(
+    readonly limits: SocketBudgetLimits,
+    private readonly account: AccountBudget,
+    now: number,
+  ) {
+    this.updates = new TokenBucket(2 * limits.updatesPerSecond, limits.updatesPerSecond, now);
+    this.bytes = new TokenBucket(2 * limits.updateBytesPerSecond, limits.updateBytesPerSecond, now);
+    this.awarenessQueries = new TokenBucket(2 * limits.awarenessQueriesPerSecond, limits.awarenessQueriesPerSecond, now);
+  }
+
+  /** One sync update or step 2 of `bytes` bytes, before it is decoded. */
+  chargeUpdate(bytes: number, now = Date.now()): void {
+    if (!this.updates.take(now)) throw new OverBudget("over COLLAB_MAX_UPDATES_PER_SECOND");
+    if (!this.bytes.take(now, bytes)) throw new OverBudget("over COLLAB_MAX_UPDATE_BYTES_PER_SECOND");
+    if (!this.account.updates.take(now)) throw new OverBudget("over COLLAB_ACCOUNT_UPDATES_PER_SECOND");
+    if (!this.account.bytes.take(now, bytes)) throw new OverBudget("over COLLAB_ACCOUNT_UPDATE_BYTES_PER_SECOND");
+  }
+
+  /** Yjs client ids this account has not written under before in the story. */
+  chargeNewClientIds(count: number, now = Date.now()): void {
+    if (count > 0 && !this.account.newClientIds.take(now, count)) throw new OverBudget("over COLLAB_MAX_NEW_CLIENT_IDS_PER_MINUTE");
+  }
+
+  chargeAwarenessQuery(now = Date.now()): void {
+    if (!this.awarenessQueries.take(now)) throw new OverBudget("over COLLAB_MAX_AWARENESS_QUERIES_PER_SECOND");
+  }
+}
