@@ -43,12 +43,3 @@ export const CLOSE_TOO_MANY_CONNECTIONS = 4429;
  * state size). The close reason names the setting.
  */
 export const CLOSE_OVER_BUDGET = 4429;
-/** Standard WebSocket code for a frame above the size limit. */
-export const CLOSE_TOO_BIG = 1009;
-
-/** Close codes after which reconnecting cannot help until the user does something. */
-export const FINAL_CLOSE_CODES: readonly number[] = [
-  CLOSE_NOT_SIGNED_IN,
-  CLOSE_FORBIDDEN,
-  CLOSE_NO_SUCH_ARTICLE,
-];

@@ -6,12 +6,6 @@ export type Role = (typeof ROLES)[number];
 export const BYLINE_LABELS = ["记者", "通讯员", "编辑"] as const;
 export type BylineLabel = (typeof BYLINE_LABELS)[number];
 
-export const ROLE_NAMES_ZH: Record<Role, string> = {
-  reporter: "记者",
-  editor: "编辑",
-  admin: "管理员",
-};
-
 export function isRole(value: unknown): value is Role {
   return typeof value === "string" && (ROLES as readonly string[]).includes(value);
 }

@@ -6,12 +6,7 @@ import Placeholder from "@tiptap/extension-placeholder";
 import { EditorContent, useEditor } from "@tiptap/react";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
-import {
-  CLOSE_FORBIDDEN,
-  CLOSE_NO_SUCH_ARTICLE,
-  CLOSE_NOT_SIGNED_IN,
-  CLOSE_TOO_MANY_CONNECTIONS,
-} from "../../../newsroom/collabMessages";
+import { refusalFor } from "../../../newsroom/collabRefusal";
 import { bodyExtensions, titleExtensions } from "../../../newsroom/editorExtensions";
 import { SAVE_STATUS_ZH, statusUnderAccess } from "../../../newsroom/saveStatus";
 import { authorHighlightKey, authorHighlightPlugin, type AuthorInfo } from "./authorHighlight";
@@ -20,13 +15,6 @@ import { useAccess } from "./useAccess";
 import { useCollabSession, type CollabSession } from "./useCollabSession";
 import { usePresence, type PresentUser } from "./usePresence";
 import { useSaveStatus } from "./useSaveStatus";
-
-const REFUSAL_ZH: Record<number, string> = {
-  [CLOSE_NOT_SIGNED_IN]: "登录已失效,请重新登录后再编辑。",
-  [CLOSE_FORBIDDEN]: "你没有打开这篇稿件的权限。",
-  [CLOSE_NO_SUCH_ARTICLE]: "这篇稿件不存在或已被删除。",
-  [CLOSE_TOO_MANY_CONNECTIONS]: "打开的编辑页面过多,请关闭一些标签页后刷新。",
-};
 
 interface StoryEditorProps {
   articleId: string;
@@ -40,7 +28,8 @@ interface StoryEditorProps {
 export function StoryEditor({ articleId, user, state, canEdit: initiallyWritable }: StoryEditorProps) {
   const session = useCollabSession(articleId);
   const connection = useSaveStatus(session);
-  const { refusedCode } = connection;
+  const { refusedCode, refusedReason } = connection;
+  const refusal = refusedCode === null ? null : refusalFor(refusedCode, refusedReason);
   const people = usePresence(session);
   const access = useAccess(session, { state, canWrite: initiallyWritable });
   const canEdit = access.canWrite;
@@ -77,9 +66,14 @@ export function StoryEditor({ articleId, user, state, canEdit: initiallyWritable
           ))}
         </ul>
       </div>
-      {refusedCode !== null && (
-        <p role="alert" className="error">
-          {REFUSAL_ZH[refusedCode] ?? "连接被服务器拒绝。"}
+      {refusal && (
+        <p role="alert" className="error" data-testid="connection-refused">
+          {refusal.message}
+          {refusal.offerReload && (
+            <button type="button" className="link-button" onClick={() => window.location.reload()}>
+              重新载入
+            </button>
+          )}
         </p>
       )}
       {!canEdit && (

@@ -9,8 +9,9 @@ import type { CollabSession } from "./useCollabSession";
 
 export interface ConnectionState {
   status: SaveStatus;
-  /** Set when the server refused the connection for good (4401/4403/4404). */
+  /** Set when the server closed the connection for good (a 44xx code), with its reason. */
   refusedCode: number | null;
+  refusedReason: string;
 }
 
 /**
@@ -18,27 +19,29 @@ export interface ConnectionState {
  * committed state vector covers this client's own edits.
  */
 export function useSaveStatus(session: CollabSession | null): ConnectionState {
-  const [state, setState] = useState<ConnectionState>({ status: "connecting", refusedCode: null });
+  const [state, setState] = useState<ConnectionState>({ status: "connecting", refusedCode: null, refusedReason: "" });
   useEffect(() => {
     if (!session) return;
     const { doc, provider } = session;
     let savedVector = new Map<number, number>();
     let everConnected = false;
     let refusedCode: number | null = null;
+    let refusedReason = "";
 
     const recompute = () => {
       const connected = provider.wsconnected;
       everConnected ||= connected;
       const saved = isSavedFor(savedVector, doc.clientID, Y.getState(doc.store, doc.clientID));
-      setState({ status: saveStatus({ connected, everConnected, saved }), refusedCode });
+      setState({ status: saveStatus({ connected, everConnected, saved }), refusedCode, refusedReason });
     };
 
     provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
       savedVector = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
       recompute();
     };
-    const onClosed = ({ code }: { code: number }) => {
+    const onClosed = ({ code, reason }: { code: number; reason: string }) => {
       refusedCode = code;
+      refusedReason = reason;
       recompute();
     };
     provider.on("status", recompute);
