@@ -55,8 +55,15 @@ export const articles = pgTable("articles", {
   /** Reader-facing correction note of an open or published correction. */
   correctionNote: text("correction_note"),
   correctedAt: timestamp("corrected_at", { withTimezone: true }),
-  /** Hash of the newest audit entry: deleting the last entry is detectable too. */
+  /** Hash of the newest audit entry. */
   auditHead: text("audit_head"),
+  /** Number of audit entries, kept with the head so dropping the newest ones is detected. */
+  auditEntries: integer("audit_entries").notNull().default(0),
+  /**
+   * HMAC (the audit key) over the article id, `audit_entries` and `audit_head`: a database-only
+   * attacker cannot move the head back after deleting the newest entries (auditChain.ts).
+   */
+  auditHeadMac: text("audit_head_mac"),
 });
 
 /** The reporters on an article's byline, in byline order. */
@@ -199,6 +206,21 @@ export const articleAudit = pgTable(
   },
   (t) => [index("article_audit_article_id_idx").on(t.articleId, t.id)],
 );
+
+/**
+ * One row once this database's unkeyed (pre-HMAC) audit chains have been re-signed with the key,
+ * at the first start after the upgrade (server/articles/auditResign.ts). While it exists nothing
+ * is re-signed again, so an entry downgraded to unkeyed later stays a break.
+ */
+export const auditLegacyResign = pgTable("audit_legacy_resign", {
+  /** Always 1: there is one re-sign per database. */
+  id: integer("id").primaryKey(),
+  resignedAt: timestamp("resigned_at", { withTimezone: true }).notNull(),
+  /** Chains re-signed (their entries re-keyed and their head written). */
+  chains: integer("chains").notNull(),
+  /** Chains left as they were because they did not verify even unkeyed (they show as broken). */
+  skipped: integer("skipped").notNull(),
+});
 
 /**
  * Sessions ended by signing out. Sessions are stateless JWTs, so a copied cookie would stay

@@ -9,6 +9,7 @@ import { closeDatabase, openDatabase, type DatabaseTarget } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
 import { seedDemoNewsroom } from "../db/seed";
 import { withStartupLock } from "../db/startupLock";
+import { resignLegacyAuditChains } from "./articles/auditResign";
 import { StoryBus } from "./cluster/storyBus";
 import { limitRequestBody } from "./http/bodyLimit";
 import { handleHealthRequest } from "./http/healthEndpoints";
@@ -49,9 +50,11 @@ export async function startServer(env: Env): Promise<RunningServer> {
 
   const target = databaseTarget(env);
   const db = await openDatabase(target);
-  // Several processes may start at once on one PostgreSQL: migrations and the seed run once.
+  // Several processes may start at once on one PostgreSQL: migrations, the one-time re-sign of
+  // unkeyed audit chains and the seed run once.
   await withStartupLock(target, async () => {
     await migrateDatabase(db, target);
+    await resignLegacyAuditChains(db);
     if (embedded || env.SEED_DEMO === "1") await seedDemo(db, env);
   });
   const bus = env.REDIS_URL ? new StoryBus(env.REDIS_URL) : null;

@@ -5,9 +5,10 @@ import { canonicalJson } from "../../newsroom/canonicalContent";
 export const AUDIT_GENESIS = "0".repeat(64);
 
 /**
- * How an entry's hash was made. `hmac-sha256` (keyed with a secret outside the database) is
- * what every new entry gets; `sha256` (unkeyed) is what entries written before the chain was
- * keyed have, and is accepted only before the chain's first keyed entry.
+ * How an entry's hash was made. `hmac-sha256` (keyed with a secret outside the database) is the
+ * only one that verifies; `sha256` (unkeyed) is what entries written before the chain was keyed
+ * had. Those are re-signed once at the first start after the upgrade (`auditResign.ts`); an
+ * unkeyed entry found later was written, or downgraded, by someone without the key.
  */
 export type AuditHashAlgorithm = "hmac-sha256" | "sha256";
 export const KEYED: AuditHashAlgorithm = "hmac-sha256";
@@ -34,6 +35,17 @@ export interface ChainedEntry extends ChainedFields {
   hashAlgorithm: string;
 }
 
+/**
+ * What the article row keeps about its chain, outside the entries: how many there are, the
+ * newest one's hash, and an HMAC over both (and the article id). Dropping the newest entries
+ * and moving `lastHash` back cannot be made to verify without the key.
+ */
+export interface ChainHead {
+  entries: number;
+  lastHash: string | null;
+  mac: string | null;
+}
+
 function coveredText(fields: ChainedFields): string {
   return canonicalJson({
     articleId: fields.articleId,
@@ -54,63 +66,85 @@ export function keyedEntryHash(key: Uint8Array, fields: ChainedFields): string {
   return createHmac("sha256", key).update(coveredText(fields), "utf8").digest("hex");
 }
 
-/** The unkeyed hash entries had before the chain was keyed. */
+/** The unkeyed hash entries had before the chain was keyed (still read to re-sign them once). */
 export function legacyEntryHash(fields: ChainedFields): string {
   return createHash("sha256").update(coveredText(fields), "utf8").digest("hex");
 }
 
-/** Why an entry does not verify. */
+/** The keyed MAC of an article's head: its id, its number of entries and the newest entry's hash. */
+export function keyedHeadMac(key: Uint8Array, articleId: string, entries: number, lastHash: string): string {
+  // `kind` keeps a head from ever reading as an entry's covered text, and the other way round.
+  const text = canonicalJson({ kind: "audit-head", articleId, entries, lastHash });
+  return createHmac("sha256", key).update(text, "utf8").digest("hex");
+}
+
+/** The head to store once `lastHash` is the newest of `entries` entries. */
+export function keyedHead(key: Uint8Array, articleId: string, entries: number, lastHash: string): ChainHead {
+  return { entries, lastHash, mac: keyedHeadMac(key, articleId, entries, lastHash) };
+}
+
+/** Why a chain does not verify. */
 export type ChainBreak =
-  | "prev_mismatch" // its link to the entry before it does not match
-  | "hash_mismatch" // its hash does not match its fields (altered, or keyed with another secret)
-  | "unkeyed_after_keyed" // an unkeyed entry after a keyed one: written by someone without the key
-  | "unknown_algorithm"
-  | "head_mismatch"; // the article's head names another entry (the last one was removed or added)
+  | "prev_mismatch" // an entry's link to the one before it does not match (an entry removed or inserted)
+  | "hash_mismatch" // an entry's hash does not match its fields (altered, or keyed with another secret)
+  | "unkeyed" // an entry without the keyed hash: written, or downgraded, by someone without the key
+  | "head_mismatch" // the article's head is not keyed, or names another entry than the newest
+  | "entries_missing"; // the head (keyed, intact) counts more entries than are stored: the newest were removed
 
 export interface ChainVerdict {
-  /** Every link holds and the article's head is the last entry. */
+  /** Every entry is keyed and linked, and the article's keyed head names the newest one. */
   verified: boolean;
-  /** Every entry is keyed (false while old unkeyed entries open the chain). */
-  keyed: boolean;
-  /** Unkeyed entries at the start of the chain (written before the chain was keyed). */
-  legacyEntries: number;
-  /** Id of the first entry that does not verify. */
+  /** Id of the first entry that does not verify (null when entries are missing at the end). */
   brokenAt: number | null;
-  /** Its position in the chain, 1 = oldest. */
+  /** Its position in the chain, 1 = oldest (the first missing position when entries are missing). */
   brokenPosition: number | null;
   reason: ChainBreak | null;
+  /** Entries the keyed head counts that are no longer stored (0 unless `reason` is `entries_missing`). */
+  missingEntries: number;
+}
+
+const INTACT: ChainVerdict = { verified: true, brokenAt: null, brokenPosition: null, reason: null, missingEntries: 0 };
+
+function brokenAtEntry(entries: readonly ChainedEntry[], index: number, reason: ChainBreak): ChainVerdict {
+  return { verified: false, brokenAt: entries[index]?.id ?? null, brokenPosition: index + 1, reason, missingEntries: 0 };
 }
 
 /**
- * Checks an article's chain, oldest entry first, against `head` (the hash its article row
- * keeps) and reports the first entry that breaks it.
+ * Checks an article's chain, oldest entry first, against the keyed head its article row keeps,
+ * and reports the first entry that breaks it. `expectsEntries` is false only for an article
+ * that cannot have any transition yet (a draft): there an empty chain without a head is intact.
  */
-export function verifyChain(entries: readonly ChainedEntry[], head: string | null, key: Uint8Array): ChainVerdict {
+export function verifyChain(
+  articleId: string,
+  entries: readonly ChainedEntry[],
+  head: ChainHead,
+  key: Uint8Array,
+  expectsEntries = true,
+): ChainVerdict {
   let prev = AUDIT_GENESIS;
-  let seenKeyed = false;
-  let legacyEntries = 0;
-  const broken = (index: number, reason: ChainBreak): ChainVerdict => ({
-    verified: false,
-    keyed: false,
-    legacyEntries,
-    brokenAt: entries[index]?.id ?? null,
-    brokenPosition: entries.length === 0 ? null : index + 1,
-    reason,
-  });
   for (const [index, entry] of entries.entries()) {
-    if (entry.prevHash !== prev) return broken(index, "prev_mismatch");
-    if (entry.hashAlgorithm === KEYED) {
-      if (keyedEntryHash(key, entry) !== entry.entryHash) return broken(index, "hash_mismatch");
-      seenKeyed = true;
-    } else if (entry.hashAlgorithm === LEGACY) {
-      if (seenKeyed) return broken(index, "unkeyed_after_keyed");
-      if (legacyEntryHash(entry) !== entry.entryHash) return broken(index, "hash_mismatch");
-      legacyEntries++;
-    } else {
-      return broken(index, "unknown_algorithm");
-    }
+    if (entry.prevHash !== prev) return brokenAtEntry(entries, index, "prev_mismatch");
+    if (entry.hashAlgorithm !== KEYED) return brokenAtEntry(entries, index, "unkeyed");
+    if (keyedEntryHash(key, entry) !== entry.entryHash) return brokenAtEntry(entries, index, "hash_mismatch");
     prev = entry.entryHash;
   }
-  if ((head ?? AUDIT_GENESIS) !== prev) return broken(entries.length - 1, "head_mismatch");
-  return { verified: true, keyed: legacyEntries === 0, legacyEntries, brokenAt: null, brokenPosition: null, reason: null };
+  if (entries.length === 0 && head.mac === null) {
+    if (!expectsEntries) return INTACT;
+    return { verified: false, brokenAt: null, brokenPosition: 1, reason: "entries_missing", missingEntries: 0 };
+  }
+  const headIntact =
+    head.mac !== null && head.lastHash !== null && keyedHeadMac(key, articleId, head.entries, head.lastHash) === head.mac;
+  if (headIntact && head.entries > entries.length) {
+    return {
+      verified: false,
+      brokenAt: null,
+      brokenPosition: entries.length + 1,
+      reason: "entries_missing",
+      missingEntries: head.entries - entries.length,
+    };
+  }
+  if (!headIntact || head.entries !== entries.length || head.lastHash !== prev) {
+    return brokenAtEntry(entries, Math.max(entries.length - 1, 0), "head_mismatch");
+  }
+  return INTACT;
 }

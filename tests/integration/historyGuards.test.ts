@@ -25,12 +25,11 @@ type Query = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => P
 
 interface AuditAnswer {
   verified: boolean;
-  keyed: boolean;
-  legacyEntries: number;
   brokenAt: number | null;
   brokenPosition: number | null;
   reason: string | null;
-  entries: { id: number; action: string }[];
+  missingEntries: number;
+  entries: { id: number; action: string; algorithm: string }[];
 }
 interface AuthorsAnswer {
   clients: Record<string, string | null>;
@@ -46,8 +45,10 @@ const RACE_RUNS = 4;
 const RESTORE_ROUNDS = 20;
 /** Rounds of reading the four audit chains while the colleague types. */
 const AUDIT_ROUNDS = 25;
+/** The audit secret of the test server: the test plays the previous release, which had the key too. */
+const AUDIT_SECRET = randomBytes(32).toString("hex");
 /** No automatic checkpoint may read the log while the test counts what `/authors` reads. */
-const SERVER_ENV = { HISTORY_CHECKPOINT_PAUSE_MS: "3600000", HISTORY_CHECKPOINT_MAX_MS: "3600000" };
+const SERVER_ENV = { HISTORY_CHECKPOINT_PAUSE_MS: "3600000", HISTORY_CHECKPOINT_MAX_MS: "3600000", AUDIT_SECRET };
 
 /** A story's log, as three reporters' Yjs clients would have written it, one update per row. */
 function syntheticLog(rows: number, userIds: string[], seed: number) {
@@ -191,9 +192,20 @@ async function rewriteChain(
       entries[i].hashAlgorithm,
     ]);
   }
-  await query("update articles set audit_head = $2 where id = $1", [articleId, entries.at(-1)!.entryHash]);
+  // The unkeyed parts of the head follow; its MAC cannot.
+  await query("update articles set audit_head = $2, audit_entries = $3 where id = $1", [articleId, entries.at(-1)!.entryHash, entries.length]);
   return entries[from].id;
 }
+
+/** Deletes a story's newest audit entry and moves its head back to the one before; returns that one's id. */
+async function dropNewestEntry(query: Query, articleId: string): Promise<number> {
+  const entries = await auditRows(query, articleId);
+  await query("delete from article_audit where id = $1", [entries.at(-1)!.id]);
+  await query("update articles set audit_head = $2, audit_entries = $3 where id = $1", [articleId, entries.at(-2)!.entryHash, entries.length - 1]);
+  return entries.at(-2)!.id;
+}
+
+const unkeyed = (e: ChainedEntry) => ({ entryHash: legacyEntryHash(e), hashAlgorithm: LEGACY });
 
 /** Rows of the update log PostgreSQL has read (sequential and index reads) in this database. */
 async function logRowsRead(url: string): Promise<number> {
@@ -262,13 +274,13 @@ describe.each(backends())("history guards (%s)", (backend) => {
   let badStory: string;
   let goodVersion: number;
   let scriptState: Uint8Array;
-  const chains: Record<"plain" | "wrongKey" | "legacy" | "untouched", string> = { plain: "", wrongKey: "", legacy: "", untouched: "" };
+  const chains = { plain: "", wrongKey: "", downgraded: "", truncated: "", headless: "", legacy: "", mixed: "", untouched: "" };
   let bigStory: string;
   let bigOwners: Map<number, string>;
   let earlyClient: number;
   let earlyVersion: number;
   let bystanderStory: string;
-  let tampered: { plainAt: number; wrongKeyAt: number };
+  let tampered: { plainAt: number; wrongKeyAt: number; downgradedAt: number; truncatedAt: number; headlessAt: number };
 
   beforeAll(async () => {
     store = await createStore(backend);
@@ -285,7 +297,7 @@ describe.each(backends())("history guards (%s)", (backend) => {
     scriptState = Y.encodeStateAsUpdate(writer.doc);
     writer.destroy();
 
-    // Attack 11: four stories through the same keyed transitions.
+    // Attack 11: stories through the same keyed transitions.
     for (const key of Object.keys(chains) as (keyof typeof chains)[]) {
       const id = await createTeamStory(server.url, as("huhongye"), `审计链 ${key}`);
       (await typeSaved(id, "xuweixiang", "流程记录用的正文。")).destroy();
@@ -320,13 +332,7 @@ describe.each(backends())("history guards (%s)", (backend) => {
       doc.destroy();
 
       // Entry 2 rewritten, the chain recomputed with plain SHA-256 (marked as old entries)…
-      const plainAt = await rewriteChain(
-        query,
-        chains.plain,
-        1,
-        (e) => (e.note = "没有意见"),
-        (e) => ({ entryHash: legacyEntryHash(e), hashAlgorithm: LEGACY }),
-      );
+      const plainAt = await rewriteChain(query, chains.plain, 1, (e) => (e.note = "没有意见"), unkeyed);
       // …or with an HMAC under a key that is not the server's.
       const wrongKey = auditKey({ AUTH_SECRET: randomBytes(32).toString("hex") });
       const wrongKeyAt = await rewriteChain(
@@ -336,8 +342,14 @@ describe.each(backends())("history guards (%s)", (backend) => {
         (e) => (e.note = "没有意见"),
         (e) => ({ entryHash: keyedEntryHash(wrongKey, e), hashAlgorithm: KEYED }),
       );
-      // A chain as the previous release stored it: unkeyed SHA-256 throughout, untouched.
-      await rewriteChain(query, chains.legacy, 0, () => {}, (e) => ({ entryHash: legacyEntryHash(e), hashAlgorithm: LEGACY }));
+      // The downgrade: every entry marked unkeyed, the plain SHA-256 chain and the head recomputed…
+      const downgradedAt = await rewriteChain(query, chains.downgraded, 0, () => {}, unkeyed);
+      // …and once more with the head's MAC gone too, so the story looks as the previous release
+      // left it: the one-time re-sign has run already (its marker is there), so it stays broken.
+      const headlessAt = await rewriteChain(query, chains.headless, 0, () => {}, unkeyed);
+      await query("update articles set audit_head_mac = null where id = $1", [chains.headless]);
+      // Truncation: the newest entry deleted, the head's hash and count moved back.
+      const truncatedAt = await dropNewestEntry(query, chains.truncated);
 
       // Attack 12: a long story log, written by three reporters' clients.
       const reporters = ["yaoyuchao", "xuweixiang", "zhoumi"].map((u) => userId[u]);
@@ -355,7 +367,7 @@ describe.each(backends())("history guards (%s)", (backend) => {
         await query("insert into article_clients (article_id, client_id, user_id) values ($1, $2, $3)", [bigStory, client, owner]);
       }
       await query("analyze article_updates");
-      return { plainAt, wrongKeyAt };
+      return { plainAt, wrongKeyAt, downgradedAt, truncatedAt, headlessAt };
     });
   }, 600_000);
 
@@ -411,35 +423,82 @@ describe.each(backends())("history guards (%s)", (backend) => {
     (await typeSaved(bystanderStory, "zhoumi", "攻击之后的新字")).destroy();
   });
 
-  it("an audit chain rewritten with database access is reported broken at the rewritten entry", async () => {
+  it("an audit chain rewritten, downgraded or cut short with database access is reported broken where it breaks", async () => {
     const bystander = await startBystander(server, as("zhoumi"), bystanderStory, { pid: server.process.pid! });
     // Everyone's timeline asks again and again while the colleague types.
+    const ids = [chains.plain, chains.wrongKey, chains.downgraded, chains.truncated, chains.headless, chains.untouched];
     let answers: AuditAnswer[] = [];
-    for (let round = 0; round < AUDIT_ROUNDS; round++) {
-      answers = await Promise.all([chains.plain, chains.wrongKey, chains.legacy, chains.untouched].map(audit));
-    }
-    const [plain, wrongKey, legacy, untouched] = answers;
+    for (let round = 0; round < AUDIT_ROUNDS; round++) answers = await Promise.all(ids.map(audit));
+    const [plain, wrongKey, downgraded, truncated, headless, untouched] = answers;
     const report = await bystander.stop();
     printBystanderFigures(`attack 11 audit chain rewritten by SQL (${backend})`, report);
     expect(report.allSaved).toBe(true);
     expect(report.answered).toBeGreaterThan(0);
 
-    expect(untouched).toMatchObject({ verified: true, keyed: true, legacyEntries: 0, brokenAt: null });
+    expect(untouched).toMatchObject({ verified: true, brokenAt: null, reason: null });
     expect(untouched.entries).toHaveLength(3);
-    expect(plain).toMatchObject({ verified: false, brokenAt: tampered.plainAt, brokenPosition: 2, reason: "unkeyed_after_keyed" });
+    expect(plain).toMatchObject({ verified: false, brokenAt: tampered.plainAt, brokenPosition: 2, reason: "unkeyed" });
     expect(wrongKey).toMatchObject({ verified: false, brokenAt: tampered.wrongKeyAt, brokenPosition: 2, reason: "hash_mismatch" });
-    // A chain stored before the chain was keyed still verifies, and says it is unkeyed.
-    expect(legacy).toMatchObject({ verified: true, keyed: false, legacyEntries: 3, brokenAt: null });
-    // It goes on with keyed entries, and an unkeyed entry may not follow them.
-    expect((await transition("huhongye", chains.legacy, "approve")).status).toBe(200);
-    expect(await audit(chains.legacy)).toMatchObject({ verified: true, keyed: false, legacyEntries: 3 });
+    // The downgrade is broken at its first entry, with or without the head's MAC.
+    expect(downgraded).toMatchObject({ verified: false, brokenAt: tampered.downgradedAt, brokenPosition: 1, reason: "unkeyed" });
+    expect(headless).toMatchObject({ verified: false, brokenAt: tampered.headlessAt, brokenPosition: 1, reason: "unkeyed" });
+    expect(headless.entries.map((e) => e.algorithm)).toEqual([LEGACY, LEGACY, LEGACY]);
+    // Cut short: the head moved back no longer carries a MAC that holds.
+    expect(truncated).toMatchObject({ verified: false, brokenAt: tampered.truncatedAt, brokenPosition: 2, reason: "head_mismatch" });
+    expect(truncated.entries).toHaveLength(2);
 
     // The page's timeline names the entry too.
-    const page = await fetch(`${server.url}/articles/${chains.plain}`, { headers: { cookie: as("huhongye") } });
-    const html = await page.text();
+    const pageOf = async (id: string) => (await fetch(`${server.url}/articles/${id}`, { headers: { cookie: as("huhongye") } })).text();
+    const html = await pageOf(chains.plain);
     expect(html).toContain('data-testid="audit-broken-entry"');
     expect(html).toContain(`第 2 条记录(编号 ${tampered.plainAt})`);
+    const downgradedHtml = await pageOf(chains.downgraded);
+    expect(downgradedHtml).toContain(`第 1 条记录(编号 ${tampered.downgradedAt})校验失败,这条记录没有密钥签名`);
+    expect(downgradedHtml).not.toContain("记录完整");
+    // A transition after the downgrade does not make the chain whole again.
+    expect((await transition("huhongye", chains.downgraded, "approve")).status).toBe(200);
+    expect(await audit(chains.downgraded)).toMatchObject({ verified: false, brokenAt: tampered.downgradedAt, reason: "unkeyed" });
     (await typeSaved(bystanderStory, "zhoumi", "审计之后的新字")).destroy();
+  });
+
+  it("a chain the previous release stored unkeyed is re-signed with the key once, at the next start", async () => {
+    const key = auditKey({ AUDIT_SECRET });
+    // A database as the previous releases left it: unkeyed chains (one continued with a keyed
+    // entry), no keyed head, no re-sign marker. Every backend needs the restart for this.
+    await server.stop();
+    await withStoreSql(store, async (query) => {
+      await rewriteChain(query, chains.legacy, 0, () => {}, unkeyed);
+      const mixedLast = (await auditRows(query, chains.mixed)).at(-1)!.id;
+      await rewriteChain(query, chains.mixed, 0, () => {}, (e) =>
+        e.id === mixedLast ? { entryHash: keyedEntryHash(key, e), hashAlgorithm: KEYED } : unkeyed(e),
+      );
+      await query("update articles set audit_entries = 0, audit_head_mac = null where id = any($1::uuid[])", [[chains.legacy, chains.mixed]]);
+      await query("delete from audit_legacy_resign");
+    });
+    server = await startTestServer(store, SERVER_ENV);
+
+    for (const id of [chains.legacy, chains.mixed]) {
+      const resigned = await audit(id);
+      expect(resigned).toMatchObject({ verified: true, brokenAt: null, reason: null });
+      expect(resigned.entries.map((e) => e.algorithm)).toEqual([KEYED, KEYED, KEYED]);
+      const html = await (await fetch(`${server.url}/articles/${id}`, { headers: { cookie: as("huhongye") } })).text();
+      expect(html).toContain("记录完整");
+      expect(html).not.toContain('data-testid="audit-broken-entry"');
+    }
+    // The re-signed chain goes on with keyed entries.
+    expect((await transition("huhongye", chains.legacy, "approve")).status).toBe(200);
+    expect(await audit(chains.legacy)).toMatchObject({ verified: true, entries: expect.arrayContaining([expect.objectContaining({ action: "approve" })]) });
+    // A story whose head was keyed already is never re-signed: the downgrade stays broken.
+    expect(await audit(chains.downgraded)).toMatchObject({ verified: false, brokenAt: tampered.downgradedAt, reason: "unkeyed" });
+    expect(await audit(chains.untouched)).toMatchObject({ verified: true });
+    if (store.backend === "postgres") {
+      // The marker is back, so the next start re-signs nothing. Three chains: the two above and
+      // the headless downgrade — with the marker deleted too, a database-only attacker gets a
+      // story without a keyed head re-signed (the limit RELIABILITY §9.4 states).
+      const marker = await withStoreSql(store, (query) => query("select chains, skipped from audit_legacy_resign"));
+      expect(marker).toEqual([{ chains: 3, skipped: 0 }]);
+    }
+    (await typeSaved(bystanderStory, "zhoumi", "重新签名之后的新字")).destroy();
   });
 
   it("authorship reads the newest stored state and the tail, not the whole log, and stays exact", async () => {

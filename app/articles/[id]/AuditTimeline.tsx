@@ -7,14 +7,17 @@ const stateName = (s: string) => (isArticleState(s) ? ARTICLE_STATE_NAMES_ZH[s] 
 const actionName = (a: string) =>
   (WORKFLOW_ACTIONS as readonly string[]).includes(a) ? ACTION_NAMES_ZH[a as WorkflowAction] : a;
 
-/** What the chain check found, in words: which entry breaks it, or whether old entries are unkeyed. */
+/** What the chain check found, in words: which entry breaks it, or how many are missing at the end. */
 function verdictText(report: AuditReport): string {
-  if (!report.verified) {
-    const where = report.brokenPosition ? `第 ${report.brokenPosition} 条记录(编号 ${report.brokenAt})` : "记录末尾";
-    return `警告:流程记录被改动过,${where}校验失败`;
+  if (report.verified) return "记录完整(密钥签名哈希链校验通过)";
+  if (report.reason === "entries_missing") {
+    // Without an intact keyed head there is no count: a story past draft with no entries at all.
+    if (report.missingEntries === 0) return "警告:流程记录被删除,这篇稿件应有的流程记录全部缺失";
+    return `警告:流程记录被改动过,末尾缺少 ${report.missingEntries} 条记录(从第 ${report.brokenPosition} 条起)`;
   }
-  if (!report.keyed) return `记录完整(哈希链校验通过;其中前 ${report.legacyEntries} 条写于启用密钥签名之前,只能证明前后一致)`;
-  return "记录完整(密钥签名哈希链校验通过)";
+  const where = report.brokenAt !== null ? `第 ${report.brokenPosition} 条记录(编号 ${report.brokenAt})` : "记录末尾";
+  const unkeyed = report.reason === "unkeyed" ? ",这条记录没有密钥签名" : "";
+  return `警告:流程记录被改动过,${where}校验失败${unkeyed}`;
 }
 
 /** The article's workflow history, newest first, and whether its keyed hash chain holds. */
@@ -22,7 +25,7 @@ export function AuditTimeline({ report, names }: { report: AuditReport; names: M
   return (
     <section className="timeline" aria-label="流程记录">
       <h2>流程记录</h2>
-      {report.entries.length === 0 ? (
+      {report.entries.length === 0 && report.verified ? (
         <p className="muted">尚无流程记录。</p>
       ) : (
         <>

@@ -8,8 +8,9 @@ import { articleNotFound, notSignedIn } from "../../../../../server/http/apiErro
 export const dynamic = "force-dynamic";
 
 /**
- * `GET /api/articles/:id/audit`: every transition, whether the keyed hash chain verifies, and
- * when it does not, which entry breaks it (id, position from the oldest, and why).
+ * `GET /api/articles/:id/audit`: every transition, whether the keyed hash chain and the article's
+ * keyed head verify, and when they do not, which entry breaks it (id, position from the oldest,
+ * and why) or how many entries are missing at the end.
  */
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -19,11 +20,10 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   const report = await verifiedAuditLog(db, id);
   return NextResponse.json({
     verified: report.verified,
-    keyed: report.keyed,
-    legacyEntries: report.legacyEntries,
     brokenAt: report.brokenAt,
     brokenPosition: report.brokenPosition,
     reason: report.reason,
+    missingEntries: report.missingEntries,
     entries: report.entries.map((e) => ({
       id: e.id,
       actorId: e.actorId,
