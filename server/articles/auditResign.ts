@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull } from "drizzle-orm";
+import { asc, eq, gt, isNotNull } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleAudit, articles, auditLegacyResign, type AuditEntry } from "../../db/schema";
 import { AUDIT_GENESIS, KEYED, LEGACY, keyedEntryHash, keyedHead, legacyEntryHash } from "./auditChain";
@@ -58,16 +58,22 @@ async function resignChain(tx: Db, articleId: string, key: Uint8Array): Promise<
 
 /**
  * Once per database, at the first start after the upgrade (under the startup lock, before the
- * server answers): every audit chain that has entries but no keyed head yet — written before
- * the head was keyed, possibly with unkeyed entries — is re-signed with the key, if it verifies
- * as the previous release checked it. One transaction, so a crash leaves nothing half done;
- * one article's entries in memory at a time. A marker row makes it run once: afterwards an
- * unkeyed entry or a missing head is a break, never re-signed (`verifyChain`).
- * Returns null when the marker was already there.
+ * server answers): every audit chain written before the head was keyed (possibly with unkeyed
+ * entries) is re-signed with the key and gets its keyed head, if it verifies as the previous
+ * release checked it. One transaction, so a crash leaves nothing half done; one article's
+ * entries in memory at a time. A marker row makes it run once: afterwards an unkeyed entry or a
+ * missing head is a break, never re-signed (`verifyChain`). Without the marker but with keyed
+ * heads in the database, it ran before and someone deleted the marker: nothing is re-signed.
+ * Returns null when nothing was re-signed for either reason.
  */
 export async function resignLegacyAuditChains(db: Db, key: Uint8Array = auditKey()): Promise<ResignSummary | null> {
   const [done] = await db.select({ id: auditLegacyResign.id }).from(auditLegacyResign).where(eq(auditLegacyResign.id, 1));
   if (done) return null;
+  const [keyedBefore] = await db.select({ id: articles.id }).from(articles).where(isNotNull(articles.auditHeadMac)).limit(1);
+  if (keyedBefore) {
+    console.warn("[audit] the re-sign marker is gone but stories already have keyed heads: not re-signing anything (was the marker deleted?)");
+    return null;
+  }
   const summary = await db.transaction(async (tx) => {
     const result: ResignSummary = { chains: 0, skipped: 0 };
     let after = "00000000-0000-0000-0000-000000000000";
@@ -75,8 +81,7 @@ export async function resignLegacyAuditChains(db: Db, key: Uint8Array = auditKey
       const page = await tx
         .selectDistinct({ id: articleAudit.articleId })
         .from(articleAudit)
-        .innerJoin(articles, eq(articles.id, articleAudit.articleId))
-        .where(and(isNull(articles.auditHeadMac), gt(articleAudit.articleId, after)))
+        .where(gt(articleAudit.articleId, after))
         .orderBy(asc(articleAudit.articleId))
         .limit(ARTICLES_PER_PAGE);
       for (const { id } of page) {
