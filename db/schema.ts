@@ -199,7 +199,8 @@ export const articleAudit = pgTable(
     entryHash: text("entry_hash").notNull(),
     /**
      * "hmac-sha256" (keyed with a secret outside the database) for every entry written now;
-     * "sha256" for entries written before the chain was keyed (server/articles/auditChain.ts).
+     * "sha256" for entries written before the chain was keyed, until the one-time re-sign at
+     * start. Only keyed entries verify (server/articles/auditChain.ts).
      */
     hashAlgorithm: text("hash_algorithm").notNull().default("sha256"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
@@ -210,7 +211,8 @@ export const articleAudit = pgTable(
 /**
  * One row once this database's unkeyed (pre-HMAC) audit chains have been re-signed with the key,
  * at the first start after the upgrade (server/articles/auditResign.ts). While it exists nothing
- * is re-signed again, so an entry downgraded to unkeyed later stays a break.
+ * is re-signed again (nor without it once any story has a keyed head), so an entry downgraded
+ * to unkeyed later stays a break.
  */
 export const auditLegacyResign = pgTable("audit_legacy_resign", {
   /** Always 1: there is one re-sign per database. */

@@ -6,8 +6,10 @@ const AUDIT_KEY_INFO = "audit-chain";
 /**
  * The key of the audit chain's HMAC, derived with HKDF-SHA-256 from `AUDIT_SECRET`, or from the
  * session secret when that is not set (the embedded default keeps it in DATA_DIR, with
- * PostgreSQL it is AUTH_SECRET: both outside the database). Set AUDIT_SECRET to the old
- * session secret before rotating AUTH_SECRET, or every keyed entry stops verifying.
+ * PostgreSQL it is AUTH_SECRET: both outside the database). On the embedded default that file
+ * sits beside the database, so a copy of the data directory can forge a chain: only an
+ * AUDIT_SECRET given from outside protects against that. Set AUDIT_SECRET to the old session
+ * secret before rotating AUTH_SECRET, or every keyed entry stops verifying.
  */
 export function auditKey(source: Record<string, string | undefined> = process.env): Uint8Array {
   const secret = source.AUDIT_SECRET || source.AUTH_SECRET;
