@@ -43,7 +43,7 @@ const AUTHOR_CALLS = 24;
 const RACE_RUNS = 4;
 /** Rounds of ten restore attempts of the bad version while the colleague types. */
 const RESTORE_ROUNDS = 20;
-/** Rounds of reading the four audit chains while the colleague types. */
+/** Rounds of reading the six tampered or untouched audit chains while the colleague types. */
 const AUDIT_ROUNDS = 25;
 /** The audit secret of the test server: the test plays the previous release, which had the key too. */
 const AUDIT_SECRET = randomBytes(32).toString("hex");
