@@ -118,7 +118,15 @@ interface AttackOutcome {
  * A raw `ws` socket signed in with `cookie`: once the server has joined it (its first message),
  * writes every frame at once and waits for the server to close it (or `waitMs`).
  */
-function attackSocket(server: TestServer, articleId: string, cookie: string, frames: Uint8Array[], waitMs = 20_000): Promise<AttackOutcome> {
+function attackSocket(
+  server: TestServer,
+  articleId: string,
+  cookie: string,
+  frames: Uint8Array[],
+  waitMs = 20_000,
+  /** Sockets that must send at the same moment: each waits, once joined, for all of them. */
+  together?: { joined: () => Promise<void> },
+): Promise<AttackOutcome> {
   return new Promise((resolve) => {
     const outcome: AttackOutcome = { closeCode: null, reason: "", received: 0, receivedBytes: 0, syncStep2: 0 };
     const ws = new WebSocket(`${collabUrl(server)}/${articleId}`, { headers: { cookie } });
@@ -137,7 +145,11 @@ function attackSocket(server: TestServer, articleId: string, cookie: string, fra
       if (data[0] === MESSAGE_SYNC && data[1] === 1) outcome.syncStep2 += 1;
       if (sent) return;
       sent = true;
-      for (const f of frames) ws.send(f);
+      const send = () => {
+        if (ws.readyState === ws.OPEN) for (const f of frames) ws.send(f);
+      };
+      if (together) void together.joined().then(send);
+      else send();
     });
     ws.on("close", (code, reason) => {
       outcome.closeCode = code;
@@ -222,9 +234,19 @@ describe("issue 10: budgets on every socket, schema at the door (pglite)", () =>
   }, 120_000);
 
   it("closes an account's sockets past its budget across them with 4429", async () => {
+    // All three send at once, however long each handshake took (the account's bucket refills meanwhile).
+    let joined = 0;
+    let allJoined!: () => void;
+    const all = new Promise<void>((resolve) => (allJoined = resolve));
+    const together = {
+      joined: () => {
+        if (++joined === 3) allJoined();
+        return all;
+      },
+    };
     // Three sockets, each under its own budget (70 < 100 at once), together over the account's 160.
     const { result } = await withBystander("account rate across sockets", () =>
-      Promise.all([0, 1, 2].map(() => attackSocket(server, target, cookie.zhoumi, typingUpdates(70).map(updateFrame), 3000))),
+      Promise.all([0, 1, 2].map(() => attackSocket(server, target, cookie.zhoumi, typingUpdates(70).map(updateFrame), 5000, together))),
     );
     const closed = result.filter((o) => o.closeCode === 4429);
     expect(closed.length).toBeGreaterThan(0);
