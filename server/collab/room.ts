@@ -25,6 +25,7 @@ import {
   syncStep2Message,
   updateMessage,
 } from "./protocolMessages";
+import { closeReason } from "./closeReason";
 import { ParkedUpdates, type ParkingLimits } from "./parkedUpdates";
 import { OverBudget, type ConnectionBudget } from "./socketBudgets";
 import { shouldSnapshot, shouldSnapshotOnUnload, type TailSize } from "./snapshotPolicy";
@@ -256,11 +257,10 @@ export class Room implements CommitListener<CommitState> {
   /** Closes a connection whose parked update was refused, with the code its refusal has. */
   private closeRefused(connection: RoomConnection, err: Error): void {
     console.warn(`[collab] closed a connection to ${this.articleId}: ${err.message}`);
-    const reason = (text: string) => (text.length > 100 ? `${text.slice(0, 100)}…` : text);
     if (err instanceof ForgedAuthorship) connection.close(CLOSE_FORBIDDEN, "not your client id");
-    else if (err instanceof OverBudget) connection.close(CLOSE_OVER_BUDGET, reason(err.message));
-    else if (err instanceof OutsideSchema) connection.close(CLOSE_MALFORMED, reason(`outside the schema: ${err.message}`));
-    else if (err instanceof DeletesAhead) connection.close(CLOSE_MALFORMED, reason(err.message));
+    else if (err instanceof OverBudget) connection.close(CLOSE_OVER_BUDGET, closeReason(err.message));
+    else if (err instanceof OutsideSchema) connection.close(CLOSE_MALFORMED, closeReason(`outside the schema: ${err.message}`));
+    else if (err instanceof DeletesAhead) connection.close(CLOSE_MALFORMED, closeReason(err.message));
     else connection.close(CLOSE_MALFORMED, "malformed message");
   }
 

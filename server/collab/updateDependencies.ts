@@ -40,11 +40,14 @@ export function standingOf(doc: Y.Doc, decoded: DecodedUpdate): UpdateStanding {
     if (clock > reached) need(client, clock);
     else reach.set(client, Math.max(reached, clock + struct.length));
   }
+  const check = (id: Y.ID | null) => {
+    if (id && id.clock >= reachOf(id.client)) need(id.client, id.clock + 1);
+  };
   for (const struct of decoded.structs) {
     if (!(struct instanceof Y.Item)) continue;
-    for (const id of [struct.origin, struct.rightOrigin, struct.parent instanceof Y.ID ? struct.parent : null]) {
-      if (id && id.clock >= reachOf(id.client)) need(id.client, id.clock + 1);
-    }
+    check(struct.origin);
+    check(struct.rightOrigin);
+    if (struct.parent instanceof Y.ID) check(struct.parent);
   }
   const deletesAheadIn: number[] = [];
   for (const [client, ranges] of decoded.ds.clients) {
