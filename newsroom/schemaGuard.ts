@@ -1,4 +1,5 @@
 import { getSchema, type AnyExtension } from "@tiptap/core";
+import type { NodeType } from "@tiptap/pm/model";
 import * as Y from "yjs";
 import { bodyExtensions, titleExtensions } from "./editorExtensions";
 
@@ -28,19 +29,58 @@ interface FragmentRules {
   nodes: Map<string, Set<string>>;
   /** Mark name → the attributes it may carry. */
   marks: Map<string, Set<string>>;
+  /**
+   * Parent node name (the root fragment as `FRAGMENT`) → what may sit directly inside it:
+   * which elements, and whether text (a Y.XmlText holds a node's inline text).
+   */
+  children: Map<string, AllowedChildren>;
+}
+
+interface AllowedChildren {
+  nodes: Set<string>;
+  text: boolean;
+}
+
+/** The key of the root fragment (the schema's top node) in `FragmentRules.children`. */
+const FRAGMENT = "";
+
+/**
+ * Every node type that may appear directly inside `type`, read from its content expression
+ * (every edge of its content automaton). Order and counts are the editor's business; nesting
+ * is what keeps a story convertible to the editor's JSON and restorable.
+ */
+function allowedChildrenOf(type: NodeType): AllowedChildren {
+  const seen = new Set<unknown>();
+  const nodes = new Set<string>();
+  let text = false;
+  const queue = [type.contentMatch];
+  while (queue.length > 0) {
+    const match = queue.pop()!;
+    if (seen.has(match)) continue;
+    seen.add(match);
+    for (let i = 0; i < match.edgeCount; i++) {
+      const edge = match.edge(i);
+      if (edge.type.isText) text = true;
+      else nodes.add(edge.type.name);
+      queue.push(edge.next);
+    }
+  }
+  return { nodes, text };
 }
 
 function rulesOf(extensions: AnyExtension[]): FragmentRules {
   const schema = getSchema(extensions);
   const nodes = new Map<string, Set<string>>();
+  const children = new Map<string, AllowedChildren>([[FRAGMENT, allowedChildrenOf(schema.topNodeType)]]);
   for (const [name, type] of Object.entries(schema.nodes)) {
     // The document is the fragment itself and text is a Y.XmlText: neither is an element.
     if (name === schema.topNodeType.name || type.isText) continue;
     nodes.set(name, new Set(Object.keys(type.spec.attrs ?? {})));
+    children.set(name, allowedChildrenOf(type));
   }
   const marks = new Map<string, Set<string>>();
   for (const [name, type] of Object.entries(schema.marks)) marks.set(name, new Set(Object.keys(type.spec.attrs ?? {})));
-  return { nodes, marks };
+  return { nodes, marks, children };
 }
 
 let rulesCache: Record<StoryRoot, FragmentRules> | null = null;
@@ -104,11 +144,21 @@ export function checkUpdateSchema(doc: Y.Doc, decoded: DecodedUpdate, { maxTitle
           break;
         }
         if (!(content instanceof Y.ContentType)) throw new OutsideSchema(`${shown(container.nodeName ?? container.root)} holds content outside any node`);
-        if (content.type instanceof Y.XmlText) break;
-        if (!(content.type instanceof Y.XmlElement) || content.type.constructor !== Y.XmlElement) {
-          throw new OutsideSchema(`${shown(container.nodeName ?? container.root)} holds a type the editor never writes`);
+        {
+          const parentName = container.kind === "element" ? container.nodeName! : FRAGMENT;
+          const allowedChildren = rootRules.children.get(parentName);
+          const shownParent = shown(container.nodeName ?? container.root);
+          if (content.type instanceof Y.XmlText) {
+            if (!allowedChildren?.text) throw new OutsideSchema(`${shownParent} may not hold text directly`);
+            break;
+          }
+          if (!(content.type instanceof Y.XmlElement) || content.type.constructor !== Y.XmlElement) {
+            throw new OutsideSchema(`${shownParent} holds a type the editor never writes`);
+          }
+          const nodeName = content.type.nodeName;
+          if (!rootRules.nodes.has(nodeName)) throw new OutsideSchema(`node ${shown(nodeName)} is not in the ${container.root} schema`);
+          if (!allowedChildren?.nodes.has(nodeName)) throw new OutsideSchema(`node ${shown(nodeName)} may not sit inside ${shownParent}`);
         }
-        if (!rootRules.nodes.has(content.type.nodeName)) throw new OutsideSchema(`node ${shown(content.type.nodeName)} is not in the ${container.root} schema`);
         break;
       case "text":
         if (parentSub !== null) throw new OutsideSchema("text carries attributes");

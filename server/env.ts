@@ -126,10 +126,11 @@ const EnvSchema = z.object({
   /**
    * Bytes of updates that cannot be applied yet (they depend on content the story does not
    * have), per socket and per story. A stock client only sends such updates for a moment after
-   * reconnecting (new keystrokes before its sync step 2); past it they are dropped and the
-   * socket closes with 4429.
+   * reconnecting (a few keystrokes before its sync step 2); past it they are dropped and the
+   * socket closes with 4429. Each waits for the one piece it lacks and is looked at again only
+   * once the story has it, so this bounds memory, not work.
    */
-  COLLAB_MAX_PENDING_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
+  COLLAB_MAX_PENDING_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   /**
    * Query-awareness messages one socket may send per second (burst twice). Stock clients send
    * none; each answer encodes everyone's presence, so a flood is closed with 4429.
@@ -143,6 +144,12 @@ const EnvSchema = z.object({
    * authentication work.
    */
   COLLAB_MAX_CONNECTIONS: z.coerce.number().int().positive().default(5000),
+  /**
+   * Updates one socket may keep waiting for content the story does not have yet (with
+   * COLLAB_MAX_PENDING_BYTES their bytes). A reconnecting typist parks a handful; past it they
+   * are dropped and the socket closes with 4429.
+   */
+  COLLAB_MAX_PARKED_UPDATES: z.coerce.number().int().positive().default(32),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string; dev: boolean };

@@ -116,6 +116,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
       accountUpdateBytesPerSecond: env.COLLAB_ACCOUNT_UPDATE_BYTES_PER_SECOND,
       newClientIdsPerMinute: env.COLLAB_MAX_NEW_CLIENT_IDS_PER_MINUTE,
       maxPendingBytes: env.COLLAB_MAX_PENDING_BYTES,
+      maxParkedUpdates: env.COLLAB_MAX_PARKED_UPDATES,
       awarenessQueriesPerSecond: env.COLLAB_MAX_AWARENESS_QUERIES_PER_SECOND,
       maxAwarenessStateBytes: env.COLLAB_MAX_AWARENESS_STATE_BYTES,
     },

@@ -25,6 +25,7 @@ import { ForgedAuthorship } from "./room";
 import { isAllowedOrigin } from "./originPolicy";
 import type { RoomRegistry } from "./roomRegistry";
 import { AccountBudgets, OverBudget, type SocketBudgetLimits } from "./socketBudgets";
+import { closeReason } from "./closeReason";
 
 export const COLLAB_PATH_PREFIX = "/collab/";
 
@@ -85,9 +86,6 @@ function articleIdOf(url: string): string | null {
 function refuseHandshake(socket: Duplex, status: number, text: string, extraHeaders = ""): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\n${extraHeaders}Connection: close\r\nContent-Length: 0\r\n\r\n`);
 }
-
-/** A clear close reason fits the WebSocket limit of 123 bytes. */
-const closeReason = (text: string) => Buffer.from(text).subarray(0, 123).toString().replace(/\uFFFD$/, "");
 
 /**
  * The collaboration endpoint `/collab/<articleId>` (DESIGN.md §3): checks origin, session and

@@ -1,9 +1,9 @@
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import type { Db } from "../../db/client";
-import { CLOSE_SAVE_FAILED, MESSAGE_ACCESS } from "../../newsroom/collabMessages";
+import { CLOSE_FORBIDDEN, CLOSE_MALFORMED, CLOSE_OVER_BUDGET, CLOSE_SAVE_FAILED, MESSAGE_ACCESS } from "../../newsroom/collabMessages";
 import { canEditArticle, type Actor, type ArticleAccessFacts } from "../../newsroom/permissions";
-import { checkUpdateSchema, MissingDependency } from "../../newsroom/schemaGuard";
+import { checkUpdateSchema, MissingDependency, OutsideSchema } from "../../newsroom/schemaGuard";
 import { storyTitle } from "../../newsroom/storyBlocks";
 import { MAX_TITLE_LENGTH } from "../articles/articleCreator";
 import {
@@ -25,9 +25,11 @@ import {
   syncStep2Message,
   updateMessage,
 } from "./protocolMessages";
-import { ParkedUpdates } from "./parkedUpdates";
+import { closeReason } from "./closeReason";
+import { ParkedUpdates, type ParkingLimits } from "./parkedUpdates";
 import { OverBudget, type ConnectionBudget } from "./socketBudgets";
 import { shouldSnapshot, shouldSnapshotOnUnload, type TailSize } from "./snapshotPolicy";
+import { standingOf, type Dependency } from "./updateDependencies";
 import type { StoredDocument } from "./updateLog";
 import { snapshotFromLog } from "./updateLog";
 
@@ -53,6 +55,12 @@ export const CLOSE_RELOAD = 1012;
 
 /** Thrown for a client update the server cannot decode: the sender is disconnected. */
 export class MalformedUpdate extends Error {}
+
+/**
+ * Thrown for an update deleting content under someone else's client id that the story does not
+ * have yet: it would erase her next words inside her own transaction (closed with 4400).
+ */
+export class DeletesAhead extends MalformedUpdate {}
 
 /** Thrown for new content under another user's Yjs client id (forged authorship). */
 export class ForgedAuthorship extends Error {}
@@ -115,6 +123,13 @@ export class Room implements CommitListener<CommitState> {
   private appliedSeq = 0;
   private committedSeq = 0;
   private held: HeldMessage[] = [];
+  /**
+   * Sync step 1 requests waiting for commits, at most one per connection (a newer request
+   * replaces the older): only the asker's state vector is kept, and the answer is encoded when
+   * it is released, so a burst of requests during a slow commit holds a few bytes, not copies
+   * of the story.
+   */
+  private readonly syncReplies = new Map<RoomConnection, { afterSeq: number; stateVector: Uint8Array }>();
   /** Awareness client ids whose presence came from another process. */
   private readonly remoteAwarenessIds = new Set<number>();
 
@@ -160,7 +175,12 @@ export class Room implements CommitListener<CommitState> {
    * everything in it is committed.
    */
   answerSyncStep1(connection: RoomConnection, stateVector: Uint8Array): void {
-    this.sendWhenCommitted({ message: syncStep2Message(this.doc, stateVector), to: connection, except: null, relay: null });
+    if (this.appliedSeq <= this.committedSeq) {
+      this.syncReplies.delete(connection);
+      connection.send(syncStep2Message(this.doc, stateVector));
+      return;
+    }
+    this.syncReplies.set(connection, { afterSeq: this.appliedSeq, stateVector });
   }
 
   /** Read-only connections get the document, but their sync updates are dropped. */
@@ -181,6 +201,7 @@ export class Room implements CommitListener<CommitState> {
 
   leave(connection: RoomConnection): void {
     this.parked.drop(connection);
+    this.syncReplies.delete(connection);
     this.pendingBy.delete(connection);
     if (!this.connections.delete(connection)) return;
     if (connection.awarenessIds.size > 0) {
@@ -190,41 +211,88 @@ export class Room implements CommitListener<CommitState> {
 
   /**
    * Applies a sync step 2 or update from a connection allowed to write, once it is inside the
-   * editor's schema and the connection's budgets (new client ids, pending structs).
+   * editor's schema and the connection's budgets (new client ids, pending structs). An update
+   * that builds on content the story does not have yet waits (`parkedUpdates.ts`).
    */
   applyClientUpdate(update: Uint8Array, from: RoomConnection): void {
-    if (!this.tryClientUpdate(update, from)) {
-      this.parked.park(from, update, from.budget.limits.maxPendingBytes);
+    const waiting = this.tryClientUpdate(update, from);
+    if (waiting) {
+      this.parked.park({ connection: from, update, ...waiting }, this.parkingLimits(from));
       return;
     }
-    // What was parked may build on what just landed: try it again, until nothing moves.
-    let progress = this.parked.has(from);
-    while (progress) {
-      progress = false;
-      for (const waiting of this.parked.takeAll(from)) {
-        if (this.tryClientUpdate(waiting, from)) progress = true;
-        else this.parked.park(from, waiting, from.budget.limits.maxPendingBytes);
-      }
-    }
+    this.retryParked();
   }
 
   /** Updates of each connection that cannot be checked or applied yet (`parkedUpdates.ts`). */
   private readonly parked = new ParkedUpdates<RoomConnection>();
 
+  private parkingLimits(connection: RoomConnection): ParkingLimits {
+    return { maxBytes: connection.budget.limits.maxPendingBytes, maxUpdates: connection.budget.limits.maxParkedUpdates };
+  }
+
   /**
-   * Checks and applies one client update; false when it cannot be judged yet (it starts past
-   * the story's clock for one of its client ids, or builds on content the story does not have)
-   * and must wait. Refusals (forged authorship, outside the schema, over budget) throw.
+   * Tries again, whoever sent them, the parked updates whose missing piece the story now has
+   * (one clock lookup per client id waited for: nothing is decoded before it can move).
+   * A refused one closes its own connection, never the one whose update let it move.
    */
-  private tryClientUpdate(update: Uint8Array, from: RoomConnection): boolean {
+  private retryParked(): void {
+    for (;;) {
+      const ready = this.parked.takeReady((client) => Y.getState(this.doc.store, client));
+      if (ready.length === 0) return;
+      for (const entry of ready) {
+        const connection = entry.connection;
+        if (!this.connections.has(connection)) continue;
+        try {
+          connection.budget.chargeRetry(entry.update.byteLength);
+          const waiting = this.tryClientUpdate(entry.update, connection, entry.deletesAheadIn);
+          if (waiting) this.parked.park({ connection, update: entry.update, order: entry.order, ...waiting }, this.parkingLimits(connection));
+        } catch (err) {
+          this.parked.drop(connection);
+          this.closeRefused(connection, err as Error);
+        }
+      }
+    }
+  }
+
+  /** Closes a connection whose parked update was refused, with the code its refusal has. */
+  private closeRefused(connection: RoomConnection, err: Error): void {
+    console.warn(`[collab] closed a connection to ${this.articleId}: ${err.message}`);
+    if (err instanceof ForgedAuthorship) connection.close(CLOSE_FORBIDDEN, "not your client id");
+    else if (err instanceof OverBudget) connection.close(CLOSE_OVER_BUDGET, closeReason(err.message));
+    else if (err instanceof OutsideSchema) connection.close(CLOSE_MALFORMED, closeReason(`outside the schema: ${err.message}`));
+    else if (err instanceof DeletesAhead) connection.close(CLOSE_MALFORMED, closeReason(err.message));
+    else connection.close(CLOSE_MALFORMED, "malformed message");
+  }
+
+  /**
+   * Checks and applies one client update; returns what it waits for when it cannot be judged
+   * yet (it starts past the story's clock for one of its client ids, builds on content the
+   * story does not have, or deletes content the story does not have), null once applied.
+   * Nothing accepted is left for Yjs to keep pending. Refusals (forged authorship, deletes
+   * ahead under someone else's id, outside the schema, over budget) throw.
+   */
+  private tryClientUpdate(
+    update: Uint8Array,
+    from: RoomConnection,
+    deletedAheadBefore: readonly number[] = [],
+  ): { waitsFor: Dependency; deletesAheadIn: number[] } | null {
     const decoded = decodeUpdate(update);
     const clocks = clientClocksOf(decoded);
     this.checkAuthorship(clocks, from.user.id);
-    if (this.startsAhead(decoded)) return false;
+    const standing = standingOf(this.doc, decoded);
+    const deletesAheadIn = [...new Set([...deletedAheadBefore, ...standing.deletesAheadIn])];
+    for (const client of deletesAheadIn) {
+      const owner = this.owners.get(client);
+      if (owner !== undefined && owner !== from.user.id) {
+        throw new DeletesAhead(`deletes content of client ${client} the story does not have`);
+      }
+    }
+    if (standing.waitsFor) return { waitsFor: standing.waitsFor, deletesAheadIn };
     try {
       checkUpdateSchema(this.doc, decoded, { maxTitleLength: MAX_TITLE_LENGTH });
     } catch (err) {
-      if (err instanceof MissingDependency) return false;
+      // Every dependency is in the story (checked above), yet one is not an item: gone for good.
+      if (err instanceof MissingDependency) throw new MalformedUpdate("builds on content the story no longer has");
       throw err;
     }
     let unowned = 0;
@@ -233,7 +301,7 @@ export class Room implements CommitListener<CommitState> {
     const pendingBefore = pendingBytes(this.doc);
     Y.applyUpdate(this.doc, update, from);
     this.chargePending(from, pendingBytes(this.doc) - pendingBefore);
-    return true;
+    return null;
   }
 
   /** Bytes of pending structs each connection added since the story last had none. */
@@ -294,24 +362,6 @@ export class Room implements CommitListener<CommitState> {
     }
   }
 
-  /**
-   * Whether some client id's content in the update starts past the story's clock for it. Yjs
-   * would keep such structs pending and merge them, once the gap fills, into whoever's
-   * transaction fills it (under a colleague's id: into her saved words, and her id). They wait
-   * on their own connection instead.
-   */
-  private startsAhead(decoded: ReturnType<typeof Y.decodeUpdate>): boolean {
-    const firstClocks = new Map<number, number>();
-    for (const struct of decoded.structs) {
-      const first = firstClocks.get(struct.id.client);
-      if (first === undefined || struct.id.clock < first) firstClocks.set(struct.id.client, struct.id.clock);
-    }
-    for (const [client, first] of firstClocks) {
-      if (first > Y.getState(this.doc.store, client)) return true;
-    }
-    return false;
-  }
-
   /** Client ids whose clock this transaction advanced and that nobody owned: now `userId`'s. */
   private claimIntegratedClients(transaction: Y.Transaction, userId: string | null): NewOwners {
     const claimed: [number, string | null][] = [];
@@ -328,6 +378,7 @@ export class Room implements CommitListener<CommitState> {
   applyRemoteUpdate(update: Uint8Array, newOwners: NewOwners): void {
     for (const [client, userId] of newOwners) if (!this.owners.has(client)) this.owners.set(client, userId);
     Y.applyUpdate(this.doc, update, REMOTE);
+    this.retryParked();
   }
 
   /** Presence from another process: already checked there, shown here as it is. */
@@ -509,6 +560,39 @@ export class Room implements CommitListener<CommitState> {
       if (held.relay) this.relay?.publishUpdate(held.relay.update, held.relay.newOwners);
     }
     if (released > 0) this.held = this.held.slice(released);
+    this.releaseSyncReplies();
+  }
+
+  /** Answers the held sync step 1 requests whose updates are all committed. */
+  private releaseSyncReplies(): void {
+    for (const [connection, reply] of this.syncReplies) {
+      if (reply.afterSeq > this.committedSeq) continue;
+      this.syncReplies.delete(connection);
+      if (this.evicted || !this.connections.has(connection)) continue;
+      connection.send(this.committedSyncStep2(reply.stateVector));
+    }
+  }
+
+  /**
+   * A sync step 2 holding only committed content. Updates applied since may still be in the
+   * commit queue: a client must never hold an edit the server could lose, so the answer is
+   * encoded from the story as it was before the first of them (the story keeps every item).
+   */
+  private committedSyncStep2(stateVector: Uint8Array): Uint8Array {
+    if (this.appliedSeq <= this.committedSeq) return syncStep2Message(this.doc, stateVector);
+    const upTo = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+    for (const held of this.held) {
+      if (!held.relay || held.afterSeq <= this.committedSeq) continue;
+      for (const [client, clock] of Y.parseUpdateMeta(held.relay.update).from) {
+        upTo.set(client, Math.min(upTo.get(client) ?? clock, clock));
+      }
+    }
+    const committed = Y.createDocFromSnapshot(this.doc, Y.createSnapshot(Y.createDeleteSetFromStructStore(this.doc.store), upTo));
+    try {
+      return syncStep2Message(committed, stateVector);
+    } finally {
+      committed.destroy();
+    }
   }
 
   private awarenessOwner(clientId: number): RoomConnection | null {

@@ -17,6 +17,8 @@ export interface SocketBudgetLimits {
   newClientIdsPerMinute: number;
   /** Bytes of structs and deletes that cannot be applied yet, per connection and per story. */
   maxPendingBytes: number;
+  /** Updates one connection may keep waiting for content the story does not have yet. */
+  maxParkedUpdates: number;
   /** Query-awareness messages per second, per connection (each answer encodes everyone's presence). */
   awarenessQueriesPerSecond: number;
   /** Largest awareness state (caret, selection, name), in bytes of JSON. */
@@ -85,6 +87,15 @@ export class ConnectionBudget {
     if (!this.bytes.take(now, bytes)) throw new OverBudget("over COLLAB_MAX_UPDATE_BYTES_PER_SECOND");
     if (!this.account.updates.take(now)) throw new OverBudget("over COLLAB_ACCOUNT_UPDATES_PER_SECOND");
     if (!this.account.bytes.take(now, bytes)) throw new OverBudget("over COLLAB_ACCOUNT_UPDATE_BYTES_PER_SECOND");
+  }
+
+  /**
+   * A parked update decoded and checked again once what it waited for arrived: the same work
+   * as a new message of that size, so it draws on the same bytes budgets.
+   */
+  chargeRetry(bytes: number, now = Date.now()): void {
+    if (!this.bytes.take(now, bytes)) throw new OverBudget("over COLLAB_MAX_UPDATE_BYTES_PER_SECOND (updates retried)");
+    if (!this.account.bytes.take(now, bytes)) throw new OverBudget("over COLLAB_ACCOUNT_UPDATE_BYTES_PER_SECOND (updates retried)");
   }
 
   /** Yjs client ids this account has not written under before in the story. */

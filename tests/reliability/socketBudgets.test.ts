@@ -11,7 +11,7 @@ import { printBystanderFigures, startBystander, type BystanderReport } from "../
 import { connectClient, type CollabClient } from "../support/collabClient";
 import { collabUrl } from "../support/reliability";
 import { rssMb } from "../support/serverProbe";
-import { createArticle, createTeamStory, signIn } from "../support/session";
+import { api, createArticle, createTeamStory, signIn } from "../support/session";
 import { storedDocs } from "../support/storedStory";
 import { createStore, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
 import { sleep, waitFor } from "../support/wait";
@@ -24,6 +24,7 @@ const LIMITS = {
   COLLAB_ACCOUNT_UPDATE_BYTES_PER_SECOND: String(512 * 1024),
   COLLAB_MAX_NEW_CLIENT_IDS_PER_MINUTE: "30",
   COLLAB_MAX_PENDING_BYTES: String(64 * 1024),
+  COLLAB_MAX_PARKED_UPDATES: "8",
   COLLAB_MAX_AWARENESS_QUERIES_PER_SECOND: "5",
   COLLAB_MAX_AWARENESS_STATE_BYTES: "4096",
   COLLAB_MAX_CONNECTIONS: "40",
@@ -77,21 +78,57 @@ function typingUpdates(count: number, text = "字", clientId?: number): Uint8Arr
   return updates;
 }
 
+/** A sync step 1 (y-websocket protocol) from a client that has nothing. */
+const syncStep1Frame = () =>
+  frame((e) => {
+    encoding.writeVarUint(e, MESSAGE_SYNC);
+    encoding.writeVarUint(e, 0);
+    encoding.writeVarUint8Array(e, Y.encodeStateVector(new Y.Doc()));
+  });
+
+/** The update a client's edit produces (every update of the transaction, merged). */
+function editOf(doc: Y.Doc, edit: () => void): Uint8Array {
+  const updates: Uint8Array[] = [];
+  const listen = (u: Uint8Array) => updates.push(u);
+  doc.on("update", listen);
+  doc.transact(edit);
+  doc.off("update", listen);
+  return Y.mergeUpdates(updates);
+}
+
+/** A 6-byte update deleting clocks [clock, clock + len) of `client`: nothing but a delete set. */
+function deleteAhead(client: number, clock: number, len: number): Uint8Array {
+  const scratch = new Y.Doc({ gc: false });
+  scratch.clientID = client;
+  scratch.getText("scratch").insert(0, "x".repeat(clock + len));
+  return editOf(scratch, () => scratch.getText("scratch").delete(clock, len));
+}
+
 interface AttackOutcome {
   closeCode: number | null;
   reason: string;
   /** Messages the server sent this socket, and their bytes. */
   received: number;
   receivedBytes: number;
+  /** Of those, sync step 2 answers (to the socket's sync step 1 requests). */
+  syncStep2: number;
 }
 
 /**
  * A raw `ws` socket signed in with `cookie`: once the server has joined it (its first message),
  * writes every frame at once and waits for the server to close it (or `waitMs`).
  */
-function attackSocket(server: TestServer, articleId: string, cookie: string, frames: Uint8Array[], waitMs = 20_000): Promise<AttackOutcome> {
+function attackSocket(
+  server: TestServer,
+  articleId: string,
+  cookie: string,
+  frames: Uint8Array[],
+  waitMs = 20_000,
+  /** Sockets that must send at the same moment: each waits, once joined, for all of them. */
+  together?: { joined: () => Promise<void> },
+): Promise<AttackOutcome> {
   return new Promise((resolve) => {
-    const outcome: AttackOutcome = { closeCode: null, reason: "", received: 0, receivedBytes: 0 };
+    const outcome: AttackOutcome = { closeCode: null, reason: "", received: 0, receivedBytes: 0, syncStep2: 0 };
     const ws = new WebSocket(`${collabUrl(server)}/${articleId}`, { headers: { cookie } });
     let sent = false;
     const finish = () => {
@@ -105,9 +142,14 @@ function attackSocket(server: TestServer, articleId: string, cookie: string, fra
     ws.on("message", (data: Buffer) => {
       outcome.received += 1;
       outcome.receivedBytes += data.length;
+      if (data[0] === MESSAGE_SYNC && data[1] === 1) outcome.syncStep2 += 1;
       if (sent) return;
       sent = true;
-      for (const f of frames) ws.send(f);
+      const send = () => {
+        if (ws.readyState === ws.OPEN) for (const f of frames) ws.send(f);
+      };
+      if (together) void together.joined().then(send);
+      else send();
     });
     ws.on("close", (code, reason) => {
       outcome.closeCode = code;
@@ -192,9 +234,19 @@ describe("issue 10: budgets on every socket, schema at the door (pglite)", () =>
   }, 120_000);
 
   it("closes an account's sockets past its budget across them with 4429", async () => {
+    // All three send at once, however long each handshake took (the account's bucket refills meanwhile).
+    let joined = 0;
+    let allJoined!: () => void;
+    const all = new Promise<void>((resolve) => (allJoined = resolve));
+    const together = {
+      joined: () => {
+        if (++joined === 3) allJoined();
+        return all;
+      },
+    };
     // Three sockets, each under its own budget (70 < 100 at once), together over the account's 160.
     const { result } = await withBystander("account rate across sockets", () =>
-      Promise.all([0, 1, 2].map(() => attackSocket(server, target, cookie.zhoumi, typingUpdates(70).map(updateFrame), 3000))),
+      Promise.all([0, 1, 2].map(() => attackSocket(server, target, cookie.zhoumi, typingUpdates(70).map(updateFrame), 5000, together))),
     );
     const closed = result.filter((o) => o.closeCode === 4429);
     expect(closed.length).toBeGreaterThan(0);
@@ -296,8 +348,94 @@ describe("issue 10: budgets on every socket, schema at the door (pglite)", () =>
     writer.destroy();
   }, 120_000);
 
+  it("a delete of a colleague's content the story does not have yet is refused with 4400; her next words stay hers", async () => {
+    const story = await createTeamStory(server.url, cookie.huhongye, "抢删");
+    const victim = connectClient(server.url, story, cookie.yaoyuchao);
+    const victimCloses = closeCodesOf(victim);
+    await victim.waitSynced();
+    victim.type("abc");
+    await victim.waitSaved(30_000);
+    const victimId = victim.doc.clientID;
+    const clock = Y.getState(victim.doc.store, victimId);
+    const attack = deleteAhead(victimId, clock, 100);
+    const { result } = await withBystander("deletes ahead", () => attackSocket(server, story, cookie.zhoumi, [updateFrame(attack)]));
+    console.log(`[figures] deletes ahead: a ${attack.byteLength}-byte update deleting clocks ${clock}–${clock + 100} of a colleague, closed ${result.closeCode}`);
+    expect(result.closeCode).toBe(4400);
+    victim.type("defgh");
+    await victim.waitSaved(30_000);
+    expect(victimCloses).toEqual([]);
+    victim.destroy();
+    // Her words are in the story as stored, for anyone who opens it now, and counted as hers.
+    const reader = connectClient(server.url, story, cookie.xuweixiang);
+    await reader.waitSynced();
+    expect(reader.bodyText()).toContain("abcdefgh");
+    reader.destroy();
+    const authors = await api<{ clients: Record<string, string>; people: Record<string, { name: string }>; contributions: { id: string; chars: number }[] }>(
+      server.url,
+      cookie.huhongye,
+      "GET",
+      `/api/articles/${story}/authors`,
+    );
+    const her = authors.body.clients[String(victimId)];
+    expect(authors.body.people[her]?.name).toBe("姚宇超");
+    expect(authors.body.contributions.find((c) => c.id === her)?.chars).toBeGreaterThanOrEqual("abcdefgh".length);
+  }, 120_000);
+
+  it("an update waiting on another socket's content is applied once that content lands", async () => {
+    const story = await createTeamStory(server.url, cookie.huhongye, "接力");
+    const reader = connectClient(server.url, story, cookie.huhongye);
+    await reader.waitSynced();
+    // Made offline: one colleague's new paragraph, and another's words typed into it.
+    const first = new Y.Doc();
+    Y.applyUpdate(first, Y.encodeStateAsUpdate(reader.doc));
+    const firstText = new Y.XmlText("先到");
+    const firstUpdate = editOf(first, () => {
+      const paragraph = new Y.XmlElement("paragraph");
+      paragraph.insert(0, [firstText]);
+      first.getXmlFragment("body").push([paragraph]);
+    });
+    const second = new Y.Doc();
+    Y.applyUpdate(second, Y.encodeStateAsUpdate(first));
+    const secondText = (second.getXmlFragment("body").get(second.getXmlFragment("body").length - 1) as Y.XmlElement).get(0) as Y.XmlText;
+    const secondUpdate = editOf(second, () => secondText.insert(2, "后到"));
+    const { result } = await withBystander("waits on another socket", async () => {
+      const waiting = attackSocket(server, story, cookie.zhoumi, [updateFrame(secondUpdate)], 6000);
+      await sleep(1000);
+      const landing = await attackSocket(server, story, cookie.xuweixiang, [updateFrame(firstUpdate)], 3000);
+      await waitFor(() => reader.bodyText().includes("先到后到"), { message: "the waiting words arrive", timeoutMs: 30_000 });
+      return { waiting: await waiting, landing };
+    });
+    expect(result.waiting.closeCode).toBeNull();
+    expect(result.landing.closeCode).toBeNull();
+    reader.destroy();
+  }, 120_000);
+
+  it("closes a socket keeping more than COLLAB_MAX_PARKED_UPDATES updates waiting with 4429", async () => {
+    const story = await createTeamStory(server.url, cookie.huhongye, "排队");
+    // Keystrokes into a paragraph the server never got: each one waits.
+    const waiting = typingUpdates(12).slice(1);
+    const { result } = await withBystander("parked count", () => attackSocket(server, story, cookie.yaoyuchao, waiting.map(updateFrame)));
+    expect(result.closeCode).toBe(4429);
+    expect(result.reason).toContain("COLLAB_MAX_PARKED_UPDATES");
+  }, 120_000);
+
+  it("holds at most one sync answer per socket while its updates are being committed", async () => {
+    // An edit, then eight requests for the whole story before it is committed: each used to
+    // hold its own full copy of the story until the commit; now the newest replaces the older.
+    const requests = 8;
+    const { result } = await withBystander("held sync answers", () =>
+      attackSocket(server, target, cookie.yaoyuchao, [updateFrame(typingUpdates(1)[0]), ...Array.from({ length: requests }, syncStep1Frame)], 5000),
+    );
+    console.log(`[figures] held sync answers: ${requests} sync step 1 during a commit, ${result.syncStep2} answered`);
+    expect(result.closeCode).toBeNull();
+    expect(result.syncStep2).toBeGreaterThanOrEqual(1);
+    expect(result.syncStep2).toBeLessThanOrEqual(2);
+  }, 120_000);
+
   it("attack 9: closes a socket writing outside the schema with 4400 and stores none of it", async () => {
     const attempts: [string, (doc: Y.Doc) => void][] = [
+      ["paragraph in a paragraph", (doc) => (doc.getXmlFragment("body").get(0) as Y.XmlElement).push([new Y.XmlElement("paragraph")])],
+      ["text straight under body", (doc) => doc.getXmlFragment("body").push([new Y.XmlText("散字")])],
       ["script element", (doc) => doc.getXmlFragment("body").push([new Y.XmlElement("script")])],
       ["other root type", (doc) => doc.getMap("payload").set("x", "y")],
       ["unknown attribute", (doc) => (doc.getXmlFragment("body").get(0) as Y.XmlElement).setAttribute("onclick", "alert(1)")],
@@ -324,7 +462,7 @@ describe("issue 10: budgets on every socket, schema at the door (pglite)", () =>
     expect(result).toEqual(attempts.map(([name]) => [name, 4400]));
     const reader = connectClient(server.url, schemaStory, cookie.yaoyuchao);
     await reader.waitSynced();
-    expect(reader.doc.getXmlFragment("body").toString()).not.toMatch(/script|onclick|blink/);
+    expect(reader.doc.getXmlFragment("body").toString()).not.toMatch(/script|onclick|blink|散字|<paragraph><paragraph>/);
     reader.type("正常");
     await reader.waitSaved(30_000);
     reader.destroy();

@@ -152,3 +152,61 @@ describe("checkUpdateSchema on a long paste", () => {
     expect(check(server, update)).not.toThrow();
   });
 });
+
+describe("checkUpdateSchema on nesting", () => {
+  const element = (name: string, children: (Y.XmlElement | Y.XmlText)[] = [], attrs: Record<string, unknown> = {}) => {
+    const node = new Y.XmlElement(name);
+    for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value as string);
+    node.insert(0, children);
+    return node;
+  };
+  const pushBody = (client: Y.Doc, nodes: () => (Y.XmlElement | Y.XmlText)[]) => editOf(client, () => client.getXmlFragment("body").push(nodes()));
+
+  it("reads what may sit inside what from each node's content expression", () => {
+    const { body, title } = storySchemaRules();
+    expect(body.children.get("paragraph")).toEqual({ nodes: new Set(["hardBreak"]), text: true });
+    expect(body.children.get("bulletList")?.nodes).toEqual(new Set(["listItem"]));
+    expect(body.children.get("")?.text).toBe(false);
+    expect(title.children.get("")).toEqual({ nodes: new Set(["paragraph"]), text: false });
+  });
+
+  it("refuses a paragraph inside a paragraph, also inside one already in the story", () => {
+    const { server, client } = story();
+    expect(check(server, pushBody(client, () => [element("paragraph", [element("paragraph", [new Y.XmlText("里")])])]))).toThrow(
+      /"paragraph" may not sit inside "paragraph"/,
+    );
+    const { server: s2, client: c2 } = story();
+    const existing = c2.getXmlFragment("body").get(0) as Y.XmlElement;
+    const nested = editOf(c2, () => existing.push([element("paragraph", [new Y.XmlText("里")])]));
+    expect(check(s2, nested)).toThrow(OutsideSchema);
+  });
+
+  it("refuses text straight under body or title, and a heading or figure inside a paragraph", () => {
+    const { server, client } = story();
+    expect(check(server, pushBody(client, () => [new Y.XmlText("散字")]))).toThrow(/"body" may not hold text directly/);
+    const { server: s2, client: c2 } = story();
+    expect(check(s2, editOf(c2, () => c2.getXmlFragment("title").push([new Y.XmlText("散字")])))).toThrow(/"title" may not hold text/);
+    for (const inner of ["heading", "figure", "blockquote", "listItem"]) {
+      const { server: s, client: c } = story();
+      expect(check(s, pushBody(c, () => [element("paragraph", [element(inner)])])), inner).toThrow(/may not sit inside "paragraph"/);
+    }
+  });
+
+  it("refuses a second element kind in the title's paragraph and a list item outside a list", () => {
+    const { server, client } = story();
+    const titleParagraph = client.getXmlFragment("title").get(0) as Y.XmlElement;
+    expect(check(server, editOf(client, () => titleParagraph.push([element("hardBreak")])))).toThrow(OutsideSchema);
+    const { server: s2, client: c2 } = story();
+    expect(check(s2, pushBody(c2, () => [element("listItem", [element("paragraph")])]))).toThrow(/"listItem" may not sit inside "body"/);
+  });
+
+  it("accepts lists, quotes, a hard break and a figure as the editor writes them", () => {
+    const { server, client } = story();
+    const update = pushBody(client, () => [
+      element("bulletList", [element("listItem", [element("paragraph", [new Y.XmlText("一")]), element("orderedList", [element("listItem", [element("paragraph")])])])]),
+      element("blockquote", [element("paragraph", [new Y.XmlText("引"), element("hardBreak"), new Y.XmlText("文")]), element("blockquote", [element("heading", [], { level: 2 })])]),
+      element("figure", [new Y.XmlText("图片说明")], { src: "https://example.org/a.jpg" }),
+    ]);
+    expect(check(server, update)).not.toThrow();
+  });
+});

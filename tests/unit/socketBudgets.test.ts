@@ -9,6 +9,7 @@ const limits: SocketBudgetLimits = {
   accountUpdateBytesPerSecond: 10_000,
   newClientIdsPerMinute: 6,
   maxPendingBytes: 1000,
+  maxParkedUpdates: 3,
   awarenessQueriesPerSecond: 2,
   maxAwarenessStateBytes: 100,
 };
@@ -78,17 +79,48 @@ describe("socket budgets", () => {
   });
 });
 
+describe("retried updates", () => {
+  it("draw on the connection's bytes budget like new messages", () => {
+    const socket = new AccountBudgets(limits).forConnection("u1", 0);
+    socket.chargeUpdate(1500, 0);
+    expect(untilRefused(() => socket.chargeRetry(100, 0)).message).toBe("over COLLAB_MAX_UPDATE_BYTES_PER_SECOND (updates retried)");
+  });
+});
+
 describe("parked updates", () => {
-  it("keeps a connection's updates in order until taken, within its bytes and count", () => {
+  const limits = { maxBytes: 10, maxUpdates: 3 };
+  const entry = (connection: string, byte: number, client: number, clock: number, size = 1) => ({
+    connection,
+    update: new Uint8Array(size).fill(byte),
+    waitsFor: { client, clock },
+    deletesAheadIn: [],
+  });
+
+  it("hands an update back only once the story's clock reaches what it waits for, oldest first", () => {
     const parked = new ParkedUpdates<string>();
-    parked.park("a", Uint8Array.of(1), 10);
-    parked.park("a", Uint8Array.of(2), 10);
-    parked.park("b", Uint8Array.of(3), 10);
-    expect(parked.takeAll("a").map((u) => u[0])).toEqual([1, 2]);
+    parked.park(entry("a", 1, 7, 5), limits);
+    parked.park(entry("b", 2, 8, 1), limits);
+    parked.park(entry("a", 3, 7, 2), limits);
+    const clocks = new Map<number, number>();
+    const clockOf = (client: number) => clocks.get(client) ?? 0;
+    expect(parked.takeReady(clockOf)).toEqual([]);
+    clocks.set(7, 4);
+    expect(parked.takeReady(clockOf).map((p) => p.update[0])).toEqual([3]);
+    clocks.set(7, 5);
+    clocks.set(8, 1);
+    expect(parked.takeReady(clockOf).map((p) => p.update[0])).toEqual([1, 2]);
     expect(parked.has("a")).toBe(false);
-    expect(() => parked.park("b", new Uint8Array(10), 10)).toThrow("over COLLAB_MAX_PENDING_BYTES");
     expect(parked.has("b")).toBe(false);
-    for (let i = 0; i < 3; i++) parked.park("c", Uint8Array.of(i), 100, 3);
-    expect(() => parked.park("c", Uint8Array.of(9), 100, 3)).toThrow(OverBudget);
+  });
+
+  it("refuses past a connection's bytes or count, and forgets what it parked", () => {
+    const parked = new ParkedUpdates<string>();
+    parked.park(entry("b", 1, 1, 1, 5), limits);
+    expect(() => parked.park(entry("b", 2, 1, 1, 6), limits)).toThrow("over COLLAB_MAX_PENDING_BYTES");
+    expect(parked.has("b")).toBe(false);
+    for (let i = 0; i < 3; i++) parked.park(entry("c", i, 1, 1), limits);
+    expect(() => parked.park(entry("c", 9, 1, 1), limits)).toThrow(OverBudget);
+    expect(parked.has("c")).toBe(false);
+    expect(parked.takeReady(() => 100)).toEqual([]);
   });
 });
