@@ -16,6 +16,7 @@ import {
 } from "./awarenessIdentity";
 import type { CheckpointScheduler } from "./checkpointScheduler";
 import { clientClocksOf, type ClientOwners } from "./clientOwners";
+import { EditNotSaved } from "./liveAccess";
 import { CommitQueueFull, type CommitListener, type CommitResult, type GroupCommitWriter } from "./groupCommit";
 import {
   accessMessage,
@@ -273,10 +274,37 @@ export class Room implements CommitListener<CommitState> {
    */
   private readonly writers = new WeakSet<RoomConnection>();
 
-  /** Applies an update the server made for `edit.userId` (restoring a version). */
-  applyServerEdit(update: Uint8Array, edit: ServerEdit): void {
+  /**
+   * Applies an update the server made for `edit.userId` (restoring a version). Resolves once
+   * it is committed; rejects with EditNotSaved if it was not queued (queue full), refused at
+   * commit, or given up, so the caller never reports an edit that is not stored.
+   */
+  applyServerEdit(update: Uint8Array, edit: ServerEdit): Promise<void> {
     this.checkAuthorship(clientClocksOf(decodeUpdate(update)), edit.userId);
+    if (this.evicted) return Promise.reject(new EditNotSaved(`${this.articleId} is reloading`));
+    const before = this.appliedSeq;
     Y.applyUpdate(this.doc, update, edit);
+    if (this.evicted) return Promise.reject(new EditNotSaved(`${this.articleId}: the edit could not be queued for saving`));
+    // Nothing changed (already the target content): nothing to wait for.
+    if (this.appliedSeq === before) return Promise.resolve();
+    const seq = this.appliedSeq;
+    return new Promise((resolve, reject) => this.serverEditWaiters.push({ seq, resolve, reject }));
+  }
+
+  /** Server edits waiting to hear that their update is committed (or never will be). */
+  private serverEditWaiters: { seq: number; resolve(): void; reject(err: Error): void }[] = [];
+
+  /** Tells waiting server edits whose update is now committed, refused or given up. */
+  private settleServerEdits(refusedSeqs: ReadonlySet<number>, givenUp: Error | null): void {
+    if (this.serverEditWaiters.length === 0) return;
+    const waiting: typeof this.serverEditWaiters = [];
+    for (const waiter of this.serverEditWaiters) {
+      if (refusedSeqs.has(waiter.seq)) waiter.reject(new EditNotSaved(`${this.articleId}: the edit was refused at commit`));
+      else if (waiter.seq <= this.committedSeq) waiter.resolve();
+      else if (givenUp) waiter.reject(new EditNotSaved(`${this.articleId}: ${givenUp.message}`));
+      else waiting.push(waiter);
+    }
+    this.serverEditWaiters = waiting;
   }
 
   /**
@@ -375,8 +403,8 @@ export class Room implements CommitListener<CommitState> {
     return this.uncommitted > 0;
   }
 
-  captureCommitState(): CommitState & { title: string } {
-    return { savedVector: Y.encodeStateVector(this.doc), title: storyTitle(this.doc) };
+  currentTitle(): string {
+    return storyTitle(this.doc);
   }
 
   onCommitted(state: CommitState | null, committed: CommitResult): void {
@@ -385,12 +413,13 @@ export class Room implements CommitListener<CommitState> {
     this.lastUpdateId = Math.max(this.lastUpdateId, committed.lastUpdateId);
     this.tail.rowsSinceSnapshot += committed.rows;
     this.tail.bytesSinceSnapshot += committed.bytes;
-    if (committed.refused.length > 0) {
-      this.discardRefused(committed.refused.map((position) => this.committedSeq + 1 + position));
-    }
+    const refusedSeqs = new Set(committed.refused.map((position) => this.committedSeq + 1 + position));
+    if (refusedSeqs.size > 0) this.discardRefused([...refusedSeqs]);
     this.committedSeq += handled;
+    this.settleServerEdits(refusedSeqs, null);
     this.releaseHeld();
-    // No state: more of this room's updates are still queued behind the batch, nothing to announce.
+    // The state appended with the batch's last stored update: "saved" advances with every batch
+    // and never covers an update still queued. None (every update refused): nothing to announce.
     if (this.evicted || state === null) return;
     this.savedVector = state.savedVector;
     const message = savedMessage(state.savedVector);
@@ -424,7 +453,8 @@ export class Room implements CommitListener<CommitState> {
 
   /** Stores what is pending, folds a long tail into a snapshot, and frees the document. */
   async close(): Promise<void> {
-    await this.writer.drain();
+    // Only this story's updates: another story the database is stuck on must not hold it up.
+    await this.writer.drainStory(this);
     await this.snapshotting;
     if (shouldSnapshotOnUnload(this.tail)) await this.snapshot();
     await this.checkpoints.flush();
@@ -472,6 +502,7 @@ export class Room implements CommitListener<CommitState> {
     this.held = this.held.filter((held) => held.afterSeq <= this.committedSeq);
     this.uncommitted = 0;
     this.appliedSeq = this.committedSeq;
+    this.settleServerEdits(new Set(), err);
     this.reloadUnsaved("could not save, reloading", err.message);
   }
 
@@ -530,7 +561,10 @@ export class Room implements CommitListener<CommitState> {
     // An evicted document is about to be dropped: nothing more of it may be logged.
     if (this.evicted) return;
     try {
-      this.writer.append(this, { userId, actor: sender?.actor ?? null, sessionId: sender?.sessionId ?? null }, update, newOwners);
+      // The vector right after this update: announced as saved once it is committed.
+      const state: CommitState = { savedVector: Y.encodeStateVector(this.doc) };
+      const author = { userId, actor: sender?.actor ?? null, sessionId: sender?.sessionId ?? null };
+      this.writer.append(this, author, update, newOwners, state);
     } catch (err) {
       if (!(err instanceof CommitQueueFull)) throw err;
       // This document now holds an update that will never be saved: reload from the database.
