@@ -94,7 +94,8 @@ interface HeldMessage {
   relay: { update: Uint8Array; newOwners: NewOwners } | null;
 }
 
-type CommitState = { savedVector: Uint8Array };
+/** What a room appends with each update: its place in the room's order of local updates. */
+type CommitState = { seq: number };
 
 /**
  * One loaded story: its Y.Doc, presence, connections and persistence bookkeeping. Every update
@@ -108,6 +109,13 @@ export class Room implements CommitListener<CommitState> {
   readonly connections = new Set<RoomConnection>();
   /** The committed state vector, as last announced. */
   private savedVector: Uint8Array;
+  /**
+   * The committed clocks (client id → clock), and the end clocks of each local update not yet
+   * committed: "saved" is folded from these per batch (cost: the update's size), never by
+   * encoding the whole document's vector per update (cost: its client ids).
+   */
+  private committedClocks: Map<number, number>;
+  private uncommittedEnds: { seq: number; ends: Map<number, number> }[] = [];
   private lastUpdateId: number;
   private uncommitted = 0;
   private tail: TailSize;
@@ -134,6 +142,7 @@ export class Room implements CommitListener<CommitState> {
     this.awareness.setLocalState(null);
     if (stored.state) Y.applyUpdate(this.doc, stored.state, this);
     this.savedVector = Y.encodeStateVector(this.doc);
+    this.committedClocks = Y.decodeStateVector(this.savedVector);
     this.lastUpdateId = stored.lastUpdateId;
     this.tail = {
       rowsSinceSnapshot: stored.rowsSinceSnapshot,
@@ -418,14 +427,37 @@ export class Room implements CommitListener<CommitState> {
     this.committedSeq += handled;
     this.settleServerEdits(refusedSeqs, null);
     this.releaseHeld();
-    // The state appended with the batch's last stored update: "saved" advances with every batch
-    // and never covers an update still queued. None (every update refused): nothing to announce.
+    // "saved" advances with every batch and never covers an update still queued: the clocks of
+    // the updates up to the batch's last stored one are folded in. None stored: nothing new.
     if (this.evicted || state === null) return;
-    this.savedVector = state.savedVector;
-    const message = savedMessage(state.savedVector);
+    this.savedVector = this.foldCommitted(state.seq);
+    const message = savedMessage(this.savedVector);
     for (const connection of this.connections) if (this.writers.has(connection)) connection.send(message);
     if (shouldSnapshot(this.tail)) this.snapshot();
     this.checkpoints.noteEdit();
+  }
+
+  /**
+   * The saved vector once local updates up to `seq` are committed. With nothing left
+   * uncommitted it is the document's own vector (which also holds what other processes
+   * committed); otherwise the committed clocks plus those updates' end clocks.
+   */
+  private foldCommitted(seq: number): Uint8Array {
+    let folded = 0;
+    for (const { seq: updateSeq, ends } of this.uncommittedEnds) {
+      if (updateSeq > seq) break;
+      folded += 1;
+      for (const [client, end] of ends) {
+        if (end > (this.committedClocks.get(client) ?? 0)) this.committedClocks.set(client, end);
+      }
+    }
+    this.uncommittedEnds = this.uncommittedEnds.slice(folded);
+    if (this.uncommitted === 0) {
+      const whole = Y.encodeStateVector(this.doc);
+      this.committedClocks = Y.decodeStateVector(whole);
+      return whole;
+    }
+    return Y.encodeStateVector(this.committedClocks);
   }
 
   /**
@@ -502,6 +534,7 @@ export class Room implements CommitListener<CommitState> {
     this.held = this.held.filter((held) => held.afterSeq <= this.committedSeq);
     this.uncommitted = 0;
     this.appliedSeq = this.committedSeq;
+    this.uncommittedEnds = this.uncommittedEnds.filter((entry) => entry.seq <= this.committedSeq);
     this.settleServerEdits(new Set(), err);
     this.reloadUnsaved("could not save, reloading", err.message);
   }
@@ -561,10 +594,8 @@ export class Room implements CommitListener<CommitState> {
     // An evicted document is about to be dropped: nothing more of it may be logged.
     if (this.evicted) return;
     try {
-      // The vector right after this update: announced as saved once it is committed.
-      const state: CommitState = { savedVector: Y.encodeStateVector(this.doc) };
       const author = { userId, actor: sender?.actor ?? null, sessionId: sender?.sessionId ?? null };
-      this.writer.append(this, author, update, newOwners, state);
+      this.writer.append(this, author, update, newOwners, { seq: this.appliedSeq + 1 } satisfies CommitState);
     } catch (err) {
       if (!(err instanceof CommitQueueFull)) throw err;
       // This document now holds an update that will never be saved: reload from the database.
@@ -573,6 +604,7 @@ export class Room implements CommitListener<CommitState> {
     }
     this.uncommitted += 1;
     this.appliedSeq += 1;
+    this.uncommittedEnds.push({ seq: this.appliedSeq, ends: Y.parseUpdateMeta(update).to });
     this.sendWhenCommitted({ message: updateMessage(update), to: null, except: sender, relay: { update, newOwners } });
   };
 

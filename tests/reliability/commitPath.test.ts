@@ -44,6 +44,7 @@ const SERVER_ENV: Record<string, string> = {
   COLLAB_COMMIT_TIMEOUT_MS: String(COMMIT_TIMEOUT_MS),
   // The whole burst may be queued at once (the bound itself is hit in tests/unit/groupCommit).
   COLLAB_COMMIT_QUEUE_MAX_UPDATES: String(BURST_UPDATES * 2),
+  COLLAB_COMMIT_QUEUE_MAX_UPDATES_PER_STORY: String(BURST_UPDATES * 2),
 };
 
 process.setMaxListeners(0);
@@ -415,7 +416,8 @@ describe.each(backends())("commit path (%s)", (backend: Backend) => {
         await first.waitSynced();
         first.type("锁前");
         await first.waitSaved(60_000);
-        first.destroy();
+        // Kept open, so the room stays loaded while the row is locked (an idle unload would
+        // otherwise wait on the lock for its checkpoint).
         const bystander = await startBystander(server, colleague, ids.colleagues, { pid: server.process.pid! });
         const locker = new pg.Client({ connectionString: store.env.DATABASE_URL });
         await locker.connect();
@@ -449,6 +451,7 @@ describe.each(backends())("commit path (%s)", (backend: Backend) => {
         await again.waitSaved(60_000);
         expect(again.bodyText()).toContain("解锁后");
         again.destroy();
+        first.destroy();
         console.log(
           `[figures] commit path row lock (${backend}): the locked story's writer closed with ${closed!.code} after ` +
             `${MAX_ATTEMPTS} attempts of up to ${COMMIT_TIMEOUT_MS} ms; the other story's submit answered ${submitted.status}`,
