@@ -433,7 +433,8 @@ export class Room implements CommitListener<CommitState> {
     this.savedVector = this.foldCommitted(state.seq);
     const message = savedMessage(this.savedVector);
     for (const connection of this.connections) if (this.writers.has(connection)) connection.send(message);
-    if (shouldSnapshot(this.tail)) this.snapshot();
+    // Folding a snapshot re-reads the tail: not in the middle of a burst, only once it is stored.
+    if (this.uncommitted === 0 && shouldSnapshot(this.tail)) this.snapshot();
     this.checkpoints.noteEdit();
   }
 
