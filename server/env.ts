@@ -150,6 +150,21 @@ const EnvSchema = z.object({
    * are dropped and the socket closes with 4429.
    */
   COLLAB_MAX_PARKED_UPDATES: z.coerce.number().int().positive().default(32),
+  /**
+   * Updates one story may hold unsaved in the commit writer (a quarter of the process-wide
+   * queue by default). Checked first, so a story flooding the queue is the one closed (4501),
+   * never a colleague writing next in another story.
+   */
+  COLLAB_COMMIT_QUEUE_MAX_UPDATES_PER_STORY: z.coerce.number().int().positive().default(12_500),
+  /** Update bytes one story may hold unsaved in the commit writer (as above). */
+  COLLAB_COMMIT_QUEUE_MAX_BYTES_PER_STORY: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+  /**
+   * How long one update-log commit may take, in ms. On PostgreSQL the commit's transaction
+   * sets lock_timeout and statement_timeout to it (a row lock held elsewhere no longer stalls
+   * saving); on either database a commit not answered by then counts as a failed attempt
+   * (backoff, then 4501 after COLLAB_COMMIT_MAX_ATTEMPTS).
+   */
+  COLLAB_COMMIT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string; dev: boolean };

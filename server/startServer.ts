@@ -64,12 +64,16 @@ export async function startServer(env: Env): Promise<RunningServer> {
   });
 
   // Scaled out, every update is judged again at commit by the committed article state.
-  const writer = new GroupCommitWriter(new DrizzleUpdateLogStore(db, bus !== null, env.COLLAB_COMMIT_MAX_ROWS), {
+  const logStore = new DrizzleUpdateLogStore(db, bus !== null, env.COLLAB_COMMIT_MAX_ROWS, target.kind === "postgres");
+  const writer = new GroupCommitWriter(logStore, {
     delayMs: env.COLLAB_COMMIT_DELAY_MS,
     maxRows: env.COLLAB_COMMIT_MAX_ROWS,
     maxBytes: env.COLLAB_COMMIT_MAX_BYTES,
     queueMaxUpdates: env.COLLAB_COMMIT_QUEUE_MAX_UPDATES,
     queueMaxBytes: env.COLLAB_COMMIT_QUEUE_MAX_BYTES,
+    queueMaxUpdatesPerStory: env.COLLAB_COMMIT_QUEUE_MAX_UPDATES_PER_STORY,
+    queueMaxBytesPerStory: env.COLLAB_COMMIT_QUEUE_MAX_BYTES_PER_STORY,
+    commitTimeoutMs: env.COLLAB_COMMIT_TIMEOUT_MS,
     maxAttempts: env.COLLAB_COMMIT_MAX_ATTEMPTS,
   });
   const registry = new RoomRegistry(
@@ -88,13 +92,17 @@ export async function startServer(env: Env): Promise<RunningServer> {
       bus?.publish(articleId, { kind: "access", facts });
       (await registry.whenLoaded(articleId))?.updateAccess(facts);
     },
-    flush: () => writer.drain(),
+    flush: async (articleId) => {
+      if (articleId === undefined) return writer.drain();
+      const room = registry.peek(articleId);
+      if (room) await writer.drainStory(room);
+    },
     applyEdit: async (articleId, userId, makeUpdate) => {
       const room = await registry.acquire(articleId);
       try {
         const update = makeUpdate(Y.encodeStateAsUpdate(room.doc));
-        if (update) room.applyServerEdit(update, { userId });
-        await writer.drain();
+        // Rejects (EditNotSaved) if this very update is not stored: the caller answers 503.
+        if (update) await room.applyServerEdit(update, { userId });
       } finally {
         registry.release(room);
       }

@@ -110,7 +110,7 @@ async function transitionNow(
   const decision = { to: toState };
   await live.apply(articleId, { ...found.facts, state: decision.to });
   try {
-    await live.flush();
+    await live.flush(articleId);
     const result = await db.transaction(async (tx) => {
       const [article] = await tx.select().from(articles).where(eq(articles.id, articleId)).for("update");
       if (!article || article.state !== found.facts.state) throw new TransitionConflict("稿件状态已被他人更改,请刷新后重试");

@@ -2,17 +2,18 @@ import type { Actor } from "../../newsroom/permissions";
 import type { LogItem, StoryBatch, UpdateLogStore } from "./updateLogStore";
 
 /**
- * The party that owns appended updates (a room). It is asked for its state when a batch that
- * holds its last queued update is taken, and told when that batch is on disk.
+ * The party that owns appended updates (a room). Each update is appended with the state it
+ * leaves the listener in; when a batch is on disk, the listener hears the state of the last
+ * update of it that was stored.
  */
 export interface CommitListener<C> {
   readonly articleId: string;
-  /** Called as the batch is taken: everything applied so far is in this or an earlier batch. */
-  captureCommitState(): C & { title: string };
+  /** The title the story's row should show, asked as a batch of its updates is taken. */
+  currentTitle(): string;
   /**
-   * A batch with some of this listener's updates is stored. `state` is what was captured, or
-   * null when more of its updates were still queued behind the batch (then nothing may be
-   * announced as saved yet; a later batch brings the state).
+   * A batch with some of this listener's updates is stored. `state` is what was appended with
+   * the last stored update of the batch (so it never covers an update still queued), or null
+   * when none of them was stored (all refused).
    */
   onCommitted(state: C | null, committed: CommitResult): void;
   /**
@@ -54,6 +55,19 @@ export interface CommitLimits {
   queueMaxUpdates: number;
   /** Update bytes held uncommitted, process-wide; past it an append is refused. */
   queueMaxBytes: number;
+  /**
+   * Updates one story may hold uncommitted: checked before the process-wide bound, so the story
+   * that floods the queue is the one refused, never a colleague writing next in another story.
+   */
+  queueMaxUpdatesPerStory: number;
+  /** Update bytes one story may hold uncommitted (as above). */
+  queueMaxBytesPerStory: number;
+  /**
+   * How long one commit may take before it counts as failed (for backoff and attempts). The
+   * store is also told, so it can make the database give up (PostgreSQL lock and statement
+   * timeouts); a statement that cannot be cancelled (PGlite) is no longer waited for.
+   */
+  commitTimeoutMs: number;
   /** Attempts at one story's batch before that story's pending updates are given up. */
   maxAttempts: number;
   /** First retry delay of a failing story, doubled per attempt up to `maxRetryDelayMs`. */
@@ -67,6 +81,9 @@ export const DEFAULT_COMMIT_LIMITS: CommitLimits = {
   maxBytes: 4 * 1024 * 1024,
   queueMaxUpdates: 50_000,
   queueMaxBytes: 64 * 1024 * 1024,
+  queueMaxUpdatesPerStory: 12_500,
+  queueMaxBytesPerStory: 16 * 1024 * 1024,
+  commitTimeoutMs: 10_000,
   maxAttempts: 8,
   retryDelayMs: 250,
   maxRetryDelayMs: 5000,
@@ -75,9 +92,14 @@ export const DEFAULT_COMMIT_LIMITS: CommitLimits = {
 /** Why an append was refused: the writer already holds as much as it may. */
 export class CommitQueueFull extends Error {}
 
+/** Why a commit was given up: it took longer than `commitTimeoutMs`. */
+export class CommitTimedOut extends Error {}
+
 interface PendingUpdate extends LogItem {
   /** Appended before a drain started means that drain waits for it. */
   seq: number;
+  /** The listener's state right after this update (announced once it is stored). */
+  state: unknown;
 }
 
 /** One story's queue and its retry bookkeeping. */
@@ -90,9 +112,14 @@ interface StoryQueue {
   notBefore: number;
   /** Set after a batch it shared with other stories failed: it is tried on its own next. */
   alone: boolean;
+  /** Updates and bytes of this story held (queued or in flight): its share of the queue. */
+  heldUpdates: number;
+  heldBytes: number;
 }
 
 interface DrainWaiter {
+  /** Only this story's updates are waited for (null: every story's). */
+  story: StoryQueue | null;
   upToSeq: number;
   outstanding: number;
   resolve(): void;
@@ -141,21 +168,34 @@ export class GroupCommitWriter {
     listener: CommitListener<C>,
     author: UpdateAuthor,
     update: Uint8Array,
-    newOwners: readonly (readonly [number, string | null])[] = [],
+    newOwners: readonly (readonly [number, string | null])[],
+    state: C,
   ): void {
-    const { queueMaxUpdates, queueMaxBytes } = this.limits;
+    const { queueMaxUpdates, queueMaxBytes, queueMaxUpdatesPerStory, queueMaxBytesPerStory } = this.limits;
+    const key = listener as CommitListener<unknown>;
+    const existing = this.stories.get(key);
+    const storyUpdates = existing?.heldUpdates ?? 0;
+    const storyBytes = existing?.heldBytes ?? 0;
+    // The story's own share first: whoever floods is refused before the shared bound is reached.
+    if (storyUpdates + 1 > queueMaxUpdatesPerStory || storyBytes + update.byteLength > queueMaxBytesPerStory) {
+      throw new CommitQueueFull(
+        `story's share of the commit queue full (${storyUpdates} updates, ${storyBytes} bytes held; ` +
+          `limits ${queueMaxUpdatesPerStory}, ${queueMaxBytesPerStory})`,
+      );
+    }
     if (this.queuedUpdates + 1 > queueMaxUpdates || this.queuedBytes + update.byteLength > queueMaxBytes) {
       throw new CommitQueueFull(
         `commit queue full (${this.queuedUpdates} updates, ${this.queuedBytes} bytes held; limits ${queueMaxUpdates}, ${queueMaxBytes})`,
       );
     }
-    const key = listener as CommitListener<unknown>;
-    let story = this.stories.get(key);
+    let story = existing;
     if (!story) {
-      story = { listener: key, items: [], failures: 0, notBefore: 0, alone: false };
+      story = { listener: key, items: [], failures: 0, notBefore: 0, alone: false, heldUpdates: 0, heldBytes: 0 };
       this.stories.set(key, story);
     }
-    story.items.push({ ...author, update, newOwners, seq: ++this.appendedSeq });
+    story.items.push({ ...author, update, newOwners, seq: ++this.appendedSeq, state });
+    story.heldUpdates += 1;
+    story.heldBytes += update.byteLength;
     this.queuedUpdates += 1;
     this.queuedBytes += update.byteLength;
     this.schedule();
@@ -167,14 +207,32 @@ export class GroupCommitWriter {
    */
   drain(): Promise<void> {
     if (this.queuedUpdates === 0) return Promise.resolve();
+    this.hurry();
+    return new Promise((resolve) => {
+      this.waiters.push({ story: null, upToSeq: this.appendedSeq, outstanding: this.queuedUpdates, resolve });
+    });
+  }
+
+  /**
+   * Like `drain`, for one listener's updates only: a story being unloaded (or checkpointed)
+   * waits for its own updates, never for another story the database is stuck on.
+   */
+  drainStory(listener: CommitListener<unknown>): Promise<void> {
+    const story = this.stories.get(listener);
+    if (!story || story.heldUpdates === 0) return Promise.resolve();
+    this.hurry();
+    return new Promise((resolve) => {
+      this.waiters.push({ story, upToSeq: this.appendedSeq, outstanding: story.heldUpdates, resolve });
+    });
+  }
+
+  /** A commit that is only being delayed starts now. */
+  private hurry(): void {
     if (this.timer && !this.timer.retry) {
       this.timer.cancel();
       this.timer = null;
       this.flush();
     }
-    return new Promise((resolve) => {
-      this.waiters.push({ upToSeq: this.appendedSeq, outstanding: this.queuedUpdates, resolve });
-    });
   }
 
   private schedule(): void {
@@ -213,10 +271,14 @@ export class GroupCommitWriter {
       this.schedule();
       return;
     }
-    this.inFlight = this.commit(taken).finally(() => {
-      this.inFlight = null;
-      this.schedule();
-    });
+    // commit() handles its own failures; the catch is only so a bug there can never become
+    // an unhandled rejection (which ends the process).
+    this.inFlight = this.commit(taken)
+      .catch((err) => console.error("[collab] commit bookkeeping failed:", err))
+      .finally(() => {
+        this.inFlight = null;
+        this.schedule();
+      });
   }
 
   /**
@@ -224,10 +286,10 @@ export class GroupCommitWriter {
    * order from the front of its queue, until the row or byte budget is used. A story tried on
    * its own (after a shared failure) or still failing never shares a batch.
    */
-  private takeBatch(): { story: StoryQueue; items: PendingUpdate[]; complete: boolean }[] {
+  private takeBatch(): { story: StoryQueue; items: PendingUpdate[] }[] {
     const { maxRows, maxBytes } = this.limits;
     const now = this.now();
-    const taken: { story: StoryQueue; items: PendingUpdate[]; complete: boolean }[] = [];
+    const taken: { story: StoryQueue; items: PendingUpdate[] }[] = [];
     let rows = 0;
     let bytes = 0;
     for (const story of this.stories.values()) {
@@ -244,7 +306,7 @@ export class GroupCommitWriter {
         count += 1;
       }
       if (count === 0) break;
-      taken.push({ story, items: story.items.splice(0, count), complete: story.items.length === 0 });
+      taken.push({ story, items: story.items.splice(0, count) });
       if (solitary || rows >= maxRows || bytes >= maxBytes) break;
     }
     // Served stories go to the back, so a story with a long queue cannot starve the others.
@@ -255,19 +317,16 @@ export class GroupCommitWriter {
     return taken;
   }
 
-  private async commit(taken: { story: StoryQueue; items: PendingUpdate[]; complete: boolean }[]): Promise<void> {
-    // Captured as the batch is taken: all the story applied so far is in this or an earlier batch.
-    const states = taken.map(({ story }) => story.listener.captureCommitState());
-    const captured = taken.map(({ complete }, i) => (complete ? states[i] : null));
-    const batches: StoryBatch[] = taken.map(({ story, items }, i) => ({
-      articleId: story.listener.articleId,
-      title: states[i].title,
-      lastUserId: items.findLast((item) => item.userId !== null)?.userId ?? null,
-      items,
-    }));
+  private async commit(taken: { story: StoryQueue; items: PendingUpdate[] }[]): Promise<void> {
     let ids: ({ id: number } | null)[][];
     try {
-      ids = await this.store.appendBatch(batches);
+      const batches: StoryBatch[] = taken.map(({ story, items }) => ({
+        articleId: story.listener.articleId,
+        title: story.listener.currentTitle(),
+        lastUserId: items.findLast((item) => item.userId !== null)?.userId ?? null,
+        items,
+      }));
+      ids = await this.withTimeout(this.store.appendBatch(batches, { timeoutMs: this.limits.commitTimeoutMs }));
     } catch (err) {
       this.failed(taken, err instanceof Error ? err : new Error(String(err)));
       return;
@@ -276,20 +335,22 @@ export class GroupCommitWriter {
       story.failures = 0;
       story.alone = false;
       const committed: CommitResult = { lastUpdateId: 0, rows: 0, bytes: 0, refused: [] };
+      let state: unknown = null;
       items.forEach((item, position) => {
         const row = ids[i]?.[position];
         if (row) {
           committed.lastUpdateId = Math.max(committed.lastUpdateId, row.id);
           committed.rows += 1;
           committed.bytes += item.update.byteLength;
+          state = item.state;
         } else {
           committed.refused.push(position);
         }
       });
-      this.settle(items);
+      this.settle(story, items);
       this.forgetIfEmpty(story);
       try {
-        story.listener.onCommitted(captured[i], committed);
+        story.listener.onCommitted(state, committed);
       } catch (err) {
         console.error("[collab] commit listener failed:", err);
       }
@@ -319,7 +380,7 @@ export class GroupCommitWriter {
           `its writers reload: ${err.message}`,
       );
       story.items = [];
-      this.settle(dropped);
+      this.settle(story, dropped);
       this.stories.delete(story.listener);
       try {
         story.listener.onCommitFailed(err);
@@ -336,17 +397,47 @@ export class GroupCommitWriter {
     );
   }
 
+  /**
+   * The store's answer, or CommitTimedOut once `commitTimeoutMs` has passed. A statement that
+   * is still running then is abandoned, not cancelled (PGlite cannot cancel one; PostgreSQL has
+   * given up on its own by then, told by the store): its outcome is only logged. Should it
+   * still commit, its rows are stored again by the retry; Yjs updates apply twice without harm.
+   */
+  private withTimeout<T>(work: Promise<T>): Promise<T> {
+    const { commitTimeoutMs } = this.limits;
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    const overdue = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        reject(new CommitTimedOut(`commit took longer than ${commitTimeoutMs} ms`));
+      }, commitTimeoutMs);
+    });
+    work.then(
+      () => {
+        if (timedOut) console.warn("[collab] an abandoned (overdue) commit finished after all");
+      },
+      () => {},
+    );
+    return Promise.race([work, overdue]).finally(() => clearTimeout(timer));
+  }
+
   /** These updates are done with (stored, refused or given up): the queue and drains move on. */
-  private settle(items: readonly PendingUpdate[]): void {
+  private settle(story: StoryQueue, items: readonly PendingUpdate[]): void {
     for (const item of items) {
       this.queuedUpdates -= 1;
       this.queuedBytes -= item.update.byteLength;
+      story.heldUpdates -= 1;
+      story.heldBytes -= item.update.byteLength;
     }
     if (this.waiters.length === 0) return;
     for (const waiter of this.waiters) {
+      if (waiter.story !== null && waiter.story !== story) continue;
       for (const item of items) if (item.seq <= waiter.upToSeq) waiter.outstanding -= 1;
     }
-    const done = this.waiters.filter((waiter) => waiter.outstanding <= 0 || this.queuedUpdates === 0);
+    const done = this.waiters.filter(
+      (waiter) => waiter.outstanding <= 0 || this.queuedUpdates === 0 || waiter.story?.heldUpdates === 0,
+    );
     if (done.length === 0) return;
     this.waiters = this.waiters.filter((waiter) => !done.includes(waiter));
     for (const waiter of done) waiter.resolve();

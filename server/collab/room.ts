@@ -16,6 +16,7 @@ import {
 } from "./awarenessIdentity";
 import type { CheckpointScheduler } from "./checkpointScheduler";
 import { clientClocksOf, type ClientOwners } from "./clientOwners";
+import { EditNotSaved } from "./liveAccess";
 import { CommitQueueFull, type CommitListener, type CommitResult, type GroupCommitWriter } from "./groupCommit";
 import {
   accessMessage,
@@ -101,7 +102,8 @@ interface HeldMessage {
   relay: { update: Uint8Array; newOwners: NewOwners } | null;
 }
 
-type CommitState = { savedVector: Uint8Array };
+/** What a room appends with each update: its place in the room's order of local updates. */
+type CommitState = { seq: number };
 
 /**
  * One loaded story: its Y.Doc, presence, connections and persistence bookkeeping. Every update
@@ -115,6 +117,13 @@ export class Room implements CommitListener<CommitState> {
   readonly connections = new Set<RoomConnection>();
   /** The committed state vector, as last announced. */
   private savedVector: Uint8Array;
+  /**
+   * The committed clocks (client id → clock), and the end clocks of each local update not yet
+   * committed: "saved" is folded from these per batch (cost: the update's size), never by
+   * encoding the whole document's vector per update (cost: its client ids).
+   */
+  private committedClocks: Map<number, number>;
+  private uncommittedEnds: { seq: number; ends: Map<number, number> }[] = [];
   private lastUpdateId: number;
   private uncommitted = 0;
   private tail: TailSize;
@@ -148,6 +157,7 @@ export class Room implements CommitListener<CommitState> {
     this.awareness.setLocalState(null);
     if (stored.state) Y.applyUpdate(this.doc, stored.state, this);
     this.savedVector = Y.encodeStateVector(this.doc);
+    this.committedClocks = Y.decodeStateVector(this.savedVector);
     this.lastUpdateId = stored.lastUpdateId;
     this.tail = {
       rowsSinceSnapshot: stored.rowsSinceSnapshot,
@@ -341,10 +351,37 @@ export class Room implements CommitListener<CommitState> {
    */
   private readonly writers = new WeakSet<RoomConnection>();
 
-  /** Applies an update the server made for `edit.userId` (restoring a version). */
-  applyServerEdit(update: Uint8Array, edit: ServerEdit): void {
+  /**
+   * Applies an update the server made for `edit.userId` (restoring a version). Resolves once
+   * it is committed; rejects with EditNotSaved if it was not queued (queue full), refused at
+   * commit, or given up, so the caller never reports an edit that is not stored.
+   */
+  applyServerEdit(update: Uint8Array, edit: ServerEdit): Promise<void> {
     this.checkAuthorship(clientClocksOf(decodeUpdate(update)), edit.userId);
+    if (this.evicted) return Promise.reject(new EditNotSaved(`${this.articleId} is reloading`));
+    const before = this.appliedSeq;
     Y.applyUpdate(this.doc, update, edit);
+    if (this.evicted) return Promise.reject(new EditNotSaved(`${this.articleId}: the edit could not be queued for saving`));
+    // Nothing changed (already the target content): nothing to wait for.
+    if (this.appliedSeq === before) return Promise.resolve();
+    const seq = this.appliedSeq;
+    return new Promise((resolve, reject) => this.serverEditWaiters.push({ seq, resolve, reject }));
+  }
+
+  /** Server edits waiting to hear that their update is committed (or never will be). */
+  private serverEditWaiters: { seq: number; resolve(): void; reject(err: Error): void }[] = [];
+
+  /** Tells waiting server edits whose update is now committed, refused or given up. */
+  private settleServerEdits(refusedSeqs: ReadonlySet<number>, givenUp: Error | null): void {
+    if (this.serverEditWaiters.length === 0) return;
+    const waiting: typeof this.serverEditWaiters = [];
+    for (const waiter of this.serverEditWaiters) {
+      if (refusedSeqs.has(waiter.seq)) waiter.reject(new EditNotSaved(`${this.articleId}: the edit was refused at commit`));
+      else if (waiter.seq <= this.committedSeq) waiter.resolve();
+      else if (givenUp) waiter.reject(new EditNotSaved(`${this.articleId}: ${givenUp.message}`));
+      else waiting.push(waiter);
+    }
+    this.serverEditWaiters = waiting;
   }
 
   /**
@@ -426,8 +463,8 @@ export class Room implements CommitListener<CommitState> {
     return this.uncommitted > 0;
   }
 
-  captureCommitState(): CommitState & { title: string } {
-    return { savedVector: Y.encodeStateVector(this.doc), title: storyTitle(this.doc) };
+  currentTitle(): string {
+    return storyTitle(this.doc);
   }
 
   onCommitted(state: CommitState | null, committed: CommitResult): void {
@@ -436,18 +473,43 @@ export class Room implements CommitListener<CommitState> {
     this.lastUpdateId = Math.max(this.lastUpdateId, committed.lastUpdateId);
     this.tail.rowsSinceSnapshot += committed.rows;
     this.tail.bytesSinceSnapshot += committed.bytes;
-    if (committed.refused.length > 0) {
-      this.discardRefused(committed.refused.map((position) => this.committedSeq + 1 + position));
-    }
+    const refusedSeqs = new Set(committed.refused.map((position) => this.committedSeq + 1 + position));
+    if (refusedSeqs.size > 0) this.discardRefused([...refusedSeqs]);
     this.committedSeq += handled;
+    this.settleServerEdits(refusedSeqs, null);
     this.releaseHeld();
-    // No state: more of this room's updates are still queued behind the batch, nothing to announce.
+    // "saved" advances with every batch and never covers an update still queued: the clocks of
+    // the updates up to the batch's last stored one are folded in. None stored: nothing new.
     if (this.evicted || state === null) return;
-    this.savedVector = state.savedVector;
-    const message = savedMessage(state.savedVector);
+    this.savedVector = this.foldCommitted(state.seq);
+    const message = savedMessage(this.savedVector);
     for (const connection of this.connections) if (this.writers.has(connection)) connection.send(message);
-    if (shouldSnapshot(this.tail)) this.snapshot();
+    // Folding a snapshot re-reads the tail: not in the middle of a burst, only once it is stored.
+    if (this.uncommitted === 0 && shouldSnapshot(this.tail)) this.snapshot();
     this.checkpoints.noteEdit();
+  }
+
+  /**
+   * The saved vector once local updates up to `seq` are committed. With nothing left
+   * uncommitted it is the document's own vector (which also holds what other processes
+   * committed); otherwise the committed clocks plus those updates' end clocks.
+   */
+  private foldCommitted(seq: number): Uint8Array {
+    let folded = 0;
+    for (const { seq: updateSeq, ends } of this.uncommittedEnds) {
+      if (updateSeq > seq) break;
+      folded += 1;
+      for (const [client, end] of ends) {
+        if (end > (this.committedClocks.get(client) ?? 0)) this.committedClocks.set(client, end);
+      }
+    }
+    this.uncommittedEnds = this.uncommittedEnds.slice(folded);
+    if (this.uncommitted === 0) {
+      const whole = Y.encodeStateVector(this.doc);
+      this.committedClocks = Y.decodeStateVector(whole);
+      return whole;
+    }
+    return Y.encodeStateVector(this.committedClocks);
   }
 
   /**
@@ -475,7 +537,8 @@ export class Room implements CommitListener<CommitState> {
 
   /** Stores what is pending, folds a long tail into a snapshot, and frees the document. */
   async close(): Promise<void> {
-    await this.writer.drain();
+    // Only this story's updates: another story the database is stuck on must not hold it up.
+    await this.writer.drainStory(this);
     await this.snapshotting;
     if (shouldSnapshotOnUnload(this.tail)) await this.snapshot();
     await this.checkpoints.flush();
@@ -523,6 +586,8 @@ export class Room implements CommitListener<CommitState> {
     this.held = this.held.filter((held) => held.afterSeq <= this.committedSeq);
     this.uncommitted = 0;
     this.appliedSeq = this.committedSeq;
+    this.uncommittedEnds = this.uncommittedEnds.filter((entry) => entry.seq <= this.committedSeq);
+    this.settleServerEdits(new Set(), err);
     this.reloadUnsaved("could not save, reloading", err.message);
   }
 
@@ -614,7 +679,8 @@ export class Room implements CommitListener<CommitState> {
     // An evicted document is about to be dropped: nothing more of it may be logged.
     if (this.evicted) return;
     try {
-      this.writer.append(this, { userId, actor: sender?.actor ?? null, sessionId: sender?.sessionId ?? null }, update, newOwners);
+      const author = { userId, actor: sender?.actor ?? null, sessionId: sender?.sessionId ?? null };
+      this.writer.append(this, author, update, newOwners, { seq: this.appliedSeq + 1 } satisfies CommitState);
     } catch (err) {
       if (!(err instanceof CommitQueueFull)) throw err;
       // This document now holds an update that will never be saved: reload from the database.
@@ -623,6 +689,7 @@ export class Room implements CommitListener<CommitState> {
     }
     this.uncommitted += 1;
     this.appliedSeq += 1;
+    this.uncommittedEnds.push({ seq: this.appliedSeq, ends: Y.parseUpdateMeta(update).to });
     this.sendWhenCommitted({ message: updateMessage(update), to: null, except: sender, relay: { update, newOwners } });
   };
 

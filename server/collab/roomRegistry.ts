@@ -178,11 +178,14 @@ export class RoomRegistry {
     if (!found) throw new Error(`article ${articleId} does not exist`);
     const owners = await loadClientOwners(this.db, articleId);
     const { checkpointPauseMs, checkpointMaxMs } = this.timing;
+    // A checkpoint waits for its own story's updates only (the room exists by the time it runs).
+    let room: Room | null = null;
     const checkpoints = new CheckpointScheduler(checkpointPauseMs, checkpointMaxMs, async () => {
-      await this.writer.drain();
+      if (room) await this.writer.drainStory(room);
       await writeCheckpoint(this.db, articleId);
     });
-    return new Room(articleId, found.facts, stored, owners, this.db, this.writer, checkpoints, this.relayFor(articleId));
+    room = new Room(articleId, found.facts, stored, owners, this.db, this.writer, checkpoints, this.relayFor(articleId));
+    return room;
   }
 
   private unload(articleId: string, entry: Entry, room: Room): Promise<void> {

@@ -1,4 +1,4 @@
-import { asc, inArray } from "drizzle-orm";
+import { asc, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articles } from "../../db/schema";
 import { canEditArticle, type Actor } from "../../newsroom/permissions";
@@ -37,7 +37,13 @@ export type AppendedIds = ({ id: number } | null)[][];
  * bounded before it is called), so an implementation never needs to split a story's items.
  */
 export interface UpdateLogStore {
-  appendBatch(stories: readonly StoryBatch[]): Promise<AppendedIds>;
+  appendBatch(stories: readonly StoryBatch[], options?: AppendOptions): Promise<AppendedIds>;
+}
+
+/** How the writer wants one append carried out. */
+export interface AppendOptions {
+  /** The writer counts the commit as failed after this long: the database may give up too. */
+  timeoutMs?: number;
 }
 
 /** Bind parameters one PostgreSQL statement may carry (a 16-bit count on the wire). */
@@ -60,27 +66,43 @@ export class DrizzleUpdateLogStore implements UpdateLogStore {
     private readonly verifyAccess = false,
     /** Client-owner rows per INSERT (kept under the bind-parameter limit whatever is asked). */
     ownerRowsPerStatement = 2000,
+    /**
+     * Whether the database can be told to give up waiting (PostgreSQL: lock and statement
+     * timeouts). PGlite serves one connection, so nothing else holds its locks, and it cannot
+     * cancel a running statement: there the writer's own timer is the only bound.
+     */
+    private readonly databaseTimeouts = false,
   ) {
     this.ownerRowsPerStatement = Math.max(1, Math.min(ownerRowsPerStatement, OWNER_ROWS_PER_STATEMENT_LIMIT));
   }
 
   /**
    * The common case (one story, no access re-check, no new Yjs client ids) needs no explicit
-   * transaction: one statement is one round trip and commits on its own. Typing latency to the
-   * other writers is the commit time, since relays wait for it.
+   * transaction on PGlite: one statement is one round trip and commits on its own. Typing
+   * latency to the other writers is the commit time, since relays wait for it. On PostgreSQL
+   * the timeouts need a transaction (SET LOCAL), so every commit there is one.
    */
-  async appendBatch(stories: readonly StoryBatch[]): Promise<AppendedIds> {
+  async appendBatch(stories: readonly StoryBatch[], options: AppendOptions = {}): Promise<AppendedIds> {
+    const timeoutMs = this.databaseTimeouts ? options.timeoutMs : undefined;
     const noNewOwners = stories.every((story) => story.items.every((item) => item.newOwners.length === 0));
     if (!this.verifyAccess && stories.length === 1 && noNewOwners) {
       const [story] = stories;
-      return [await appendToOneStory(this.db, story.articleId, story.title, story.lastUserId, story.items)];
+      if (timeoutMs === undefined) {
+        return [await appendToOneStory(this.db, story.articleId, story.title, story.lastUserId, story.items)];
+      }
+      return this.db.transaction(async (transaction) => {
+        const tx = transaction as unknown as Db;
+        await giveUpAfter(tx, timeoutMs);
+        return [await appendToOneStory(tx, story.articleId, story.title, story.lastUserId, story.items)];
+      });
     }
-    return this.appendInTransaction(stories);
+    return this.appendInTransaction(stories, timeoutMs);
   }
 
-  private appendInTransaction(stories: readonly StoryBatch[]): Promise<AppendedIds> {
+  private appendInTransaction(stories: readonly StoryBatch[], timeoutMs: number | undefined): Promise<AppendedIds> {
     return this.db.transaction(async (transaction) => {
       const tx = transaction as unknown as Db;
+      if (timeoutMs !== undefined) await giveUpAfter(tx, timeoutMs);
       const articleIds = [...new Set(stories.map((story) => story.articleId))].sort();
       await tx
         .select({ id: articles.id })
@@ -125,4 +147,14 @@ export class DrizzleUpdateLogStore implements UpdateLogStore {
       return found != null && canEditArticle(actor, found.facts);
     };
   }
+}
+
+/**
+ * Makes PostgreSQL give up on this transaction's waits: a row or table lock held elsewhere
+ * (lock_timeout) or any one statement running too long (statement_timeout). Both end with the
+ * transaction, and one statement sets both.
+ */
+async function giveUpAfter(tx: Db, timeoutMs: number): Promise<void> {
+  const ms = String(Math.max(1, Math.floor(timeoutMs)));
+  await tx.execute(sql`select set_config('lock_timeout', ${ms}, true), set_config('statement_timeout', ${ms}, true)`);
 }

@@ -11,13 +11,20 @@ import { refuse, type CommandResult } from "../articles/commandResult";
 import { revisionWriter } from "../articles/revisionWriter";
 import { inStoryCommandQueue } from "../articles/storyCommandQueue";
 import { captureContent } from "../articles/storyContent";
-import { liveAccess } from "../collab/liveAccess";
+import { isEditNotSaved, liveAccess } from "../collab/liveAccess";
 import { revisionDocument } from "./revisionDocument";
 
 /** A stored version whose content the editor's schema does not accept: nothing was changed. */
 export interface InvalidRevision {
   ok: false;
   code: "invalid_revision";
+  message: string;
+}
+
+/** The restore's edit could not be stored (the story could not save): no version was written. */
+export interface RestoreNotSaved {
+  ok: false;
+  code: "save_failed";
   message: string;
 }
 
@@ -50,7 +57,7 @@ function restoreUpdate(current: Uint8Array, target: { title: PmNode; body: PmNod
 export async function versionRestorer(
   db: Db,
   { actor: user, articleId, revisionId }: { actor: User; articleId: string; revisionId: number },
-): Promise<CommandResult<{ revision: ArticleRevision }> | InvalidRevision> {
+): Promise<CommandResult<{ revision: ArticleRevision }> | InvalidRevision | RestoreNotSaved> {
   const found = await findArticleFacts(db, articleId);
   if (!found) return refuse("not_found", "没有这篇稿件");
   const actor = actorOf(user);
@@ -73,7 +80,12 @@ export async function versionRestorer(
     });
     if (!stillWritable) return refuse("conflict", "稿件状态已被他人更改,不能再恢复版本;请刷新后查看");
 
-    await liveAccess().applyEdit(articleId, user.id, (current) => restoreUpdate(current, document));
+    try {
+      await liveAccess().applyEdit(articleId, user.id, (current) => restoreUpdate(current, document));
+    } catch (err) {
+      if (!isEditNotSaved(err)) throw err;
+      return { ok: false as const, code: "save_failed" as const, message: "服务器暂时无法保存,版本没有恢复;请稍后重试" };
+    }
     const revision = await revisionWriter(db, {
       articleId,
       kind: "restore",

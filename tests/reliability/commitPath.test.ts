@@ -14,7 +14,7 @@ import { backends, type Backend } from "../support/backends";
 import { printBystanderFigures, startBystander } from "../support/bystander";
 import { connectClient } from "../support/collabClient";
 import { collabUrl, scenarioCount, scenarioTimeout } from "../support/reliability";
-import { createArticle, signIn } from "../support/session";
+import { api, createArticle, signIn } from "../support/session";
 import { withStoreSql } from "../support/storeSql";
 import { readStoredDocs } from "../support/storedStory";
 import { createStore, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
@@ -28,6 +28,8 @@ const FRESH_CLIENT_UPDATES = scenarioCount("RELIABILITY_COMMIT_FRESH_CLIENTS", 3
 /** Small, so the burst really is stored in many bounded statements. */
 const MAX_ROWS = 500;
 const MAX_ATTEMPTS = 4;
+/** Longer than the 4 s table stall below (ridden out), shorter than the row lock (given up). */
+const COMMIT_TIMEOUT_MS = 6000;
 const HUGE = "1000000000";
 
 const SERVER_ENV: Record<string, string> = {
@@ -39,8 +41,10 @@ const SERVER_ENV: Record<string, string> = {
   COLLAB_MAX_NEW_CLIENT_IDS_PER_MINUTE: HUGE,
   COLLAB_COMMIT_MAX_ROWS: String(MAX_ROWS),
   COLLAB_COMMIT_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+  COLLAB_COMMIT_TIMEOUT_MS: String(COMMIT_TIMEOUT_MS),
   // The whole burst may be queued at once (the bound itself is hit in tests/unit/groupCommit).
   COLLAB_COMMIT_QUEUE_MAX_UPDATES: String(BURST_UPDATES * 2),
+  COLLAB_COMMIT_QUEUE_MAX_UPDATES_PER_STORY: String(BURST_UPDATES * 2),
 };
 
 process.setMaxListeners(0);
@@ -169,6 +173,8 @@ describe.each(backends())("commit path (%s)", (backend: Backend) => {
   let owner: string;
   /** The burst goes here, the failing commits there; the colleague types in her own story. */
   const ids = { burst: "", failing: "", colleagues: "" };
+  /** A named version of the failing story, older than its stored text (a restore changes it). */
+  let firstVersion = 0;
 
   /** SQL on the store; PGlite's data directory belongs to one process, so the server pauses. */
   async function withSql<R>(run: (query: Query) => Promise<R>): Promise<R> {
@@ -194,6 +200,11 @@ describe.each(backends())("commit path (%s)", (backend: Backend) => {
     const first = connectClient(server.url, ids.failing, owner);
     await first.waitSynced();
     first.type("开头");
+    await first.waitSaved(60_000);
+    const named = await api<{ id: number }>(server.url, owner, "POST", `/api/articles/${ids.failing}/revisions`, { name: "第一版" });
+    expect(named.status).toBe(201);
+    firstVersion = named.body.id;
+    first.type("第二段");
     await first.waitSaved(60_000);
     first.destroy();
   }, 180_000);
@@ -256,7 +267,8 @@ describe.each(backends())("commit path (%s)", (backend: Backend) => {
   );
 
   it(
-    "closes the writers of a story whose commits keep failing (4501) after bounded attempts; others keep saving",
+    "closes the writers of a story whose commits keep failing (4501) after bounded attempts, a restore into it " +
+      "answers 503 and records no version; others keep saving",
     async () => {
       await withSql((query) => refuseCommitsOf(query, ids.failing));
       const logBefore = server.output().length;
@@ -270,6 +282,22 @@ describe.each(backends())("commit path (%s)", (backend: Backend) => {
       expect(closed, "the failing story's writer was closed").not.toBeNull();
       expect(closed!.code).toBe(CLOSE_SAVE_FAILED);
       expect(closed!.reason).toBe("could not save, reloading");
+      // A restore whose edit cannot be stored says so (503) and writes no "恢复到" version.
+      const restore = await api<{ error: { code: string; message: string } }>(
+        server.url,
+        owner,
+        "POST",
+        `/api/articles/${ids.failing}/revisions/${firstVersion}/restore`,
+      );
+      expect(restore.status).toBe(503);
+      expect(restore.body.error.code).toBe("save_failed");
+      const { body: versions } = await api<{ revisions: { kind: string; name: string | null }[] }>(
+        server.url,
+        owner,
+        "GET",
+        `/api/articles/${ids.failing}/revisions`,
+      );
+      expect(versions.revisions.filter((revision) => revision.kind === "restore")).toEqual([]);
       // Nothing retries forever: the attempts stop at the limit and stay stopped.
       await new Promise((resolve) => setTimeout(resolve, 3000));
       const report = await bystander.stop();
@@ -280,8 +308,9 @@ describe.each(backends())("commit path (%s)", (backend: Backend) => {
       const retries = log.split(`update log commit of ${ids.failing} failed (attempt`).length - 1;
       const givenUp = log.split(`update log commit of ${ids.failing} failed ${MAX_ATTEMPTS} times`).length - 1;
       console.log(`[figures] commit path failing story (${backend}): ${retries} retries logged, given up ${givenUp} time(s)`);
-      expect(retries).toBeLessThanOrEqual(MAX_ATTEMPTS - 1);
-      expect(givenUp).toBe(1);
+      // Twice: the socket's updates, then the restore's.
+      expect(retries).toBeLessThanOrEqual(2 * (MAX_ATTEMPTS - 1));
+      expect(givenUp).toBe(2);
 
       // Once the database takes the story again, it saves again.
       await withSql((query) => allowCommitsAgain(query));
@@ -377,11 +406,66 @@ describe.each(backends())("commit path (%s)", (backend: Backend) => {
       },
       240_000,
     );
+
+    it(
+      "gives up on a story whose article row is locked elsewhere (4501) within bounded attempts; others save and transition",
+      async () => {
+        const stuckId = await createArticle(server.url, owner, "被锁住");
+        const otherId = await createArticle(server.url, attacker, "照常送审");
+        const first = connectClient(server.url, stuckId, owner);
+        await first.waitSynced();
+        first.type("锁前");
+        await first.waitSaved(60_000);
+        // Kept open, so the room stays loaded while the row is locked (an idle unload would
+        // otherwise wait on the lock for its checkpoint).
+        const bystander = await startBystander(server, colleague, ids.colleagues, { pid: server.process.pid! });
+        const locker = new pg.Client({ connectionString: store.env.DATABASE_URL });
+        await locker.connect();
+        await locker.query("begin");
+        await locker.query("select id from articles where id = $1 for update", [stuckId]);
+        const logBefore = server.output().length;
+        const writer = await openRawWriter(server, stuckId, owner, 20);
+        writer.sendAll();
+        // A transition of another story meanwhile is answered (it waits for its own story only).
+        const submitted = await api(server.url, attacker, "POST", `/api/articles/${otherId}/transitions`, { action: "submit" });
+        expect(submitted.status).toBe(200);
+        const closed = await Promise.race([
+          writer.closed,
+          new Promise<null>((resolve) => setTimeout(() => resolve(null), MAX_ATTEMPTS * COMMIT_TIMEOUT_MS + 120_000)),
+        ]);
+        await locker.query("rollback");
+        await locker.end();
+        expect(closed, "the locked story's writer was closed").not.toBeNull();
+        expect(closed!.code).toBe(CLOSE_SAVE_FAILED);
+        expect(closed!.reason).toBe("could not save, reloading");
+        const log = server.output().slice(logBefore);
+        expect(log).toContain(`update log commit of ${stuckId} failed ${MAX_ATTEMPTS} times`);
+        const report = await bystander.stop();
+        printBystanderFigures(`commit path row lock (${backend}, timeout ${COMMIT_TIMEOUT_MS} ms)`, report);
+        expect(report.allSaved, "the colleague's every keystroke saved").toBe(true);
+        expect(report.answered).toBeGreaterThan(0);
+        // The lock gone, the story saves again.
+        const again = connectClient(server.url, stuckId, owner);
+        await again.waitSynced();
+        again.type("解锁后");
+        await again.waitSaved(60_000);
+        expect(again.bodyText()).toContain("解锁后");
+        again.destroy();
+        first.destroy();
+        console.log(
+          `[figures] commit path row lock (${backend}): the locked story's writer closed with ${closed!.code} after ` +
+            `${MAX_ATTEMPTS} attempts of up to ${COMMIT_TIMEOUT_MS} ms; the other story's submit answered ${submitted.status}`,
+        );
+      },
+      360_000,
+    );
   }
 });
 
 /** A commit queue this small is overrun by the burst at once. */
 const SMALL_QUEUE = 2000;
+/** One story's share of it: the flooding story reaches this first, so only it is refused. */
+const SMALL_STORY_SHARE = SMALL_QUEUE / 4;
 
 describe.each(backends())("commit queue bound (%s)", (backend: Backend) => {
   let store: ServerStore;
@@ -389,7 +473,11 @@ describe.each(backends())("commit queue bound (%s)", (backend: Backend) => {
 
   beforeAll(async () => {
     store = await createStore(backend);
-    server = await startTestServer(store, { ...SERVER_ENV, COLLAB_COMMIT_QUEUE_MAX_UPDATES: String(SMALL_QUEUE) });
+    server = await startTestServer(store, {
+      ...SERVER_ENV,
+      COLLAB_COMMIT_QUEUE_MAX_UPDATES: String(SMALL_QUEUE),
+      COLLAB_COMMIT_QUEUE_MAX_UPDATES_PER_STORY: String(SMALL_STORY_SHARE),
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -398,12 +486,14 @@ describe.each(backends())("commit queue bound (%s)", (backend: Backend) => {
   }, 60_000);
 
   it(
-    `closes the story that overruns a queue of ${SMALL_QUEUE} updates (4501); what was saved stays, nothing unsaved is kept`,
+    `closes the story that overruns its share (${SMALL_STORY_SHARE}) of a queue of ${SMALL_QUEUE} updates (4501), never a ` +
+      "colleague's; what was saved stays, nothing unsaved is kept",
     async () => {
       const attacker = await signIn(server.url, "yaoyuchao");
       const colleague = await signIn(server.url, "xuweixiang");
       const burstId = await createArticle(server.url, attacker, "挤爆");
       const colleaguesId = await createArticle(server.url, colleague, "同事的稿");
+      const logBefore = server.output().length;
       const bystander = await startBystander(server, colleague, colleaguesId, { pid: server.process.pid! });
       const writers = await Promise.all(
         Array.from({ length: BURST_SOCKETS }, () => openRawWriter(server, burstId, attacker, SMALL_QUEUE * 2)),
@@ -420,7 +510,11 @@ describe.each(backends())("commit queue bound (%s)", (backend: Backend) => {
       }
       const report = await bystander.stop();
       printBystanderFigures(`commit queue bound (${backend}, queue ${SMALL_QUEUE})`, report);
-      expect(report.allSaved, "the colleague's every keystroke saved (her client reconnects if refused)").toBe(true);
+      expect(report.allSaved, "the colleague's every keystroke saved").toBe(true);
+      // The flood hit its own story's share; the colleague's story was never refused.
+      const log = server.output().slice(logBefore);
+      expect(log).toContain(`${burstId}: server busy, could not save, reloading (story's share of the commit queue full`);
+      expect(log).not.toContain(`${colleaguesId}: server busy`);
       expect(report.answered).toBeGreaterThan(0);
 
       // The story reloads from the database: everything acknowledged is there, nothing more than was sent.

@@ -17,6 +17,8 @@ class MemoryLog implements UpdateLogStore {
   readonly rows: { articleId: string; update: Uint8Array; owners: number }[] = [];
   readonly calls: { articleId: string; items: number; bytes: number; ownerRows: number }[][] = [];
   readonly failFor = new Set<string>();
+  /** Articles whose calls never answer (a statement stuck behind a lock). */
+  readonly hangFor = new Set<string>();
   /** Positions (per story in a call) the "database" refuses, as a signed-out writer's would be. */
   refuse: (articleId: string, update: Uint8Array) => boolean = () => false;
   private gate: Promise<void> | null = null;
@@ -41,6 +43,7 @@ class MemoryLog implements UpdateLogStore {
       })),
     );
     if (this.gate) await this.gate;
+    if (stories.some((s) => this.hangFor.has(s.articleId))) await new Promise(() => {});
     await Promise.resolve();
     const failing = stories.find((s) => this.failFor.has(s.articleId));
     if (failing) throw new Error(`database refused ${failing.articleId}`);
@@ -65,8 +68,15 @@ class StoryListener implements CommitListener<{ applied: number }> {
   readonly failures: Error[] = [];
   constructor(readonly articleId: string) {}
 
-  captureCommitState() {
-    return { applied: this.applied, title: `title of ${this.articleId}` };
+  /** Throws this many times when asked for the title (a bug in the room, say). */
+  titleThrows = 0;
+
+  currentTitle(): string {
+    if (this.titleThrows > 0) {
+      this.titleThrows -= 1;
+      throw new Error("title unavailable");
+    }
+    return `title of ${this.articleId}`;
   }
 
   onCommitted(state: { applied: number } | null, result: CommitResult): void {
@@ -96,14 +106,14 @@ function appendMany(writer: GroupCommitWriter, listener: StoryListener, count: n
     update[0] = (from + i) % 256;
     listener.applied += 1;
     const newOwners = Array.from({ length: owners }, (_, k) => [1000 * (from + i) + k, "u1"] as const);
-    writer.append(listener, author, update, newOwners);
+    writer.append(listener, author, update, newOwners, { applied: listener.applied });
   }
 }
 
 const fast: Partial<CommitLimits> = { retryDelayMs: 1, maxRetryDelayMs: 4 };
 
 describe("GroupCommitWriter", () => {
-  it("splits a long queue into batches bounded in rows, keeps order, and says saved only at the end", async () => {
+  it("splits a long queue into batches bounded in rows, keeps order, and says saved after every batch", async () => {
     const log = new MemoryLog();
     const writer = new GroupCommitWriter(log, { ...fast, maxRows: 3 });
     const story = new StoryListener("a");
@@ -111,8 +121,9 @@ describe("GroupCommitWriter", () => {
     await writer.drain();
     expect(log.calls.map((call) => call.map((s) => s.items))).toEqual([[3], [3], [3], [1]]);
     expect(log.storedFor("a")).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    // Only the batch holding the story's last queued update carries a state to announce.
-    expect(story.committed.map((c) => c.state?.applied ?? null)).toEqual([null, null, null, 10]);
+    // Every batch announces exactly what it stored (the state after its last update), so
+    // "saved" keeps advancing under a queue that always spills, and never runs ahead.
+    expect(story.committed.map((c) => c.state?.applied ?? null)).toEqual([3, 6, 9, 10]);
     expect(story.rowsCommitted()).toBe(10);
   });
 
@@ -240,7 +251,8 @@ describe("GroupCommitWriter", () => {
     expect(story.committed).toHaveLength(1);
     expect(story.committed[0].result.refused).toEqual([1, 3]);
     expect(story.committed[0].result.rows).toBe(2);
-    expect(story.committed[0].state?.applied).toBe(4);
+    // The state of the last stored update: a refused one is never announced as saved.
+    expect(story.committed[0].state?.applied).toBe(3);
   });
 
   it("serves stories in turn, so one long queue cannot starve another", async () => {
@@ -256,5 +268,103 @@ describe("GroupCommitWriter", () => {
     const quietCall = log.calls.findIndex((call) => call.some((s) => s.articleId === "quiet"));
     expect(quietCall).toBeGreaterThanOrEqual(0);
     expect(quietCall).toBeLessThanOrEqual(2);
+  });
+
+  it("refuses the story that floods past its share first, so another story can still queue", async () => {
+    const log = new MemoryLog();
+    const writer = new GroupCommitWriter(log, {
+      ...fast,
+      queueMaxUpdates: 10,
+      queueMaxUpdatesPerStory: 4,
+      queueMaxBytesPerStory: 50,
+    });
+    const flood = new StoryListener("flood");
+    const colleague = new StoryListener("colleague");
+    log.stall();
+    appendMany(writer, flood, 4);
+    expect(() => appendMany(writer, flood, 1, { from: 4 })).toThrow(/story's share/);
+    // Bytes too: one update that would take the story past its byte share is refused.
+    const bytesFlood = new StoryListener("bytes");
+    appendMany(writer, bytesFlood, 1, { bytes: 40 });
+    expect(() => appendMany(writer, bytesFlood, 1, { from: 1, bytes: 20 })).toThrow(CommitQueueFull);
+    // The colleague is not punished for the flood: her updates still queue and are saved.
+    appendMany(writer, colleague, 4);
+    log.release();
+    await writer.drain();
+    expect(log.storedFor("colleague")).toEqual([0, 1, 2, 3]);
+    expect(log.storedFor("flood")).toEqual([0, 1, 2, 3]);
+    expect(writer.held).toEqual({ updates: 0, bytes: 0 });
+    // Once saved, the flooding story's share is free again.
+    appendMany(writer, flood, 4, { from: 10 });
+    await writer.drain();
+    expect(log.storedFor("flood")).toEqual([0, 1, 2, 3, 10, 11, 12, 13]);
+  });
+
+  it("counts an overdue commit as a failed attempt: a stuck story is given up, the others save", async () => {
+    const log = new MemoryLog();
+    const writer = new GroupCommitWriter(log, { ...fast, commitTimeoutMs: 50, maxAttempts: 3 });
+    const stuck = new StoryListener("stuck");
+    const other = new StoryListener("other");
+    log.hangFor.add("stuck");
+    appendMany(writer, stuck, 2);
+    appendMany(writer, other, 2);
+    await writer.drain();
+    expect(stuck.failures).toHaveLength(1);
+    expect(stuck.failures[0].message).toContain("longer than 50 ms");
+    expect(log.calls.filter((call) => call.length === 1 && call[0].articleId === "stuck")).toHaveLength(3);
+    expect(log.storedFor("other")).toEqual([0, 1]);
+    expect(writer.held).toEqual({ updates: 0, bytes: 0 });
+    // Once the database answers again, the story saves again.
+    log.hangFor.delete("stuck");
+    appendMany(writer, stuck, 1, { from: 5 });
+    await writer.drain();
+    expect(log.storedFor("stuck")).toEqual([5]);
+  });
+
+  it("drainStory waits for that story only, not for another story the database is stuck on", async () => {
+    const log = new MemoryLog();
+    const writer = new GroupCommitWriter(log, { commitTimeoutMs: 30, retryDelayMs: 60_000, maxRetryDelayMs: 60_000 });
+    const stuck = new StoryListener("stuck");
+    const other = new StoryListener("other");
+    log.hangFor.add("stuck");
+    appendMany(writer, stuck, 2);
+    appendMany(writer, other, 3);
+    let drainedAll = false;
+    void writer.drain().then(() => (drainedAll = true));
+    await writer.drainStory(other);
+    expect(log.storedFor("other")).toEqual([0, 1, 2]);
+    // The stuck story is backing off for a minute: a whole-writer drain is still waiting.
+    expect(stuck.failures).toHaveLength(0);
+    expect(drainedAll).toBe(false);
+    await writer.drainStory(new StoryListener("never-appended"));
+  });
+
+  it("a throw while a batch is taken re-queues it: drain ends, nothing is lost, no unhandled rejection", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const log = new MemoryLog();
+      const writer = new GroupCommitWriter(log, { ...fast, maxAttempts: 3 });
+      const story = new StoryListener("a");
+      story.titleThrows = 1;
+      appendMany(writer, story, 3);
+      await writer.drain();
+      expect(log.storedFor("a")).toEqual([0, 1, 2]);
+      expect(story.savedUpTo).toBe(3);
+      expect(story.failures).toHaveLength(0);
+
+      // Throwing every time: given up after the attempts, drain still ends.
+      story.titleThrows = 100;
+      appendMany(writer, story, 2, { from: 3 });
+      await writer.drain();
+      expect(story.failures).toHaveLength(1);
+      expect(story.failures[0].message).toBe("title unavailable");
+      expect(writer.held).toEqual({ updates: 0, bytes: 0 });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
   });
 });

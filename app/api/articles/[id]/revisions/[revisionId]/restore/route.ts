@@ -17,9 +17,11 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   if (!/^\d{1,15}$/.test(revisionId)) return apiError("not_found", "没有这个版本");
   const db = getDb();
   const result = await versionRestorer(db, { actor: read.user, articleId: id, revisionId: Number(revisionId) });
-  if (!result.ok && result.code === "invalid_revision") {
+  if (!result.ok && (result.code === "invalid_revision" || result.code === "save_failed")) {
     // 422: the request is fine, the stored version is not something the editor can hold.
-    return NextResponse.json({ error: { code: result.code, message: result.message } }, { status: 422 });
+    // 503: the story could not save the restore; nothing was changed or recorded.
+    const status = result.code === "invalid_revision" ? 422 : 503;
+    return NextResponse.json({ error: { code: result.code, message: result.message } }, { status });
   }
   if (!result.ok) return refusalResponse(result);
   const people = await peopleById(db, peopleOfRevisions([result.revision]));
