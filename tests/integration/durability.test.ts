@@ -6,13 +6,19 @@ import { createArticle, getArticle, signIn } from "../support/session";
 import { createStore, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
 import { waitFor } from "../support/wait";
 
+/**
+ * These tests type thousands of keystrokes at once to build long histories quickly, far past
+ * a person's rate: the update budgets (tested in socketBudgets.test.ts) are raised for them.
+ */
+const FAST_TYPIST = { COLLAB_MAX_UPDATES_PER_SECOND: "100000", COLLAB_ACCOUNT_UPDATES_PER_SECOND: "100000" };
+
 describe.each(backends())("what is saved stays saved (%s)", (backend) => {
   let store: ServerStore;
   let server: TestServer;
 
   beforeAll(async () => {
     store = await createStore(backend);
-    server = await startTestServer(store);
+    server = await startTestServer(store, FAST_TYPIST);
   });
   afterAll(async () => {
     await server?.stop();
@@ -30,7 +36,7 @@ describe.each(backends())("what is saved stays saved (%s)", (backend) => {
     a.destroy();
 
     await server.stop();
-    server = await startTestServer(store);
+    server = await startTestServer(store, FAST_TYPIST);
     cookie = await signIn(server.url, "yaoyuchao");
     const b = connectClient(server.url, id, cookie);
     await b.waitSynced();
@@ -54,7 +60,7 @@ describe.each(backends())("what is saved stays saved (%s)", (backend) => {
       // the token would be missing after the restart.
       await server.kill();
       client.destroy();
-      server = await startTestServer(store);
+      server = await startTestServer(store, FAST_TYPIST);
       cookie = await signIn(server.url, "xuweixiang");
       const { content } = await getArticle(server.url, cookie, id);
       for (const t of acknowledged) expect(content.text).toContain(t);
@@ -70,7 +76,7 @@ describe.each(backends())("what is saved stays saved (%s)", (backend) => {
     client.type("服务器不在时写的字");
     expect(client.isSaved()).toBe(false);
     // Same data, new process on a new port: point the open client at it.
-    server = await startTestServer(store);
+    server = await startTestServer(store, FAST_TYPIST);
     client.provider.serverUrl = `${server.url.replace("http", "ws")}/collab`;
     await client.waitSaved(30_000);
     const fresh = await signIn(server.url, "zhoumi");
@@ -98,7 +104,7 @@ describe.each(backends())("what is saved stays saved (%s)", (backend) => {
       await db.end();
       expect(rows[0].n).toBeGreaterThan(0);
     }
-    server = await startTestServer(store);
+    server = await startTestServer(store, FAST_TYPIST);
     cookie = await signIn(server.url, "yaoyuchao");
     const reader = connectClient(server.url, id, cookie);
     await reader.waitSynced();
