@@ -1,9 +1,9 @@
 import { redirect } from "next/navigation";
-import { getDb } from "../db/client";
-import { ARTICLE_STATE_NAMES_ZH, ARTICLE_STATES } from "../newsroom/articleStates";
-import { withPresence } from "../server/articles/articleView";
-import { listArticles } from "../server/articles/listArticles";
-import { currentUser } from "../server/auth/currentUser";
+import { getDb } from "@/db/client";
+import { ARTICLE_STATE_NAMES_ZH, ARTICLE_STATES } from "@/newsroom/articleStates";
+import { withPresence } from "@/server/articles/articleView";
+import { listArticles } from "@/server/articles/listArticles";
+import { currentUser } from "@/server/auth/currentUser";
 import { AppHeader } from "./AppHeader";
 import { ArticleCard } from "./ArticleCard";
 import { NewArticleForm } from "./NewArticleForm";

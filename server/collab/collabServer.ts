@@ -12,7 +12,7 @@ import {
   CLOSE_TOO_MANY_CONNECTIONS,
 } from "../../newsroom/collabMessages";
 import { OutsideSchema, storySchemaRules } from "../../newsroom/schemaGuard";
-import { canReadArticle } from "../../newsroom/permissions";
+import { can } from "../../newsroom/policy";
 import { isRole } from "../../newsroom/roles";
 import { findArticleFacts } from "../articles/articleFacts";
 import { findActiveUser } from "../auth/activeUser";
@@ -187,7 +187,7 @@ export class CollabServer {
       const found = await findArticleFacts(db, articleId);
       if (!found) return ws.close(CLOSE_NO_SUCH_ARTICLE, "no such article");
       const actor = { id: user.id, role: user.role };
-      if (!canReadArticle(actor, found.facts)) return ws.close(CLOSE_FORBIDDEN, "not allowed");
+      if (!can(actor, "read", found.facts)) return ws.close(CLOSE_FORBIDDEN, "not allowed");
       // Closed while its session was being checked: its "close" event has already fired, so a
       // place counted now would never be given back.
       if (ws.readyState !== ws.OPEN) return;

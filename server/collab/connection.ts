@@ -1,9 +1,9 @@
 import type { WebSocket } from "ws";
 import type { User } from "../../db/schema";
-import type { Actor } from "../../newsroom/permissions";
+import type { Actor } from "../../newsroom/actor";
 import { isRole } from "../../newsroom/roles";
 import { TokenBucket } from "../../newsroom/tokenBucket";
-import { userColor } from "../../newsroom/userColor";
+import { personOf } from "../../newsroom/person";
 import type { AwarenessUser } from "./awarenessIdentity";
 import type { RoomConnection } from "./room";
 import type { ConnectionBudget } from "./socketBudgets";
@@ -32,7 +32,7 @@ export class Connection implements RoomConnection {
     /** Update, client-id, pending and awareness budgets (its account's shared with its other sockets). */
     readonly budget: ConnectionBudget,
   ) {
-    this.user = { id: account.id, name: account.displayName, color: userColor(account.colorIndex) };
+    this.user = personOf(account);
     this.actor = { id: account.id, role: isRole(account.role) ? account.role : "reporter" };
   }
 

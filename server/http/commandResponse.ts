@@ -1,4 +1,4 @@
-import type { CommandRefusal } from "../articles/commandResult";
+import type { CommandRefusal } from "../commands/commandResult";
 import { apiError } from "./apiErrors";
 
 /** The HTTP answer to a refused command. */

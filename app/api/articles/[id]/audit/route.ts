@@ -1,9 +1,9 @@
 import { NextResponse } from "next/server";
-import { getDb } from "../../../../../db/client";
-import { findArticleFacts } from "../../../../../server/articles/articleFacts";
-import { verifiedAuditLog } from "../../../../../server/articles/auditLog";
-import { currentUser } from "../../../../../server/auth/currentUser";
-import { articleNotFound, notSignedIn } from "../../../../../server/http/apiErrors";
+import { getDb } from "@/db/client";
+import { findArticleFacts } from "@/server/articles/articleFacts";
+import { verifiedAuditLog } from "@/server/articles/auditLog";
+import { currentUser } from "@/server/auth/currentUser";
+import { articleNotFound, notSignedIn } from "@/server/http/apiErrors";
 
 export const dynamic = "force-dynamic";
 

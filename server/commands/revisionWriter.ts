@@ -5,7 +5,7 @@ import { diffSize } from "../../newsroom/versionDiff";
 import { compareVersions } from "../history/compareVersions";
 import { editorsBetween } from "../history/logSlice";
 import { deletionsFromLog, type StoredDeletions } from "../history/storedDeletions";
-import type { CapturedContent } from "./storyContent";
+import type { CapturedContent } from "../articles/storyContent";
 
 export type RevisionKind = "transition" | "named" | "checkpoint" | "restore";
 

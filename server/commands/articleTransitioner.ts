@@ -5,13 +5,13 @@ import { articleRevisions, articles, type Article, type ArticleRevision, type Us
 import type { ArticleState } from "../../newsroom/articleStates";
 import { ACTION_NAMES_ZH, decideTransition, type WorkflowAction } from "../../newsroom/workflow";
 import { liveAccess } from "../collab/liveAccess";
-import { actorOf } from "./actorOf";
-import { findArticleFacts } from "./articleFacts";
-import { appendAuditEntry } from "./auditLog";
+import { actorOf } from "../auth/actorOf";
+import { findArticleFacts } from "../articles/articleFacts";
+import { appendAuditEntry } from "../articles/auditLog";
 import { refuse, type CommandResult } from "./commandResult";
 import { revisionWriter } from "./revisionWriter";
 import { inStoryCommandQueue } from "./storyCommandQueue";
-import { captureContent } from "./storyContent";
+import { captureContent } from "../articles/storyContent";
 
 export interface ArticleTransitionerProps {
   actor: User;

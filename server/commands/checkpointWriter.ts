@@ -1,11 +1,11 @@
 import { desc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleRevisions } from "../../db/schema";
-import { revisionWriter } from "../articles/revisionWriter";
+import { revisionWriter } from "./revisionWriter";
 import { captureContent } from "../articles/storyContent";
 
 /** Writes an automatic checkpoint, unless the content equals the newest version already. */
-export async function writeCheckpoint(db: Db, articleId: string): Promise<void> {
+export async function checkpointWriter(db: Db, articleId: string): Promise<void> {
   const content = await captureContent(db, articleId);
   const [latest] = await db
     .select({ contentHash: articleRevisions.contentHash, upToUpdateId: articleRevisions.upToUpdateId })
