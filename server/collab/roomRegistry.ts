@@ -180,7 +180,7 @@ export class RoomRegistry {
     const { checkpointPauseMs, checkpointMaxMs } = this.timing;
     const checkpoints = new CheckpointScheduler(checkpointPauseMs, checkpointMaxMs, async () => {
       await this.writer.drain();
-      await checkpointWriter(this.db, articleId);
+      await checkpointWriter(this.db, { articleId });
     });
     return new Room(articleId, found.facts, stored, owners, this.db, this.writer, checkpoints, this.relayFor(articleId));
   }

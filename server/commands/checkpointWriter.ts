@@ -1,18 +1,16 @@
-import { desc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { articleRevisions } from "../../db/schema";
-import { revisionWriter } from "./revisionWriter";
 import { captureContent } from "../articles/storyContent";
+import { newestRevision } from "../history/newestRevision";
+import { revisionWriter } from "./revisionWriter";
+
+export interface CheckpointWriterProps {
+  articleId: string;
+}
 
 /** Writes an automatic checkpoint, unless the content equals the newest version already. */
-export async function checkpointWriter(db: Db, articleId: string): Promise<void> {
+export async function checkpointWriter(db: Db, { articleId }: CheckpointWriterProps): Promise<void> {
   const content = await captureContent(db, articleId);
-  const [latest] = await db
-    .select({ contentHash: articleRevisions.contentHash, upToUpdateId: articleRevisions.upToUpdateId })
-    .from(articleRevisions)
-    .where(eq(articleRevisions.articleId, articleId))
-    .orderBy(desc(articleRevisions.id))
-    .limit(1);
+  const latest = await newestRevision(db, articleId);
   if (latest && (latest.contentHash === content.contentHash || latest.upToUpdateId === content.upToUpdateId)) return;
   await revisionWriter(db, { articleId, kind: "checkpoint", name: null, createdBy: null, content });
 }

@@ -1,3 +1,4 @@
+import "server-only";
 import { NextResponse } from "next/server";
 
 /** Stable error codes of the JSON API (DESIGN.md §5). */

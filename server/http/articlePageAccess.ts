@@ -1,3 +1,4 @@
+import "server-only";
 import { notFound, redirect } from "next/navigation";
 import { getDb } from "../../db/client";
 import type { Article, User } from "../../db/schema";

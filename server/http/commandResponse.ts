@@ -1,3 +1,4 @@
+import "server-only";
 import type { CommandRefusal } from "../commands/commandResult";
 import { apiError } from "./apiErrors";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { getDb } from "../../db/client";
 import type { Article, User } from "../../db/schema";
 import type { Actor, ArticleAccessFacts } from "../../newsroom/actor";
