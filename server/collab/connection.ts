@@ -1,9 +1,9 @@
 import type { WebSocket } from "ws";
 import type { User } from "../../db/schema";
 import type { Actor } from "../../newsroom/actor";
-import { isRole } from "../../newsroom/roles";
 import { TokenBucket } from "../../newsroom/tokenBucket";
 import { personOf } from "../../newsroom/person";
+import { actorOf } from "../auth/actorOf";
 import type { AwarenessUser } from "./awarenessIdentity";
 import type { RoomConnection } from "./room";
 import type { ConnectionBudget } from "./socketBudgets";
@@ -33,7 +33,9 @@ export class Connection implements RoomConnection {
     readonly budget: ConnectionBudget,
   ) {
     this.user = personOf(account);
-    this.actor = { id: account.id, role: isRole(account.role) ? account.role : "reporter" };
+    // The upgrade admits only accounts with a known role; should one change under an open
+    // socket, it keeps the least rights rather than none (a null actor means the server itself).
+    this.actor = actorOf(account) ?? { id: account.id, role: "reporter" };
   }
 
   takeSyncRequest(): boolean {
