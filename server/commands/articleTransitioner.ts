@@ -7,7 +7,7 @@ import { ACTION_NAMES_ZH, decideTransition, type WorkflowAction } from "../../ne
 import { liveAccess } from "../collab/liveAccess";
 import { actorOf } from "../auth/actorOf";
 import { findArticleFacts } from "../articles/articleFacts";
-import { appendAuditEntry } from "../articles/auditLog";
+import { auditEntryWriter } from "./auditEntryWriter";
 import { refuse, type CommandResult } from "./commandResult";
 import { revisionWriter } from "./revisionWriter";
 import { inStoryCommandQueue } from "./storyCommandQueue";
@@ -136,7 +136,7 @@ async function transitionNow(
         .set({ state: decision.to, updatedAt: now, ...changesFor(action, article, revision, note, now) })
         .where(eq(articles.id, articleId))
         .returning();
-      await appendAuditEntry(tx, {
+      await auditEntryWriter(tx, {
         articleId,
         actorId: user.id,
         action,
