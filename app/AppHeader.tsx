@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { User } from "../db/schema";
+import type { User } from "@/db/schema";
 import { signOutAction } from "./actions";
 
 /** The top bar of signed-in pages: home link, who is signed in, sign out. */

@@ -1,7 +1,7 @@
 import Link from "next/link";
-import { formatBylineNames } from "../newsroom/byline";
-import { formatShortTime } from "../newsroom/timeFormat";
-import type { ArticleView } from "../server/articles/articleView";
+import { formatBylineNames } from "@/newsroom/byline";
+import { formatShortTime } from "@/newsroom/timeFormat";
+import type { ArticleView } from "@/server/articles/articleView";
 
 /** One story on the dashboard: title, byline, last edit, who is in it, the editor's note. */
 export function ArticleCard({ article }: { article: ArticleView }) {

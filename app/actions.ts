@@ -1,13 +1,15 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { getDb } from "../db/client";
-import { canCreateArticle } from "../newsroom/permissions";
-import { isRole } from "../newsroom/roles";
-import { articleCreator, MAX_TITLE_LENGTH } from "../server/articles/articleCreator";
-import { signOut } from "../server/auth/authConfig";
-import { currentUser } from "../server/auth/currentUser";
-import { FOREIGN_ORIGIN_ZH, isSameOriginAction } from "../server/http/actionOrigin";
+import { getDb } from "@/db/client";
+import { can } from "@/newsroom/policy";
+import { articleCreator } from "@/server/commands/articleCreator";
+import { actorOf } from "@/server/auth/actorOf";
+import { signOut } from "@/server/auth/authConfig";
+import { currentUser } from "@/server/auth/currentUser";
+import { FOREIGN_ORIGIN_ZH, isSameOriginAction } from "@/server/http/actionOrigin";
+import { parseForm } from "@/server/http/parseRequest";
+import { newArticleForm } from "@/server/http/requestSchemas";
 
 export interface FormState {
   error: string | null;
@@ -29,11 +31,9 @@ export async function createArticleAction(_prev: FormState, formData: FormData):
   if (!(await isSameOriginAction())) return { error: FOREIGN_ORIGIN_ZH, title: String(formData.get("title") ?? "") };
   const user = await currentUser();
   if (!user) redirect("/login");
-  if (!isRole(user.role) || !canCreateArticle({ id: user.id, role: user.role })) {
-    return { error: "没有新建稿件的权限", title: String(formData.get("title") ?? "") };
-  }
-  const title = String(formData.get("title") ?? "").trim();
-  if (title.length > MAX_TITLE_LENGTH) return { error: `标题不能超过 ${MAX_TITLE_LENGTH} 个字符`, title };
-  const { id } = await articleCreator(getDb(), { actor: user, title });
+  if (!can(actorOf(user), "create")) return { error: "没有新建稿件的权限", title: String(formData.get("title") ?? "") };
+  const form = parseForm(newArticleForm, formData);
+  if ("message" in form) return { error: form.message, title: String(formData.get("title") ?? "").trim() };
+  const { id } = await articleCreator(getDb(), { actor: user, title: form.data.title });
   redirect(`/articles/${id}`);
 }

@@ -1,9 +1,11 @@
 import { redirect } from "next/navigation";
-import { getDb } from "../db/client";
-import { ARTICLE_STATE_NAMES_ZH, ARTICLE_STATES } from "../newsroom/articleStates";
-import { withPresence } from "../server/articles/articleView";
-import { listArticles } from "../server/articles/listArticles";
-import { currentUser } from "../server/auth/currentUser";
+import { getDb } from "@/db/client";
+import { ARTICLE_STATE_NAMES_ZH, ARTICLE_STATES } from "@/newsroom/articleStates";
+import { can } from "@/newsroom/policy";
+import { withPresence } from "@/server/articles/articleView";
+import { listArticles } from "@/server/articles/listArticles";
+import { actorOf } from "@/server/auth/actorOf";
+import { currentUser } from "@/server/auth/currentUser";
 import { AppHeader } from "./AppHeader";
 import { ArticleCard } from "./ArticleCard";
 import { NewArticleForm } from "./NewArticleForm";
@@ -15,7 +17,7 @@ export default async function DashboardPage() {
   const user = await currentUser();
   if (!user) redirect("/login");
   const articles = withPresence(await listArticles(getDb()));
-  const isDesk = user.role === "editor" || user.role === "admin";
+  const isDesk = can(actorOf(user), "review");
   const waiting = articles.filter((a) => a.state === "submitted");
   return (
     <>

@@ -93,3 +93,19 @@ export function fragmentText(fragment: Y.XmlFragment): string {
 export function storyTitle(doc: Y.Doc): string {
   return fragmentText(doc.getXmlFragment("title")).replace(/\n/g, " ").trim();
 }
+
+/** The story's title and body as text: what the list, the API and time travel show. */
+export function storyTitleAndText(doc: Y.Doc): { title: string; text: string } {
+  return { title: storyTitle(doc), text: fragmentText(doc.getXmlFragment("body")) };
+}
+
+/** Reads a stored Yjs state (null: an empty story) through a document that lives only for `read`. */
+export function readStoryState<T>(state: Uint8Array | null, read: (doc: Y.Doc) => T): T {
+  const doc = new Y.Doc();
+  try {
+    if (state) Y.applyUpdate(doc, state);
+    return read(doc);
+  } finally {
+    doc.destroy();
+  }
+}

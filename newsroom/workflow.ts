@@ -1,5 +1,5 @@
 import type { ArticleState } from "./articleStates";
-import type { Actor, ArticleAccessFacts } from "./permissions";
+import { isDesk, isMember, type Actor, type ArticleAccessFacts } from "./actor";
 
 /** Workflow actions (DESIGN.md §5 `POST /api/articles/:id/transitions`). */
 export const WORKFLOW_ACTIONS = [
@@ -51,14 +51,6 @@ export const TRANSITIONS: Record<WorkflowAction, TransitionRule> = {
 
 /** States whose text is being written: members (and the desk) may edit. */
 const WRITING_STATES: readonly ArticleState[] = ["draft", "changes_requested", "correcting"];
-
-function isDesk(actor: Actor): boolean {
-  return actor.role === "editor" || actor.role === "admin";
-}
-
-function isMember(actor: Actor, article: ArticleAccessFacts): boolean {
-  return actor.role === "reporter" && article.memberIds.includes(actor.id);
-}
 
 function actsAs(actor: Actor, article: ArticleAccessFacts, parties: readonly Party[]): boolean {
   return (parties.includes("editor") && isDesk(actor)) || (parties.includes("member") && isMember(actor, article));

@@ -1,8 +1,8 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { sameOriginPath } from "../../newsroom/sameOriginPath";
-import { currentUser } from "../../server/auth/currentUser";
-import { requestOrigin } from "../../server/http/requestOrigin";
+import { sameOriginPath } from "@/newsroom/sameOriginPath";
+import { currentUser } from "@/server/auth/currentUser";
+import { requestOrigin } from "@/server/http/requestOrigin";
 import { LoginForm } from "./LoginForm";
 
 export const dynamic = "force-dynamic";

@@ -3,12 +3,13 @@
 import { AuthError, CredentialsSignin } from "next-auth";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { sameOriginPath } from "../../newsroom/sameOriginPath";
-import { signIn } from "../../server/auth/authConfig";
-import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S, renewedDeviceCookie } from "../../server/auth/deviceCookie";
-import { signInAttemptFrom, signInRetryAfter } from "../../server/auth/signInLimiter";
-import { RATE_LIMITED_CODE, rateLimitedMessage } from "../../server/auth/signInResponse";
-import { FOREIGN_ORIGIN_ZH, isSameOriginAction } from "../../server/http/actionOrigin";
+import { sameOriginPath } from "@/newsroom/sameOriginPath";
+import { signIn } from "@/server/auth/authConfig";
+import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S, renewedDeviceCookie } from "@/server/auth/deviceCookie";
+import { signInAttemptFrom, signInRetryAfter } from "@/server/auth/signInLimiter";
+import { RATE_LIMITED_CODE, rateLimitedMessage } from "@/server/auth/signInResponse";
+import { FOREIGN_ORIGIN_ZH, isSameOriginAction } from "@/server/http/actionOrigin";
+import { signInForm } from "@/server/http/requestSchemas";
 import type { FormState } from "../actions";
 
 /**
@@ -17,13 +18,13 @@ import type { FormState } from "../actions";
  * cookie and goes to `next`, but only as a path on this site.
  */
 export async function signInAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const username = String(formData.get("username") ?? "").trim();
+  // Every field of the sign-in form reads as text (a missing one as ""), so parsing cannot fail.
+  const { username, password, next } = signInForm.parse(Object.fromEntries(formData));
   if (!(await isSameOriginAction())) return { error: FOREIGN_ORIGIN_ZH, username };
-  const password = String(formData.get("password") ?? "");
   if (!username || !password) return { error: "请输入用户名和密码", username };
   const sent = await headers();
   // isSameOriginAction has checked that Origin is this site.
-  const target = sameOriginPath(formData.get("next"), sent.get("origin") ?? "");
+  const target = sameOriginPath(next, sent.get("origin") ?? "");
   try {
     await signIn("credentials", { username, password, redirect: false });
   } catch (err) {

@@ -71,9 +71,14 @@ export function ourServerEnv(extraEnv: Record<string, string> = {}): Record<stri
   return {
     ...probeEnv(),
     COLLAB_ROOM_IDLE_MS: String(defaults.COLLAB_ROOM_IDLE_MS),
-    // The one setting not at its default: four demo accounts stand in for up to 1500 people,
+    // Not at its default: four demo accounts stand in for up to 1500 people,
     // so the per-account socket cap (a safety limit, 64 by default) would refuse them.
     COLLAB_MAX_CONNECTIONS_PER_USER: String(BENCH_CONNECTIONS_PER_USER),
+    // Likewise the per-account budgets (issue 10): each stand-in account carries the traffic of
+    // hundreds of people, so it gets what that many sockets may send, and a new client id each.
+    COLLAB_ACCOUNT_UPDATES_PER_SECOND: String(defaults.COLLAB_MAX_UPDATES_PER_SECOND * BENCH_CONNECTIONS_PER_USER),
+    COLLAB_ACCOUNT_UPDATE_BYTES_PER_SECOND: String(defaults.COLLAB_MAX_UPDATE_BYTES_PER_SECOND * BENCH_CONNECTIONS_PER_USER),
+    COLLAB_MAX_NEW_CLIENT_IDS_PER_MINUTE: String(BENCH_CONNECTIONS_PER_USER * 2),
     ...extraEnv,
   };
 }

@@ -2,7 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleMembers, articles, type Article } from "../../db/schema";
 import { isArticleState } from "../../newsroom/articleStates";
-import type { ArticleAccessFacts } from "../../newsroom/permissions";
+import type { ArticleAccessFacts } from "../../newsroom/actor";
 
 export const ARTICLE_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

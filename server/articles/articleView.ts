@@ -1,10 +1,10 @@
-import type { AwarenessUser } from "../collab/awarenessIdentity";
 import { livePresence } from "../collab/livePresence";
+import type { Person } from "../../newsroom/person";
 import type { ArticleSummary } from "./listArticles";
 
 export interface ArticleView extends ArticleSummary {
   /** People with the story open right now. */
-  present: { id: string; name: string; color: string }[];
+  present: Person[];
 }
 
 /** Adds who is in each story now (from this process's open rooms). */
@@ -12,6 +12,6 @@ export function withPresence(summaries: ArticleSummary[]): ArticleView[] {
   const presence = livePresence();
   return summaries.map((summary) => ({
     ...summary,
-    present: (presence.get(summary.id) ?? []).map(({ id, name, color }: AwarenessUser) => ({ id, name, color })),
+    present: (presence.get(summary.id) ?? []).map(({ id, name, color }: Person) => ({ id, name, color })),
   }));
 }

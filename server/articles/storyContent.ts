@@ -5,7 +5,7 @@ import * as Y from "yjs";
 import type { Db } from "../../db/client";
 import { articles } from "../../db/schema";
 import { canonicalContent, type PmNode, type StoryContentSnapshot } from "../../newsroom/canonicalContent";
-import { fragmentText, storyTitle } from "../../newsroom/storyBlocks";
+import { readStoryState, storyTitleAndText } from "../../newsroom/storyBlocks";
 import { loadStoredDocument } from "../collab/updateLog";
 import { bylines } from "./listArticles";
 
@@ -23,14 +23,10 @@ export function contentHash(content: StoryContentSnapshot): string {
 
 /** Title, body JSON and text of a Yjs state (the live document format of DESIGN.md §3). */
 export function documentContent(state: Uint8Array | null): { title: string; body: PmNode; text: string } {
-  const doc = new Y.Doc();
-  try {
-    if (state) Y.applyUpdate(doc, state);
-    const body = yXmlFragmentToProsemirrorJSON(doc.getXmlFragment("body")) as PmNode;
-    return { title: storyTitle(doc), body, text: fragmentText(doc.getXmlFragment("body")) };
-  } finally {
-    doc.destroy();
-  }
+  return readStoryState(state, (doc) => ({
+    ...storyTitleAndText(doc),
+    body: yXmlFragmentToProsemirrorJSON(doc.getXmlFragment("body")) as PmNode,
+  }));
 }
 
 /**

@@ -1,3 +1,4 @@
+import "server-only";
 import { getDb } from "../../db/client";
 import type { User } from "../../db/schema";
 import { findActiveUser } from "./activeUser";

@@ -1,7 +1,7 @@
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import { isArticleState } from "../../newsroom/articleStates";
-import type { ArticleAccessFacts } from "../../newsroom/permissions";
+import type { ArticleAccessFacts } from "../../newsroom/actor";
 
 /** What one process tells the others about a story (one Redis channel per story). */
 export type BusMessage =

@@ -1,13 +1,10 @@
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
+import type { Person } from "../../newsroom/person";
 import { OverBudget } from "./socketBudgets";
 
 /** The identity the server puts into every awareness state a connection sends. */
-export interface AwarenessUser {
-  id: string;
-  name: string;
-  color: string;
-}
+export type AwarenessUser = Person;
 
 export interface AwarenessEntry {
   clientId: number;

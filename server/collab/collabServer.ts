@@ -12,10 +12,10 @@ import {
   CLOSE_TOO_MANY_CONNECTIONS,
 } from "../../newsroom/collabMessages";
 import { OutsideSchema, storySchemaRules } from "../../newsroom/schemaGuard";
-import { canReadArticle } from "../../newsroom/permissions";
-import { isRole } from "../../newsroom/roles";
+import { can } from "../../newsroom/policy";
 import { findArticleFacts } from "../articles/articleFacts";
 import { findActiveUser } from "../auth/activeUser";
+import { actorOf } from "../auth/actorOf";
 import { onSessionEnded } from "../auth/sessionEvents";
 import { isSessionLive } from "../auth/sessionRevocation";
 import { sessionClaims } from "../auth/sessionToken";
@@ -181,11 +181,11 @@ export class CollabServer {
       const claims = await sessionClaims(req.headers.cookie, authSecret);
       const live = claims !== null && (await isSessionLive(db, claims.sessionId));
       const user = live ? await findActiveUser(db, claims.userId) : null;
-      if (!user || !isRole(user.role)) return ws.close(CLOSE_NOT_SIGNED_IN, "not signed in");
+      const actor = user ? actorOf(user) : null;
+      if (!user || !actor) return ws.close(CLOSE_NOT_SIGNED_IN, "not signed in");
       const found = await findArticleFacts(db, articleId);
       if (!found) return ws.close(CLOSE_NO_SUCH_ARTICLE, "no such article");
-      const actor = { id: user.id, role: user.role };
-      if (!canReadArticle(actor, found.facts)) return ws.close(CLOSE_FORBIDDEN, "not allowed");
+      if (!can(actor, "read", found.facts)) return ws.close(CLOSE_FORBIDDEN, "not allowed");
       // Closed while its session was being checked: its "close" event has already fired, so a
       // place counted now would never be given back.
       if (ws.readyState !== ws.OPEN) return;

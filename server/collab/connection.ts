@@ -1,9 +1,9 @@
 import type { WebSocket } from "ws";
 import type { User } from "../../db/schema";
-import type { Actor } from "../../newsroom/permissions";
-import { isRole } from "../../newsroom/roles";
+import type { Actor } from "../../newsroom/actor";
 import { TokenBucket } from "../../newsroom/tokenBucket";
-import { userColor } from "../../newsroom/userColor";
+import { personOf } from "../../newsroom/person";
+import { actorOf } from "../auth/actorOf";
 import type { AwarenessUser } from "./awarenessIdentity";
 import type { RoomConnection } from "./room";
 import type { ConnectionBudget } from "./socketBudgets";
@@ -32,8 +32,10 @@ export class Connection implements RoomConnection {
     /** Update, client-id, pending and awareness budgets (its account's shared with its other sockets). */
     readonly budget: ConnectionBudget,
   ) {
-    this.user = { id: account.id, name: account.displayName, color: userColor(account.colorIndex) };
-    this.actor = { id: account.id, role: isRole(account.role) ? account.role : "reporter" };
+    this.user = personOf(account);
+    // The upgrade admits only accounts with a known role; should one change under an open
+    // socket, it keeps the least rights rather than none (a null actor means the server itself).
+    this.actor = actorOf(account) ?? { id: account.id, role: "reporter" };
   }
 
   takeSyncRequest(): boolean {

@@ -1,4 +1,4 @@
-import type { Actor } from "../../newsroom/permissions";
+import type { Actor } from "../../newsroom/actor";
 import type { LogItem, StoryBatch, UpdateLogStore } from "./updateLogStore";
 
 /**

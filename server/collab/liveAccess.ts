@@ -1,4 +1,4 @@
-import type { ArticleAccessFacts } from "../../newsroom/permissions";
+import type { ArticleAccessFacts } from "../../newsroom/actor";
 
 /**
  * How commands (running in Next's bundle) reach the live rooms of this process: apply a

@@ -2,10 +2,11 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import type { Db } from "../../db/client";
 import { CLOSE_FORBIDDEN, CLOSE_MALFORMED, CLOSE_OVER_BUDGET, CLOSE_SAVE_FAILED, MESSAGE_ACCESS } from "../../newsroom/collabMessages";
-import { canEditArticle, type Actor, type ArticleAccessFacts } from "../../newsroom/permissions";
+import type { Actor, ArticleAccessFacts } from "../../newsroom/actor";
+import { can } from "../../newsroom/policy";
 import { checkUpdateSchema, MissingDependency, OutsideSchema } from "../../newsroom/schemaGuard";
 import { storyTitle } from "../../newsroom/storyBlocks";
-import { MAX_TITLE_LENGTH } from "../articles/articleCreator";
+import { MAX_TITLE_LENGTH } from "../commands/articleCreator";
 import {
   AwarenessRejected,
   MAX_AWARENESS_CLIENTS_PER_CONNECTION,
@@ -195,7 +196,7 @@ export class Room implements CommitListener<CommitState> {
 
   /** Read-only connections get the document, but their sync updates are dropped. */
   canWrite(connection: RoomConnection): boolean {
-    return canEditArticle(connection.actor, this.facts);
+    return can(connection.actor, "edit", this.facts);
   }
 
   /**

@@ -5,7 +5,7 @@ import type { AwarenessUser } from "./awarenessIdentity";
 import type { GroupCommitWriter } from "./groupCommit";
 import { Room, type RoomRelay } from "./room";
 import { findArticleFacts } from "../articles/articleFacts";
-import { writeCheckpoint } from "../history/checkpointWriter";
+import { checkpointWriter } from "../commands/checkpointWriter";
 import { CheckpointScheduler } from "./checkpointScheduler";
 import { loadClientOwners } from "./clientOwners";
 import { loadStoredDocument, seedInitialContent } from "./updateLog";
@@ -182,7 +182,7 @@ export class RoomRegistry {
     let room: Room | null = null;
     const checkpoints = new CheckpointScheduler(checkpointPauseMs, checkpointMaxMs, async () => {
       if (room) await this.writer.drainStory(room);
-      await writeCheckpoint(this.db, articleId);
+      await checkpointWriter(this.db, { articleId });
     });
     room = new Room(articleId, found.facts, stored, owners, this.db, this.writer, checkpoints, this.relayFor(articleId));
     return room;

@@ -1,7 +1,8 @@
 import { asc, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articles } from "../../db/schema";
-import { canEditArticle, type Actor } from "../../newsroom/permissions";
+import type { Actor } from "../../newsroom/actor";
+import { can } from "../../newsroom/policy";
 import { findArticleFacts } from "../articles/articleFacts";
 import { insertClientOwners } from "./clientOwners";
 import { appendToOneStory } from "./updateLog";
@@ -144,7 +145,7 @@ export class DrizzleUpdateLogStore implements UpdateLogStore {
     return (articleId, actor) => {
       if (actor === null) return true;
       const found = factsOf.get(articleId);
-      return found != null && canEditArticle(actor, found.facts);
+      return found != null && can(actor, "edit", found.facts);
     };
   }
 }

@@ -2,7 +2,8 @@ import type { Db } from "../../db/client";
 import { diffVersions } from "../../newsroom/versionDiff";
 import { loadClientOwners, type ClientOwners } from "../collab/clientOwners";
 import { lastUpdateIdOf, readBoundedState } from "./storedStateReader";
-import { peopleById, type PersonRef } from "./versionQueries";
+import type { Person } from "../../newsroom/person";
+import { peopleById } from "./versionQueries";
 
 /** Characters of the current text per author id, at one log position. */
 interface CachedAuthorship {
@@ -78,7 +79,7 @@ export async function authorship(db: Db, articleId: string) {
   const people = await peopleById(db, owners.values());
   const contributions = [...charsByAuthor]
     .filter(([author]) => people.has(author))
-    .map(([author, chars]) => ({ ...(people.get(author) as PersonRef), chars }));
+    .map(([author, chars]) => ({ ...(people.get(author) as Person), chars }));
   return {
     clients: Object.fromEntries([...owners].map(([client, user]) => [String(client), user])),
     people: Object.fromEntries(people),

@@ -1,7 +1,8 @@
 import type { Db } from "../../db/client";
 import type { VersionDiff } from "../../newsroom/versionDiff";
 import { compareVersions, type VersionPoint } from "./compareVersions";
-import { peopleById, type PersonRef } from "./versionQueries";
+import type { Person } from "../../newsroom/person";
+import { peopleById } from "./versionQueries";
 
 /** A comparison with every author id resolved to a name and colour (what page and API show). */
 export async function diffView(db: Db, articleId: string, from: VersionPoint, to: VersionPoint) {
@@ -12,7 +13,7 @@ export async function diffView(db: Db, articleId: string, from: VersionPoint, to
     ...diff.authors.map((a) => a.author),
   ];
   const people = await peopleById(db, ids);
-  const system: PersonRef = { id: "system", name: "系统", color: "#6b7280" };
+  const system: Person = { id: "system", name: "系统", color: "#6b7280" };
   return {
     ...diff,
     people: Object.fromEntries([...people].map(([id, p]) => [id, p])),

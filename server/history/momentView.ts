@@ -1,6 +1,5 @@
-import * as Y from "yjs";
 import type { Db } from "../../db/client";
-import { fragmentText, storyTitle } from "../../newsroom/storyBlocks";
+import { readStoryState, storyTitleAndText } from "../../newsroom/storyBlocks";
 import { loadStoredDocument } from "../collab/updateLog";
 import { logLength, logRowAt, peopleById } from "./versionQueries";
 
@@ -14,20 +13,15 @@ export async function momentView(db: Db, articleId: string, index: number) {
   const clamped = Math.min(Math.max(0, index), total - 1);
   const row = (await logRowAt(db, articleId, clamped))!;
   const stored = await loadStoredDocument(db, articleId, row.id);
-  const doc = new Y.Doc();
-  try {
-    if (stored.state) Y.applyUpdate(doc, stored.state);
-    const people = await peopleById(db, [row.userId]);
-    return {
-      index: clamped,
-      total,
-      updateId: row.id,
-      at: row.createdAt.toISOString(),
-      by: row.userId ? (people.get(row.userId) ?? null) : null,
-      title: storyTitle(doc),
-      text: fragmentText(doc.getXmlFragment("body")),
-    };
-  } finally {
-    doc.destroy();
-  }
+  const { title, text } = readStoryState(stored.state, storyTitleAndText);
+  const people = await peopleById(db, [row.userId]);
+  return {
+    index: clamped,
+    total,
+    updateId: row.id,
+    at: row.createdAt.toISOString(),
+    by: row.userId ? (people.get(row.userId) ?? null) : null,
+    title,
+    text,
+  };
 }

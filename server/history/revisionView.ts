@@ -1,5 +1,5 @@
 import type { ArticleRevision } from "../../db/schema";
-import type { PersonRef } from "./versionQueries";
+import type { Person } from "../../newsroom/person";
 
 const KIND_ZH: Record<string, string> = {
   checkpoint: "自动保存",
@@ -9,7 +9,7 @@ const KIND_ZH: Record<string, string> = {
 };
 
 /** A revision as the API and the history page show it (no binary state). */
-export function revisionView(revision: ArticleRevision, people: Map<string, PersonRef>) {
+export function revisionView(revision: ArticleRevision, people: Map<string, Person>) {
   return {
     id: revision.id,
     kind: revision.kind,

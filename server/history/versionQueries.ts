@@ -1,26 +1,20 @@
 import { and, count, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleRevisions, articleUpdates, users, type ArticleRevision } from "../../db/schema";
-import { userColor } from "../../newsroom/userColor";
+import { personOf, type Person } from "../../newsroom/person";
 import { liveAccess } from "../collab/liveAccess";
 import { loadStoredDocument } from "../collab/updateLog";
 import type { VersionPoint } from "./compareVersions";
 
-export interface PersonRef {
-  id: string;
-  name: string;
-  color: string;
-}
-
 /** Names and colours for user ids (unknown ids are left out). */
-export async function peopleById(db: Db, ids: Iterable<string | null>): Promise<Map<string, PersonRef>> {
+export async function peopleById(db: Db, ids: Iterable<string | null>): Promise<Map<string, Person>> {
   const wanted = [...new Set([...ids].filter((id): id is string => id !== null))];
   if (wanted.length === 0) return new Map();
   const rows = await db
-    .select({ id: users.id, name: users.displayName, colorIndex: users.colorIndex })
+    .select({ id: users.id, displayName: users.displayName, colorIndex: users.colorIndex })
     .from(users)
     .where(inArray(users.id, wanted));
-  return new Map(rows.map(({ id, name, colorIndex }) => [id, { id, name, color: userColor(colorIndex) }]));
+  return new Map(rows.map((row) => [row.id, personOf(row)]));
 }
 
 export async function listRevisions(db: Db, articleId: string): Promise<ArticleRevision[]> {

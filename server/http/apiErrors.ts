@@ -1,8 +1,11 @@
+import "server-only";
 import { NextResponse } from "next/server";
 
 /** Stable error codes of the JSON API (DESIGN.md §5). */
 export type ApiErrorCode =
   | "bad_request"
+  /** The body or query does not have the shape the route takes (`requestSchemas.ts`). */
+  | "invalid_request"
   | "not_signed_in"
   | "forbidden"
   | "not_found"
@@ -12,6 +15,7 @@ export type ApiErrorCode =
 
 const STATUS: Record<ApiErrorCode, number> = {
   bad_request: 400,
+  invalid_request: 400,
   not_signed_in: 401,
   forbidden: 403,
   not_found: 404,

@@ -1,4 +1,5 @@
-import type { CommandRefusal } from "../articles/commandResult";
+import "server-only";
+import type { CommandRefusal } from "../commands/commandResult";
 import { apiError } from "./apiErrors";
 
 /** The HTTP answer to a refused command. */

@@ -1,8 +1,9 @@
+import "server-only";
 import { getDb } from "../../db/client";
 import type { Article, User } from "../../db/schema";
-import type { Actor, ArticleAccessFacts } from "../../newsroom/permissions";
-import { canReadArticle } from "../../newsroom/permissions";
-import { actorOf } from "../articles/actorOf";
+import type { Actor, ArticleAccessFacts } from "../../newsroom/actor";
+import { can } from "../../newsroom/policy";
+import { actorOf } from "../auth/actorOf";
 import { findArticleFacts } from "../articles/articleFacts";
 import { currentUser } from "../auth/currentUser";
 import { apiError, articleNotFound, notSignedIn } from "./apiErrors";
@@ -16,6 +17,6 @@ export async function readableArticle(
   if (!user || !actor) return { error: notSignedIn() };
   const found = await findArticleFacts(getDb(), articleId);
   if (!found) return { error: articleNotFound() };
-  if (!canReadArticle(actor, found.facts)) return { error: apiError("forbidden", "没有查看这篇稿件的权限") };
+  if (!can(actor, "read", found.facts)) return { error: apiError("forbidden", "没有查看这篇稿件的权限") };
   return { user, actor, article: found.article, facts: found.facts };
 }

@@ -2,7 +2,7 @@ import * as encoding from "lib0/encoding";
 import * as syncProtocol from "y-protocols/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ARTICLE_STATES, type ArticleState } from "../../newsroom/articleStates";
-import type { Actor, ArticleAccessFacts } from "../../newsroom/permissions";
+import type { Actor, ArticleAccessFacts } from "../../newsroom/actor";
 import { decideTransition, mayChangeByline, mayEditText, WORKFLOW_ACTIONS, type WorkflowAction } from "../../newsroom/workflow";
 import { backends } from "../support/backends";
 import { connectClient, rawConnect, type CollabClient } from "../support/collabClient";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ARTICLE_STATES, type ArticleState } from "../../newsroom/articleStates";
-import type { Actor, ArticleAccessFacts } from "../../newsroom/permissions";
+import type { Actor, ArticleAccessFacts } from "../../newsroom/actor";
 import {
   availableActions,
   decideTransition,

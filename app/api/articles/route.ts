@@ -1,13 +1,14 @@
 import { NextResponse } from "next/server";
-import { getDb } from "../../../db/client";
-import { canCreateArticle } from "../../../newsroom/permissions";
-import { isRole } from "../../../newsroom/roles";
-import { articleCreator, MAX_TITLE_LENGTH } from "../../../server/articles/articleCreator";
-import { withPresence } from "../../../server/articles/articleView";
-import { getArticleSummary, listArticles } from "../../../server/articles/listArticles";
-import { currentUser } from "../../../server/auth/currentUser";
-import { apiError, notSignedIn } from "../../../server/http/apiErrors";
-import { foreignOriginError, readJsonObject } from "../../../server/http/requestGuards";
+import { getDb } from "@/db/client";
+import { can } from "@/newsroom/policy";
+import { withPresence } from "@/server/articles/articleView";
+import { getArticleSummary, listArticles } from "@/server/articles/listArticles";
+import { actorOf } from "@/server/auth/actorOf";
+import { currentUser } from "@/server/auth/currentUser";
+import { articleCreator } from "@/server/commands/articleCreator";
+import { apiError, notSignedIn } from "@/server/http/apiErrors";
+import { newArticleBody } from "@/server/http/requestSchemas";
+import { readUnsafeRequest } from "@/server/http/unsafeRequest";
 
 export const dynamic = "force-dynamic";
 
@@ -20,20 +21,11 @@ export async function GET() {
 
 /** `POST /api/articles` `{title?}` → 201 with the new article. */
 export async function POST(request: Request) {
-  const refused = foreignOriginError(request);
-  if (refused) return refused;
-  const user = await currentUser();
-  if (!user) return notSignedIn();
-  if (!isRole(user.role) || !canCreateArticle({ id: user.id, role: user.role })) {
-    return apiError("forbidden", "没有新建稿件的权限");
-  }
-  const read = await readJsonObject(request);
+  const read = await readUnsafeRequest(request, newArticleBody);
   if ("error" in read) return read.error;
-  const title = read.body.title ?? "";
-  if (typeof title !== "string") return apiError("bad_request", "标题必须是文本");
-  if (title.length > MAX_TITLE_LENGTH) return apiError("bad_request", `标题不能超过 ${MAX_TITLE_LENGTH} 个字符`);
+  if (!can(actorOf(read.user), "create")) return apiError("forbidden", "没有新建稿件的权限");
   const db = getDb();
-  const { id } = await articleCreator(db, { actor: user, title });
+  const { id } = await articleCreator(db, { actor: read.user, title: read.body.title });
   const [created] = withPresence([(await getArticleSummary(db, id))!]);
   return NextResponse.json(created, { status: 201 });
 }

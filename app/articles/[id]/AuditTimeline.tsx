@@ -1,7 +1,7 @@
-import { ARTICLE_STATE_NAMES_ZH, isArticleState } from "../../../newsroom/articleStates";
-import { formatShortTime } from "../../../newsroom/timeFormat";
-import { ACTION_NAMES_ZH, WORKFLOW_ACTIONS, type WorkflowAction } from "../../../newsroom/workflow";
-import type { AuditReport } from "../../../server/articles/auditLog";
+import { ARTICLE_STATE_NAMES_ZH, isArticleState } from "@/newsroom/articleStates";
+import { formatShortTime } from "@/newsroom/timeFormat";
+import { ACTION_NAMES_ZH, WORKFLOW_ACTIONS, type WorkflowAction } from "@/newsroom/workflow";
+import type { AuditReport } from "@/server/articles/auditLog";
 
 const stateName = (s: string) => (isArticleState(s) ? ARTICLE_STATE_NAMES_ZH[s] : s);
 const actionName = (a: string) =>

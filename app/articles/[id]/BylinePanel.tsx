@@ -1,8 +1,8 @@
 "use client";
 
 import { useActionState } from "react";
-import { formatBylineNames } from "../../../newsroom/byline";
-import { bylineLine } from "../../../newsroom/publicationFormat";
+import { formatBylineNames } from "@/newsroom/byline";
+import { bylineLine } from "@/newsroom/publicationFormat";
 import { bylineAction, datelineAction, type PanelState } from "./workflowActions";
 
 export interface BylineMember {

@@ -2,8 +2,8 @@
 
 import type { Editor } from "@tiptap/react";
 import { useEditorState } from "@tiptap/react";
-import { isSafeImageUrl } from "../../../newsroom/figureExtension";
-import { isSafeLinkTarget } from "../../../newsroom/safeUrl";
+import { isSafeImageUrl } from "@/newsroom/figureExtension";
+import { isSafeLinkTarget } from "@/newsroom/safeUrl";
 
 interface ToolbarProps {
   editor: Editor;

@@ -6,19 +6,20 @@ import Placeholder from "@tiptap/extension-placeholder";
 import { EditorContent, useEditor } from "@tiptap/react";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
-import { refusalFor } from "../../../newsroom/collabRefusal";
-import { bodyExtensions, titleExtensions } from "../../../newsroom/editorExtensions";
-import { SAVE_STATUS_ZH, statusUnderAccess } from "../../../newsroom/saveStatus";
+import { refusalFor } from "@/newsroom/collabRefusal";
+import { bodyExtensions, titleExtensions } from "@/newsroom/editorExtensions";
+import { SAVE_STATUS_ZH, statusUnderAccess } from "@/newsroom/saveStatus";
 import { authorHighlightKey, authorHighlightPlugin, type AuthorInfo } from "./authorHighlight";
 import { EditorToolbar } from "./EditorToolbar";
 import { useAccess } from "./useAccess";
 import { useCollabSession, type CollabSession } from "./useCollabSession";
-import { usePresence, type PresentUser } from "./usePresence";
+import type { Person } from "@/newsroom/person";
+import { usePresence } from "./usePresence";
 import { useSaveStatus } from "./useSaveStatus";
 
 interface StoryEditorProps {
   articleId: string;
-  user: PresentUser;
+  user: Person;
   /** The article's state and this user's right to write, as the page was rendered. */
   state: string;
   canEdit: boolean;
@@ -97,7 +98,7 @@ export function StoryEditor({ articleId, user, state, canEdit: initiallyWritable
 interface EditorsProps {
   articleId: string;
   session: CollabSession;
-  user: PresentUser;
+  user: Person;
   canEdit: boolean;
 }
 

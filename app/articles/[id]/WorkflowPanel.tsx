@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import { ACTION_NAMES_ZH, TRANSITIONS, type WorkflowAction } from "../../../newsroom/workflow";
+import { ACTION_NAMES_ZH, TRANSITIONS, type WorkflowAction } from "@/newsroom/workflow";
 import { transitionAction, type PanelState } from "./workflowActions";
 
 const CONFIRM_ZH: Partial<Record<WorkflowAction, string>> = {

@@ -4,11 +4,10 @@ import type { Node as PmNode } from "@tiptap/pm/model";
 import { Plugin, PluginKey } from "@tiptap/pm/state";
 import { Decoration, DecorationSet } from "@tiptap/pm/view";
 import * as Y from "yjs";
+import type { Person } from "@/newsroom/person";
 
-export interface AuthorInfo {
-  name: string;
-  color: string;
-}
+/** What a highlight needs of its author. */
+export type AuthorInfo = Pick<Person, "name" | "color">;
 
 interface Run {
   from: number;

@@ -1,19 +1,16 @@
-import { eq } from "drizzle-orm";
 import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
-import { getDb } from "../../../db/client";
-import { users } from "../../../db/schema";
-import { ARTICLE_STATE_NAMES_ZH } from "../../../newsroom/articleStates";
-import { canEditArticle, canReadArticle } from "../../../newsroom/permissions";
-import { userColor } from "../../../newsroom/userColor";
-import { availableActions, mayChangeByline, mayEditText } from "../../../newsroom/workflow";
-import { actorOf } from "../../../server/articles/actorOf";
-import { findArticleFacts } from "../../../server/articles/articleFacts";
-import { verifiedAuditLog } from "../../../server/articles/auditLog";
-import { authorship } from "../../../server/history/authorship";
-import { getArticleSummary } from "../../../server/articles/listArticles";
-import { currentUser } from "../../../server/auth/currentUser";
-import { AppHeader } from "../../AppHeader";
+import { notFound } from "next/navigation";
+import { getDb } from "@/db/client";
+import { ARTICLE_STATE_NAMES_ZH } from "@/newsroom/articleStates";
+import { personOf } from "@/newsroom/person";
+import { can } from "@/newsroom/policy";
+import { availableActions } from "@/newsroom/workflow";
+import { verifiedAuditLog } from "@/server/articles/auditLog";
+import { authorship } from "@/server/history/authorship";
+import { getArticleSummary } from "@/server/articles/listArticles";
+import { listEnabledUsers } from "@/server/auth/enabledUsers";
+import { articlePageAccess } from "@/server/http/articlePageAccess";
+import { AppHeader } from "@/app/AppHeader";
 import { AuditTimeline } from "./AuditTimeline";
 import { BylinePanel } from "./BylinePanel";
 import { StoryEditor } from "./StoryEditor";
@@ -23,16 +20,12 @@ export const dynamic = "force-dynamic";
 
 export default async function ArticlePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const user = await currentUser();
-  const actor = user ? actorOf(user) : null;
-  if (!user || !actor) redirect(`/login?next=${encodeURIComponent(`/articles/${id}`)}`);
+  const { user, actor, article, facts } = await articlePageAccess(id, `/articles/${id}`);
   const db = getDb();
-  const found = await findArticleFacts(db, id);
-  if (!found || !canReadArticle(actor, found.facts)) notFound();
   const [summary, audit, people, written] = await Promise.all([
     getArticleSummary(db, id),
     verifiedAuditLog(db, id),
-    db.select().from(users).where(eq(users.disabled, false)),
+    listEnabledUsers(db),
     authorship(db, id),
   ]);
   if (!summary) notFound();
@@ -40,7 +33,7 @@ export default async function ArticlePage({ params }: { params: Promise<{ id: st
   const reporters = people
     .filter((p) => p.role === "reporter")
     .map((p) => ({ username: p.username, name: p.displayName, label: p.bylineLabel }));
-  const { state } = found.facts;
+  const { state } = facts;
   return (
     <>
       <AppHeader user={user} />
@@ -67,22 +60,22 @@ export default async function ArticlePage({ params }: { params: Promise<{ id: st
             {summary.changesNote}
           </div>
         )}
-        <WorkflowPanel articleId={id} actions={availableActions(actor, found.facts)} />
+        <WorkflowPanel articleId={id} actions={availableActions(actor, facts)} />
         <div className="article-columns">
           <StoryEditor
             articleId={id}
             state={state}
-            canEdit={canEditArticle(actor, found.facts)}
-            user={{ id: user.id, name: user.displayName, color: userColor(user.colorIndex) }}
+            canEdit={can(actor, "edit", facts)}
+            user={personOf(user)}
           />
           <aside className="article-side">
             <BylinePanel
               articleId={id}
               members={summary.byline.map(({ username, name, label }) => ({ username, name, label }))}
               candidates={reporters}
-              canChange={mayChangeByline(actor, found.facts)}
-              dateline={found.article.dateline}
-              canEditDateline={mayEditText(actor, found.facts)}
+              canChange={can(actor, "changeByline", facts)}
+              dateline={article.dateline}
+              canEditDateline={can(actor, "editDateline", facts)}
               contributions={written.contributions.map((c) => ({
                 name: c.name,
                 chars: c.chars,

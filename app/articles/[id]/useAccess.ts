@@ -2,7 +2,7 @@
 
 import * as decoding from "lib0/decoding";
 import { useEffect, useState } from "react";
-import { MESSAGE_ACCESS, type AccessNotice } from "../../../newsroom/collabMessages";
+import { MESSAGE_ACCESS, type AccessNotice } from "@/newsroom/collabMessages";
 import type { CollabSession } from "./useCollabSession";
 
 /**

@@ -1,24 +1,19 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import type { Person } from "@/newsroom/person";
 import type { CollabSession } from "./useCollabSession";
 
-export interface PresentUser {
-  id: string;
-  name: string;
-  color: string;
-}
-
 /** Everyone with the story open (one entry per person, however many tabs), from awareness. */
-export function usePresence(session: CollabSession | null): PresentUser[] {
-  const [people, setPeople] = useState<PresentUser[]>([]);
+export function usePresence(session: CollabSession | null): Person[] {
+  const [people, setPeople] = useState<Person[]>([]);
   useEffect(() => {
     if (!session) return;
     const { awareness } = session.provider;
     const read = () => {
-      const byId = new Map<string, PresentUser>();
+      const byId = new Map<string, Person>();
       for (const state of awareness.getStates().values()) {
-        const user = state?.user as Partial<PresentUser> | undefined;
+        const user = state?.user as Partial<Person> | undefined;
         if (user?.id && user.name) byId.set(user.id, { id: user.id, name: user.name, color: user.color ?? "#888" });
       }
       setPeople([...byId.values()]);

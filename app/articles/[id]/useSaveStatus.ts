@@ -3,8 +3,8 @@
 import * as decoding from "lib0/decoding";
 import { useEffect, useState } from "react";
 import * as Y from "yjs";
-import { MESSAGE_SAVED } from "../../../newsroom/collabMessages";
-import { isSavedFor, saveStatus, type SaveStatus } from "../../../newsroom/saveStatus";
+import { MESSAGE_SAVED } from "@/newsroom/collabMessages";
+import { isSavedFor, saveStatus, type SaveStatus } from "@/newsroom/saveStatus";
 import type { CollabSession } from "./useCollabSession";
 
 export interface ConnectionState {

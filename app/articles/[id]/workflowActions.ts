@@ -2,13 +2,14 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { getDb } from "../../../db/client";
-import { WORKFLOW_ACTIONS, type WorkflowAction } from "../../../newsroom/workflow";
-import { articleTransitioner } from "../../../server/articles/articleTransitioner";
-import { bylineEditor, type BylineChange } from "../../../server/articles/bylineEditor";
-import { datelineEditor } from "../../../server/articles/datelineEditor";
-import { currentUser } from "../../../server/auth/currentUser";
-import { FOREIGN_ORIGIN_ZH, isSameOriginAction } from "../../../server/http/actionOrigin";
+import { getDb } from "@/db/client";
+import { articleTransitioner } from "@/server/commands/articleTransitioner";
+import { bylineEditor, type BylineChange } from "@/server/commands/bylineEditor";
+import { datelineEditor } from "@/server/commands/datelineEditor";
+import { currentUser } from "@/server/auth/currentUser";
+import { FOREIGN_ORIGIN_ZH, isSameOriginAction } from "@/server/http/actionOrigin";
+import { parseForm } from "@/server/http/parseRequest";
+import { bylineForm, datelineForm, transitionForm } from "@/server/http/requestSchemas";
 
 export interface PanelState {
   error: string | null;
@@ -21,10 +22,10 @@ export async function transitionAction(articleId: string, _prev: PanelState, for
   if (!(await isSameOriginAction())) return { error: FOREIGN_ORIGIN_ZH, note: String(formData.get("note") ?? "") };
   const user = await currentUser();
   if (!user) redirect("/login");
-  const action = String(formData.get("action") ?? "");
-  const note = String(formData.get("note") ?? "");
-  if (!(WORKFLOW_ACTIONS as readonly string[]).includes(action)) return { error: "未知的操作", note };
-  const result = await articleTransitioner(getDb(), { actor: user, articleId, action: action as WorkflowAction, note });
+  const form = parseForm(transitionForm, formData);
+  if ("message" in form) return { error: form.message, note: String(formData.get("note") ?? "") };
+  const { action, note } = form.data;
+  const result = await articleTransitioner(getDb(), { actor: user, articleId, action, note });
   if (!result.ok) return { error: result.message, note };
   revalidatePath(`/articles/${articleId}`);
   return { error: null };
@@ -35,13 +36,9 @@ export async function bylineAction(articleId: string, _prev: PanelState, formDat
   if (!(await isSameOriginAction())) return { error: FOREIGN_ORIGIN_ZH };
   const user = await currentUser();
   if (!user) redirect("/login");
-  const kind = String(formData.get("kind") ?? "");
-  const username = String(formData.get("username") ?? "");
-  let change: BylineChange;
-  if (kind === "add") change = { kind, username, label: String(formData.get("label") ?? "") || undefined };
-  else if (kind === "remove") change = { kind, username };
-  else if (kind === "reorder") change = { kind, usernames: String(formData.get("order") ?? "").split(",").filter(Boolean) };
-  else return { error: "未知的操作" };
+  const form = parseForm(bylineForm, formData);
+  if ("message" in form) return { error: form.message };
+  const change: BylineChange = form.data.kind === "reorder" ? { kind: "reorder", usernames: form.data.order } : form.data;
   const result = await bylineEditor(getDb(), { actor: user, articleId, change });
   if (!result.ok) return { error: result.message };
   revalidatePath(`/articles/${articleId}`);
@@ -53,7 +50,9 @@ export async function datelineAction(articleId: string, _prev: PanelState, formD
   if (!(await isSameOriginAction())) return { error: FOREIGN_ORIGIN_ZH, note: String(formData.get("dateline") ?? "") };
   const user = await currentUser();
   if (!user) redirect("/login");
-  const dateline = String(formData.get("dateline") ?? "");
+  const form = parseForm(datelineForm, formData);
+  if ("message" in form) return { error: form.message };
+  const { dateline } = form.data;
   const result = await datelineEditor(getDb(), { actor: user, articleId, dateline });
   if (!result.ok) return { error: result.message, note: dateline };
   revalidatePath(`/articles/${articleId}`);

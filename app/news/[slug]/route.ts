@@ -1,9 +1,9 @@
-import { getDb } from "../../../db/client";
-import type { BylinePerson } from "../../../newsroom/byline";
-import type { PmNode } from "../../../newsroom/canonicalContent";
-import { PUBLIC_PAGE_CSP, renderPublicStory, renderWithdrawnNotice } from "../../../newsroom/publicPage";
-import { formatLongDate } from "../../../newsroom/timeFormat";
-import { findPublishedStory } from "../../../server/publication/publishedStory";
+import { getDb } from "@/db/client";
+import type { BylinePerson } from "@/newsroom/byline";
+import type { PmNode } from "@/newsroom/canonicalContent";
+import { PUBLIC_PAGE_CSP, renderPublicStory, renderWithdrawnNotice } from "@/newsroom/publicPage";
+import { formatLongDate } from "@/newsroom/timeFormat";
+import { findPublishedStory } from "@/server/publication/publishedStory";
 
 export const dynamic = "force-dynamic";
 

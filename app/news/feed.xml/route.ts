@@ -1,6 +1,6 @@
-import { getDb } from "../../../db/client";
-import { renderAtomFeed } from "../../../newsroom/atomFeed";
-import { listPublished } from "../../../server/publication/publishedList";
+import { getDb } from "@/db/client";
+import { renderAtomFeed } from "@/newsroom/atomFeed";
+import { listPublished } from "@/server/publication/publishedList";
 
 export const dynamic = "force-dynamic";
 

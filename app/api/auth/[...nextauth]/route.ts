@@ -1,11 +1,11 @@
-import { handlers } from "../../../../server/auth/authConfig";
-import { signInAttemptFrom, signInRetryAfter } from "../../../../server/auth/signInLimiter";
+import { handlers } from "@/server/auth/authConfig";
+import { signInAttemptFrom, signInRetryAfter } from "@/server/auth/signInLimiter";
 import {
   isRateLimitedRedirect,
   rateLimitedResponse,
   startsSession,
   withDeviceCookie,
-} from "../../../../server/auth/signInResponse";
+} from "@/server/auth/signInResponse";
 
 export const { GET } = handlers;
 

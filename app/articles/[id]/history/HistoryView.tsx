@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { formatShortTime } from "../../../../newsroom/timeFormat";
+import { formatShortTime } from "@/newsroom/timeFormat";
 import { DiffView } from "./DiffView";
 import type { DiffResponse, MomentResponse, RevisionItem } from "./historyTypes";
 

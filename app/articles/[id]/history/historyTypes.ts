@@ -1,9 +1,5 @@
 /** Shapes of the history API as the history page reads them. */
-export interface PersonRef {
-  id: string;
-  name: string;
-  color: string;
-}
+import type { Person } from "@/newsroom/person";
 
 export interface RevisionItem {
   id: number;
@@ -11,8 +7,8 @@ export interface RevisionItem {
   kindName: string;
   name: string | null;
   createdAt: string;
-  createdBy: PersonRef | null;
-  editors: (PersonRef | undefined)[];
+  createdBy: Person | null;
+  editors: (Person | undefined)[];
   charsAdded: number;
   charsRemoved: number;
   upToUpdateId: number;
@@ -28,15 +24,15 @@ export interface Span {
 export interface DiffResponse {
   title: Span[];
   blocks: { type: string; level?: number; status: string; spans: Span[] }[];
-  authors: (PersonRef & { inserted: number; deleted: number })[];
-  people: Record<string, PersonRef>;
+  authors: (Person & { inserted: number; deleted: number })[];
+  people: Record<string, Person>;
 }
 
 export interface MomentResponse {
   index: number;
   total: number;
   at: string | null;
-  by: PersonRef | null;
+  by: Person | null;
   title: string;
   text: string;
 }

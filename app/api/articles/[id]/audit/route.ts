@@ -1,9 +1,7 @@
 import { NextResponse } from "next/server";
-import { getDb } from "../../../../../db/client";
-import { findArticleFacts } from "../../../../../server/articles/articleFacts";
-import { verifiedAuditLog } from "../../../../../server/articles/auditLog";
-import { currentUser } from "../../../../../server/auth/currentUser";
-import { articleNotFound, notSignedIn } from "../../../../../server/http/apiErrors";
+import { getDb } from "@/db/client";
+import { verifiedAuditLog } from "@/server/articles/auditLog";
+import { readableArticle } from "@/server/http/readableArticle";
 
 export const dynamic = "force-dynamic";
 
@@ -14,10 +12,9 @@ export const dynamic = "force-dynamic";
  */
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  if (!(await currentUser())) return notSignedIn();
-  const db = getDb();
-  if (!(await findArticleFacts(db, id))) return articleNotFound();
-  const report = await verifiedAuditLog(db, id);
+  const access = await readableArticle(id);
+  if ("error" in access) return access.error;
+  const report = await verifiedAuditLog(getDb(), id);
   return NextResponse.json({
     verified: report.verified,
     brokenAt: report.brokenAt,

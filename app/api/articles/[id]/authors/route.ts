@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
-import { getDb } from "../../../../../db/client";
-import { authorship } from "../../../../../server/history/authorship";
-import { readableArticle } from "../../../../../server/http/readableArticle";
+import { getDb } from "@/db/client";
+import { authorship } from "@/server/history/authorship";
+import { readableArticle } from "@/server/http/readableArticle";
 
 export const dynamic = "force-dynamic";
 

@@ -1,9 +1,11 @@
 import { NextResponse } from "next/server";
-import { getDb } from "../../../../../db/client";
-import { diffView } from "../../../../../server/history/diffView";
-import { versionPoint } from "../../../../../server/history/versionQueries";
-import { apiError } from "../../../../../server/http/apiErrors";
-import { readableArticle } from "../../../../../server/http/readableArticle";
+import { getDb } from "@/db/client";
+import { diffView } from "@/server/history/diffView";
+import { versionPoint } from "@/server/history/versionQueries";
+import { apiError } from "@/server/http/apiErrors";
+import { parseRequest, queryOf } from "@/server/http/parseRequest";
+import { readableArticle } from "@/server/http/readableArticle";
+import { diffQuery } from "@/server/http/requestSchemas";
 
 export const dynamic = "force-dynamic";
 
@@ -15,11 +17,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const { id } = await params;
   const access = await readableArticle(id);
   if ("error" in access) return access.error;
-  const url = new URL(request.url);
+  const query = parseRequest(diffQuery, queryOf(request));
+  if ("error" in query) return query.error;
   const db = getDb();
-  const [from, to] = await Promise.all(
-    ["from", "to"].map((key) => versionPoint(db, id, url.searchParams.get(key) ?? "")),
-  );
+  const [from, to] = await Promise.all([query.data.from, query.data.to].map((point) => versionPoint(db, id, point)));
   if (!from || !to) return apiError("bad_request", "from 和 to 必须是版本编号或 live");
   return NextResponse.json(await diffView(db, id, from, to));
 }

@@ -1,8 +1,9 @@
 import { NextResponse } from "next/server";
-import { getDb } from "../../../../../db/client";
-import { momentView } from "../../../../../server/history/momentView";
-import { apiError } from "../../../../../server/http/apiErrors";
-import { readableArticle } from "../../../../../server/http/readableArticle";
+import { getDb } from "@/db/client";
+import { momentView } from "@/server/history/momentView";
+import { parseRequest, queryOf } from "@/server/http/parseRequest";
+import { readableArticle } from "@/server/http/readableArticle";
+import { momentsQuery } from "@/server/http/requestSchemas";
 
 export const dynamic = "force-dynamic";
 
@@ -11,8 +12,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const { id } = await params;
   const access = await readableArticle(id);
   if ("error" in access) return access.error;
-  const raw = new URL(request.url).searchParams.get("index") ?? "-1";
-  if (!/^-?\d{1,9}$/.test(raw)) return apiError("bad_request", "index 必须是整数");
-  const index = Number(raw);
+  const query = parseRequest(momentsQuery, queryOf(request));
+  if ("error" in query) return query.error;
+  const { index } = query.data;
   return NextResponse.json(await momentView(getDb(), id, index < 0 ? Number.MAX_SAFE_INTEGER : index));
 }

@@ -1,20 +1,19 @@
 import { NextResponse } from "next/server";
-import { getDb } from "../../../../../db/client";
-import { mayEditText } from "../../../../../newsroom/workflow";
-import { actorOf } from "../../../../../server/articles/actorOf";
-import { findArticleFacts } from "../../../../../server/articles/articleFacts";
-import { revisionWriter } from "../../../../../server/articles/revisionWriter";
-import { captureContent } from "../../../../../server/articles/storyContent";
-import { liveAccess } from "../../../../../server/collab/liveAccess";
-import { peopleOfRevisions, revisionView } from "../../../../../server/history/revisionView";
-import { listRevisions, peopleById } from "../../../../../server/history/versionQueries";
-import { apiError, articleNotFound } from "../../../../../server/http/apiErrors";
-import { readableArticle } from "../../../../../server/http/readableArticle";
-import { readUnsafeRequest } from "../../../../../server/http/unsafeRequest";
+import { getDb } from "@/db/client";
+import { can } from "@/newsroom/policy";
+import { actorOf } from "@/server/auth/actorOf";
+import { findArticleFacts } from "@/server/articles/articleFacts";
+import { revisionWriter } from "@/server/commands/revisionWriter";
+import { captureContent } from "@/server/articles/storyContent";
+import { liveAccess } from "@/server/collab/liveAccess";
+import { peopleOfRevisions, revisionView } from "@/server/history/revisionView";
+import { listRevisions, peopleById } from "@/server/history/versionQueries";
+import { apiError, articleNotFound } from "@/server/http/apiErrors";
+import { readableArticle } from "@/server/http/readableArticle";
+import { namedVersionBody } from "@/server/http/requestSchemas";
+import { readUnsafeRequest } from "@/server/http/unsafeRequest";
 
 export const dynamic = "force-dynamic";
-
-const MAX_NAME_LENGTH = 100;
 
 /** `GET /api/articles/:id/revisions`: every version, newest first. */
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
@@ -30,16 +29,14 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
 /** `POST /api/articles/:id/revisions` `{name}`: saves the current text as a named version. */
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const read = await readUnsafeRequest(request);
+  const read = await readUnsafeRequest(request, namedVersionBody);
   if ("error" in read) return read.error;
-  const name = typeof read.body.name === "string" ? read.body.name.trim() : "";
-  if (!name || name.length > MAX_NAME_LENGTH) return apiError("bad_request", `版本名称需为 1–${MAX_NAME_LENGTH} 个字`);
+  const { name } = read.body;
   const db = getDb();
   const found = await findArticleFacts(db, id);
   if (!found) return articleNotFound();
   const actor = actorOf(read.user);
-  const desk = actor?.role === "editor" || actor?.role === "admin";
-  if (!actor || !(desk || mayEditText(actor, found.facts))) return apiError("forbidden", "你不能为这篇稿件保存版本");
+  if (!can(actor, "saveVersion", found.facts)) return apiError("forbidden", "你不能为这篇稿件保存版本");
   await liveAccess().flush();
   const revision = await revisionWriter(db, {
     articleId: id,

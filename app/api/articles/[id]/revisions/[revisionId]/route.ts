@@ -1,9 +1,10 @@
 import { NextResponse } from "next/server";
-import { getDb } from "../../../../../../db/client";
-import { peopleOfRevisions, revisionView } from "../../../../../../server/history/revisionView";
-import { findRevision, peopleById } from "../../../../../../server/history/versionQueries";
-import { apiError } from "../../../../../../server/http/apiErrors";
-import { readableArticle } from "../../../../../../server/http/readableArticle";
+import { getDb } from "@/db/client";
+import { peopleOfRevisions, revisionView } from "@/server/history/revisionView";
+import { findRevision, peopleById } from "@/server/history/versionQueries";
+import { apiError } from "@/server/http/apiErrors";
+import { readableArticle } from "@/server/http/readableArticle";
+import { revisionIdParam } from "@/server/http/requestSchemas";
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +14,8 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   const access = await readableArticle(id);
   if ("error" in access) return access.error;
   const db = getDb();
-  const revision = /^\d{1,15}$/.test(revisionId) ? await findRevision(db, id, Number(revisionId)) : null;
+  const wanted = revisionIdParam.safeParse(revisionId);
+  const revision = wanted.success ? await findRevision(db, id, wanted.data) : null;
   if (!revision) return apiError("not_found", "没有这个版本");
   const people = await peopleById(db, peopleOfRevisions([revision]));
   return NextResponse.json({

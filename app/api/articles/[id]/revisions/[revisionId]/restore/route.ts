@@ -1,22 +1,24 @@
 import { NextResponse } from "next/server";
-import { getDb } from "../../../../../../../db/client";
-import { versionRestorer } from "../../../../../../../server/history/versionRestorer";
-import { peopleOfRevisions, revisionView } from "../../../../../../../server/history/revisionView";
-import { peopleById } from "../../../../../../../server/history/versionQueries";
-import { apiError } from "../../../../../../../server/http/apiErrors";
-import { refusalResponse } from "../../../../../../../server/http/commandResponse";
-import { readUnsafeRequest } from "../../../../../../../server/http/unsafeRequest";
+import { getDb } from "@/db/client";
+import { versionRestorer } from "@/server/commands/versionRestorer";
+import { peopleOfRevisions, revisionView } from "@/server/history/revisionView";
+import { peopleById } from "@/server/history/versionQueries";
+import { apiError } from "@/server/http/apiErrors";
+import { refusalResponse } from "@/server/http/commandResponse";
+import { restoreBody, revisionIdParam } from "@/server/http/requestSchemas";
+import { readUnsafeRequest } from "@/server/http/unsafeRequest";
 
 export const dynamic = "force-dynamic";
 
 /** `POST /api/articles/:id/revisions/:revisionId/restore`: the draft becomes that version. */
 export async function POST(request: Request, { params }: { params: Promise<{ id: string; revisionId: string }> }) {
   const { id, revisionId } = await params;
-  const read = await readUnsafeRequest(request);
+  const read = await readUnsafeRequest(request, restoreBody);
   if ("error" in read) return read.error;
-  if (!/^\d{1,15}$/.test(revisionId)) return apiError("not_found", "没有这个版本");
+  const revision = revisionIdParam.safeParse(revisionId);
+  if (!revision.success) return apiError("not_found", "没有这个版本");
   const db = getDb();
-  const result = await versionRestorer(db, { actor: read.user, articleId: id, revisionId: Number(revisionId) });
+  const result = await versionRestorer(db, { actor: read.user, articleId: id, revisionId: revision.data });
   if (!result.ok && (result.code === "invalid_revision" || result.code === "save_failed")) {
     // 422: the request is fine, the stored version is not something the editor can hold.
     // 503: the story could not save the restore; nothing was changed or recorded.

@@ -1,5 +1,5 @@
 import type { User } from "../../db/schema";
-import type { Actor } from "../../newsroom/permissions";
+import type { Actor } from "../../newsroom/actor";
 import { isRole } from "../../newsroom/roles";
 
 /** The rules' view of a user; an account with an unknown role gets no rights beyond reading. */

@@ -4,15 +4,15 @@ import { and, eq } from "drizzle-orm";
 import * as Y from "yjs";
 import type { Db } from "../../db/client";
 import { articleRevisions, articles, type ArticleRevision, type User } from "../../db/schema";
-import { mayEditText } from "../../newsroom/workflow";
-import { actorOf } from "../articles/actorOf";
+import { can } from "../../newsroom/policy";
+import { actorOf } from "../auth/actorOf";
 import { findArticleFacts } from "../articles/articleFacts";
-import { refuse, type CommandResult } from "../articles/commandResult";
-import { revisionWriter } from "../articles/revisionWriter";
-import { inStoryCommandQueue } from "../articles/storyCommandQueue";
+import { refuse, type CommandResult } from "./commandResult";
+import { revisionWriter } from "./revisionWriter";
+import { inStoryCommandQueue } from "./storyCommandQueue";
 import { captureContent } from "../articles/storyContent";
 import { isEditNotSaved, liveAccess } from "../collab/liveAccess";
-import { revisionDocument } from "./revisionDocument";
+import { revisionDocument } from "../history/revisionDocument";
 
 /** A stored version whose content the editor's schema does not accept: nothing was changed. */
 export interface InvalidRevision {
@@ -48,6 +48,12 @@ function restoreUpdate(current: Uint8Array, target: { title: PmNode; body: PmNod
   }
 }
 
+export interface VersionRestorerProps {
+  actor: User;
+  articleId: string;
+  revisionId: number;
+}
+
 /**
  * Brings back an old version as a new change on top of the live draft (history is kept; the
  * restore is itself a version). Only people who may edit the text now may restore; the right
@@ -56,12 +62,12 @@ function restoreUpdate(current: Uint8Array, target: { title: PmNode; body: PmNod
  */
 export async function versionRestorer(
   db: Db,
-  { actor: user, articleId, revisionId }: { actor: User; articleId: string; revisionId: number },
+  { actor: user, articleId, revisionId }: VersionRestorerProps,
 ): Promise<CommandResult<{ revision: ArticleRevision }> | InvalidRevision | RestoreNotSaved> {
   const found = await findArticleFacts(db, articleId);
   if (!found) return refuse("not_found", "没有这篇稿件");
   const actor = actorOf(user);
-  if (!actor || !mayEditText(actor, found.facts)) return refuse("forbidden", "稿件当前状态下你不能恢复版本");
+  if (!can(actor, "restore", found.facts)) return refuse("forbidden", "稿件当前状态下你不能恢复版本");
   const [target] = await db
     .select()
     .from(articleRevisions)
@@ -76,7 +82,7 @@ export async function versionRestorer(
     const stillWritable = await db.transaction(async (tx) => {
       await tx.select({ id: articles.id }).from(articles).where(eq(articles.id, articleId)).for("update");
       const now = await findArticleFacts(tx, articleId);
-      return now !== null && mayEditText(actor, now.facts);
+      return now !== null && can(actor, "restore", now.facts);
     });
     if (!stillWritable) return refuse("conflict", "稿件状态已被他人更改,不能再恢复版本;请刷新后查看");
 

@@ -5,13 +5,13 @@ import { articleRevisions, articles, type Article, type ArticleRevision, type Us
 import type { ArticleState } from "../../newsroom/articleStates";
 import { ACTION_NAMES_ZH, decideTransition, type WorkflowAction } from "../../newsroom/workflow";
 import { liveAccess } from "../collab/liveAccess";
-import { actorOf } from "./actorOf";
-import { findArticleFacts } from "./articleFacts";
-import { appendAuditEntry } from "./auditLog";
+import { actorOf } from "../auth/actorOf";
+import { findArticleFacts } from "../articles/articleFacts";
+import { auditEntryWriter } from "./auditEntryWriter";
 import { refuse, type CommandResult } from "./commandResult";
 import { revisionWriter } from "./revisionWriter";
 import { inStoryCommandQueue } from "./storyCommandQueue";
-import { captureContent } from "./storyContent";
+import { captureContent } from "../articles/storyContent";
 
 export interface ArticleTransitionerProps {
   actor: User;
@@ -136,7 +136,7 @@ async function transitionNow(
         .set({ state: decision.to, updatedAt: now, ...changesFor(action, article, revision, note, now) })
         .where(eq(articles.id, articleId))
         .returning();
-      await appendAuditEntry(tx, {
+      await auditEntryWriter(tx, {
         articleId,
         actorId: user.id,
         action,

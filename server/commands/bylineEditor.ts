@@ -2,10 +2,10 @@ import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleMembers, articles, users, type User } from "../../db/schema";
 import { BYLINE_LABELS, type BylineLabel } from "../../newsroom/roles";
-import { mayChangeByline } from "../../newsroom/workflow";
+import { can } from "../../newsroom/policy";
 import { liveAccess } from "../collab/liveAccess";
-import { actorOf } from "./actorOf";
-import { findArticleFacts } from "./articleFacts";
+import { actorOf } from "../auth/actorOf";
+import { findArticleFacts } from "../articles/articleFacts";
 import { refuse, type CommandResult } from "./commandResult";
 
 export type BylineChange =
@@ -31,8 +31,8 @@ export async function bylineEditor(db: Db, { actor: user, articleId, change }: B
   const found = await findArticleFacts(db, articleId);
   if (!found) return refuse("not_found", "没有这篇稿件");
   const actor = actorOf(user);
-  if (!actor || (actor.role !== "editor" && actor.role !== "admin")) return refuse("forbidden", "只有编辑可以调整署名");
-  if (!mayChangeByline(actor, found.facts)) return refuse("conflict", "稿件已签发或发布,署名不能再改");
+  if (!can(actor, "manageMembers")) return refuse("forbidden", "只有编辑可以调整署名");
+  if (!can(actor, "changeByline", found.facts)) return refuse("conflict", "稿件已签发或发布,署名不能再改");
 
   const refusal = await db.transaction(async (tx) => {
     await tx.select({ id: articles.id }).from(articles).where(eq(articles.id, articleId)).for("update");
@@ -40,7 +40,7 @@ export async function bylineEditor(db: Db, { actor: user, articleId, change }: B
     // the first check has pinned the byline, and this change must not slip in after it.
     const locked = await findArticleFacts(tx, articleId);
     if (!locked) return refuse("not_found", "没有这篇稿件");
-    if (!mayChangeByline(actor, locked.facts)) return refuse("conflict", "稿件已签发或发布,署名不能再改");
+    if (!can(actor, "changeByline", locked.facts)) return refuse("conflict", "稿件已签发或发布,署名不能再改");
     const current = await tx
       .select({ userId: articleMembers.userId, username: users.username })
       .from(articleMembers)

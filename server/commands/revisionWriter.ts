@@ -1,11 +1,11 @@
-import { desc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleRevisions, type ArticleRevision } from "../../db/schema";
 import { diffSize } from "../../newsroom/versionDiff";
 import { compareVersions } from "../history/compareVersions";
 import { editorsBetween } from "../history/logSlice";
+import { newestRevision } from "../history/newestRevision";
 import { deletionsFromLog, type StoredDeletions } from "../history/storedDeletions";
-import type { CapturedContent } from "./storyContent";
+import type { CapturedContent } from "../articles/storyContent";
 
 export type RevisionKind = "transition" | "named" | "checkpoint" | "restore";
 
@@ -24,12 +24,7 @@ export interface RevisionWriterProps {
  */
 export async function revisionWriter(db: Db, props: RevisionWriterProps): Promise<ArticleRevision> {
   const { content, articleId } = props;
-  const [previous] = await db
-    .select({ state: articleRevisions.state, upToUpdateId: articleRevisions.upToUpdateId })
-    .from(articleRevisions)
-    .where(eq(articleRevisions.articleId, articleId))
-    .orderBy(desc(articleRevisions.id))
-    .limit(1);
+  const previous = await newestRevision(db, articleId);
   const since = previous ?? { state: new Uint8Array(), upToUpdateId: 0 };
   // The rows since the previous version are read once here, and their deletions kept with
   // this version, so later comparisons across it need not read them again.

@@ -1,0 +1,121 @@
+import { z } from "zod";
+import { WORKFLOW_ACTIONS } from "../../newsroom/workflow";
+import { MAX_TITLE_LENGTH } from "../commands/articleCreator";
+
+/**
+ * The shape of every request body, query and form the API routes and server actions accept,
+ * in one place. Each message is what the person (or the script) is told when the shape is
+ * wrong; `parseRequest.ts` turns the first one into the answer.
+ */
+
+/** Longest name of a named version, in characters. */
+export const MAX_VERSION_NAME_LENGTH = 100;
+
+const workflowAction = z.enum(WORKFLOW_ACTIONS, { error: `action 必须是 ${WORKFLOW_ACTIONS.join("、")} 之一` });
+
+/** `POST /api/articles` `{title?}`. */
+export const newArticleBody = z.object({
+  title: z
+    .string({ error: "标题必须是文本" })
+    .max(MAX_TITLE_LENGTH, { error: `标题不能超过 ${MAX_TITLE_LENGTH} 个字符` })
+    .nullish()
+    .transform((title) => title ?? ""),
+});
+
+/** `POST /api/articles/:id/transitions` `{action, note?}`. */
+export const transitionBody = z.object({
+  action: workflowAction,
+  note: z.string({ error: "note 必须是文本" }).nullish().transform((note) => note ?? null),
+});
+
+/** `POST /api/articles/:id/members` `{username, label?}`. */
+const addMemberHint = "需要 username(以及可选的 label)";
+export const addMemberBody = z.object({
+  username: z.string({ error: addMemberHint }),
+  label: z.string({ error: addMemberHint }).optional(),
+});
+
+/** `PUT /api/articles/:id/members` `{usernames}`: the byline in its new order. */
+export const reorderMembersBody = z.object({
+  usernames: z.array(z.string(), { error: "需要 usernames(用户名数组)" }),
+});
+
+/** `DELETE /api/articles/:id/members` `{username}`. */
+export const removeMemberBody = z.object({ username: z.string({ error: "需要 username" }) });
+
+const versionNameHint = `版本名称需为 1–${MAX_VERSION_NAME_LENGTH} 个字`;
+
+/** `POST /api/articles/:id/revisions` `{name}`: 1–100 characters once trimmed. */
+export const namedVersionBody = z.object({
+  name: z
+    .string({ error: versionNameHint })
+    .trim()
+    .min(1, { error: versionNameHint })
+    .max(MAX_VERSION_NAME_LENGTH, { error: versionNameHint }),
+});
+
+/** `POST …/revisions/:revisionId/restore`: no parameters (a body, if any, is ignored). */
+export const restoreBody = z.object({});
+
+/** A revision id in a path: a positive integer that fits a JavaScript number exactly. */
+export const revisionIdParam = z.string().regex(/^\d{1,15}$/).transform(Number);
+
+/** `GET /api/articles/:id/diff?from=&to=`: revision ids or "live" (looked up by the route). */
+export const diffQuery = z.object({
+  from: z.string().default(""),
+  to: z.string().default(""),
+});
+
+/** `GET /api/articles/:id/moments?index=N`: a negative index means "now". */
+export const momentsQuery = z.object({
+  index: z
+    .string()
+    .regex(/^-?\d{1,9}$/, { error: "index 必须是整数" })
+    .default("-1")
+    .transform(Number),
+});
+
+/** The form values a server action reads are text; a missing field reads as "". */
+const formText = z.string().catch("");
+
+/** Dashboard's "新建稿件" form. */
+export const newArticleForm = z.object({
+  title: formText
+    .transform((title) => title.trim())
+    .pipe(z.string().max(MAX_TITLE_LENGTH, { error: `标题不能超过 ${MAX_TITLE_LENGTH} 个字符` })),
+});
+
+/** A workflow button on the article page. */
+export const transitionForm = z.object({
+  action: z.enum(WORKFLOW_ACTIONS, { error: "未知的操作" }),
+  note: formText,
+});
+
+/** The byline panel: add, remove or reorder. */
+export const bylineForm = z.discriminatedUnion(
+  "kind",
+  [
+    z.object({
+      kind: z.literal("add"),
+      username: formText,
+      label: formText.transform((label) => label || undefined),
+    }),
+    z.object({ kind: z.literal("remove"), username: formText }),
+    z.object({
+      kind: z.literal("reorder"),
+      /** Usernames in their new order, comma-separated. */
+      order: formText.transform((order) => order.split(",").filter(Boolean)),
+    }),
+  ],
+  { error: "未知的操作" },
+);
+
+/** The dateline field (its length is the command's rule). */
+export const datelineForm = z.object({ dateline: formText });
+
+/** The sign-in form. */
+export const signInForm = z.object({
+  username: formText.transform((username) => username.trim()),
+  password: formText,
+  next: formText,
+});
