@@ -4,9 +4,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createPostgresDatabase, type Backend } from "./backends";
+import { PGLITE_TEMPLATE_KEY, POSTGRES_TEMPLATE_KEY, TEMPLATE_DEMO_PASSWORD } from "./storeTemplate";
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, "../..");
-export const DEMO_PASSWORD = "测试-demo-password";
+export const DEMO_PASSWORD = TEMPLATE_DEMO_PASSWORD;
 
 /** Where a test server keeps its data; survives restarts of the server process. */
 export interface ServerStore {
@@ -16,11 +17,21 @@ export interface ServerStore {
   dispose(): Promise<void>;
 }
 
-export async function createStore(backend: Backend): Promise<ServerStore> {
+/**
+ * A fresh store: under vitest a copy of the run's migrated, seeded template (PGlite directory
+ * or PostgreSQL template database, tests/support/globalSetup.ts); outside it (the benchmarks)
+ * an empty one that the server's first start creates. `{ empty: true }` always gives an empty
+ * one, for tests about what a first start does.
+ */
+export async function createStore(backend: Backend, options: { empty?: boolean } = {}): Promise<ServerStore> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "newsroom-test-"));
   const removeDir = async () => fs.rmSync(dataDir, { recursive: true, force: true });
-  if (backend === "pglite") return { backend, env: { DATA_DIR: dataDir }, dispose: removeDir };
-  const database = await createPostgresDatabase();
+  const templates = options.empty ? null : await storeTemplates();
+  if (backend === "pglite") {
+    if (templates?.pgliteDir) fs.cpSync(templates.pgliteDir, dataDir, { recursive: true });
+    return { backend, env: { DATA_DIR: dataDir }, dispose: removeDir };
+  }
+  const database = await createPostgresDatabase(templates?.postgresDatabase || undefined);
   return {
     backend,
     env: {
@@ -34,6 +45,17 @@ export async function createStore(backend: Backend): Promise<ServerStore> {
       await removeDir();
     },
   };
+}
+
+/** The templates the global setup made, or null when not running under vitest's setup. */
+async function storeTemplates(): Promise<{ pgliteDir: string; postgresDatabase: string } | null> {
+  if (!process.env.VITEST) return null;
+  try {
+    const { inject } = await import("vitest");
+    return { pgliteDir: inject(PGLITE_TEMPLATE_KEY), postgresDatabase: inject(POSTGRES_TEMPLATE_KEY) };
+  } catch {
+    return null;
+  }
 }
 
 export interface TestServer {
