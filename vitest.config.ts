@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import SlowestFilesReporter from "./tests/support/slowestFilesReporter";
+import SlowestFilesReporter from "./tests/support/slowestFilesReporter.ts";
 
 /**
  * The test pyramid (docs/ARCHITECTURE.md "Tests"): `unit` (pure code, milliseconds),
@@ -15,6 +15,8 @@ const serverProject = {
   fileParallelism: true,
   // Two cores: two files at a time keep both busy (each file's server is one of its processes).
   maxWorkers: Number(process.env.TEST_MAX_WORKERS) || 2,
+  // Servers started in the worker (tests/support/inProcessServer.ts) run Next's production build.
+  env: { NODE_ENV: "production" as const, NEXT_TELEMETRY_DISABLED: "1" },
 };
 
 export default defineConfig({

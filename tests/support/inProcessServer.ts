@@ -1,0 +1,54 @@
+import { loadEnv } from "../../server/env";
+import { startServer, type RunningServer } from "../../server/startServer";
+import { DEMO_PASSWORD, type ServerStore } from "./testServer";
+
+/** A server running inside the test worker (Hocuspocus's `newHocuspocus` idea). */
+export interface InProcessServer {
+  url: string;
+  port: number;
+  /** The worker's pid: the server's process is the test's own. */
+  pid: number;
+  /** Graceful stop: rooms stored, database closed, data directory released. */
+  stop(): Promise<void>;
+}
+
+/** The one in-process server of this worker: the embedded database is one per process. */
+let running: RunningServer | null = null;
+
+/**
+ * Starts the real server (`startServer` of server/startServer.ts, the production Next build)
+ * in this worker on a free port: no `tsx` child to boot, so a file's server is up in seconds.
+ * Only one at a time per worker (PGlite lives on globalThis, db/client.ts); tests that need a
+ * process to die use `startTestServer` instead. Needs NODE_ENV=production in the worker
+ * (the server projects of vitest.config.ts set it).
+ */
+export async function startInProcessServer(store: ServerStore, extraEnv: Record<string, string> = {}): Promise<InProcessServer> {
+  if (running) throw new Error("an in-process server is already running in this worker: stop it first");
+  const env = loadEnv({
+    NODE_ENV: "production",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DEMO_PASSWORD,
+    COLLAB_ROOM_IDLE_MS: "200",
+    ...store.env,
+    ...extraEnv,
+  });
+  // Limits read by modules at call time (e.g. SIGN_IN_LIMIT_WINDOW_MS) come from process.env.
+  const previous = Object.fromEntries(Object.keys(extraEnv).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, extraEnv);
+  const server = await startServer(env);
+  running = server;
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    port: server.port,
+    pid: process.pid,
+    async stop() {
+      await server.close();
+      if (running === server) running = null;
+      for (const [key, value] of Object.entries(previous)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    },
+  };
+}
