@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import SlowestFilesReporter from "./tests/support/slowestFilesReporter.ts";
+import SlowestFilesReporter from "./tests/support/slowestFilesReporter";
 
 /**
  * The test pyramid (docs/ARCHITECTURE.md "Tests"): `unit` (pure code, milliseconds),

@@ -2,7 +2,8 @@ import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeInBrowser, launchBrowser, signInPage } from "../support/browser";
 import { addMembers, signIn } from "../support/session";
-import { createStore, DEMO_PASSWORD, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
+import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
+import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
 
 /** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
 const EVENTUALLY = { timeout: 60_000, interval: 200 };
@@ -19,7 +20,7 @@ const caretOf = (page: Page, name: string) =>
 
 describeInBrowser("two people co-write a story in real browsers", () => {
   let store: ServerStore;
-  let server: TestServer;
+  let server: InProcessServer;
   let browser: Browser;
   let contextA: BrowserContext;
   let contextB: BrowserContext;
@@ -33,7 +34,7 @@ describeInBrowser("two people co-write a story in real browsers", () => {
 
   beforeAll(async () => {
     store = await createStore("pglite");
-    server = await startTestServer(store);
+    server = await startInProcessServer(store);
     browser = await launchBrowser();
     contextA = await browser.newContext();
     contextB = await browser.newContext();

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeInBrowser, launchBrowser, signInPage } from "../support/browser";
 import { connectClient } from "../support/collabClient";
 import { createTeamStory, signIn } from "../support/session";
-import { createStore, DEMO_PASSWORD, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
+import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
+import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
 import { sleep } from "../support/wait";
 
 /** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
@@ -38,7 +39,7 @@ const setSlider = (slider: Locator, value: string) => slider.fill(value);
 
 describeInBrowser("revision history in real browsers: versions, comparison, time travel, restore", () => {
   let store: ServerStore;
-  let server: TestServer;
+  let server: InProcessServer;
   let browser: Browser;
   let contextA: BrowserContext; // 姚宇超
   let contextB: BrowserContext; // 徐卫香
@@ -55,7 +56,7 @@ describeInBrowser("revision history in real browsers: versions, comparison, time
   beforeAll(async () => {
     store = await createStore("pglite");
     // No automatic checkpoints during the test: only the versions people name appear.
-    server = await startTestServer(store, { HISTORY_CHECKPOINT_PAUSE_MS: "600000" });
+    server = await startInProcessServer(store, { HISTORY_CHECKPOINT_PAUSE_MS: "600000" });
     browser = await launchBrowser();
     contextA = await browser.newContext();
     contextB = await browser.newContext();

@@ -1,7 +1,8 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeInBrowser, launchBrowser, signInPage } from "../support/browser";
-import { createStore, DEMO_PASSWORD, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
+import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
+import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
 
 /** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
 const EVENTUALLY = { timeout: 60_000, interval: 200 };
@@ -24,7 +25,7 @@ const workflowButton = (page: Page, action: string) => page.locator(`[data-testi
 
 describeInBrowser("a story goes from draft to the public page in real browsers", () => {
   let store: ServerStore;
-  let server: TestServer;
+  let server: InProcessServer;
   let browser: Browser;
   let contextE: BrowserContext; // the editor, 胡红叶
   let contextR: BrowserContext; // the reporter, 姚宇超
@@ -40,7 +41,7 @@ describeInBrowser("a story goes from draft to the public page in real browsers",
 
   beforeAll(async () => {
     store = await createStore("pglite");
-    server = await startTestServer(store);
+    server = await startInProcessServer(store);
     browser = await launchBrowser();
     contextE = await browser.newContext();
     contextR = await browser.newContext();

@@ -14,6 +14,12 @@ export interface InProcessServer {
 
 /** The one in-process server of this worker: the embedded database is one per process. */
 let running: RunningServer | null = null;
+/**
+ * The session secret of this worker's first server. Next's bundle reads AUTH_SECRET once, when
+ * Auth.js is first loaded, so every later server in the worker (the next backend of a
+ * `describe.each`) signs sessions with the same one.
+ */
+let workerSecret: string | undefined;
 
 /**
  * Starts the real server (`startServer` of server/startServer.ts, the production Next build)
@@ -32,12 +38,14 @@ export async function startInProcessServer(store: ServerStore, extraEnv: Record<
     COLLAB_ROOM_IDLE_MS: "200",
     ...store.env,
     ...extraEnv,
+    ...(workerSecret ? { AUTH_SECRET: workerSecret } : {}),
   });
   // Limits read by modules at call time (e.g. SIGN_IN_LIMIT_WINDOW_MS) come from process.env.
   const previous = Object.fromEntries(Object.keys(extraEnv).map((key) => [key, process.env[key]]));
   Object.assign(process.env, extraEnv);
   const server = await startServer(env);
   running = server;
+  workerSecret ??= process.env.AUTH_SECRET;
   return {
     url: `http://127.0.0.1:${server.port}`,
     port: server.port,
