@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { loadEnv } from "../../server/env";
 import { startServer, type RunningServer } from "../../server/startServer";
 import { DEMO_PASSWORD, type ServerStore } from "./testServer";
@@ -17,9 +19,24 @@ let running: RunningServer | null = null;
 /**
  * The session secret of this worker's first server. Next's bundle reads AUTH_SECRET once, when
  * Auth.js is first loaded, so every later server in the worker (the next backend of a
- * `describe.each`) signs sessions with the same one.
+ * `describe.each`) must sign sessions with the same one.
  */
 let workerSecret: string | undefined;
+
+/**
+ * Gives a store the worker's secret where a server keeps it: the PostgreSQL store's AUTH_SECRET,
+ * or the embedded store's `auth-secret` file (written only when the store has none yet), so a
+ * test reading the secret from its store still reads the live one.
+ */
+function adoptWorkerSecret(store: ServerStore): void {
+  if (!workerSecret) return;
+  if (store.env.DATABASE_URL) {
+    store.env.AUTH_SECRET = workerSecret;
+    return;
+  }
+  const secretFile = path.join(store.env.DATA_DIR, "auth-secret");
+  if (!fs.existsSync(secretFile)) fs.writeFileSync(secretFile, workerSecret, { mode: 0o600 });
+}
 
 /**
  * Starts the real server (`startServer` of server/startServer.ts, the production Next build)
@@ -30,6 +47,7 @@ let workerSecret: string | undefined;
  */
 export async function startInProcessServer(store: ServerStore, extraEnv: Record<string, string> = {}): Promise<InProcessServer> {
   if (running) throw new Error("an in-process server is already running in this worker: stop it first");
+  adoptWorkerSecret(store);
   const env = loadEnv({
     NODE_ENV: "production",
     PORT: "0",
@@ -38,7 +56,6 @@ export async function startInProcessServer(store: ServerStore, extraEnv: Record<
     COLLAB_ROOM_IDLE_MS: "200",
     ...store.env,
     ...extraEnv,
-    ...(workerSecret ? { AUTH_SECRET: workerSecret } : {}),
   });
   // Limits read by modules at call time (e.g. SIGN_IN_LIMIT_WINDOW_MS) come from process.env.
   const previous = Object.fromEntries(Object.keys(extraEnv).map((key) => [key, process.env[key]]));

@@ -47,8 +47,16 @@ export async function createStore(backend: Backend, options: { empty?: boolean }
   };
 }
 
+/**
+ * Hands the run's templates to a child process that makes stores of its own (the benchmark
+ * smoke pass), through these variables.
+ */
+export const TEMPLATE_ENV = { pgliteDir: "NEWSROOM_TEST_PGLITE_TEMPLATE", postgresDatabase: "NEWSROOM_TEST_POSTGRES_TEMPLATE" } as const;
+
 /** The templates the global setup made, or null when not running under vitest's setup. */
-async function storeTemplates(): Promise<{ pgliteDir: string; postgresDatabase: string } | null> {
+export async function storeTemplates(): Promise<{ pgliteDir: string; postgresDatabase: string } | null> {
+  const fromParent = process.env[TEMPLATE_ENV.pgliteDir];
+  if (fromParent) return { pgliteDir: fromParent, postgresDatabase: process.env[TEMPLATE_ENV.postgresDatabase] ?? "" };
   if (!process.env.VITEST) return null;
   try {
     const { inject } = await import("vitest");
@@ -75,10 +83,13 @@ export interface TestServer {
  * free port, like `npm start` does, and waits until it listens.
  */
 export async function startTestServer(store: ServerStore, extraEnv: Record<string, string> = {}): Promise<TestServer> {
+  // An in-process server of this worker (inProcessServer.ts) leaves its secret in process.env;
+  // a child gets a secret only from its store or the test, like a fresh `npm start`.
+  const { AUTH_SECRET: _inProcessSecret, ...inherited } = process.env;
   const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     cwd: PROJECT_ROOT,
     env: {
-      ...process.env,
+      ...inherited,
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
       PORT: "0",
