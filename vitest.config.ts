@@ -15,6 +15,8 @@ const serverProject = {
   fileParallelism: true,
   // Two cores: two files at a time keep both busy (each file's server is one of its processes).
   maxWorkers: Number(process.env.TEST_MAX_WORKERS) || 2,
+  // Unit files run first (their own pool); the server projects then share one pool of workers.
+  sequence: { groupOrder: 1 },
   // Servers started in the worker (tests/support/inProcessServer.ts) run Next's production build.
   env: { NODE_ENV: "production" as const, NEXT_TELEMETRY_DISABLED: "1" },
 };
