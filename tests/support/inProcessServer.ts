@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { loadEnv } from "../../server/env";
 import { startServer, type RunningServer } from "../../server/startServer";
-import { DEMO_PASSWORD, type ServerStore } from "./testServer";
+import { testServerEnv, type ServerStore } from "./testServer";
 
 /** A server running inside the test worker (Hocuspocus's `newHocuspocus` idea). */
 export interface InProcessServer {
@@ -48,15 +48,7 @@ function adoptWorkerSecret(store: ServerStore): void {
 export async function startInProcessServer(store: ServerStore, extraEnv: Record<string, string> = {}): Promise<InProcessServer> {
   if (running) throw new Error("an in-process server is already running in this worker: stop it first");
   adoptWorkerSecret(store);
-  const env = loadEnv({
-    NODE_ENV: "production",
-    PORT: "0",
-    HOST: "127.0.0.1",
-    DEMO_PASSWORD,
-    COLLAB_ROOM_IDLE_MS: "200",
-    ...store.env,
-    ...extraEnv,
-  });
+  const env = loadEnv(testServerEnv(store, extraEnv));
   // Limits read by modules at call time (e.g. SIGN_IN_LIMIT_WINDOW_MS) come from process.env.
   const previous = Object.fromEntries(Object.keys(extraEnv).map((key) => [key, process.env[key]]));
   Object.assign(process.env, extraEnv);

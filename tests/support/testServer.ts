@@ -66,6 +66,23 @@ export async function storeTemplates(): Promise<{ pgliteDir: string; postgresDat
   }
 }
 
+/**
+ * The settings of every test server, in a child process or in the worker: production Next on a
+ * free port, the test demo password, rooms unloaded soon after their last client leaves.
+ */
+export function testServerEnv(store: ServerStore, extraEnv: Record<string, string>): Record<string, string> & { NODE_ENV: "production" } {
+  return {
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DEMO_PASSWORD,
+    COLLAB_ROOM_IDLE_MS: "200",
+    ...store.env,
+    ...extraEnv,
+  };
+}
+
 export interface TestServer {
   url: string;
   port: number;
@@ -90,14 +107,7 @@ export async function startTestServer(store: ServerStore, extraEnv: Record<strin
     cwd: PROJECT_ROOT,
     env: {
       ...inherited,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DEMO_PASSWORD,
-      COLLAB_ROOM_IDLE_MS: "200",
-      ...store.env,
-      ...extraEnv,
+      ...testServerEnv(store, extraEnv),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
