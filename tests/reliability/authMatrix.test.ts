@@ -160,9 +160,10 @@ describe.each(backends())("who may do what (%s)", (backend) => {
 
   beforeAll(async () => {
     store = await createStore(backend);
-    secret = store.env.AUTH_SECRET ?? randomSecret();
-    store.env.AUTH_SECRET = secret;
+    store.env.AUTH_SECRET ??= randomSecret();
     server = await startInProcessServer(store);
+    // Read after the start: a later server in this worker takes the worker's secret (inProcessServer.ts).
+    secret = store.env.AUTH_SECRET;
     for (const user of ["yaoyuchao", "xuweixiang", "zhoumi", "huhongye"] as const) {
       const cookie = await signIn(server.url, user);
       ids[user] = (await sessionUserId(server.url, cookie))!;

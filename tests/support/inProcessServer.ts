@@ -24,13 +24,14 @@ let running: RunningServer | null = null;
 let workerSecret: string | undefined;
 
 /**
- * Gives a store the worker's secret where a server keeps it: the PostgreSQL store's AUTH_SECRET,
+ * Gives a store the worker's secret where a server keeps it: the store's AUTH_SECRET (PostgreSQL,
+ * or a test's own),
  * or the embedded store's `auth-secret` file (written only when the store has none yet), so a
  * test reading the secret from its store still reads the live one.
  */
 function adoptWorkerSecret(store: ServerStore): void {
   if (!workerSecret) return;
-  if (store.env.DATABASE_URL) {
+  if (store.env.DATABASE_URL || store.env.AUTH_SECRET) {
     store.env.AUTH_SECRET = workerSecret;
     return;
   }
