@@ -1,13 +1,35 @@
 import { defineConfig } from "vitest/config";
+import SlowestFilesReporter from "./tests/support/slowestFilesReporter";
+
+/**
+ * The test pyramid (docs/ARCHITECTURE.md "Tests"): `unit` (pure code, milliseconds),
+ * `integration` (real servers, real databases, real sockets), `e2e` (Chromium) and
+ * `reliability` (attacks, crashes, kills). Every file runs in its own forked worker, so each has
+ * its own process for the one embedded database a server may hold (db/client.ts).
+ */
+const serverProject = {
+  pool: "forks" as const,
+  testTimeout: 120_000,
+  hookTimeout: 120_000,
+  teardownTimeout: 30_000,
+  fileParallelism: true,
+  // Two cores: two files at a time keep both busy (each file's server is one of its processes).
+  maxWorkers: Number(process.env.TEST_MAX_WORKERS) || 2,
+  // Unit files run first (their own pool); the server projects then share one pool of workers.
+  sequence: { groupOrder: 1 },
+  // Servers started in the worker (tests/support/inProcessServer.ts) run Next's production build.
+  env: { NODE_ENV: "production" as const, NEXT_TELEMETRY_DISABLED: "1" },
+};
 
 export default defineConfig({
   test: {
-    include: ["tests/**/*.test.ts"],
-    // Integration and e2e files each start real servers (and Chromium); on a 2-core machine
-    // running them one file at a time is faster and far less flaky than in parallel.
-    fileParallelism: false,
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-    teardownTimeout: 30_000,
+    reporters: ["default", new SlowestFilesReporter()],
+    globalSetup: ["tests/support/globalSetup.ts"],
+    projects: [
+      { test: { name: "unit", include: ["tests/unit/**/*.test.ts"], pool: "threads", isolate: false } },
+      { test: { ...serverProject, name: "integration", include: ["tests/integration/**/*.test.ts", "tests/bench/**/*.test.ts"] } },
+      { test: { ...serverProject, name: "e2e", include: ["tests/e2e/**/*.test.ts"] } },
+      { test: { ...serverProject, name: "reliability", include: ["tests/reliability/**/*.test.ts"] } },
+    ],
   },
 });

@@ -3,6 +3,7 @@ import { getDb, type Db } from "../../db/client";
 import { signInFailures } from "../../db/schema";
 import { deviceCookieIn, provenDeviceId } from "./deviceCookie";
 import { countersFor, secondsUntilFree, type LimitCounter, type SignInAttempt } from "./signInPolicy";
+import { now as clockNow } from "../clock";
 
 /**
  * Sign-in attempts per account, per address and per proven device, in a sliding window (rules
@@ -39,7 +40,7 @@ async function longestWait(db: Reader, attempt: SignInAttempt, now: number): Pro
 }
 
 /** Seconds until this attempt may be made, or 0; counts nothing (for a Retry-After). */
-export async function signInRetryAfter(attempt: SignInAttempt, now = Date.now()): Promise<number> {
+export async function signInRetryAfter(attempt: SignInAttempt, now = clockNow()): Promise<number> {
   return longestWait(getDb(), attempt, now);
 }
 
@@ -55,7 +56,7 @@ export interface SignInReservation {
  */
 export async function reserveSignInAttempt(
   attempt: SignInAttempt,
-  now = Date.now(),
+  now = clockNow(),
 ): Promise<{ reservation: SignInReservation } | { retryAfter: number }> {
   const db = getDb();
   const result = await db.transaction(async (tx) => {

@@ -1,4 +1,5 @@
 import { TokenBucket } from "../../newsroom/tokenBucket";
+import { now as clockNow } from "../clock";
 
 /**
  * What one socket, and one account across all its sockets, may make the server do (issue 10).
@@ -53,14 +54,14 @@ export class AccountBudgets {
   constructor(readonly limits: SocketBudgetLimits) {}
 
   /** The budgets a new socket of `userId` draws on, together with the account's other sockets. */
-  forConnection(userId: string, now = Date.now()): ConnectionBudget {
+  forConnection(userId: string, now = clockNow()): ConnectionBudget {
     let account = this.accounts.get(userId);
     if (!account) this.accounts.set(userId, (account = new AccountBudget(this.limits, now)));
     return new ConnectionBudget(this.limits, account, now);
   }
 
   /** Drops accounts whose buckets are full again: reconnecting cannot reset a bucket in use. */
-  forgetIdle(now = Date.now()): void {
+  forgetIdle(now = clockNow()): void {
     for (const [userId, account] of this.accounts) if (account.isIdle(now)) this.accounts.delete(userId);
   }
 }
@@ -82,7 +83,7 @@ export class ConnectionBudget {
   }
 
   /** One sync update or step 2 of `bytes` bytes, before it is decoded. */
-  chargeUpdate(bytes: number, now = Date.now()): void {
+  chargeUpdate(bytes: number, now = clockNow()): void {
     if (!this.updates.take(now)) throw new OverBudget("over COLLAB_MAX_UPDATES_PER_SECOND");
     if (!this.bytes.take(now, bytes)) throw new OverBudget("over COLLAB_MAX_UPDATE_BYTES_PER_SECOND");
     if (!this.account.updates.take(now)) throw new OverBudget("over COLLAB_ACCOUNT_UPDATES_PER_SECOND");
@@ -99,11 +100,11 @@ export class ConnectionBudget {
   }
 
   /** Yjs client ids this account has not written under before in the story. */
-  chargeNewClientIds(count: number, now = Date.now()): void {
+  chargeNewClientIds(count: number, now = clockNow()): void {
     if (count > 0 && !this.account.newClientIds.take(now, count)) throw new OverBudget("over COLLAB_MAX_NEW_CLIENT_IDS_PER_MINUTE");
   }
 
-  chargeAwarenessQuery(now = Date.now()): void {
+  chargeAwarenessQuery(now = clockNow()): void {
     if (!this.awarenessQueries.take(now)) throw new OverBudget("over COLLAB_MAX_AWARENESS_QUERIES_PER_SECOND");
   }
 }

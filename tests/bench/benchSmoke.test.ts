@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { SCENARIOS } from "../../bench/scenarios";
-import { PROJECT_ROOT } from "../support/testServer";
+import { PROJECT_ROOT, storeTemplates, TEMPLATE_ENV } from "../support/testServer";
 
 /** About 3–4 minutes here with PostgreSQL, Redis and Chromium; CI machines are slower and shared. */
 const SMOKE_TIMEOUT_MS = 15 * 60_000;
@@ -32,19 +32,27 @@ interface SummaryScenario {
  * adds (VITEST*, NODE_ENV=test, TEST), which the harness's own modules must not mistake for
  * running inside a test worker.
  */
-function benchEnv(): NodeJS.ProcessEnv {
+async function benchEnv(): Promise<NodeJS.ProcessEnv> {
   const added = (key: string, value: string | undefined) =>
     key.startsWith("VITEST") || (key === "NODE_ENV" && value === "test") || (key === "TEST" && value === "true");
   const env = Object.fromEntries(Object.entries(process.env).filter(([key, value]) => !added(key, value)));
-  return { ...env, NEXT_TELEMETRY_DISABLED: "1" } as unknown as NodeJS.ProcessEnv;
+  return { ...env, ...(await templateEnv()), NEXT_TELEMETRY_DISABLED: "1" } as unknown as NodeJS.ProcessEnv;
+}
+
+/** The run's store templates, so the harness's servers skip creating their databases. */
+async function templateEnv(): Promise<Record<string, string>> {
+  const templates = await storeTemplates();
+  if (!templates) return {};
+  return { [TEMPLATE_ENV.pgliteDir]: templates.pgliteDir, [TEMPLATE_ENV.postgresDatabase]: templates.postgresDatabase };
 }
 
 /** Runs `node --import tsx bench/run.ts …` (what `npm run bench -- …` runs) to its end. */
-function runBench(args: string[], timeoutMs: number): Promise<{ code: number | null; signal: string | null; output: string }> {
+async function runBench(args: string[], timeoutMs: number): Promise<{ code: number | null; signal: string | null; output: string }> {
+  const env = await benchEnv();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", "bench/run.ts", ...args], {
       cwd: PROJECT_ROOT,
-      env: benchEnv(),
+      env,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

@@ -1,8 +1,10 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeInBrowser, launchBrowser, signInPage } from "../support/browser";
+import { storyline } from "../support/storyline";
 import { addMembers, signIn } from "../support/session";
-import { createStore, DEMO_PASSWORD, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
+import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
+import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
 
 /** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
 const EVENTUALLY = { timeout: 60_000, interval: 200 };
@@ -18,8 +20,10 @@ const caretOf = (page: Page, name: string) =>
 
 
 describeInBrowser("two people co-write a story in real browsers", () => {
+  // Each test continues the story the one before told; run alone, it tells that part first.
+  const story = storyline();
   let store: ServerStore;
-  let server: TestServer;
+  let server: InProcessServer;
   let browser: Browser;
   let contextA: BrowserContext;
   let contextB: BrowserContext;
@@ -33,7 +37,7 @@ describeInBrowser("two people co-write a story in real browsers", () => {
 
   beforeAll(async () => {
     store = await createStore("pglite");
-    server = await startTestServer(store);
+    server = await startInProcessServer(store);
     browser = await launchBrowser();
     contextA = await browser.newContext();
     contextB = await browser.newContext();
@@ -66,7 +70,7 @@ describeInBrowser("two people co-write a story in real browsers", () => {
     await page.close();
   });
 
-  it("a reporter signs in and starts a story from the dashboard", async () => {
+  it("a reporter signs in and starts a story from the dashboard", story.then(async () => {
     pageA = await signInPage(contextA, server.url, "yaoyuchao", DEMO_PASSWORD);
     expect(await pageA.getByRole("heading", { name: "稿件", exact: true }).isVisible()).toBe(true);
     await pageA.locator('input[name="title"]').fill(TITLE);
@@ -75,9 +79,9 @@ describeInBrowser("two people co-write a story in real browsers", () => {
     articleUrl = pageA.url();
     // The title the reporter typed is in the live document's title editor.
     await expect.poll(() => text(pageA.getByTestId("title-editor")), EVENTUALLY).toContain(TITLE);
-  });
+  }));
 
-  it("a correspondent in another browser opens the same story", async () => {
+  it("a correspondent in another browser opens the same story", story.then(async () => {
     // The desk puts the correspondent on the byline: only members write in a draft.
     const articleId = new URL(articleUrl).pathname.split("/").pop()!;
     await addMembers(server.url, await signIn(server.url, "huhongye"), articleId, ["xuweixiang"]);
@@ -85,9 +89,9 @@ describeInBrowser("two people co-write a story in real browsers", () => {
     await pageB.goto(articleUrl);
     expect(pageB.url()).toBe(articleUrl);
     await expect.poll(() => text(pageB.getByTestId("title-editor")), EVENTUALLY).toContain(TITLE);
-  });
+  }));
 
-  it("each sees what the other types in the body", async () => {
+  it("each sees what the other types in the body", story.then(async () => {
     const bodyA = pageA.getByTestId("body-editor");
     const bodyB = pageB.getByTestId("body-editor");
 
@@ -111,9 +115,9 @@ describeInBrowser("two people co-write a story in real browsers", () => {
       expect(shown).toContain(SENTENCE_A);
       expect(shown).toContain(SENTENCE_B);
     }
-  });
+  }));
 
-  it("each sees the other's caret and both names in the presence list", async () => {
+  it("each sees the other's caret and both names in the presence list", story.then(async () => {
     await expect.poll(() => caretOf(pageA, "徐卫香").count(), EVENTUALLY).toBeGreaterThan(0);
     await expect.poll(() => caretOf(pageB, "姚宇超").count(), EVENTUALLY).toBeGreaterThan(0);
     for (const page of [pageA, pageB]) {
@@ -121,15 +125,15 @@ describeInBrowser("two people co-write a story in real browsers", () => {
       await expect.poll(() => text(presence), EVENTUALLY).toContain("姚宇超");
       await expect.poll(() => text(presence), EVENTUALLY).toContain("徐卫香");
     }
-  });
+  }));
 
-  it("both status lines reach 已保存", async () => {
+  it("both status lines reach 已保存", story.then(async () => {
     for (const page of [pageA, pageB]) {
       await expect.poll(() => text(page.getByTestId("save-status")), EVENTUALLY).toBe("已保存");
     }
-  });
+  }));
 
-  it("a title change by B appears on A", async () => {
+  it("a title change by B appears on A", story.then(async () => {
     const titleB = pageB.getByTestId("title-editor");
     await titleB.click();
     await pageB.keyboard.press("End");
@@ -137,14 +141,14 @@ describeInBrowser("two people co-write a story in real browsers", () => {
     await expect.poll(() => text(titleB), EVENTUALLY).toBe(TITLE + TITLE_SUFFIX);
     await expect.poll(() => text(pageA.getByTestId("title-editor")), EVENTUALLY).toBe(TITLE + TITLE_SUFFIX);
     await expect.poll(() => text(pageB.getByTestId("save-status")), EVENTUALLY).toBe("已保存");
-  });
+  }));
 
-  it("after a reload A still has both sentences and the title", async () => {
+  it("after a reload A still has both sentences and the title", story.then(async () => {
     await expect.poll(() => text(pageA.getByTestId("save-status")), EVENTUALLY).toBe("已保存");
     await pageA.reload();
     const bodyA = pageA.getByTestId("body-editor");
     await expect.poll(() => text(bodyA), EVENTUALLY).toContain(SENTENCE_A);
     await expect.poll(() => text(bodyA), EVENTUALLY).toContain(SENTENCE_B);
     await expect.poll(() => text(pageA.getByTestId("title-editor")), EVENTUALLY).toBe(TITLE + TITLE_SUFFIX);
-  });
+  }));
 });

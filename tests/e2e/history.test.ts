@@ -1,9 +1,11 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeInBrowser, launchBrowser, signInPage } from "../support/browser";
+import { storyline } from "../support/storyline";
 import { connectClient } from "../support/collabClient";
 import { createTeamStory, signIn } from "../support/session";
-import { createStore, DEMO_PASSWORD, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
+import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
+import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
 import { sleep } from "../support/wait";
 
 /** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
@@ -37,8 +39,10 @@ const setSlider = (slider: Locator, value: string) => slider.fill(value);
 
 
 describeInBrowser("revision history in real browsers: versions, comparison, time travel, restore", () => {
+  // Each test continues the story the one before told; run alone, it tells that part first.
+  const story = storyline();
   let store: ServerStore;
-  let server: TestServer;
+  let server: InProcessServer;
   let browser: Browser;
   let contextA: BrowserContext; // 姚宇超
   let contextB: BrowserContext; // 徐卫香
@@ -55,7 +59,7 @@ describeInBrowser("revision history in real browsers: versions, comparison, time
   beforeAll(async () => {
     store = await createStore("pglite");
     // No automatic checkpoints during the test: only the versions people name appear.
-    server = await startTestServer(store, { HISTORY_CHECKPOINT_PAUSE_MS: "600000" });
+    server = await startInProcessServer(store, { HISTORY_CHECKPOINT_PAUSE_MS: "600000" });
     browser = await launchBrowser();
     contextA = await browser.newContext();
     contextB = await browser.newContext();
@@ -84,7 +88,7 @@ describeInBrowser("revision history in real browsers: versions, comparison, time
     await store?.dispose();
   });
 
-  it("a reporter writes the lead and saves it as version 第一稿", async () => {
+  it("a reporter writes the lead and saves it as version 第一稿", story.then(async () => {
     pageA = await signInPage(contextA, server.url, "yaoyuchao", DEMO_PASSWORD);
     await pageA.goto(articleUrl);
     await expect.poll(() => text(pageA.getByTestId("title-editor")), EVENTUALLY).toContain(TITLE);
@@ -104,9 +108,9 @@ describeInBrowser("revision history in real browsers: versions, comparison, time
     await expect.poll(() => versionEntry(pageA, "第一稿").count(), EVENTUALLY).toBe(1);
     // The form is cleared for the next version.
     await expect.poll(() => pageA.getByRole("textbox", { name: "版本名称", exact: true }).inputValue(), EVENTUALLY).toBe("");
-  });
+  }));
 
-  it("a correspondent adds a sentence and saves version 第二稿", async () => {
+  it("a correspondent adds a sentence and saves version 第二稿", story.then(async () => {
     pageB = await signInPage(contextB, server.url, "xuweixiang", DEMO_PASSWORD);
     await pageB.goto(articleUrl);
     const body = pageB.getByTestId("body-editor");
@@ -130,9 +134,9 @@ describeInBrowser("revision history in real browsers: versions, comparison, time
     await expect.poll(() => versionEntry(historyB, "第二稿").count(), EVENTUALLY).toBe(1);
     // The list shows who edited this version.
     await expect.poll(() => text(versionEntry(historyB, "第二稿")), EVENTUALLY).toContain("徐卫香");
-  });
+  }));
 
-  it("comparing 第一稿 with 第二稿 marks the added sentence as 徐卫香's, inline and side by side", async () => {
+  it("comparing 第一稿 with 第二稿 marks the added sentence as 徐卫香's, inline and side by side", story.then(async () => {
     await pageA.reload();
     await expect.poll(() => versionEntry(pageA, "第二稿").count(), EVENTUALLY).toBe(1);
     const from = pageA.getByRole("combobox", { name: "对比起点", exact: true });
@@ -160,9 +164,9 @@ describeInBrowser("revision history in real browsers: versions, comparison, time
     // Side by side, the old column has the lead without the addition; the new one has both.
     expect(await text(pageA.locator(".diff-block.split .old").first())).toBe(LEAD);
     expect(await text(pageA.locator(".diff-block.split .new").first())).toBe(LEAD + ADDITION);
-  });
+  }));
 
-  it("time travel shows the story before and after the addition", async () => {
+  it("time travel shows the story before and after the addition", story.then(async () => {
     const slider = pageA.getByTestId("time-slider");
     const moment = pageA.getByTestId("moment");
     const travel = pageA.getByRole("region", { name: "时间回溯", exact: true });
@@ -180,9 +184,9 @@ describeInBrowser("revision history in real browsers: versions, comparison, time
     await setSlider(slider, max);
     await expect.poll(() => text(travel), EVENTUALLY).toContain(`第 ${Number(max) + 1} / ${Number(max) + 1} 次改动`);
     await expect.poll(() => text(moment), EVENTUALLY).toContain(LEAD + ADDITION);
-  });
+  }));
 
-  it("restoring 第一稿 takes the addition out of the open editor and adds a restore version", async () => {
+  it("restoring 第一稿 takes the addition out of the open editor and adds a restore version", story.then(async () => {
     await versionEntry(pageA, "第一稿").getByRole("button", { name: "恢复此版本", exact: true }).click();
     // She was asked first, about the version she picked.
     await expect.poll(() => dialogs.join("\n"), EVENTUALLY).toContain("第一稿");
@@ -198,9 +202,9 @@ describeInBrowser("revision history in real browsers: versions, comparison, time
     expect(await text(restored.locator("span.muted").first())).toBe("恢复");
     // Nothing went wrong on the history page.
     expect(await pageA.locator(".history p.error").count()).toBe(0);
-  });
+  }));
 
-  it("显示作者 asks for the authors once, and again only when someone new writes (no polling)", async () => {
+  it("显示作者 asks for the authors once, and again only when someone new writes (no polling)", story.then(async () => {
     let asked = 0;
     pageB.on("request", (request) => {
       if (new URL(request.url()).pathname.endsWith("/authors")) asked += 1;
@@ -219,5 +223,5 @@ describeInBrowser("revision history in real browsers: versions, comparison, time
     await expect.poll(() => text(pageB.getByTestId("body-editor")), EVENTUALLY).toContain("周汨的一句。");
     await expect.poll(() => asked, EVENTUALLY).toBe(2);
     zhoumi.destroy();
-  });
+  }));
 });

@@ -1,7 +1,9 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeInBrowser, launchBrowser, signInPage } from "../support/browser";
-import { createStore, DEMO_PASSWORD, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
+import { storyline } from "../support/storyline";
+import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
+import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
 
 /** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
 const EVENTUALLY = { timeout: 60_000, interval: 200 };
@@ -23,8 +25,10 @@ const workflowButton = (page: Page, action: string) => page.locator(`[data-testi
 
 
 describeInBrowser("a story goes from draft to the public page in real browsers", () => {
+  // Each test continues the story the one before told; run alone, it tells that part first.
+  const story = storyline();
   let store: ServerStore;
-  let server: TestServer;
+  let server: InProcessServer;
   let browser: Browser;
   let contextE: BrowserContext; // the editor, 胡红叶
   let contextR: BrowserContext; // the reporter, 姚宇超
@@ -40,7 +44,7 @@ describeInBrowser("a story goes from draft to the public page in real browsers",
 
   beforeAll(async () => {
     store = await createStore("pglite");
-    server = await startTestServer(store);
+    server = await startInProcessServer(store);
     browser = await launchBrowser();
     contextE = await browser.newContext();
     contextR = await browser.newContext();
@@ -60,7 +64,7 @@ describeInBrowser("a story goes from draft to the public page in real browsers",
     await store?.dispose();
   });
 
-  it("the editor starts a story and puts the reporter on its byline", async () => {
+  it("the editor starts a story and puts the reporter on its byline", story.then(async () => {
     pageE = await signInPage(contextE, server.url, "huhongye", DEMO_PASSWORD);
     await pageE.locator('input[name="title"]').fill(TITLE);
     await pageE.getByRole("button", { name: "新建稿件", exact: true }).click();
@@ -72,9 +76,9 @@ describeInBrowser("a story goes from draft to the public page in real browsers",
     await pageE.getByRole("combobox", { name: "添加署名", exact: true }).selectOption("yaoyuchao");
     await pageE.getByRole("button", { name: "添加署名", exact: true }).click();
     await expect.poll(() => text(pageE.getByTestId("byline")), EVENTUALLY).toContain("记者 姚宇超");
-  });
+  }));
 
-  it("the reporter writes the story and submits it; the text locks for her at once", async () => {
+  it("the reporter writes the story and submits it; the text locks for her at once", story.then(async () => {
     pageR = await signInPage(contextR, server.url, "yaoyuchao", DEMO_PASSWORD);
     await pageR.goto(articleUrl);
     await expect.poll(() => text(pageR.getByTestId("title-editor")), EVENTUALLY).toContain(TITLE);
@@ -92,9 +96,9 @@ describeInBrowser("a story goes from draft to the public page in real browsers",
     await expect.poll(() => text(stateBadge(pageR)), EVENTUALLY).toBe("待审");
     await expect.poll(() => shown(pageR.getByTestId("read-only-notice")), EVENTUALLY).toBe(true);
     await expect.poll(() => writable(pageR), EVENTUALLY).toBe(false);
-  });
+  }));
 
-  it("the editor finds it in the review queue and sends it back with a note; the reporter fixes it", async () => {
+  it("the editor finds it in the review queue and sends it back with a note; the reporter fixes it", story.then(async () => {
     await pageE.goto(server.url);
     const queue = pageE.getByTestId("review-queue");
     await expect.poll(() => text(queue), EVENTUALLY).toContain(TITLE);
@@ -130,9 +134,9 @@ describeInBrowser("a story goes from draft to the public page in real browsers",
     await expect.poll(() => text(stateBadge(pageR)), EVENTUALLY).toBe("待审");
     await expect.poll(() => shown(pageR.getByTestId("read-only-notice")), EVENTUALLY).toBe(true);
     await expect.poll(() => shown(pageR.getByTestId("changes-note")), EVENTUALLY).toBe(false);
-  });
+  }));
 
-  it("the editor approves and publishes; the page links to the public story", async () => {
+  it("the editor approves and publishes; the page links to the public story", story.then(async () => {
     await expect.poll(() => text(stateBadge(pageE)), EVENTUALLY).toBe("待审");
     await expect.poll(() => shown(workflowButton(pageE, "approve")), EVENTUALLY).toBe(true);
     await workflowButton(pageE, "approve").click();
@@ -146,9 +150,9 @@ describeInBrowser("a story goes from draft to the public page in real browsers",
     expect(await text(link)).toBe("查看发布页面");
     publicHref = (await link.getAttribute("href"))!;
     expect(publicHref).toMatch(/^\/news\/[^/]+$/);
-  });
+  }));
 
-  it("a reader who is not signed in sees the published story", async () => {
+  it("a reader who is not signed in sees the published story", story.then(async () => {
     const page = await contextV.newPage();
     const response = await page.goto(`${server.url}${publicHref}`);
     expect(response?.status()).toBe(200);
@@ -161,9 +165,9 @@ describeInBrowser("a story goes from draft to the public page in real browsers",
     expect(story).not.toContain(FIRST_DRAFT);
     expect(await text(page.locator("footer"))).toContain("编辑:胡红叶");
     await page.close();
-  });
+  }));
 
-  it("the audit timeline on the article page says the record is complete", async () => {
+  it("the audit timeline on the article page says the record is complete", story.then(async () => {
     await expect.poll(() => text(pageE.getByTestId("audit-verified")), EVENTUALLY).toContain("记录完整");
-  });
+  }));
 });

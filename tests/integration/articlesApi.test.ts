@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../support/backends";
 import { api, signIn, trySignIn } from "../support/session";
-import { createStore, DEMO_PASSWORD, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
+import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
+import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
 
 interface ApiError {
   error: { code: string; message: string };
@@ -9,12 +10,12 @@ interface ApiError {
 
 describe.each(backends())("sign-in and the articles API (%s)", (backend) => {
   let store: ServerStore;
-  let server: TestServer;
+  let server: InProcessServer;
   let cookie: string;
 
   beforeAll(async () => {
     store = await createStore(backend);
-    server = await startTestServer(store);
+    server = await startInProcessServer(store);
     cookie = await signIn(server.url, "yaoyuchao");
   });
   afterAll(async () => {

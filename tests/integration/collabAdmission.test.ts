@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../support/backends";
 import { connectClient, rawConnect } from "../support/collabClient";
 import { api, createArticle, getArticle, signIn, signOut } from "../support/session";
-import { createStore, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
+import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
+import { createStore, type ServerStore } from "../support/testServer";
 import { waitFor } from "../support/wait";
 
 /** A session cookie in the right format, encrypted with a secret the server does not have. */
@@ -18,14 +19,14 @@ async function cookieSignedWithOtherSecret(): Promise<string> {
 
 describe.each(backends())("who may open the collaboration socket (%s)", (backend) => {
   let store: ServerStore;
-  let server: TestServer;
+  let server: InProcessServer;
   let cookie: string;
   let articleId: string;
   let wsUrl: string;
 
   beforeAll(async () => {
     store = await createStore(backend);
-    server = await startTestServer(store);
+    server = await startInProcessServer(store);
     cookie = await signIn(server.url, "yaoyuchao");
     articleId = await createArticle(server.url, cookie, "准入测试");
     wsUrl = `${server.url.replace("http", "ws")}/collab/${articleId}`;

@@ -2,19 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../support/backends";
 import { connectClient, type CollabClient } from "../support/collabClient";
 import { createTeamStory, getArticle, signIn } from "../support/session";
-import { createStore, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
+import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
+import { createStore, type ServerStore } from "../support/testServer";
 import { waitFor } from "../support/wait";
 
 const REPORTERS = ["yaoyuchao", "xuweixiang", "zhoumi", "huhongye"];
 
 describe.each(backends())("co-writing converges (%s)", (backend) => {
   let store: ServerStore;
-  let server: TestServer;
+  let server: InProcessServer;
   const cookies = new Map<string, string>();
 
   beforeAll(async () => {
     store = await createStore(backend);
-    server = await startTestServer(store);
+    server = await startInProcessServer(store);
     for (const name of REPORTERS) cookies.set(name, await signIn(server.url, name));
   });
   afterAll(async () => {

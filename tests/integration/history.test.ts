@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../support/backends";
 import { connectClient, type CollabClient } from "../support/collabClient";
 import { api, createTeamStory, getArticle, signIn } from "../support/session";
-import { createStore, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
+import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
+import { createStore, type ServerStore } from "../support/testServer";
 import { readTrace, replayText } from "../support/traces";
 import { waitFor } from "../support/wait";
 
@@ -67,13 +68,13 @@ async function receivedAll(sender: ReturnType<typeof countUpdates>, peer: Return
 
 describe.each(backends())("revision history (%s)", (backend) => {
   let store: ServerStore;
-  let server: TestServer;
+  let server: InProcessServer;
   const cookie: Record<string, string> = {};
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
     store = await createStore(backend);
-    server = await startTestServer(store, { HISTORY_CHECKPOINT_PAUSE_MS: "600000" });
+    server = await startInProcessServer(store, { HISTORY_CHECKPOINT_PAUSE_MS: "600000" });
     for (const user of ["yaoyuchao", "xuweixiang", "zhoumi", "huhongye"]) {
       cookie[user] = await signIn(server.url, user);
       const me = await api<{ articles: { byline: { userId: string; username: string }[] }[] }>(server.url, cookie[user], "GET", "/api/articles");

@@ -12,7 +12,8 @@ import { seededRandom } from "../support/random";
 import { callServerAction, formData, serverActionIds } from "../support/serverActions";
 import { addMembers, api, createArticle, createTeamStory, signIn } from "../support/session";
 import { withStoreSql } from "../support/storeSql";
-import { createStore, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
+import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
+import { createStore, type ServerStore } from "../support/testServer";
 import { sleep, waitFor } from "../support/wait";
 
 /**
@@ -241,7 +242,7 @@ async function settledLogRowsRead(url: string): Promise<number> {
 
 describe.each(backends())("history guards (%s)", (backend) => {
   let store: ServerStore;
-  let server: TestServer;
+  let server: InProcessServer;
   const cookie: Record<string, string> = {};
   const userId: Record<string, string> = {};
   const as = (user: string) => cookie[user];
@@ -255,7 +256,7 @@ describe.each(backends())("history guards (%s)", (backend) => {
     try {
       return await withStoreSql(store, run);
     } finally {
-      server = await startTestServer(store, SERVER_ENV);
+      server = await startInProcessServer(store, SERVER_ENV);
     }
   }
 
@@ -293,7 +294,7 @@ describe.each(backends())("history guards (%s)", (backend) => {
 
   beforeAll(async () => {
     store = await createStore(backend);
-    server = await startTestServer(store, SERVER_ENV);
+    server = await startInProcessServer(store, SERVER_ENV);
     for (const user of ["yaoyuchao", "xuweixiang", "zhoumi", "huhongye"]) cookie[user] = await signIn(server.url, user);
     bystanderStory = await createTeamStory(server.url, as("huhongye"), "同事的另一篇稿件");
 
@@ -411,7 +412,7 @@ describe.each(backends())("history guards (%s)", (backend) => {
     expect((await api(server.url, as("yaoyuchao"), "GET", `/api/articles/${badStory}/moments?index=-1`)).status).toBe(200);
 
     const versionsBefore = (await api<{ revisions: unknown[] }>(server.url, as("yaoyuchao"), "GET", `/api/articles/${badStory}/revisions`)).body.revisions;
-    const bystander = await startBystander(server, as("zhoumi"), bystanderStory, { pid: server.process.pid! });
+    const bystander = await startBystander(server, as("zhoumi"), bystanderStory, { pid: server.pid });
     // Tabs retrying the restore, ten at a time, while the colleague types.
     const refusals: { status: number; body: { error: { code: string; message: string } } }[] = [];
     for (let round = 0; round < RESTORE_ROUNDS; round++) {
@@ -449,7 +450,7 @@ describe.each(backends())("history guards (%s)", (backend) => {
   });
 
   it("an audit chain rewritten, downgraded or cut short with database access is reported broken where it breaks", async () => {
-    const bystander = await startBystander(server, as("zhoumi"), bystanderStory, { pid: server.process.pid! });
+    const bystander = await startBystander(server, as("zhoumi"), bystanderStory, { pid: server.pid });
     // Everyone's timeline asks again and again while the colleague types.
     const ids = [chains.plain, chains.wrongKey, chains.downgraded, chains.truncated, chains.headless, chains.untouched];
     let answers: AuditAnswer[] = [];
@@ -517,7 +518,7 @@ describe.each(backends())("history guards (%s)", (backend) => {
     const expected = charsByOwner(tailWriter.doc, owners);
     tailWriter.destroy();
 
-    const bystander = await startBystander(server, as("zhoumi"), bystanderStory, { pid: server.process.pid! });
+    const bystander = await startBystander(server, as("zhoumi"), bystanderStory, { pid: server.pid });
     const answers = await Promise.all(
       Array.from({ length: AUTHOR_CALLS }, () => api<AuthorsAnswer>(server.url, as("yaoyuchao"), "GET", `/api/articles/${bigStory}/authors`)),
     );
@@ -566,7 +567,7 @@ describe.each(backends())("history guards (%s)", (backend) => {
   });
 
   it("a restore, a byline or a dateline change racing an approval never changes the approved story", async () => {
-    const bystander = await startBystander(server, as("zhoumi"), bystanderStory, { pid: server.process.pid! });
+    const bystander = await startBystander(server, as("zhoumi"), bystanderStory, { pid: server.pid });
     const outcomes: string[] = [];
     const actionIds = serverActionIds();
     for (let run = 0; run < RACE_RUNS; run++) {

@@ -4,7 +4,8 @@ import { backends } from "../support/backends";
 import { connectClient, type CollabClient } from "../support/collabClient";
 import { addMembers, api, createArticle, createTeamStory, getArticle, signIn } from "../support/session";
 import { withStoreSql } from "../support/storeSql";
-import { createStore, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
+import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
+import { createStore, type ServerStore } from "../support/testServer";
 import { waitFor } from "../support/wait";
 
 interface TransitionAnswer {
@@ -34,7 +35,7 @@ async function barrier(client: CollabClient, observer: CollabClient): Promise<vo
 
 describe.each(backends())("the editorial workflow (%s)", (backend) => {
   let store: ServerStore;
-  let server: TestServer;
+  let server: InProcessServer;
   const cookie: Record<string, string> = {};
   const as = (user: string) => cookie[user];
 
@@ -51,7 +52,7 @@ describe.each(backends())("the editorial workflow (%s)", (backend) => {
 
   beforeAll(async () => {
     store = await createStore(backend);
-    server = await startTestServer(store);
+    server = await startInProcessServer(store);
     await signInAll();
   });
   afterAll(async () => {
@@ -224,7 +225,7 @@ describe.each(backends())("the editorial workflow (%s)", (backend) => {
     // Change what the approval covers behind the workflow's back (a direct database edit).
     await server.stop();
     await withStoreSql(store, (sql) => sql("update articles set dateline = '岳阳报道' where id = $1", [id]));
-    server = await startTestServer(store);
+    server = await startInProcessServer(store);
     await signInAll();
     const refused = await transition("huhongye", id, "publish");
     expect(refused.status).toBe(409);
@@ -242,7 +243,7 @@ describe.each(backends())("the editorial workflow (%s)", (backend) => {
     await withStoreSql(store, (sql) =>
       sql("update article_audit set note = '改过的意见' where article_id = $1 and action = 'request_changes'", [id]),
     );
-    server = await startTestServer(store);
+    server = await startInProcessServer(store);
     await signInAll();
     expect((await audit(id)).verified).toBe(false);
 
@@ -253,7 +254,7 @@ describe.each(backends())("the editorial workflow (%s)", (backend) => {
     await withStoreSql(store, (sql) =>
       sql("delete from article_audit where id = (select max(id) from article_audit where article_id = $1)", [other]),
     );
-    server = await startTestServer(store);
+    server = await startInProcessServer(store);
     await signInAll();
     expect((await audit(other)).verified).toBe(false);
   });

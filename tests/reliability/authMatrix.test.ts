@@ -11,7 +11,8 @@ import { docFingerprint } from "../support/reliability";
 import { actionOutcome, callServerAction, formData, serverActionIds, type ActionAnswer } from "../support/serverActions";
 import { addMembers, api, createArticle, signIn, signOut } from "../support/session";
 import { withStoreSql } from "../support/storeSql";
-import { createStore, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
+import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
+import { createStore, type ServerStore } from "../support/testServer";
 import { waitFor } from "../support/wait";
 
 /**
@@ -64,7 +65,7 @@ const isDesk = (actor: Actor) => actor.role === "editor" || actor.role === "admi
 
 describe.each(backends())("who may do what (%s)", (backend) => {
   let store: ServerStore;
-  let server: TestServer;
+  let server: InProcessServer;
   let secret: string;
   const cookies = {} as Record<Principal, string | null>;
   const ids = {} as Record<"yaoyuchao" | "xuweixiang" | "zhoumi" | "huhongye", string>;
@@ -159,9 +160,10 @@ describe.each(backends())("who may do what (%s)", (backend) => {
 
   beforeAll(async () => {
     store = await createStore(backend);
-    secret = store.env.AUTH_SECRET ?? randomSecret();
-    store.env.AUTH_SECRET = secret;
-    server = await startTestServer(store);
+    store.env.AUTH_SECRET ??= randomSecret();
+    server = await startInProcessServer(store);
+    // Read after the start: a later server in this worker takes the worker's secret (inProcessServer.ts).
+    secret = store.env.AUTH_SECRET;
     for (const user of ["yaoyuchao", "xuweixiang", "zhoumi", "huhongye"] as const) {
       const cookie = await signIn(server.url, user);
       ids[user] = (await sessionUserId(server.url, cookie))!;
@@ -202,7 +204,7 @@ describe.each(backends())("who may do what (%s)", (backend) => {
     // A disabled account keeps its (valid, unexpired) cookie; the account is switched off in the database.
     await server.stop();
     await withStoreSql(store, (query) => query("update users set disabled = true where username = 'xuweixiang'"));
-    server = await startTestServer(store);
+    server = await startInProcessServer(store);
     actionIds = serverActionIds();
   }, 240_000);
   afterAll(async () => {
