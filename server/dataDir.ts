@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { StartupError } from "./env";
+import { processAlive } from "./processAlive";
 
 /**
  * Takes the data directory for this process. PGlite must never be opened by two processes, so
@@ -49,7 +50,7 @@ function lockContent(pid: number): string {
  * is held only by a live Node process.
  */
 function holdsLock(pid: number, startedAt: string | undefined): boolean {
-  if (!isAlive(pid)) return false;
+  if (!processAlive(pid)) return false;
   const startedNow = processStartTime(pid);
   if (startedNow === null) return true;
   if (startedAt) return startedAt === startedNow;
@@ -69,15 +70,6 @@ function processStartTime(pid: number): string | null {
     return fields[19] ?? null;
   } catch {
     return null;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

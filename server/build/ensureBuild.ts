@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { processAlive } from "../processAlive";
 import { sourceFingerprint } from "./sourceFingerprint";
 
 /** Written into the build folder after a successful build: the sources it was made from. */
@@ -39,15 +40,6 @@ function runNextBuild(root: string): number {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
   });
   return result.status ?? 1;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Takes the build lock, or returns the pid of the live process that holds it. */
