@@ -10,6 +10,8 @@ const nextConfig: NextConfig = {
   // time so the custom server and Next's bundle share the one instance kept on globalThis.
   serverExternalPackages: ["@electric-sql/pglite", "pg"],
   poweredByHeader: false,
+  // `next build` type-checks what it bundles; `npm run typecheck` (CI) covers tests and bench too.
+  typescript: { tsconfigPath: "tsconfig.app.json" },
   reactStrictMode: true,
   async headers() {
     return [

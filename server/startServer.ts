@@ -20,6 +20,7 @@ import { publishLiveAccess } from "./collab/liveAccess";
 import { publishPresenceSource } from "./collab/livePresence";
 import { RoomRegistry } from "./collab/roomRegistry";
 import { PEER_ADDRESS_HEADER } from "./auth/signInLimiter";
+import { markServing } from "./build/servingMarkers";
 import { lockDataDir, sessionSecret } from "./dataDir";
 import { StartupError, type Env } from "./env";
 
@@ -130,6 +131,8 @@ export async function startServer(env: Env): Promise<RunningServer> {
     },
   });
 
+  // A build from this checkout must not rewrite the files this process serves (ensureBuild).
+  const unmarkServing = env.dev ? () => {} : markServing(PROJECT_ROOT);
   const app = next({ dev: env.dev, dir: PROJECT_ROOT, hostname: "localhost", port: env.PORT });
   await app.prepare();
   const handleRequest = app.getRequestHandler();
@@ -169,6 +172,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
         await bus?.close();
         await closeDatabase();
         releaseDataDir();
+        unmarkServing();
       })();
       return closing;
     },

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { processAlive } from "../processAlive";
+import { servingProcesses } from "./servingMarkers";
 import { sourceFingerprint } from "./sourceFingerprint";
 
 /** Written into the build folder after a successful build: the sources it was made from. */
@@ -81,6 +82,12 @@ export function ensureBuild(root: string, options: EnsureBuildOptions = {}): Bui
   }
   try {
     if (waited && !force && buildIsFresh(root, fingerprint)) return "built-by-another";
+    const serving = servingProcesses(root);
+    if (serving.length > 0) {
+      throw new Error(
+        `the build in .next is being served by process ${serving.join(", ")}: stop it first (a build would change files it still loads)`,
+      );
+    }
     log(force ? "building the app" : "the app's sources changed since the last build: building it");
     const status = runBuild(root);
     if (status !== 0) throw new Error(`next build failed (exit ${status})`);

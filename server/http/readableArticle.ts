@@ -1,4 +1,5 @@
 import "server-only";
+import type { z } from "zod";
 import { getDb } from "../../db/client";
 import type { Article, User } from "../../db/schema";
 import type { Actor, ArticleAccessFacts } from "../../newsroom/actor";
@@ -7,6 +8,7 @@ import { actorOf } from "../auth/actorOf";
 import { findArticleFacts } from "../articles/articleFacts";
 import { currentUser } from "../auth/currentUser";
 import { apiError, articleNotFound, notSignedIn } from "./apiErrors";
+import { parseRequest, queryOf } from "./parseRequest";
 
 /** The start of every read route on an article: signed in, article exists, may read it. */
 export async function readableArticle(
@@ -19,4 +21,20 @@ export async function readableArticle(
   if (!found) return { error: articleNotFound() };
   if (!can(actor, "read", found.facts)) return { error: apiError("forbidden", "没有查看这篇稿件的权限") };
   return { user, actor, article: found.article, facts: found.facts };
+}
+
+/**
+ * The start of a read route that takes a query (`?from=&to=`, `?index=`): the article is
+ * readable for this user, then the query matches its schema.
+ */
+export async function readableArticleQuery<Schema extends z.ZodType>(
+  articleId: string,
+  request: Request,
+  schema: Schema,
+): Promise<{ query: z.output<Schema> } | { error: Response }> {
+  const access = await readableArticle(articleId);
+  if ("error" in access) return access;
+  const query = parseRequest(schema, queryOf(request));
+  if ("error" in query) return query;
+  return { query: query.data };
 }

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BUILD_LOCK, buildIsFresh, ensureBuild } from "../../server/build/ensureBuild";
+import { markServing, SERVING_DIR, servingProcesses } from "../../server/build/servingMarkers";
 
 /** A stand-in project: one page, and a "build" that writes what `next build` would leave. */
 let root: string;
@@ -63,5 +64,36 @@ describe("ensureBuild", () => {
     ensureBuild(root, quiet);
     expect(ensureBuild(root, { ...quiet, force: true })).toBe("built");
     expect(builds).toBe(2);
+  });
+});
+
+describe("ensureBuild and a running server", () => {
+  it("will not rebuild the .next a live process serves, and names it", () => {
+    ensureBuild(root, quiet);
+    fs.mkdirSync(path.join(root, SERVING_DIR));
+    fs.writeFileSync(path.join(root, SERVING_DIR, String(process.ppid)), "");
+    fs.appendFileSync(path.join(root, "app", "page.tsx"), "// changed\n");
+    expect(() => ensureBuild(root, quiet)).toThrow(new RegExp(`served by process ${process.ppid}`));
+    expect(builds).toBe(1);
+    expect(fs.existsSync(path.join(root, BUILD_LOCK))).toBe(false);
+  });
+
+  it("starts without building next to a live server when nothing changed", () => {
+    ensureBuild(root, quiet);
+    const unmark = markServing(root);
+    fs.mkdirSync(path.join(root, SERVING_DIR), { recursive: true });
+    fs.writeFileSync(path.join(root, SERVING_DIR, String(process.ppid)), "");
+    expect(ensureBuild(root, quiet)).toBe("fresh");
+    unmark();
+    expect(fs.existsSync(path.join(root, SERVING_DIR, String(process.pid)))).toBe(false);
+  });
+
+  it("forgets the mark of a server that died, and builds", () => {
+    ensureBuild(root, quiet);
+    fs.mkdirSync(path.join(root, SERVING_DIR));
+    fs.writeFileSync(path.join(root, SERVING_DIR, "999999999"), "");
+    fs.appendFileSync(path.join(root, "app", "page.tsx"), "// changed\n");
+    expect(ensureBuild(root, quiet)).toBe("built");
+    expect(servingProcesses(root)).toEqual([]);
   });
 });

@@ -3,8 +3,7 @@ import { getDb } from "@/db/client";
 import { diffView } from "@/server/history/diffView";
 import { versionPoint } from "@/server/history/versionQueries";
 import { apiError } from "@/server/http/apiErrors";
-import { parseRequest, queryOf } from "@/server/http/parseRequest";
-import { readableArticle } from "@/server/http/readableArticle";
+import { readableArticleQuery } from "@/server/http/readableArticle";
 import { diffQuery } from "@/server/http/requestSchemas";
 
 export const dynamic = "force-dynamic";
@@ -15,12 +14,10 @@ export const dynamic = "force-dynamic";
  */
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const access = await readableArticle(id);
-  if ("error" in access) return access.error;
-  const query = parseRequest(diffQuery, queryOf(request));
-  if ("error" in query) return query.error;
+  const read = await readableArticleQuery(id, request, diffQuery);
+  if ("error" in read) return read.error;
   const db = getDb();
-  const [from, to] = await Promise.all([query.data.from, query.data.to].map((point) => versionPoint(db, id, point)));
+  const [from, to] = await Promise.all([read.query.from, read.query.to].map((point) => versionPoint(db, id, point)));
   if (!from || !to) return apiError("bad_request", "from 和 to 必须是版本编号或 live");
   return NextResponse.json(await diffView(db, id, from, to));
 }
