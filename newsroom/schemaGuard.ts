@@ -97,10 +97,18 @@ const MAX_NESTING = 64;
 /** What an item sits in: a root fragment, an element, a text, or something the editor never makes. */
 interface Container {
   root: string;
-  kind: "fragment" | "element" | "text" | "other";
+  kind: "fragment" | "element" | "text" | "other" | "discarded";
   nodeName: string | null;
   depth: number;
 }
+
+/**
+ * Where Yjs puts an item whose neighbour is garbage-collected content, or whose parent is not a
+ * live type: nowhere (it integrates a GC struct instead). Such an item cannot break the schema,
+ * and a stock client with garbage collection on sends them honestly (content it created and
+ * deleted while offline), so it is let through rather than refused.
+ */
+const DISCARDED: Container = { root: "(discarded)", kind: "discarded", nodeName: null, depth: 0 };
 
 interface Place {
   container: Container;
@@ -130,6 +138,7 @@ export function checkUpdateSchema(doc: Y.Doc, decoded: DecodedUpdate, { maxTitle
   for (const struct of decoded.structs) {
     if (!(struct instanceof Y.Item)) continue; // GC and Skip carry no content
     const { container, parentSub } = locator.placeOf(struct);
+    if (container.kind === "discarded") continue;
     if (container.root !== "title" && container.root !== "body") throw new OutsideSchema(`root type ${shown(container.root)} is not part of a story`);
     const rootRules = rules[container.root];
     const content = struct.content;
@@ -242,6 +251,8 @@ function titleCharsDeleted(doc: Y.Doc, ds: DecodedUpdate["ds"], locator: Locator
  */
 class Locator {
   private readonly byClient = new Map<number, Y.Item[]>();
+  /** The update's garbage-collected ranges, by client. */
+  private readonly gcByClient = new Map<number, Y.GC[]>();
   private readonly places = new Map<Y.Item, Place>();
   private readonly typeContainers = new WeakMap<Y.AbstractType<any>, Container>();
   private readonly rootNames = new Map<Y.AbstractType<any>, string>();
@@ -251,6 +262,11 @@ class Locator {
     structs: readonly AnyStruct[],
   ) {
     for (const struct of structs) {
+      if (struct instanceof Y.GC) {
+        let gcs = this.gcByClient.get(struct.id.client);
+        if (!gcs) this.gcByClient.set(struct.id.client, (gcs = []));
+        gcs.push(struct);
+      }
       if (!(struct instanceof Y.Item)) continue;
       let list = this.byClient.get(struct.id.client);
       if (!list) this.byClient.set(struct.id.client, (list = []));
@@ -267,6 +283,11 @@ class Locator {
     for (;;) {
       place = this.places.get(current);
       if (place) break;
+      // Yjs drops an item beside collected content before it looks at the parent (Item.getMissing).
+      if ((current.origin && this.isCollected(current.origin)) || (current.rightOrigin && this.isCollected(current.rightOrigin))) {
+        place = { container: DISCARDED, parentSub: null };
+        break;
+      }
       if (typeof current.parent === "string") {
         place = { container: this.rootContainer(current.parent), parentSub: current.parentSub };
         break;
@@ -314,14 +335,26 @@ class Locator {
 
   /** The container a ContentType item creates (`id` is that item's id). */
   private containerOfTypeItem(id: Y.ID): Container {
+    if (this.isCollected(id)) return DISCARDED;
     const inUpdate = this.updateItem(id);
     if (inUpdate) {
-      if (!(inUpdate.content instanceof Y.ContentType)) throw new OutsideSchema("a parent that is not a type");
+      // A parent without a type (deleted content) leaves Yjs no type to put the item in.
+      if (!(inUpdate.content instanceof Y.ContentType)) return DISCARDED;
       return childContainer(this.placeOf(inUpdate).container, inUpdate.content.type);
     }
     const existing = this.docItem(id);
-    if (!(existing.content instanceof Y.ContentType)) throw new OutsideSchema("a parent that is not a type");
+    if (!(existing.content instanceof Y.ContentType)) return DISCARDED;
     return this.describeType(existing.content.type);
+  }
+
+  /** Whether `id` falls in garbage-collected content, of this update or of the document. */
+  private isCollected(id: Y.ID): boolean {
+    for (const gc of this.gcByClient.get(id.client) ?? []) {
+      if (id.clock >= gc.id.clock && id.clock < gc.id.clock + gc.length) return true;
+    }
+    const structs = this.doc.store.clients.get(id.client);
+    if (!structs || id.clock >= Y.getState(this.doc.store, id.client)) return false;
+    return structs[Y.findIndexSS(structs, id.clock)] instanceof Y.GC;
   }
 
   /** The update's item containing `id`, if the update has one. */
@@ -356,6 +389,7 @@ class Locator {
 }
 
 function childContainer(parent: Container, type: Y.AbstractType<any>): Container {
+  if (parent.kind === "discarded") return DISCARDED;
   const depth = parent.depth + 1;
   if (depth > MAX_NESTING) throw new OutsideSchema("nested too deeply");
   if (type instanceof Y.XmlText) return { root: parent.root, kind: "text", nodeName: null, depth };

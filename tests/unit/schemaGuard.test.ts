@@ -210,3 +210,27 @@ describe("checkUpdateSchema on nesting", () => {
     expect(check(server, update)).not.toThrow();
   });
 });
+
+describe("content a garbage-collecting client deleted before the server saw it", () => {
+  it("lets through an edit beside collected text: Yjs drops it, it cannot break the schema", () => {
+    // A (a stock client: gc on) writes a paragraph and deletes it while offline; B saw the text.
+    const a = new Y.Doc();
+    const paragraph = new Y.XmlElement("paragraph");
+    const text = new Y.XmlText();
+    paragraph.insert(0, [text]);
+    a.getXmlFragment("body").insert(0, [paragraph]);
+    text.insert(0, "abc");
+    const b = new Y.Doc({ gc: false });
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    a.getXmlFragment("body").delete(0, 1);
+    // The server only ever hears A's collected state; B then types after "c".
+    const server = new Y.Doc({ gc: false });
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(a));
+    const before = Y.encodeStateVector(b);
+    ((b.getXmlFragment("body").get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(3, "d");
+    const typed = Y.encodeStateAsUpdate(b, before);
+    expect(check(server, typed)).not.toThrow();
+    Y.applyUpdate(server, typed);
+    expect(server.getXmlFragment("body").length).toBe(0);
+  });
+});
