@@ -29,6 +29,7 @@ import { storedDocs, storyRows, type StoryRows } from "../support/storedStory";
 import { createStore, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
 import { recordTraffic, type TrafficRecording } from "../support/trafficRecorder";
 import { sleep, waitFor } from "../support/wait";
+import { dropSocket } from "../support/dropSocket";
 
 /**
  * Issue 7, promise 4: bad frames. A fuzzer writes at least FUZZ_FRAMES (100 000) WebSocket
@@ -236,9 +237,7 @@ describe.each(backends())("bad frames while people edit (%s)", (backend) => {
       const ws = new WebSocket(wsUrl(id), { headers: { cookie: cookie.zhoumi } });
       const done = () => {
         clearTimeout(timer);
-        ws.removeAllListeners();
-        ws.on("error", () => {});
-        ws.terminate();
+        dropSocket(ws);
         resolve(result);
       };
       const timer = setTimeout(done, 30_000);

@@ -15,6 +15,7 @@ import { api, createArticle, createTeamStory, signIn } from "../support/session"
 import { storedDocs } from "../support/storedStory";
 import { createStore, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
 import { sleep, waitFor } from "../support/wait";
+import { dropSocket } from "../support/dropSocket";
 
 /** Small limits, so each attack reaches its budget within a second or two. */
 const LIMITS = {
@@ -133,9 +134,7 @@ function attackSocket(
     let sent = false;
     const finish = () => {
       clearTimeout(timer);
-      ws.removeAllListeners();
-      ws.on("error", () => {});
-      ws.terminate();
+      dropSocket(ws);
       resolve(outcome);
     };
     const timer = setTimeout(finish, waitMs);

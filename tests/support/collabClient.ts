@@ -5,6 +5,7 @@ import * as Y from "yjs";
 import { MESSAGE_ACCESS, MESSAGE_SAVED, type AccessNotice } from "../../newsroom/collabMessages";
 import { fragmentText } from "../../newsroom/storyBlocks";
 import { waitFor } from "./wait";
+import { dropSocket } from "./dropSocket";
 
 /** A `ws` WebSocket class that sends the given headers (cookie, origin) on the handshake. */
 function socketClassWith(headers: Record<string, string>): typeof WebSocket {
@@ -116,9 +117,7 @@ export function rawConnect(
     const ws = new WebSocket(url, { headers });
     const finish = () => {
       clearTimeout(timer);
-      ws.removeAllListeners();
-      ws.on("error", () => {});
-      ws.terminate();
+      dropSocket(ws);
       resolve(outcome);
     };
     const timer = setTimeout(finish, waitMs);

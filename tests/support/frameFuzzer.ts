@@ -4,6 +4,7 @@ import * as encoding from "lib0/encoding";
 import WebSocket from "ws";
 import type { Random } from "./random";
 import type { TrafficRecording } from "./trafficRecorder";
+import { dropSocket } from "./dropSocket";
 
 /**
  * One thing a fuzzing socket writes: a binary or text message (text frames carry any bytes,
@@ -196,9 +197,7 @@ export function fuzzConnection(
     let sent = false;
     const finish = () => {
       clearTimeout(timer);
-      ws.removeAllListeners();
-      ws.on("error", () => {});
-      ws.terminate();
+      dropSocket(ws);
       resolve(outcome);
     };
     const timer = setTimeout(() => {
