@@ -5,6 +5,7 @@ import { can } from "../../newsroom/policy";
 import { actorOf } from "../auth/actorOf";
 import { findArticleFacts } from "../articles/articleFacts";
 import { refuse, type CommandResult } from "./commandResult";
+import { lockedArticleFacts } from "./lockedArticleFacts";
 
 export const MAX_DATELINE_LENGTH = 20;
 
@@ -28,8 +29,7 @@ export async function datelineEditor(
   // Under the row lock a transition takes: the state is read again, so a dateline change never
   // lands after an approval captured (and pinned) the old one.
   return db.transaction(async (tx) => {
-    await tx.select({ id: articles.id }).from(articles).where(eq(articles.id, articleId)).for("update");
-    const locked = await findArticleFacts(tx, articleId);
+    const locked = await lockedArticleFacts(tx, articleId);
     if (!locked) return refuse("not_found", "没有这篇稿件");
     if (!can(actor, "editDateline", locked.facts)) return refuse("conflict", "稿件状态已被他人更改,不能再修改电头");
     await tx.update(articles).set({ dateline: value, updatedAt: new Date() }).where(eq(articles.id, articleId));

@@ -3,13 +3,14 @@ import { updateYFragment } from "@tiptap/y-tiptap";
 import { and, eq } from "drizzle-orm";
 import * as Y from "yjs";
 import type { Db } from "../../db/client";
-import { articleRevisions, articles, type ArticleRevision, type User } from "../../db/schema";
+import { articleRevisions, type ArticleRevision, type User } from "../../db/schema";
 import { can } from "../../newsroom/policy";
 import { actorOf } from "../auth/actorOf";
 import { findArticleFacts } from "../articles/articleFacts";
 import { refuse, type CommandResult } from "./commandResult";
 import { revisionWriter } from "./revisionWriter";
 import { inStoryCommandQueue } from "./storyCommandQueue";
+import { lockedArticleFacts } from "./lockedArticleFacts";
 import { captureContent } from "../articles/storyContent";
 import { isEditNotSaved, liveAccess } from "../collab/liveAccess";
 import { revisionDocument } from "../history/revisionDocument";
@@ -80,8 +81,7 @@ export async function versionRestorer(
 
   return inStoryCommandQueue(articleId, async () => {
     const stillWritable = await db.transaction(async (tx) => {
-      await tx.select({ id: articles.id }).from(articles).where(eq(articles.id, articleId)).for("update");
-      const now = await findArticleFacts(tx, articleId);
+      const now = await lockedArticleFacts(tx, articleId);
       return now !== null && can(actor, "restore", now.facts);
     });
     if (!stillWritable) return refuse("conflict", "稿件状态已被他人更改,不能再恢复版本;请刷新后查看");
@@ -92,12 +92,17 @@ export async function versionRestorer(
       if (!isEditNotSaved(err)) throw err;
       return { ok: false as const, code: "save_failed" as const, message: "服务器暂时无法保存,版本没有恢复;请稍后重试" };
     }
-    const revision = await revisionWriter(db, {
-      articleId,
-      kind: "restore",
-      name: `恢复到:${target.name ?? `版本 ${target.id}`}`,
-      createdBy: user.id,
-      content: await captureContent(db, articleId),
+    // The restore's edit is committed; its version is written under the row lock, so it
+    // captures exactly the story as it is after the edit, in one transaction.
+    const revision = await db.transaction(async (tx) => {
+      await lockedArticleFacts(tx, articleId);
+      return revisionWriter(tx, {
+        articleId,
+        kind: "restore",
+        name: `恢复到:${target.name ?? `版本 ${target.id}`}`,
+        createdBy: user.id,
+        content: await captureContent(tx, articleId),
+      });
     });
     return { ok: true as const, revision };
   });

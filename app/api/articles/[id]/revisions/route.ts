@@ -1,14 +1,9 @@
 import { NextResponse } from "next/server";
 import { getDb } from "@/db/client";
-import { can } from "@/newsroom/policy";
-import { actorOf } from "@/server/auth/actorOf";
-import { findArticleFacts } from "@/server/articles/articleFacts";
-import { revisionWriter } from "@/server/commands/revisionWriter";
-import { captureContent } from "@/server/articles/storyContent";
-import { liveAccess } from "@/server/collab/liveAccess";
+import { namedVersionWriter } from "@/server/commands/namedVersionWriter";
+import { refusalResponse } from "@/server/http/commandResponse";
 import { peopleOfRevisions, revisionView } from "@/server/history/revisionView";
 import { listRevisions, peopleById } from "@/server/history/versionQueries";
-import { apiError, articleNotFound } from "@/server/http/apiErrors";
 import { readableArticle } from "@/server/http/readableArticle";
 import { namedVersionBody } from "@/server/http/requestSchemas";
 import { readUnsafeRequest } from "@/server/http/unsafeRequest";
@@ -31,20 +26,10 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   const { id } = await params;
   const read = await readUnsafeRequest(request, namedVersionBody);
   if ("error" in read) return read.error;
-  const { name } = read.body;
   const db = getDb();
-  const found = await findArticleFacts(db, id);
-  if (!found) return articleNotFound();
-  const actor = actorOf(read.user);
-  if (!can(actor, "saveVersion", found.facts)) return apiError("forbidden", "你不能为这篇稿件保存版本");
-  await liveAccess().flush();
-  const revision = await revisionWriter(db, {
-    articleId: id,
-    kind: "named",
-    name,
-    createdBy: read.user.id,
-    content: await captureContent(db, id),
-  });
+  const saved = await namedVersionWriter(db, { actor: read.user, articleId: id, name: read.body.name });
+  if (!saved.ok) return refusalResponse(saved);
+  const { revision } = saved;
   const people = await peopleById(db, peopleOfRevisions([revision]));
   return NextResponse.json(revisionView(revision, people), { status: 201 });
 }

@@ -1,0 +1,14 @@
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle } from "drizzle-orm/pglite";
+import { migrate } from "drizzle-orm/pglite/migrator";
+const t0 = Date.now();
+const c = await PGlite.create();
+console.log("create", Date.now() - t0);
+await migrate(drizzle(c), { migrationsFolder: "/work/main/drizzle" });
+console.log("migrated", Date.now() - t0);
+const dump = await c.dumpDataDir("none");
+console.log("dump", Date.now() - t0, dump.size);
+const t1 = Date.now();
+const c2 = await PGlite.create({ loadDataDir: dump });
+await c2.query("select 1");
+console.log("load", Date.now() - t1);
