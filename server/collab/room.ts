@@ -1,6 +1,5 @@
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
-import type { Db } from "../../db/client";
 import { CLOSE_FORBIDDEN, CLOSE_MALFORMED, CLOSE_OVER_BUDGET, CLOSE_SAVE_FAILED, MESSAGE_ACCESS } from "../../newsroom/collabMessages";
 import type { Actor, ArticleAccessFacts } from "../../newsroom/actor";
 import { can } from "../../newsroom/policy";
@@ -16,7 +15,7 @@ import {
   type AwarenessUser,
 } from "./awarenessIdentity";
 import type { CheckpointScheduler } from "./checkpointScheduler";
-import { clientClocksOf, type ClientOwners } from "./clientOwners";
+import { clientClocksOf } from "../storyLog/clientOwners";
 import { EditNotSaved } from "./liveAccess";
 import { CommitQueueFull, type CommitListener, type CommitResult, type GroupCommitWriter } from "./groupCommit";
 import {
@@ -30,10 +29,16 @@ import {
 import { closeReason } from "./closeReason";
 import { ParkedUpdates, type ParkingLimits } from "./parkedUpdates";
 import { OverBudget, type ConnectionBudget } from "./socketBudgets";
-import { shouldSnapshot, shouldSnapshotOnUnload, type TailSize } from "./snapshotPolicy";
+import {
+  DEFAULT_SNAPSHOT_LIMITS,
+  shouldSnapshot,
+  shouldSnapshotOnUnload,
+  snapshotOverdue,
+  type SnapshotLimits,
+  type TailSize,
+} from "../storyLog/snapshotPolicy";
+import type { ClientOwners, NewOwners, StoredDocument, StoryStore } from "../storyLog/storyStore";
 import { standingOf, type Dependency } from "./updateDependencies";
-import type { StoredDocument } from "./updateLog";
-import { snapshotFromLog } from "./updateLog";
 
 /** A socket in a room, as the room sees it. */
 export interface RoomConnection {
@@ -71,8 +76,6 @@ export class ForgedAuthorship extends Error {}
 export interface ServerEdit {
   readonly userId: string;
 }
-
-type NewOwners = readonly (readonly [number, string | null])[];
 
 /**
  * How a room reaches the same story open in other server processes (scale-out). Only
@@ -150,10 +153,12 @@ export class Room implements CommitListener<CommitState> {
     stored: StoredDocument,
     /** Who owns each Yjs client id of this story (authorship). */
     private readonly owners: ClientOwners,
-    private readonly db: Db,
+    private readonly store: StoryStore,
     private readonly writer: GroupCommitWriter,
     private readonly checkpoints: CheckpointScheduler,
     private readonly relay: RoomRelay | null = null,
+    /** How long the log tail may grow before it is folded into a snapshot. */
+    private readonly snapshotLimits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS,
   ) {
     this.awareness.setLocalState(null);
     if (stored.state) Y.applyUpdate(this.doc, stored.state, this);
@@ -469,7 +474,7 @@ export class Room implements CommitListener<CommitState> {
   }
 
   onCommitted(state: CommitState | null, committed: CommitResult): void {
-    const handled = committed.rows + committed.refused.length;
+    const handled = committed.updates + committed.refused.length;
     this.uncommitted -= handled;
     this.lastUpdateId = Math.max(this.lastUpdateId, committed.lastUpdateId);
     this.tail.rowsSinceSnapshot += committed.rows;
@@ -485,8 +490,12 @@ export class Room implements CommitListener<CommitState> {
     this.savedVector = this.foldCommitted(state.seq);
     const message = savedMessage(this.savedVector);
     for (const connection of this.connections) if (this.writers.has(connection)) connection.send(message);
-    // Folding a snapshot re-reads the tail: not in the middle of a burst, only once it is stored.
-    if (this.uncommitted === 0 && shouldSnapshot(this.tail)) this.snapshot();
+    // Folding a snapshot re-reads the tail: not in the middle of a burst, only once it is
+    // stored, unless the story never pauses and the tail has grown past twice the limits.
+    const quiet = this.uncommitted === 0;
+    if ((quiet && shouldSnapshot(this.tail, this.snapshotLimits)) || snapshotOverdue(this.tail, this.snapshotLimits)) {
+      void this.snapshot();
+    }
     this.checkpoints.noteEdit();
   }
 
@@ -521,7 +530,7 @@ export class Room implements CommitListener<CommitState> {
   private snapshot(): Promise<void> {
     if (this.snapshotting || this.tail.rowsSinceSnapshot === 0) return this.snapshotting ?? Promise.resolve();
     const folded = { rows: this.tail.rowsSinceSnapshot, bytes: this.tail.bytesSinceSnapshot };
-    this.snapshotting = snapshotFromLog(this.db, this.articleId)
+    this.snapshotting = this.store.snapshot(this.articleId)
       .then((written) => {
         this.tail = {
           rowsSinceSnapshot: this.tail.rowsSinceSnapshot - folded.rows,
@@ -541,7 +550,7 @@ export class Room implements CommitListener<CommitState> {
     // Only this story's updates: another story the database is stuck on must not hold it up.
     await this.writer.drainStory(this);
     await this.snapshotting;
-    if (shouldSnapshotOnUnload(this.tail)) await this.snapshot();
+    if (shouldSnapshotOnUnload(this.tail, this.snapshotLimits)) await this.snapshot();
     await this.checkpoints.flush();
     this.doc.off("update", this.onDocUpdate);
     this.awareness.off("update", this.onAwarenessUpdate);
