@@ -15,13 +15,19 @@ const bodyOf = (state: Uint8Array | null) => {
 };
 const clientsOf = (update: Uint8Array) => [...clientClocksOf(Y.decodeUpdate(update)).keys()].sort();
 
+/** A room on the in-memory store with two writers in it, Ann and Bob. */
+function twoWriters() {
+  const setup = roomOnMemoryStore(["ann", "bob"]);
+  const ann = connection("ann");
+  const bob = connection("bob");
+  setup.room.join(ann.conn);
+  setup.room.join(bob.conn);
+  return { ...setup, ann, bob };
+}
+
 describe("rows per writer and batch", () => {
   it("stores one row per writer for updates typed in one batch window, each holding only its writer's words", async () => {
-    const { room, store, writer } = roomOnMemoryStore(["ann", "bob"]);
-    const ann = connection("ann");
-    const bob = connection("bob");
-    room.join(ann.conn);
-    room.join(bob.conn);
+    const { room, store, writer, ann, bob } = twoWriters();
     const a = typist(101);
     const b = typist(202);
     // All in one turn of the event loop: the writer takes them as one batch.
@@ -51,11 +57,7 @@ describe("rows per writer and batch", () => {
   });
 
   it("keeps the other writer's row when one writer is refused at commit", async () => {
-    const { room, store, writer } = roomOnMemoryStore(["ann", "bob"]);
-    const ann = connection("ann");
-    const bob = connection("bob");
-    room.join(ann.conn);
-    room.join(bob.conn);
+    const { room, store, writer, ann, bob } = twoWriters();
     store.refuseUsers.add("bob"); // signed out or disabled meanwhile
     const a = typist(101);
     const b = typist(202);
