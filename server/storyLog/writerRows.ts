@@ -37,8 +37,26 @@ export function writerRows(items: readonly LogItem[]): WriterRow[] {
     row.positions.push(position);
     row.updates.push(item.update);
   });
-  return [...rows.values()].map(({ updates, ...row }) => ({
-    ...row,
-    update: updates.length === 1 ? updates[0] : Y.mergeUpdates(updates),
-  }));
+  return [...rows.values()].map(({ updates, ...row }) => ({ ...row, update: mergeInTree(updates) }));
+}
+
+/** Updates merged per `Y.mergeUpdates` call: its cost grows with the square of their number. */
+const MERGE_FAN_IN = 16;
+
+/**
+ * `Y.mergeUpdates` of many updates, merged a few at a time, level by level: the same merged
+ * update, at a cost that grows with n·log n instead of n² (a burst of thousands of one writer's
+ * keystrokes in one batch would otherwise hold the event loop for seconds).
+ */
+export function mergeInTree(updates: readonly Uint8Array[]): Uint8Array {
+  let level = updates;
+  while (level.length > 1) {
+    const next: Uint8Array[] = [];
+    for (let start = 0; start < level.length; start += MERGE_FAN_IN) {
+      const group = level.slice(start, start + MERGE_FAN_IN);
+      next.push(group.length === 1 ? group[0] : Y.mergeUpdates(group));
+    }
+    level = next;
+  }
+  return level[0];
 }
