@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { can } from "../../newsroom/policy";
+import { loadEnv } from "../../server/env";
 import { clientClocksOf } from "../../server/storyLog/clientOwners";
 import { roomOnMemoryStore, testConnection as connection, typist } from "../support/manualRoom";
 
@@ -120,5 +121,14 @@ describe("snapshots by the size of the tail", () => {
     expect(bodyOf(withSnapshots.state)).toBe(expected);
     store.snapshots.length = 0; // lost
     expect(bodyOf((await store.load("a1")).state)).toBe(expected);
+  });
+});
+
+describe("snapshot tail settings", () => {
+  it("are refused at start when out of range, naming the setting", () => {
+    expect(() => loadEnv({ STORY_SNAPSHOT_TAIL_ROWS: "5" } as unknown as NodeJS.ProcessEnv)).toThrow(/STORY_SNAPSHOT_TAIL_ROWS/);
+    expect(() => loadEnv({ STORY_SNAPSHOT_TAIL_BYTES: "12" } as unknown as NodeJS.ProcessEnv)).toThrow(/STORY_SNAPSHOT_TAIL_BYTES/);
+    const env = loadEnv({} as NodeJS.ProcessEnv);
+    expect([env.STORY_SNAPSHOT_TAIL_ROWS, env.STORY_SNAPSHOT_TAIL_BYTES]).toEqual([2000, 64 * 1024]);
   });
 });
