@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { encodeStoryContent, type StoryContent } from "../newsroom/storyBlocks";
 import type { BylineLabel, Role } from "../newsroom/roles";
 import { hashPassword } from "../server/auth/password";
-import { recordUpdateOwner } from "../server/collab/clientOwners";
+import { recordUpdateOwner } from "../server/storyLog/clientOwners";
 import type { Db } from "./client";
 import { articleMembers, articles, articleUpdates, users } from "./schema";
 

@@ -165,6 +165,18 @@ const EnvSchema = z.object({
    * (backoff, then 4501 after COLLAB_COMMIT_MAX_ATTEMPTS).
    */
   COLLAB_COMMIT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  // Issue 12 (storage): snapshots by the size of the log tail.
+  /**
+   * Log rows since a story's last snapshot that call for a new one (written once the story is
+   * quiet, or at once past twice this): every open and history view reads at most about this
+   * many rows after a snapshot.
+   */
+  STORY_SNAPSHOT_TAIL_ROWS: z.coerce.number().int().min(10).max(1_000_000).default(2000),
+  /**
+   * Log bytes since the last snapshot that call for a new one (at least; a snapshot bigger
+   * than this waits for a tail as big as itself, so bytes written stay near twice those received).
+   */
+  STORY_SNAPSHOT_TAIL_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(64 * 1024),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string; dev: boolean };

@@ -15,7 +15,9 @@ import { limitRequestBody } from "./http/bodyLimit";
 import { handleHealthRequest } from "./http/healthEndpoints";
 import { CollabServer } from "./collab/collabServer";
 import { GroupCommitWriter } from "./collab/groupCommit";
-import { DrizzleUpdateLogStore } from "./collab/updateLogStore";
+import { DrizzleStoryStore } from "./storyLog/drizzleStoryStore";
+import type { Actor, ArticleAccessFacts } from "../newsroom/actor";
+import { can } from "../newsroom/policy";
 import { publishLiveAccess } from "./collab/liveAccess";
 import { publishPresenceSource } from "./collab/livePresence";
 import { RoomRegistry } from "./collab/roomRegistry";
@@ -65,8 +67,9 @@ export async function startServer(env: Env): Promise<RunningServer> {
   });
 
   // Scaled out, every update is judged again at commit by the committed article state.
-  const logStore = new DrizzleUpdateLogStore(db, bus !== null, env.COLLAB_COMMIT_MAX_ROWS, target.kind === "postgres");
-  const writer = new GroupCommitWriter(logStore, {
+  const storyStore = new DrizzleStoryStore(db, env.COLLAB_COMMIT_MAX_ROWS, target.kind === "postgres");
+  const rightsAtCommit = bus === null ? null : (actor: Actor, facts: ArticleAccessFacts) => can(actor, "edit", facts);
+  const writer = new GroupCommitWriter(storyStore, {
     delayMs: env.COLLAB_COMMIT_DELAY_MS,
     maxRows: env.COLLAB_COMMIT_MAX_ROWS,
     maxBytes: env.COLLAB_COMMIT_MAX_BYTES,
@@ -76,9 +79,10 @@ export async function startServer(env: Env): Promise<RunningServer> {
     queueMaxBytesPerStory: env.COLLAB_COMMIT_QUEUE_MAX_BYTES_PER_STORY,
     commitTimeoutMs: env.COLLAB_COMMIT_TIMEOUT_MS,
     maxAttempts: env.COLLAB_COMMIT_MAX_ATTEMPTS,
-  });
+  }, Date.now, rightsAtCommit);
   const registry = new RoomRegistry(
     db,
+    storyStore,
     writer,
     {
       idleMs: env.COLLAB_ROOM_IDLE_MS,
@@ -86,6 +90,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
       checkpointMaxMs: env.HISTORY_CHECKPOINT_MAX_MS,
     },
     bus,
+    { tailRows: env.STORY_SNAPSHOT_TAIL_ROWS, tailBytes: env.STORY_SNAPSHOT_TAIL_BYTES },
   );
   publishPresenceSource(() => registry.presence());
   publishLiveAccess({

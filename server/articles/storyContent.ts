@@ -6,7 +6,7 @@ import type { Db } from "../../db/client";
 import { articles } from "../../db/schema";
 import { canonicalContent, type PmNode, type StoryContentSnapshot } from "../../newsroom/canonicalContent";
 import { readStoryState, storyTitleAndText } from "../../newsroom/storyBlocks";
-import { loadStoredDocument } from "../collab/updateLog";
+import { loadStoredDocument } from "../storyLog/storedDocument";
 import { bylines } from "./listArticles";
 
 /** A story's committed content with everything a revision stores. */

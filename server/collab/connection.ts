@@ -5,7 +5,7 @@ import { TokenBucket } from "../../newsroom/tokenBucket";
 import { personOf } from "../../newsroom/person";
 import { actorOf } from "../auth/actorOf";
 import type { AwarenessUser } from "./awarenessIdentity";
-import type { RoomConnection } from "./room";
+import type { RoomConnection } from "./roomConnection";
 import type { ConnectionBudget } from "./socketBudgets";
 
 /**

@@ -1,5 +1,5 @@
 import type { Actor } from "../../newsroom/actor";
-import type { LogItem, StoryBatch, UpdateLogStore } from "./updateLogStore";
+import type { LogItem, NewOwners, RightsAtCommit, StoryBatch, StoryStore } from "../storyLog/storyStore";
 
 /**
  * The party that owns appended updates (a room). Each update is appended with the state it
@@ -25,7 +25,11 @@ export interface CommitListener<C> {
 
 export interface CommitResult {
   lastUpdateId: number;
+  /** The listener's updates stored by this batch (each lies in one of `rows`). */
+  updates: number;
+  /** Log rows the listener's stored updates went into (one per writer of the batch). */
   rows: number;
+  /** Bytes of the listener's stored updates (as sent; a merged row is at most this). */
   bytes: number;
   /**
    * Positions (0-based, in append order within this batch for this listener) of updates the
@@ -148,9 +152,15 @@ export class GroupCommitWriter {
   private readonly limits: CommitLimits;
 
   constructor(
-    private readonly store: UpdateLogStore,
+    /** Only batches are asked of the store: loads and snapshots are the rooms' business. */
+    private readonly store: Pick<StoryStore, "appendBatch">,
     limits: Partial<CommitLimits> = {},
     private readonly now: () => number = Date.now,
+    /**
+     * Scaled out, every writer is judged again at commit by the committed article state (an
+     * approval on another process wins); null: the rooms' own checks suffice (one process).
+     */
+    private readonly rightsAtCommit: RightsAtCommit | null = null,
   ) {
     this.limits = { ...DEFAULT_COMMIT_LIMITS, ...limits };
   }
@@ -168,7 +178,7 @@ export class GroupCommitWriter {
     listener: CommitListener<C>,
     author: UpdateAuthor,
     update: Uint8Array,
-    newOwners: readonly (readonly [number, string | null])[],
+    newOwners: NewOwners,
     state: C,
   ): void {
     const { queueMaxUpdates, queueMaxBytes, queueMaxUpdatesPerStory, queueMaxBytesPerStory } = this.limits;
@@ -326,7 +336,9 @@ export class GroupCommitWriter {
         lastUserId: items.findLast((item) => item.userId !== null)?.userId ?? null,
         items,
       }));
-      ids = await this.withTimeout(this.store.appendBatch(batches, { timeoutMs: this.limits.commitTimeoutMs }));
+      ids = await this.withTimeout(
+        this.store.appendBatch(batches, { timeoutMs: this.limits.commitTimeoutMs, rightsAtCommit: this.rightsAtCommit }),
+      );
     } catch (err) {
       this.failed(taken, err instanceof Error ? err : new Error(String(err)));
       return;
@@ -334,19 +346,22 @@ export class GroupCommitWriter {
     taken.forEach(({ story, items }, i) => {
       story.failures = 0;
       story.alone = false;
-      const committed: CommitResult = { lastUpdateId: 0, rows: 0, bytes: 0, refused: [] };
+      const committed: CommitResult = { lastUpdateId: 0, updates: 0, rows: 0, bytes: 0, refused: [] };
       let state: unknown = null;
+      const rowIds = new Set<number>();
       items.forEach((item, position) => {
         const row = ids[i]?.[position];
         if (row) {
           committed.lastUpdateId = Math.max(committed.lastUpdateId, row.id);
-          committed.rows += 1;
+          rowIds.add(row.id);
+          committed.updates += 1;
           committed.bytes += item.update.byteLength;
           state = item.state;
         } else {
           committed.refused.push(position);
         }
       });
+      committed.rows = rowIds.size;
       this.settle(story, items);
       this.forgetIfEmpty(story);
       try {

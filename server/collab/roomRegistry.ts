@@ -7,8 +7,9 @@ import { Room, type RoomRelay } from "./room";
 import { findArticleFacts } from "../articles/articleFacts";
 import { checkpointWriter } from "../commands/checkpointWriter";
 import { CheckpointScheduler } from "./checkpointScheduler";
-import { loadClientOwners } from "./clientOwners";
-import { loadStoredDocument, seedInitialContent } from "./updateLog";
+import { seedInitialContent } from "../storyLog/storedDocument";
+import { DEFAULT_SNAPSHOT_LIMITS, type SnapshotLimits } from "../storyLog/snapshotPolicy";
+import type { StoryStore } from "../storyLog/storyStore";
 
 interface Entry {
   /** Shared by every connection that arrives while the room loads. */
@@ -30,9 +31,12 @@ export class RoomRegistry {
 
   constructor(
     private readonly db: Db,
+    /** Where the stories' logs live (loads, snapshots, client owners). */
+    private readonly store: StoryStore,
     private readonly writer: GroupCommitWriter,
     private readonly timing: { idleMs: number; checkpointPauseMs: number; checkpointMaxMs: number },
     private readonly bus: StoryBus | null = null,
+    private readonly snapshotLimits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS,
   ) {
     bus?.onReconnect(() => void this.resyncAll());
   }
@@ -148,8 +152,8 @@ export class RoomRegistry {
       const room = entry.loaded;
       if (!room || entry.unloading) continue;
       try {
-        const stored = await loadStoredDocument(this.db, articleId);
-        const owners = await loadClientOwners(this.db, articleId);
+        const stored = await this.store.load(articleId);
+        const owners = await this.store.clientOwners(articleId);
         if (stored.state) room.applyRemoteUpdate(stored.state, [...owners]);
         const found = await findArticleFacts(this.db, articleId);
         if (found) room.updateAccess(found.facts);
@@ -169,14 +173,14 @@ export class RoomRegistry {
   }
 
   private async loadRoom(articleId: string): Promise<Room> {
-    let stored = await loadStoredDocument(this.db, articleId);
+    let stored = await this.store.load(articleId);
     if (stored.state === null) {
       await seedInitialContent(this.db, articleId);
-      stored = await loadStoredDocument(this.db, articleId);
+      stored = await this.store.load(articleId);
     }
     const found = await findArticleFacts(this.db, articleId);
     if (!found) throw new Error(`article ${articleId} does not exist`);
-    const owners = await loadClientOwners(this.db, articleId);
+    const owners = await this.store.clientOwners(articleId);
     const { checkpointPauseMs, checkpointMaxMs } = this.timing;
     // A checkpoint waits for its own story's updates only (the room exists by the time it runs).
     let room: Room | null = null;
@@ -184,7 +188,17 @@ export class RoomRegistry {
       if (room) await this.writer.drainStory(room);
       await checkpointWriter(this.db, { articleId });
     });
-    room = new Room(articleId, found.facts, stored, owners, this.db, this.writer, checkpoints, this.relayFor(articleId));
+    room = new Room(
+      articleId,
+      found.facts,
+      stored,
+      owners,
+      this.store,
+      this.writer,
+      checkpoints,
+      this.relayFor(articleId),
+      this.snapshotLimits,
+    );
     return room;
   }
 

@@ -2,7 +2,7 @@ import type { Db } from "../../db/client";
 import { articleRevisions, type ArticleRevision } from "../../db/schema";
 import { diffSize } from "../../newsroom/versionDiff";
 import { compareVersions } from "../history/compareVersions";
-import { editorsBetween } from "../history/logSlice";
+import { editorsBetween } from "../storyLog/logRows";
 import { newestRevision } from "../history/newestRevision";
 import { deletionsFromLog, type StoredDeletions } from "../history/storedDeletions";
 import type { CapturedContent } from "../articles/storyContent";

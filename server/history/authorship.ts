@@ -1,7 +1,8 @@
 import type { Db } from "../../db/client";
 import { diffVersions } from "../../newsroom/versionDiff";
-import { loadClientOwners, type ClientOwners } from "../collab/clientOwners";
-import { lastUpdateIdOf, readBoundedState } from "./storedStateReader";
+import { loadClientOwners, type ClientOwners } from "../storyLog/clientOwners";
+import { lastLogRowId } from "../storyLog/logRows";
+import { loadStoredDocument } from "../storyLog/storedDocument";
 import type { Person } from "../../newsroom/person";
 import { peopleById } from "./versionQueries";
 
@@ -28,7 +29,7 @@ function cache(): Map<string, CachedAuthorship> {
  * row before the newest stored state is read.
  */
 async function computeAuthorship(db: Db, articleId: string): Promise<CachedAuthorship> {
-  const stored = await readBoundedState(db, articleId);
+  const stored = await loadStoredDocument(db, articleId);
   const owners = await loadClientOwners(db, articleId);
   const charsByAuthor = new Map<string, number>();
   if (stored.state) {
@@ -47,7 +48,7 @@ const inFlight = new Map<string, Promise<CachedAuthorship>>();
 /** Authorship at the story's newest log row: computed once per change, not once per call. */
 async function currentAuthorship(db: Db, articleId: string): Promise<CachedAuthorship> {
   const entries = cache();
-  const last = await lastUpdateIdOf(db, articleId);
+  const last = await lastLogRowId(db, articleId);
   const hit = entries.get(articleId);
   if (hit && hit.lastUpdateId >= last) {
     entries.delete(articleId); // re-inserted below: most recently used last

@@ -1,6 +1,6 @@
 import type { Db } from "../../db/client";
 import { diffVersions, type DeletionIndex, type VersionDiff } from "../../newsroom/versionDiff";
-import { loadClientOwners } from "../collab/clientOwners";
+import { loadClientOwners } from "../storyLog/clientOwners";
 import { deletionsBetween } from "./storedDeletions";
 
 /** A point in a story's history: its full state and the log row it reaches. */

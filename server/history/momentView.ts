@@ -1,6 +1,6 @@
 import type { Db } from "../../db/client";
 import { readStoryState, storyTitleAndText } from "../../newsroom/storyBlocks";
-import { loadStoredDocument } from "../collab/updateLog";
+import { loadStoredDocument } from "../storyLog/storedDocument";
 import { logLength, logRowAt, peopleById } from "./versionQueries";
 
 /**

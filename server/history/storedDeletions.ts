@@ -2,7 +2,7 @@ import { and, asc, eq, gt, isNotNull, lte } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleRevisions } from "../../db/schema";
 import { DeletionIndex, type DeletedRange } from "../../newsroom/versionDiff";
-import { logSlice } from "./logSlice";
+import { logSlice } from "../storyLog/logRows";
 
 /** What a version keeps of the log rows since the version before it: who deleted what. */
 export interface StoredDeletions {

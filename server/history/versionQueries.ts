@@ -1,9 +1,9 @@
-import { and, count, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { articleRevisions, articleUpdates, users, type ArticleRevision } from "../../db/schema";
+import { articleRevisions, users, type ArticleRevision } from "../../db/schema";
 import { personOf, type Person } from "../../newsroom/person";
 import { liveAccess } from "../collab/liveAccess";
-import { loadStoredDocument } from "../collab/updateLog";
+import { loadStoredDocument } from "../storyLog/storedDocument";
 import type { VersionPoint } from "./compareVersions";
 
 /** Names and colours for user ids (unknown ids are left out). */
@@ -42,20 +42,4 @@ export async function versionPoint(db: Db, articleId: string, ref: string): Prom
   return revision ? { state: revision.state, upToUpdateId: revision.upToUpdateId } : null;
 }
 
-/** How many log rows a story has: the range of the time-travel slider. */
-export async function logLength(db: Db, articleId: string): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(articleUpdates).where(eq(articleUpdates.articleId, articleId));
-  return Number(row?.n ?? 0);
-}
-
-/** The `index`-th log row (0-based, oldest first). */
-export async function logRowAt(db: Db, articleId: string, index: number) {
-  const [row] = await db
-    .select({ id: articleUpdates.id, userId: articleUpdates.userId, createdAt: articleUpdates.createdAt })
-    .from(articleUpdates)
-    .where(eq(articleUpdates.articleId, articleId))
-    .orderBy(articleUpdates.id)
-    .offset(index)
-    .limit(1);
-  return row ?? null;
-}
+export { logLength, logRowAt } from "../storyLog/logRows";

@@ -255,7 +255,9 @@ describe.each(backends())("commit path (%s)", (backend: Backend) => {
       });
       expect((text.match(/字/g) ?? []).length).toBe(perSocket * BURST_SOCKETS);
       expect(text).toContain("完");
-      expect(shape.rows).toBeGreaterThanOrEqual(perSocket * BURST_SOCKETS);
+      // One row per writer and commit: the sockets share one account and session, so each
+      // commit stored their updates as one merged row.
+      expect(shape.rows).toBeLessThan(perSocket * BURST_SOCKETS);
       expect(shape.largestBatch).toBeLessThanOrEqual(MAX_ROWS);
       console.log(
         `[figures] commit path burst (${backend}): ${perSocket * BURST_SOCKETS} updates from ${BURST_SOCKETS} sockets all saved ` +
@@ -396,7 +398,9 @@ describe.each(backends())("commit path (%s)", (backend: Backend) => {
           );
           return row;
         });
-        expect(shape.rows).toBeGreaterThanOrEqual(typed);
+        // Every keystroke is in the stored story (saved above); merged, one row per writer and commit.
+        expect(shape.rows).toBeGreaterThan(0);
+        expect(shape.rows).toBeLessThan(typed);
         expect(shape.largest).toBeLessThanOrEqual(MAX_ROWS);
         console.log(
           `[figures] commit path table stall (${backend}): ${typed} keystrokes typed during a 4 s lock, ` +

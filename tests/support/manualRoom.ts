@@ -2,11 +2,13 @@
 // bookkeeping (held answers, parked updates). Integration tests use the real server instead.
 import * as decoding from "lib0/decoding";
 import * as Y from "yjs";
-import type { Db } from "../../db/client";
-import { MESSAGE_SYNC } from "../../newsroom/collabMessages";
+import { MESSAGE_SAVED, MESSAGE_SYNC } from "../../newsroom/collabMessages";
 import type { CheckpointScheduler } from "../../server/collab/checkpointScheduler";
-import type { GroupCommitWriter } from "../../server/collab/groupCommit";
+import { GroupCommitWriter } from "../../server/collab/groupCommit";
 import { Room, type RoomConnection } from "../../server/collab/room";
+import { MemoryStoryStore } from "../../server/storyLog/memoryStoryStore";
+import { DEFAULT_SNAPSHOT_LIMITS, type SnapshotLimits } from "../../server/storyLog/snapshotPolicy";
+import type { RightsAtCommit } from "../../server/storyLog/storyStore";
 import { AccountBudgets, type SocketBudgetLimits } from "../../server/collab/socketBudgets";
 
 const generous: SocketBudgetLimits = {
@@ -21,9 +23,13 @@ const generous: SocketBudgetLimits = {
   maxAwarenessStateBytes: 4096,
 };
 
-/** A connection that keeps the sync step 2 answers it is sent (as documents) and its close. */
+/**
+ * A connection that keeps the sync step 2 answers it is sent (as documents), the "saved"
+ * vectors (decoded) and its close.
+ */
 export function testConnection(userId: string, limits: Partial<SocketBudgetLimits> = {}) {
   const answers: Y.Doc[] = [];
+  const saved: Map<number, number>[] = [];
   const closed: { code: number; reason: string }[] = [];
   const conn: RoomConnection = {
     user: { id: userId, name: userId, color: "#000" } as RoomConnection["user"],
@@ -32,7 +38,9 @@ export function testConnection(userId: string, limits: Partial<SocketBudgetLimit
     awarenessIds: new Set(),
     send(message) {
       const decoder = decoding.createDecoder(message);
-      if (decoding.readVarUint(decoder) !== MESSAGE_SYNC || decoding.readVarUint(decoder) !== 1) return;
+      const kind = decoding.readVarUint(decoder);
+      if (kind === MESSAGE_SAVED) saved.push(Y.decodeStateVector(decoding.readVarUint8Array(decoder)));
+      if (kind !== MESSAGE_SYNC || decoding.readVarUint(decoder) !== 1) return;
       const doc = new Y.Doc();
       Y.applyUpdate(doc, decoding.readVarUint8Array(decoder));
       answers.push(doc);
@@ -43,7 +51,7 @@ export function testConnection(userId: string, limits: Partial<SocketBudgetLimit
     takeSyncRequest: () => true,
     budget: new AccountBudgets({ ...generous, ...limits }).forConnection(userId),
   };
-  return { conn, answers, closed };
+  return { conn, answers, saved, closed };
 }
 
 /** A room (no database behind it) and a way to say "the next `rows` updates are committed". */
@@ -55,12 +63,39 @@ export function roomWithManualCommits() {
     { state: "draft", memberIds: ["writer"] },
     { state: null, lastUpdateId: 0, rowsSinceSnapshot: 0, bytesSinceSnapshot: 0, snapshotBytes: 0 },
     new Map(),
-    {} as Db,
+    new MemoryStoryStore(),
     writer,
     checkpoints,
   );
-  const commit = (rows: number) => room.onCommitted(null, { lastUpdateId: 0, rows, bytes: 0, refused: [] });
+  const commit = (updates: number) => room.onCommitted(null, { lastUpdateId: 0, updates, rows: updates, bytes: 0, refused: [] });
   return { room, commit };
+}
+
+/**
+ * A room on the real group-commit writer and the in-memory story store: commits happen as in
+ * the server (batched by the writer), without a database.
+ */
+export function roomOnMemoryStore(
+  memberIds: string[] = ["writer"],
+  snapshotLimits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS,
+  rightsAtCommit: RightsAtCommit | null = null,
+) {
+  const articleId = "a1";
+  const store = new MemoryStoryStore();
+  const writer = new GroupCommitWriter(store, { delayMs: 0 }, Date.now, rightsAtCommit);
+  const checkpoints = { noteEdit() {}, flush: async () => {} } as unknown as CheckpointScheduler;
+  const room = new Room(
+    articleId,
+    { state: "draft", memberIds },
+    { state: null, lastUpdateId: 0, rowsSinceSnapshot: 0, bytesSinceSnapshot: 0, snapshotBytes: 0 },
+    new Map(),
+    store,
+    writer,
+    checkpoints,
+    null,
+    snapshotLimits,
+  );
+  return { room, store, writer };
 }
 
 /** A client typing into a paragraph of its own: `first` creates it, `type` returns each keystroke's update. */

@@ -9,11 +9,11 @@ import {
   type CommitListener,
   type CommitResult,
 } from "../../server/collab/groupCommit";
-import type { AppendedIds, StoryBatch, UpdateLogStore } from "../../server/collab/updateLogStore";
+import type { AppendedIds, StoryBatch, StoryStore } from "../../server/storyLog/storyStore";
 import { waitFor } from "../support/wait";
 
 /** An update log in memory. `failFor` articles throw; `stall()` holds every call until released. */
-class MemoryLog implements UpdateLogStore {
+class MemoryLog implements Pick<StoryStore, "appendBatch"> {
   readonly rows: { articleId: string; update: Uint8Array; owners: number }[] = [];
   readonly calls: { articleId: string; items: number; bytes: number; ownerRows: number }[][] = [];
   readonly failFor = new Set<string>();

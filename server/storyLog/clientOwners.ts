@@ -2,9 +2,9 @@ import { eq } from "drizzle-orm";
 import * as Y from "yjs";
 import type { Db } from "../../db/client";
 import { articleClients } from "../../db/schema";
+import type { ClientOwners } from "./storyStore";
 
-/** Yjs client id → the user who first sent it (null: the server itself). */
-export type ClientOwners = Map<number, string | null>;
+export type { ClientOwners };
 
 export async function loadClientOwners(db: Db, articleId: string): Promise<ClientOwners> {
   const rows = await db

@@ -1,0 +1,105 @@
+import { and, desc, eq, lte, sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { articleRevisions, articles, articleSnapshots, articleUpdates } from "../../db/schema";
+import { encodeStoryContent } from "../../newsroom/storyBlocks";
+import { recordUpdateOwner } from "./clientOwners";
+import { foldLogTail } from "./foldLogTail";
+import type { StoredDocument, WrittenSnapshot } from "./storyStore";
+
+/** A full stored state of a story and the log row it reaches. */
+interface Base {
+  upTo: number;
+  state: Uint8Array;
+}
+
+/**
+ * The newest full state in `table` at or before `upTo` (any, without it): a snapshot, or a
+ * version (checkpoint, named or transition), which holds the committed state exactly up to its
+ * log row (captured under the story's row lock), so it serves as a starting point where
+ * snapshots were lost or never written.
+ */
+async function newestBase(
+  db: Db,
+  table: typeof articleSnapshots | typeof articleRevisions,
+  articleId: string,
+  upTo?: number,
+): Promise<Base | undefined> {
+  const [row] = await db
+    .select({ upTo: table.upToUpdateId, state: table.state })
+    .from(table as typeof articleSnapshots)
+    .where(and(eq(table.articleId, articleId), upTo === undefined ? undefined : lte(table.upToUpdateId, upTo)))
+    .orderBy(desc(table.upToUpdateId))
+    .limit(1);
+  return row;
+}
+
+/**
+ * Reads a base + tail: the whole stored document, or (with `upTo`) the document as it was
+ * right after log row `upTo` (time travel). The base is the newest snapshot or version at or
+ * before that row, so no read starts from row 0 while either exists; the tail is bounded by
+ * the snapshot policy. The tail size reported is the one since the newest snapshot (what the
+ * snapshot policy counts), even when a newer version served as the base. A story with no base
+ * at all (snapshots lost) is read in packed chunks and folded as they come (`foldLogTail`).
+ */
+export async function loadStoredDocument(db: Db, articleId: string, upTo?: number): Promise<StoredDocument> {
+  const snapshot = await newestBase(db, articleSnapshots, articleId, upTo);
+  const version = await newestBase(db, articleRevisions, articleId, upTo);
+  const base = version && (!snapshot || version.upTo > snapshot.upTo) ? version : snapshot;
+  const after = base?.upTo ?? 0;
+  const tail = await foldLogTail(db, articleId, base?.state ?? null, { after, upTo });
+  const lastUpdateId = tail.lastId ?? after;
+  const tailSize =
+    base === snapshot
+      ? { rowsSinceSnapshot: tail.rows, bytesSinceSnapshot: tail.bytes }
+      : await tailSince(db, articleId, snapshot?.upTo ?? 0, lastUpdateId);
+  return { state: tail.state, lastUpdateId, ...tailSize, snapshotBytes: snapshot?.state.byteLength ?? 0 };
+}
+
+/** Rows and bytes of the log in `(after, upTo]`, counted by the database (no bytes read). */
+async function tailSince(db: Db, articleId: string, after: number, upTo: number) {
+  const [row] = await db
+    .select({ rows: sql<string>`count(*)`, bytes: sql<string>`coalesce(sum(octet_length(${articleUpdates.update})), 0)` })
+    .from(articleUpdates)
+    .where(and(eq(articleUpdates.articleId, articleId), sql`${articleUpdates.id} > ${after}`, lte(articleUpdates.id, upTo)));
+  return { rowsSinceSnapshot: Number(row?.rows ?? 0), bytesSinceSnapshot: Number(row?.bytes ?? 0) };
+}
+
+/**
+ * Folds the stored log of a story into a new snapshot. The article row is locked first: every
+ * commit to the log takes a lock on it (see `appendRows.ts`), so no update with a smaller row
+ * id can still be in flight from any process, and "every row up to N" is exact.
+ */
+export async function snapshotFromLog(db: Db, articleId: string): Promise<WrittenSnapshot | null> {
+  return db.transaction(async (tx) => {
+    await tx.select({ id: articles.id }).from(articles).where(eq(articles.id, articleId)).for("update");
+    const stored = await loadStoredDocument(tx as unknown as Db, articleId);
+    if (!stored.state || stored.rowsSinceSnapshot === 0) return null;
+    await tx.insert(articleSnapshots).values({ articleId, upToUpdateId: stored.lastUpdateId, state: stored.state });
+    return { upToUpdateId: stored.lastUpdateId, bytes: stored.state.byteLength };
+  });
+}
+
+/**
+ * Writes a new story's first content exactly once, whoever loads it first: the article row is
+ * locked and the log checked inside one transaction, so concurrent loads (even from several
+ * processes) cannot both seed.
+ */
+export async function seedInitialContent(db: Db, articleId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [article] = await tx
+      .select({ title: articles.title })
+      .from(articles)
+      .where(eq(articles.id, articleId))
+      .for("update");
+    if (!article) return;
+    const [existing] = await tx
+      .select({ id: articleUpdates.id })
+      .from(articleUpdates)
+      .where(eq(articleUpdates.articleId, articleId))
+      .limit(1);
+    if (existing) return;
+    const update = encodeStoryContent({ title: article.title, body: [] });
+    await tx.insert(articleUpdates).values({ articleId, userId: null, update });
+    await recordUpdateOwner(tx, articleId, update, null);
+  });
+}
