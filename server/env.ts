@@ -165,6 +165,18 @@ const EnvSchema = z.object({
    * (backoff, then 4501 after COLLAB_COMMIT_MAX_ATTEMPTS).
    */
   COLLAB_COMMIT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+
+  // Issue 12 (embedded database off the event loop): db/pgliteWorkerClient.ts.
+  /**
+   * Queries and transactions that may wait for the embedded database's worker thread at once;
+   * past it a new one is refused at once (EmbeddedDatabaseBusy) instead of queueing without end.
+   */
+  DB_WORKER_QUEUE_MAX: z.coerce.number().int().positive().default(2_000),
+  /**
+   * "1": on the embedded database a commit returns only after the WAL it wrote is fsynced, so
+   * "saved" survives a power cut; "0": the page cache only (survives a killed process).
+   */
+  PGLITE_FSYNC: z.enum(["0", "1"]).default("1"),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string; dev: boolean };
