@@ -89,7 +89,7 @@ async function main() {
   // A history view: a read that keeps the database busy for tens of milliseconds.
   const reader = async () => {
     while (Date.now() < deadline) {
-      await db.execute(sql`select count(*) from generate_series(1, 200000)`);
+      await db.execute(sql`select count(*) from generate_series(1, 50000)`);
       reads++;
     }
   };

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { PGlite } from "@electric-sql/pglite";
 import WebSocket from "ws";
 import { PROJECT_ROOT } from "../../tests/support/testServer";
 import { trackChild } from "../lib/childRegistry";
@@ -37,8 +38,9 @@ interface ProbeRun {
 }
 
 /** Starts the probe child for one driver, pins it like our server, measures one window. */
-async function measure(driver: Driver, windowMs: number, socketDir: string | undefined): Promise<ProbeRun> {
+async function measure(driver: Driver, template: string, windowMs: number, socketDir: string | undefined): Promise<ProbeRun> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-dbdriver-"));
+  fs.cpSync(template, dataDir, { recursive: true });
   const entry = path.join(PROJECT_ROOT, "bench", "dbDriver", "driverProbe.ts");
   const child = spawn(process.execPath, ["--import", "tsx", entry, driver, dataDir, String(windowMs), socketDir ?? ""], {
     cwd: PROJECT_ROOT,
@@ -88,11 +90,14 @@ export const dbDriverScenario: Scenario = {
     const windowMs = ctx.smoke ? 1500 : 6000;
     const socketDir = process.env.PGLITE_SOCKET_DIR;
     const drivers = DRIVERS.filter((d) => d !== "socket" || socketDir);
+    // initdb once (tens of seconds); every run starts from a copy.
+    const template = fs.mkdtempSync(path.join(os.tmpdir(), "bench-dbdriver-template-"));
+    await (await PGlite.create(template)).close();
     const recorder = new CaseRecorder({ commitsPerS: "/s", readsPerS: "/s", relayP50: "ms", relayP99: "ms", relayMax: "ms" });
     for (let run = 0; run < ctx.runs; run++) {
       for (const driver of drivers) {
         try {
-          const values = await measure(driver, windowMs, socketDir);
+          const values = await measure(driver, template, windowMs, socketDir);
           recorder.addRun(LABELS[driver], "ours-pglite", { ...values });
           ctx.log(`${LABELS[driver]} run ${run + 1}: ${values.commitsPerS.toFixed(0)} commits/s, ${values.readsPerS.toFixed(1)} reads/s, relay p50 ${values.relayP50.toFixed(1)} ms p99 ${values.relayP99.toFixed(1)} ms`);
         } catch (err) {
@@ -100,6 +105,7 @@ export const dbDriverScenario: Scenario = {
         }
       }
     }
+    fs.rmSync(template, { recursive: true, force: true });
     return {
       scenario: "dbdriver",
       title: this.title,

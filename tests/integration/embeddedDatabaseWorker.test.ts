@@ -31,7 +31,8 @@ describe("the embedded database runs in its own thread (pglite)", () => {
 
   beforeAll(async () => {
     store = await createStore("pglite");
-    server = await startInProcessServer(store, { DB_WORKER_QUEUE_MAX: String(QUEUE_MAX) });
+    // With fsync at commit, the default (the other test servers turn it off for speed).
+    server = await startInProcessServer(store, { DB_WORKER_QUEUE_MAX: String(QUEUE_MAX), PGLITE_FSYNC: "1" });
     editorCookie = await signIn(server.url, "huhongye");
   });
   afterAll(async () => {
