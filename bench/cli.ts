@@ -25,7 +25,7 @@ export interface BenchOptions {
 }
 
 export const USAGE = `usage: npm run bench -- [scenario…] [--smoke] [--runs N] [--no-write] [--skip SERVER] [--variant NAME=VALUE] [--profile]
-  scenarios: fanout, saturation, stories, coldopen, durability, browser, cluster (default: all)
+  scenarios: fanout, saturation, stories, coldopen, durability, browser, cluster, dbdriver, articleread (default: all)
   --smoke     tiny sizes, one run, nothing written; exits 1 if any run fails to converge
               (also BENCH_SMOKE=1)
   --runs N    runs per case; the table shows the median and min–max (default 3)

@@ -1,8 +1,9 @@
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import pg from "pg";
+import { PgliteWorkerClient } from "./pgliteWorkerClient";
 import * as schema from "./schema";
 
 /** One database type for PGlite and PostgreSQL: the code above never asks which it has. */
@@ -10,10 +11,23 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 export type DatabaseTarget = { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string };
 
+/** How the embedded database runs (server/env.ts: PGLITE_FSYNC, DB_WORKER_QUEUE_MAX). */
+export interface EmbeddedOptions {
+  /** A commit returns after its WAL is fsynced (survives a power cut, not only a killed process). */
+  durable: boolean;
+  /** Requests that may wait for the database worker before new ones are refused. */
+  maxQueued: number;
+}
+
+/** Scripts and tests that open a store directly keep the defaults of server/env.ts. */
+const DEFAULT_EMBEDDED: EmbeddedOptions = { durable: true, maxQueued: 2_000 };
+
 interface OpenDatabase {
   target: DatabaseTarget;
   db: Db;
   close: () => Promise<void>;
+  /** The embedded database's worker (absent on PostgreSQL). */
+  worker?: PgliteWorkerClient;
 }
 
 /**
@@ -26,15 +40,17 @@ type GlobalWithDb = typeof globalThis & { [GLOBAL_KEY]?: OpenDatabase };
 const globalWithDb = globalThis as GlobalWithDb;
 
 /** Opens the database for this process. Called once by the server entry (and by scripts). */
-export async function openDatabase(target: DatabaseTarget): Promise<Db> {
+export async function openDatabase(target: DatabaseTarget, embedded: EmbeddedOptions = DEFAULT_EMBEDDED): Promise<Db> {
   if (globalWithDb[GLOBAL_KEY]) throw new Error("the database is already open in this process");
   let open: OpenDatabase;
   if (target.kind === "pglite") {
-    const client = await PGlite.create(target.dataDir);
+    // PGlite runs in its own thread; Drizzle drives the PGlite-shaped client of that worker.
+    const worker = await PgliteWorkerClient.open({ dataDir: target.dataDir, ...embedded });
     open = {
       target,
-      db: drizzlePglite(client, { schema }) as unknown as Db,
-      close: () => client.close(),
+      db: drizzlePglite(worker as unknown as PGlite, { schema }) as unknown as Db,
+      close: () => worker.close(),
+      worker,
     };
   } else {
     const pool = new pg.Pool({ connectionString: target.url, max: 10 });
@@ -59,6 +75,11 @@ export function getDb(): Db {
 
 export function databaseTarget(): DatabaseTarget | undefined {
   return globalWithDb[GLOBAL_KEY]?.target;
+}
+
+/** The embedded database's worker of this process, if the embedded database is open. */
+export function embeddedDatabaseWorker(): PgliteWorkerClient | undefined {
+  return globalWithDb[GLOBAL_KEY]?.worker;
 }
 
 export async function closeDatabase(): Promise<void> {

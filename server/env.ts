@@ -177,6 +177,18 @@ const EnvSchema = z.object({
    * than this waits for a tail as big as itself, so bytes written stay near twice those received).
    */
   STORY_SNAPSHOT_TAIL_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(64 * 1024),
+
+  // Issue 12 (embedded database off the event loop): db/pgliteWorkerClient.ts.
+  /**
+   * Queries and transactions that may wait for the embedded database's worker thread at once;
+   * past it a new one is refused at once (EmbeddedDatabaseBusy) instead of queueing without end.
+   */
+  DB_WORKER_QUEUE_MAX: z.coerce.number().int().positive().default(2_000),
+  /**
+   * "1": on the embedded database a commit returns only after the WAL it wrote is fsynced, so
+   * "saved" survives a power cut; "0": the page cache only (survives a killed process).
+   */
+  PGLITE_FSYNC: z.enum(["0", "1"]).default("1"),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string; dev: boolean };

@@ -52,7 +52,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
   process.env.AUTH_SECRET = authSecret;
 
   const target = databaseTarget(env);
-  const db = await openDatabase(target);
+  const db = await openDatabase(target, { durable: env.PGLITE_FSYNC === "1", maxQueued: env.DB_WORKER_QUEUE_MAX });
   // Several processes may start at once on one PostgreSQL: migrations, the one-time re-sign of
   // unkeyed audit chains and the seed run once.
   await withStartupLock(target, async () => {

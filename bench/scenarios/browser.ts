@@ -4,6 +4,7 @@ import { chromeAvailable, CHROME_PATH, launchBrowser, signInPage } from "../../t
 import { DEMO_PASSWORD } from "../../tests/support/testServer";
 import { sleep, waitFor } from "../../tests/support/wait";
 import { BODY_TEXT, LOAD_PROBE, RECORD_ARRIVALS, RECORD_KEYDOWNS } from "../browser/pageProbes";
+import { profilePages } from "../browser/pageProfiler";
 import { countScripts, type ScriptBytes } from "../browser/scriptBytes";
 import { summarizeLatency } from "../lib/stats";
 import type { OurServer } from "../servers/ourServer";
@@ -55,6 +56,7 @@ async function typeAndWatch(pageA: Page, pageB: Page, keystrokes: number) {
   await pageA.keyboard.press("Control+End");
   await sleep(300);
   await pageA.evaluate("window.__bench.keydowns.length = 0");
+  const stopProfiles = await profilePages({ typing: pageA, watching: pageB });
   let typed = "";
   const interval = 1000 / KEYS_PER_SECOND;
   const start = performance.now();
@@ -69,6 +71,7 @@ async function typeAndWatch(pageA: Page, pageB: Page, keystrokes: number) {
     message: "every keystroke to be painted on page B",
     timeoutMs: 30_000,
   });
+  await stopProfiles(`browser-${Date.now()}`);
   const keydowns = (await pageA.evaluate("window.__bench.keydowns")) as number[];
   const arrivals = (await pageB.evaluate("window.__bench.arrivals")) as number[];
   return { typed, samples: arrivals.slice(0, keystrokes).map((at, i) => at - keydowns[i]) };

@@ -71,6 +71,8 @@ export function ourServerEnv(extraEnv: Record<string, string> = {}): Record<stri
   return {
     ...probeEnv(),
     COLLAB_ROOM_IDLE_MS: String(defaults.COLLAB_ROOM_IDLE_MS),
+    // The tests' launcher turns fsync off; the benchmark measures the default.
+    PGLITE_FSYNC: defaults.PGLITE_FSYNC,
     // Not at its default: four demo accounts stand in for up to 1500 people,
     // so the per-account socket cap (a safety limit, 64 by default) would refuse them.
     COLLAB_MAX_CONNECTIONS_PER_USER: String(BENCH_CONNECTIONS_PER_USER),

@@ -78,6 +78,10 @@ export function testServerEnv(store: ServerStore, extraEnv: Record<string, strin
     HOST: "127.0.0.1",
     DEMO_PASSWORD,
     COLLAB_ROOM_IDLE_MS: "200",
+    // The suite kills processes, never the machine: the page cache is all a SIGKILL test needs,
+    // and an fsync per commit (ms on this disk) would slow every file. The worker test
+    // (embeddedDatabaseWorker.test.ts) and the benchmarks run with the default, fsync on.
+    PGLITE_FSYNC: "0",
     ...store.env,
     ...extraEnv,
   };

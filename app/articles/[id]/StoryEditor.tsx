@@ -5,7 +5,7 @@ import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import Placeholder from "@tiptap/extension-placeholder";
 import { EditorContent, useEditor } from "@tiptap/react";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
+import { memo, useEffect, useRef, useState } from "react";
 import { refusalFor } from "@/newsroom/collabRefusal";
 import { bodyExtensions, titleExtensions } from "@/newsroom/editorExtensions";
 import { SAVE_STATUS_ZH, statusUnderAccess } from "@/newsroom/saveStatus";
@@ -102,7 +102,8 @@ interface EditorsProps {
   canEdit: boolean;
 }
 
-function Editors({ articleId, session, user, canEdit }: EditorsProps) {
+/** Memoized: the status line and presence above change without re-rendering the editors. */
+const Editors = memo(function Editors({ articleId, session, user, canEdit }: EditorsProps) {
   const { doc, provider } = session;
   const [toolbarError, setToolbarError] = useState<string | null>(null);
   const [showAuthors, setShowAuthors] = useState(false);
@@ -203,4 +204,4 @@ function Editors({ articleId, session, user, canEdit }: EditorsProps) {
       <EditorContent editor={body} />
     </div>
   );
-}
+});

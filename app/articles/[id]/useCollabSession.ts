@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
+import { sendOwnAwarenessOnly } from "./ownAwarenessOnly";
 
 export interface CollabSession {
   doc: Y.Doc;
@@ -22,8 +23,10 @@ export function useCollabSession(articleId: string): CollabSession | null {
     const provider = new WebsocketProvider(`${scheme}://${window.location.host}/collab`, articleId, doc, {
       disableBc: true,
     });
+    const stopOwnAwarenessOnly = sendOwnAwarenessOnly(provider);
     setSession({ doc, provider });
     return () => {
+      stopOwnAwarenessOnly();
       provider.destroy();
       doc.destroy();
       setSession(null);

@@ -32,7 +32,12 @@ export function useSaveStatus(session: CollabSession | null): ConnectionState {
       const connected = provider.wsconnected;
       everConnected ||= connected;
       const saved = isSavedFor(savedVector, doc.clientID, Y.getState(doc.store, doc.clientID));
-      setState({ status: saveStatus({ connected, everConnected, saved }), refusedCode, refusedReason });
+      const next = { status: saveStatus({ connected, everConnected, saved }), refusedCode, refusedReason };
+      // Called on every update, a colleague's keystrokes included: the page re-renders only
+      // when the status line actually changes, not once per keystroke.
+      setState((current) =>
+        current.status === next.status && current.refusedCode === next.refusedCode && current.refusedReason === next.refusedReason ? current : next,
+      );
     };
 
     provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {

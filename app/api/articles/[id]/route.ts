@@ -16,11 +16,14 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   if ("error" in access) return access.error;
   const { actor, facts } = access;
   const db = getDb();
-  const [view] = withPresence([(await getArticleSummary(db, id))!]);
+  // Both reads are sent at once: the embedded database's worker runs the second as soon as the
+  // first is done, without a round trip through this thread in between.
+  const [summary, content] = await Promise.all([getArticleSummary(db, id), storedContent(db, id)]);
+  const [view] = withPresence([summary!]);
   return NextResponse.json({
     ...view,
     canEdit: can(actor, "edit", facts),
     actions: availableActions(actor, facts),
-    content: await storedContent(db, id),
+    content,
   });
 }
