@@ -4,12 +4,12 @@ import { can } from "@/newsroom/policy";
 import { availableActions } from "@/newsroom/workflow";
 import { withPresence } from "@/server/articles/articleView";
 import { getArticleSummary } from "@/server/articles/listArticles";
-import { storedContent } from "@/server/articles/storedContent";
+import { storedContentAndStats } from "@/server/articles/storedContent";
 import { readableArticle } from "@/server/http/readableArticle";
 
 export const dynamic = "force-dynamic";
 
-/** `GET /api/articles/:id`: the article, its byline, who is in it, and its saved text. */
+/** `GET /api/articles/:id`: the article, its byline, who is in it, its saved text and its statistics (字数…). */
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const access = await readableArticle(id);
@@ -17,10 +17,12 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   const { actor, facts } = access;
   const db = getDb();
   const [view] = withPresence([(await getArticleSummary(db, id))!]);
+  const { content, stats } = await storedContentAndStats(db, id);
   return NextResponse.json({
     ...view,
     canEdit: can(actor, "edit", facts),
     actions: availableActions(actor, facts),
-    content: await storedContent(db, id),
+    content,
+    stats,
   });
 }
