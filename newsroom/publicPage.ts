@@ -5,7 +5,7 @@ import { escapeHtml, renderStoryBody } from "./storyHtml";
 
 /** No scripts at all, no plugins, images from anywhere over http(s), styles only inline here. */
 export const PUBLIC_PAGE_CSP =
-  "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const STYLE = `body{margin:0;background:#fff;color:#222;font-family:"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif}
 main{max-width:760px;margin:0 auto;padding:32px 20px 64px;line-height:1.9;font-size:18px}

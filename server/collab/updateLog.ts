@@ -3,6 +3,7 @@ import * as Y from "yjs";
 import type { Db } from "../../db/client";
 import { articles, articleSnapshots, articleUpdates, revokedSessions, users } from "../../db/schema";
 import { encodeStoryContent } from "../../newsroom/storyBlocks";
+import { initialBodyBlocks } from "../articles/initialBody";
 import { recordUpdateOwner } from "./clientOwners";
 
 /** What a room loads from: the newest snapshot merged with every log row after it. */
@@ -92,14 +93,15 @@ export async function snapshotFromLog(db: Db, articleId: string): Promise<{ upTo
 }
 
 /**
- * Writes a new story's first content exactly once, whoever loads it first: the article row is
+ * Writes a new story's first content exactly once, whoever loads it first (its title, and an
+ * imported story's reviewed body): the article row is
  * locked and the log checked inside one transaction, so concurrent loads (even from several
  * processes) cannot both seed.
  */
 export async function seedInitialContent(db: Db, articleId: string): Promise<void> {
   await db.transaction(async (tx) => {
     const [article] = await tx
-      .select({ title: articles.title })
+      .select({ title: articles.title, initialBody: articles.initialBody })
       .from(articles)
       .where(eq(articles.id, articleId))
       .for("update");
@@ -110,7 +112,7 @@ export async function seedInitialContent(db: Db, articleId: string): Promise<voi
       .where(eq(articleUpdates.articleId, articleId))
       .limit(1);
     if (existing) return;
-    const update = encodeStoryContent({ title: article.title, body: [] });
+    const update = encodeStoryContent({ title: article.title, body: initialBodyBlocks(article.initialBody) });
     await tx.insert(articleUpdates).values({ articleId, userId: null, update });
     await recordUpdateOwner(tx, articleId, update, null);
   });

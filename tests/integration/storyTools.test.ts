@@ -1,0 +1,188 @@
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { backends } from "../support/backends";
+import { connectClient } from "../support/collabClient";
+import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
+import { api, createArticle, signIn } from "../support/session";
+import { createStore, type ServerStore } from "../support/testServer";
+import { waitFor } from "../support/wait";
+
+interface ApiError {
+  error: { code: string; message: string };
+}
+interface Uploaded {
+  id: string;
+  url: string;
+  width: number;
+  height: number;
+}
+interface Stats {
+  hanzi: number;
+  characters: number;
+  paragraphs: number;
+  images: number;
+}
+
+/** Uploads per hour for this file's server: low, so one test can reach it. */
+const UPLOADS_PER_HOUR = 4;
+/** A marker written into the photo's EXIF; it must not survive the upload. */
+const EXIF_MARKER = "SECRET-EXIF-MARKER-39.9042N";
+
+/** A JPEG carrying EXIF (artist, copyright: where a camera or phone puts its GPS position too). */
+async function jpegWithExif(width = 320, height = 200): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 30, b: 30 } } })
+    .jpeg()
+    .withExif({ IFD0: { Artist: EXIF_MARKER, Copyright: EXIF_MARKER } })
+    .toBuffer();
+}
+
+async function upload(
+  baseUrl: string,
+  cookie: string | null,
+  bytes: Uint8Array,
+  { name = "photo.jpg", type = "image/jpeg" } = {},
+): Promise<{ status: number; body: Uploaded & ApiError }> {
+  const form = new FormData();
+  form.append("file", new Blob([bytes as Uint8Array<ArrayBuffer>], { type }), name);
+  const response = await fetch(`${baseUrl}/api/media`, { method: "POST", headers: cookie ? { cookie } : {}, body: form });
+  return { status: response.status, body: (await response.json()) as Uploaded & ApiError };
+}
+
+describe.each(backends())("photos, statistics, import and export (%s)", (backend) => {
+  let store: ServerStore;
+  let server: InProcessServer;
+  const cookies: Record<string, string> = {};
+  const as = (user: string) => cookies[user];
+
+  beforeAll(async () => {
+    store = await createStore(backend);
+    server = await startInProcessServer(store, { MEDIA_UPLOADS_PER_HOUR: String(UPLOADS_PER_HOUR) });
+    for (const user of ["yaoyuchao", "xuweixiang", "zhoumi", "huhongye"]) cookies[user] = await signIn(server.url, user);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await store?.dispose();
+  });
+
+  it("stores an uploaded photo re-encoded without its metadata and serves it to any reader with long cache headers", async () => {
+    const original = await jpegWithExif();
+    expect(original.includes(EXIF_MARKER)).toBe(true);
+    const { status, body } = await upload(server.url, as("yaoyuchao"), original, { name: "IMG_0001.JPG" });
+    expect(status).toBe(201);
+    expect(body).toMatchObject({ width: 320, height: 200 });
+    expect(body.url).toBe(`/media/${body.id}`);
+
+    for (const cookie of [as("huhongye"), null]) {
+      const served = await fetch(`${server.url}${body.url}`, { headers: cookie ? { cookie } : {} });
+      expect(served.status).toBe(200);
+      expect(served.headers.get("content-type")).toBe("image/jpeg");
+      expect(served.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+      expect(served.headers.get("x-content-type-options")).toBe("nosniff");
+      const bytes = Buffer.from(await served.arrayBuffer());
+      expect(bytes.includes(EXIF_MARKER)).toBe(false);
+      const metadata = await sharp(bytes).metadata();
+      expect(metadata).toMatchObject({ format: "jpeg", width: 320, height: 200 });
+      expect(metadata.exif).toBeUndefined();
+    }
+    expect((await fetch(`${server.url}/media/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+    expect((await fetch(`${server.url}/media/not-a-uuid`)).status).toBe(404);
+  });
+
+  it("refuses a 20 MB upload (413), a text file named .jpg and a broken JPEG (415), and an upload without a session (401)", async () => {
+    const huge = new Uint8Array(20 * 1024 * 1024);
+    huge.set([0xff, 0xd8, 0xff, 0xe0]);
+    const tooBig = await upload(server.url, as("xuweixiang"), huge);
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body.error.code).toBe("payload_too_large");
+
+    const text = await upload(server.url, as("xuweixiang"), new TextEncoder().encode("这不是图片,只是文字。"), { name: "photo.jpg" });
+    expect(text.status).toBe(415);
+    expect(text.body.error.code).toBe("unsupported_media_type");
+    expect(text.body.error.message).toMatch(/JPEG/);
+
+    const broken = await upload(server.url, as("xuweixiang"), Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5]));
+    expect(broken.status).toBe(415);
+
+    const anonymous = await upload(server.url, null, await jpegWithExif(10, 10));
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.error.code).toBe("not_signed_in");
+
+    const foreign = await fetch(`${server.url}/api/media`, { method: "POST", headers: { cookie: as("xuweixiang"), origin: "https://evil.example" }, body: new FormData() });
+    expect(foreign.status).toBe(403);
+    const noFile = await fetch(`${server.url}/api/media`, { method: "POST", headers: { cookie: as("xuweixiang") }, body: new FormData() });
+    expect(noFile.status).toBe(400);
+  });
+
+  it("takes PNG, WebP and GIF by their bytes whatever the name, and stops an account at its hourly allowance (429)", async () => {
+    const base = sharp({ create: { width: 40, height: 30, channels: 4, background: { r: 0, g: 90, b: 200, alpha: 1 } } });
+    const formats = [
+      { bytes: await base.clone().png().toBuffer(), type: "image/png" },
+      { bytes: await base.clone().webp().toBuffer(), type: "image/webp" },
+      { bytes: await base.clone().gif().toBuffer(), type: "image/gif" },
+    ];
+    for (const { bytes, type } of formats) {
+      const { status, body } = await upload(server.url, as("zhoumi"), bytes, { name: "no-extension", type: "application/octet-stream" });
+      expect(status, type).toBe(201);
+      const served = await fetch(`${server.url}${body.url}`);
+      expect(served.headers.get("content-type")).toBe(type);
+    }
+    const fourth = await upload(server.url, as("zhoumi"), formats[0].bytes);
+    expect(fourth.status).toBe(201);
+    const past = await upload(server.url, as("zhoumi"), formats[0].bytes);
+    expect(past.status).toBe(429);
+    expect(past.body.error.code).toBe("rate_limited");
+  });
+
+  it("keeps a figure of our own photo, counts it, shows it with its size on the public page; refuses a forged src at the socket", async () => {
+    const photo = await upload(server.url, as("yaoyuchao"), await jpegWithExif(640, 480));
+    expect(photo.status).toBe(201);
+    const id = await createArticle(server.url, as("yaoyuchao"), "雷锋纪念馆迎来参观高峰");
+    const writer = connectClient(server.url, id, as("yaoyuchao"));
+    await writer.waitSynced();
+    const body = writer.doc.getXmlFragment("body");
+    writer.doc.transact(() => {
+      const paragraph = body.get(0) as Y.XmlElement;
+      paragraph.insert(0, [new Y.XmlText("五月十日,望城区举行廉洁教育活动。")]);
+      const figure = new Y.XmlElement("figure");
+      figure.setAttribute("src", photo.body.url);
+      figure.setAttribute("width", photo.body.width as unknown as string);
+      figure.setAttribute("height", photo.body.height as unknown as string);
+      figure.setAttribute("alt", "纪念馆正门");
+      figure.setAttribute("credit", "姚宇超");
+      figure.insert(0, [new Y.XmlText("湖南雷锋纪念馆。")]);
+      body.push([figure]);
+    });
+    await writer.waitSaved();
+
+    const read = await api<{ stats: Stats }>(server.url, as("huhongye"), "GET", `/api/articles/${id}`);
+    expect(read.body.stats).toEqual({ hanzi: 15 + 7, characters: 17 + 8, paragraphs: 1, images: 1 });
+
+    const closes: number[] = [];
+    writer.provider.on("connection-close", (event) => {
+      if (event) closes.push(event.code);
+    });
+    writer.doc.transact(() => {
+      const forged = new Y.XmlElement("figure");
+      forged.setAttribute("src", "https://tracker.example/pixel.gif");
+      forged.insert(0, [new Y.XmlText("伪造的图注")]);
+      body.push([forged]);
+    });
+    await waitFor(() => closes.length > 0, { message: "forged figure refused", timeoutMs: 30_000 });
+    expect(closes[0]).toBe(4400);
+    writer.destroy();
+    const after = await api<{ content: { text: string }; stats: Stats }>(server.url, as("huhongye"), "GET", `/api/articles/${id}`);
+    expect(after.body.content.text).not.toContain("伪造的图注");
+    expect(after.body.stats.images).toBe(1);
+
+    const transition = (user: string, action: string) =>
+      api<{ slug?: string }>(server.url, as(user), "POST", `/api/articles/${id}/transitions`, { action });
+    expect((await transition("yaoyuchao", "submit")).status).toBe(200);
+    expect((await transition("huhongye", "approve")).status).toBe(200);
+    const published = await transition("huhongye", "publish");
+    expect(published.status).toBe(200);
+    const page = await (await fetch(`${server.url}/news/${published.body.slug}`)).text();
+    expect(page).toContain(`<img src="${photo.body.url}" alt="纪念馆正门" width="640" height="480" loading="lazy">`);
+    expect(page).toContain("摄影 姚宇超");
+  });
+});
