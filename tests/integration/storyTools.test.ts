@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import path from "node:path";
+import { strFromU8, unzipSync } from "fflate";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
@@ -7,6 +10,7 @@ import { startInProcessServer, type InProcessServer } from "../support/inProcess
 import { api, createArticle, signIn } from "../support/session";
 import { createStore, type ServerStore } from "../support/testServer";
 import { waitFor } from "../support/wait";
+import { importedBlocksToStory, parsePlainTextStory } from "../../newsroom/plainTextImport";
 
 interface ApiError {
   error: { code: string; message: string };
@@ -26,6 +30,12 @@ interface Stats {
 
 /** Uploads per hour for this file's server: low, so one test can reach it. */
 const UPLOADS_PER_HOUR = 4;
+/** Longest import for this file's server: the sample fits, a longer text does not. */
+const IMPORT_MAX_CHARACTERS = 5000;
+const SAMPLE = path.resolve(import.meta.dirname, "../../../shared/fixtures/sample-article.zh.txt");
+const sampleText = fs.existsSync(SAMPLE) ? fs.readFileSync(SAMPLE, "utf8") : null;
+if (!sampleText) console.log(`[skip] ${SAMPLE} not found: the import test needs ../shared/ beside the project`);
+const itWithSample = sampleText || process.env.CI_REQUIRE_ALL === "1" ? it : it.skip;
 /** A marker written into the photo's EXIF; it must not survive the upload. */
 const EXIF_MARKER = "SECRET-EXIF-MARKER-39.9042N";
 
@@ -36,6 +46,9 @@ async function jpegWithExif(width = 320, height = 200): Promise<Buffer> {
     .withExif({ IFD0: { Artist: EXIF_MARKER, Copyright: EXIF_MARKER } })
     .toBuffer();
 }
+
+/** The text inside one block of the live document (no marks in imported text). */
+const textOf = (block: Y.XmlElement) => block.toArray().map((child) => child.toString()).join("");
 
 async function upload(
   baseUrl: string,
@@ -57,7 +70,10 @@ describe.each(backends())("photos, statistics, import and export (%s)", (backend
 
   beforeAll(async () => {
     store = await createStore(backend);
-    server = await startInProcessServer(store, { MEDIA_UPLOADS_PER_HOUR: String(UPLOADS_PER_HOUR) });
+    server = await startInProcessServer(store, {
+      MEDIA_UPLOADS_PER_HOUR: String(UPLOADS_PER_HOUR),
+      IMPORT_MAX_CHARACTERS: String(IMPORT_MAX_CHARACTERS),
+    });
     for (const user of ["yaoyuchao", "xuweixiang", "zhoumi", "huhongye"]) cookies[user] = await signIn(server.url, user);
   });
   afterAll(async () => {
@@ -184,5 +200,88 @@ describe.each(backends())("photos, statistics, import and export (%s)", (backend
     const page = await (await fetch(`${server.url}/news/${published.body.slug}`)).text();
     expect(page).toContain(`<img src="${photo.body.url}" alt="纪念馆正门" width="640" height="480" loading="lazy">`);
     expect(page).toContain("摄影 姚宇超");
+
+    // Export: whoever may read the story gets it as Word (photo embedded) and as a print page.
+    const docx = await fetch(`${server.url}/api/articles/${id}/export?format=docx`, { headers: { cookie: as("zhoumi") } });
+    expect(docx.status).toBe(200);
+    expect(docx.headers.get("content-type")).toBe("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    expect(decodeURIComponent(docx.headers.get("content-disposition") ?? "")).toContain("雷锋纪念馆迎来参观高峰.docx");
+    const files = unzipSync(new Uint8Array(await docx.arrayBuffer()));
+    const documentXml = strFromU8(files["word/document.xml"]);
+    for (const words of ["雷锋纪念馆迎来参观高峰", "红网时刻新闻记者 姚宇超", "五月十日,望城区举行廉洁教育活动。", "湖南雷锋纪念馆。", "摄影 姚宇超"]) {
+      expect(documentXml).toContain(words);
+    }
+    expect(Object.keys(files).filter((name) => name.startsWith("word/media/"))).toHaveLength(1);
+
+    const print = await fetch(`${server.url}/api/articles/${id}/export?format=html`, { headers: { cookie: as("huhongye") } });
+    expect(print.status).toBe(200);
+    const printed = await print.text();
+    expect(printed).toContain("@media print");
+    expect(printed).toContain("<h1>雷锋纪念馆迎来参观高峰</h1>");
+    expect(printed).toContain(`<img src="${photo.body.url}"`);
+    expect((await fetch(`${server.url}/api/articles/${id}/export?format=html`)).status).toBe(401);
+    expect((await fetch(`${server.url}/api/articles/${id}/export?format=pdf`, { headers: { cookie: as("huhongye") } })).status).toBe(400);
+    expect((await fetch(`${server.url}/api/articles/00000000-0000-4000-8000-000000000000/export`, { headers: { cookie: as("huhongye") } })).status).toBe(404);
+  });
+
+  itWithSample("imports the sample story as a draft: title, byline in order, dateline, headings and caption placeholders, footer dropped", async () => {
+    const parsed = parsePlainTextStory(sampleText!);
+    const members = [
+      { username: "yaoyuchao", label: "记者" },
+      { username: "xuweixiang", label: "通讯员" },
+      { username: "zhoumi", label: "通讯员" },
+    ];
+    const request = { title: parsed.title, dateline: parsed.dateline, members, body: importedBlocksToStory(parsed.blocks) };
+    const created = await api<{ id: string; byline: { name: string; label: string }[] } & ApiError>(
+      server.url,
+      as("xuweixiang"),
+      "POST",
+      "/api/articles/import",
+      request,
+    );
+    expect(created.status).toBe(201);
+    expect(created.body.byline.map((p) => `${p.label} ${p.name}`)).toEqual(["记者 姚宇超", "通讯员 徐卫香", "通讯员 周汨"]);
+
+    const reader = connectClient(server.url, created.body.id, as("zhoumi"));
+    await reader.waitSynced();
+    const blocks = reader.doc.getXmlFragment("body").toArray() as Y.XmlElement[];
+    expect(blocks.filter((b) => b.nodeName === "heading").map(textOf)).toEqual([
+      "以“红”育廉,培根铸魂",
+      "以清促廉,干净干事",
+      "以行践廉,亲清有为",
+    ]);
+    const figures = blocks.filter((b) => b.nodeName === "figure");
+    expect(figures.map(textOf)).toContain("湖南雷锋纪念馆。");
+    expect(figures).toHaveLength(6);
+    expect(figures.every((f) => !f.getAttribute("src"))).toBe(true);
+    expect(reader.bodyText()).not.toContain("来源:红网");
+    reader.destroy();
+
+    const read = await api<{ title: string; stats: Stats; content: { title: string } }>(server.url, as("huhongye"), "GET", `/api/articles/${created.body.id}`);
+    expect(read.body.content.title).toBe("望城区举办“5·10”党员干部廉洁从政教育活动。");
+    expect(read.body.stats).toMatchObject({ paragraphs: 18, images: 0 });
+    expect(read.body.stats.hanzi).toBeGreaterThan(2000);
+
+    const print = await (await fetch(`${server.url}/api/articles/${created.body.id}/export?format=html`, { headers: { cookie: as("huhongye") } })).text();
+    expect(print).toContain("红网时刻新闻记者 姚宇超 通讯员 徐卫香 周汨 长沙报道");
+  });
+
+  it("refuses an import with an unknown byline account, a bad block, no title, or more text than allowed, creating nothing", async () => {
+    const before = (await api<{ articles: unknown[] }>(server.url, as("huhongye"), "GET", "/api/articles")).body.articles.length;
+    const paragraph = { type: "paragraph", text: "正文。" };
+    const refused = [
+      { title: "标题", members: [{ username: "nobody", label: "记者" }], body: [paragraph] },
+      { title: "标题", members: [{ username: "huhongye", label: "编辑" }], body: [paragraph] },
+      { title: "标题", body: [{ type: "figure", src: "https://evil.example/a.jpg", caption: "远程图片" }] },
+      { title: "标题", body: [{ type: "script", text: "alert(1)" }] },
+      { title: "  ", body: [paragraph] },
+      { title: "太长", body: [{ type: "paragraph", text: "长".repeat(IMPORT_MAX_CHARACTERS) }] },
+    ];
+    for (const body of refused) {
+      const answer = await api<ApiError>(server.url, as("yaoyuchao"), "POST", "/api/articles/import", body);
+      expect(answer.status, JSON.stringify(body).slice(0, 80)).toBe(400);
+      expect(answer.body.error.code).toBe("invalid_request");
+    }
+    expect((await api<{ articles: unknown[] }>(server.url, as("huhongye"), "GET", "/api/articles")).body.articles.length).toBe(before);
   });
 });
