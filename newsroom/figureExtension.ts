@@ -48,6 +48,11 @@ function sideOf(raw: string | null | undefined): number | null {
   return isSide(value) && value !== null ? value : null;
 }
 
+/** The picture of a pasted <figure>, or the pasted <img> itself. */
+function imageOf(element: HTMLElement): HTMLElement | null {
+  return element.tagName === "IMG" ? element : element.querySelector("img");
+}
+
 /**
  * A news photo: the image, its caption ("湖南雷锋纪念馆。"), the photographer (摄影) and a
  * description for screen readers (alt). The caption is the node's inline content, so reporters
@@ -64,35 +69,24 @@ export const Figure = Node.create({
   isolating: true,
 
   addAttributes() {
+    // Tiptap reads every attribute from the matched element with its own `parseHTML` (the
+    // default is the element's attribute of that name, which on a bare <img> would be its
+    // remote src); each one here takes its value from the picture and keeps only what is allowed.
     return {
-      src: { default: null },
-      alt: { default: "" },
-      credit: { default: "" },
-      width: { default: null },
-      height: { default: null },
+      src: { default: null, parseHTML: (element) => { const src = imageOf(element)?.getAttribute("src"); return isMediaSrc(src) ? src : null; } },
+      alt: { default: "", parseHTML: (element) => (imageOf(element)?.getAttribute("alt") ?? "").slice(0, MAX_ALT_LENGTH) },
+      credit: { default: "", parseHTML: (element) => (element.getAttribute("data-credit") ?? "").slice(0, MAX_CREDIT_LENGTH) },
+      width: { default: null, parseHTML: (element) => sideOf(imageOf(element)?.getAttribute("width")) },
+      height: { default: null, parseHTML: (element) => sideOf(imageOf(element)?.getAttribute("height")) },
     };
   },
 
   parseHTML() {
-    const fromImage = (img: HTMLImageElement | null, figure: HTMLElement | null) => {
-      const src = img?.getAttribute("src") ?? "";
-      return {
-        src: isMediaSrc(src) ? src : null,
-        alt: (img?.getAttribute("alt") ?? "").slice(0, MAX_ALT_LENGTH),
-        credit: (figure?.getAttribute("data-credit") ?? "").slice(0, MAX_CREDIT_LENGTH),
-        width: sideOf(img?.getAttribute("width")),
-        height: sideOf(img?.getAttribute("height")),
-      };
-    };
     return [
-      {
-        tag: "figure",
-        contentElement: "figcaption",
-        getAttrs: (element) => fromImage((element as HTMLElement).querySelector("img"), element as HTMLElement),
-      },
+      { tag: "figure", contentElement: "figcaption" },
       // A bare picture from a web page keeps its place (and its description) as a figure; a
       // remote address is dropped, so the reporter uploads the photo into that place.
-      { tag: "img", getAttrs: (element) => fromImage(element as HTMLImageElement, null) },
+      { tag: "img" },
     ];
   },
 

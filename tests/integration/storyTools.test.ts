@@ -32,6 +32,9 @@ interface Stats {
 const UPLOADS_PER_HOUR = 4;
 /** Longest import for this file's server: the sample fits, a longer text does not. */
 const IMPORT_MAX_CHARACTERS = 5000;
+/** Photo limits for this file's server: small, so a test reaches them with small images. */
+const MAX_PIXELS = 1_000_000;
+const MAX_DIMENSION = 1000;
 const SAMPLE = path.resolve(import.meta.dirname, "../../../shared/fixtures/sample-article.zh.txt");
 const sampleText = fs.existsSync(SAMPLE) ? fs.readFileSync(SAMPLE, "utf8") : null;
 if (!sampleText) console.log(`[skip] ${SAMPLE} not found: the import test needs ../shared/ beside the project`);
@@ -73,6 +76,8 @@ describe.each(backends())("photos, statistics, import and export (%s)", (backend
     server = await startInProcessServer(store, {
       MEDIA_UPLOADS_PER_HOUR: String(UPLOADS_PER_HOUR),
       IMPORT_MAX_CHARACTERS: String(IMPORT_MAX_CHARACTERS),
+      MEDIA_MAX_PIXELS: String(MAX_PIXELS),
+      MEDIA_MAX_DIMENSION: String(MAX_DIMENSION),
     });
     for (const user of ["yaoyuchao", "xuweixiang", "zhoumi", "huhongye"]) cookies[user] = await signIn(server.url, user);
   });
@@ -105,10 +110,10 @@ describe.each(backends())("photos, statistics, import and export (%s)", (backend
     expect((await fetch(`${server.url}/media/not-a-uuid`)).status).toBe(404);
   });
 
-  it("refuses a 20 MB upload (413), a text file named .jpg and a broken JPEG (415), and an upload without a session (401)", async () => {
-    const huge = new Uint8Array(20 * 1024 * 1024);
-    huge.set([0xff, 0xd8, 0xff, 0xe0]);
-    const tooBig = await upload(server.url, as("xuweixiang"), huge);
+  it("refuses a 20 MB upload (413), a text file named .jpg, a broken JPEG and an oversized canvas (415), an upload without a session (401); scales a wide photo down", async () => {
+    const hugeBody = new Uint8Array(20 * 1024 * 1024);
+    hugeBody.set([0xff, 0xd8, 0xff, 0xe0]);
+    const tooBig = await upload(server.url, as("xuweixiang"), hugeBody);
     expect(tooBig.status).toBe(413);
     expect(tooBig.body.error.code).toBe("payload_too_large");
 
@@ -128,6 +133,14 @@ describe.each(backends())("photos, statistics, import and export (%s)", (backend
     expect(foreign.status).toBe(403);
     const noFile = await fetch(`${server.url}/api/media`, { method: "POST", headers: { cookie: as("xuweixiang") }, body: new FormData() });
     expect(noFile.status).toBe(400);
+
+    // A canvas past MEDIA_MAX_PIXELS is refused before it is decoded; a long side past
+    // MEDIA_MAX_DIMENSION is scaled down to fit.
+    const huge = await upload(server.url, as("xuweixiang"), await jpegWithExif(1100, 1000));
+    expect(huge.status).toBe(415);
+    const wide = await upload(server.url, as("xuweixiang"), await jpegWithExif(1200, 100));
+    expect(wide.status).toBe(201);
+    expect(wide.body).toMatchObject({ width: MAX_DIMENSION, height: Math.round((100 * MAX_DIMENSION) / 1200) });
   });
 
   it("takes PNG, WebP and GIF by their bytes whatever the name, and stops an account at its hourly allowance (429)", async () => {
