@@ -213,6 +213,12 @@ describe.each(backends())("photos, statistics, import and export (%s)", (backend
     const page = await (await fetch(`${server.url}/news/${published.body.slug}`)).text();
     expect(page).toContain(`<img src="${photo.body.url}" alt="纪念馆正门" width="640" height="480" loading="lazy">`);
     expect(page).toContain("摄影 姚宇超");
+    const feed = await (await fetch(`${server.url}/news/feed.xml`)).text();
+    // The entry's HTML content (escaped in the XML) shows the photo at its absolute address
+    // (the feed's origin: PUBLIC_URL's business, not this test's), sized.
+    expect(feed).toMatch(
+      new RegExp(`&lt;img src=&quot;https?://[^&/]+${photo.body.url}&quot; alt=&quot;纪念馆正门&quot; width=&quot;640&quot; height=&quot;480&quot;`),
+    );
 
     // Export: whoever may read the story gets it as Word (photo embedded) and as a print page.
     const docx = await fetch(`${server.url}/api/articles/${id}/export?format=docx`, { headers: { cookie: as("zhoumi") } });
