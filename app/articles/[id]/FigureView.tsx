@@ -1,6 +1,6 @@
 "use client";
 
-import { NodeViewContent, NodeViewWrapper, type ReactNodeViewProps } from "@tiptap/react";
+import { NodeViewContent, NodeViewWrapper, useEditorState, type ReactNodeViewProps } from "@tiptap/react";
 import { useRef, useState } from "react";
 import { MAX_ALT_LENGTH, MAX_CREDIT_LENGTH } from "@/newsroom/figureExtension";
 import { isMediaSrc } from "@/newsroom/mediaUrl";
@@ -12,7 +12,11 @@ import { isPhotoFile, uploadPhoto } from "./mediaUpload";
  */
 export function FigureView({ node, updateAttributes, editor }: ReactNodeViewProps) {
   const src = isMediaSrc(node.attrs.src) ? node.attrs.src : null;
-  const editable = editor.isEditable;
+  // Rights change live (the story is submitted while someone types): follow the editor's state.
+  const editable = useEditorState({ editor, selector: ({ editor: e }) => e.isEditable });
+  const setAttributes = (attributes: Record<string, unknown>) => {
+    if (editor.isEditable) updateAttributes(attributes);
+  };
   const picker = useRef<HTMLInputElement>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -29,7 +33,7 @@ export function FigureView({ node, updateAttributes, editor }: ReactNodeViewProp
     if ("error" in uploaded) setProblem(uploaded.error);
     else {
       setProblem(null);
-      updateAttributes({ src: uploaded.url, width: uploaded.width, height: uploaded.height });
+      setAttributes({ src: uploaded.url, width: uploaded.width, height: uploaded.height });
     }
   };
 
@@ -61,7 +65,7 @@ export function FigureView({ node, updateAttributes, editor }: ReactNodeViewProp
             disabled={!editable}
             placeholder="摄影者"
             data-testid="figure-credit"
-            onChange={(e) => updateAttributes({ credit: e.target.value })}
+            onChange={(e) => setAttributes({ credit: e.target.value })}
           />
         </label>
         <label>
@@ -73,7 +77,7 @@ export function FigureView({ node, updateAttributes, editor }: ReactNodeViewProp
             disabled={!editable}
             placeholder="为读屏用户描述图片内容"
             data-testid="figure-alt"
-            onChange={(e) => updateAttributes({ alt: e.target.value })}
+            onChange={(e) => setAttributes({ alt: e.target.value })}
           />
         </label>
       </div>
