@@ -101,7 +101,7 @@ describeInBrowser("photos, live counts and import in Chromium", () => {
     expect(word.status()).toBe(200);
   });
 
-  it("pastes an image file as a photo, and a web page's remote picture as a place to upload it, saying why", async () => {
+  it("pastes an image file as a photo, a web page's remote picture as a place to upload it (saying why), and takes a dropped photo", async () => {
     const id = await openNewStory("粘贴图片");
     const body = page.getByTestId("body-editor");
     await body.click();
@@ -135,6 +135,20 @@ describeInBrowser("photos, live counts and import in Chromium", () => {
     await (await chooser).setFiles({ name: "古镇.png", mimeType: "image/png", buffer: await photo(400, 300) });
     await expect.poll(() => page.locator('[data-testid="body-editor"] figure img').count(), EVENTUALLY).toBe(2);
     await expect.poll(() => stats(id), EVENTUALLY).toMatchObject({ images: 2 });
+
+    // A photo dragged from the desktop onto the text is uploaded and dropped in place.
+    const jpeg = (await sharp({ create: { width: 200, height: 150, channels: 3, background: "#224488" } }).jpeg().toBuffer()).toString("base64");
+    await body.locator("p").first().evaluate((paragraph, base64) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], "拖入.jpg", { type: "image/jpeg" }));
+      const box = paragraph.getBoundingClientRect();
+      const at = { clientX: box.left + 4, clientY: box.top + box.height / 2, bubbles: true, cancelable: true, dataTransfer: data };
+      paragraph.dispatchEvent(new DragEvent("dragover", at));
+      paragraph.dispatchEvent(new DragEvent("drop", at));
+    }, jpeg);
+    await expect.poll(() => page.locator('[data-testid="body-editor"] figure img').count(), EVENTUALLY).toBe(3);
+    await expect.poll(() => stats(id), EVENTUALLY).toMatchObject({ images: 3 });
   });
 
   itWithSample("imports the sample story after a review: title, byline, headings and captions", async () => {
