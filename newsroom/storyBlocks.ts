@@ -70,9 +70,10 @@ export function encodeStoryContent(content: StoryContent): Uint8Array {
   return update;
 }
 
-type XmlNode = Y.XmlElement | Y.XmlText | Y.XmlHook;
+export type XmlNode = Y.XmlElement | Y.XmlText | Y.XmlHook;
 
-function nodeText(node: XmlNode): string {
+/** The text inside a Yjs XML node, its descendants' included (marks dropped). */
+export function nodeText(node: XmlNode): string {
   if (node instanceof Y.XmlText) {
     return node.toDelta().map((op: { insert?: unknown }) => (typeof op.insert === "string" ? op.insert : "")).join("");
   }

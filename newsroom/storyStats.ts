@@ -1,5 +1,6 @@
 import * as Y from "yjs";
 import { isMediaSrc } from "./mediaUrl";
+import { nodeText as textOf, type XmlNode } from "./storyBlocks";
 
 /** The counts a desk asks of a story: 中文字数 and the rest (DESIGN.md §5 `stats`). */
 export interface StoryStats {
@@ -23,20 +24,13 @@ const NOT_SPACE = /\S/gu;
 
 const countOf = (text: string, pattern: RegExp) => text.match(pattern)?.length ?? 0;
 
-/** The text directly and deeply inside a Yjs XML node. */
-function textOf(node: Y.XmlElement | Y.XmlText | Y.XmlHook): string {
-  if (node instanceof Y.XmlText) return node.toDelta().map((op: { insert?: unknown }) => (typeof op.insert === "string" ? op.insert : "")).join("");
-  if (node instanceof Y.XmlElement) return node.toArray().map((child) => textOf(child as Y.XmlElement | Y.XmlText)).join("");
-  return "";
-}
-
 /**
  * The statistics of a story body (the live `body` fragment, or one read from a stored state).
  * Linear in the text; cheap enough to run on every change in the editor.
  */
 export function storyStats(body: Y.XmlFragment): StoryStats {
   const stats: StoryStats = { hanzi: 0, characters: 0, paragraphs: 0, images: 0 };
-  const visit = (node: Y.XmlElement | Y.XmlText | Y.XmlHook) => {
+  const visit = (node: XmlNode) => {
     if (node instanceof Y.XmlText) {
       const text = textOf(node);
       stats.hanzi += countOf(text, HAN);
@@ -46,9 +40,9 @@ export function storyStats(body: Y.XmlFragment): StoryStats {
     if (!(node instanceof Y.XmlElement)) return;
     if (node.nodeName === "paragraph" && countOf(textOf(node), NOT_SPACE) > 0) stats.paragraphs += 1;
     if (node.nodeName === "figure" && isMediaSrc(node.getAttribute("src"))) stats.images += 1;
-    node.toArray().forEach((child) => visit(child as Y.XmlElement | Y.XmlText));
+    node.toArray().forEach((child) => visit(child as XmlNode));
   };
-  body.toArray().forEach((child) => visit(child as Y.XmlElement | Y.XmlText));
+  body.toArray().forEach((child) => visit(child as XmlNode));
   return stats;
 }
 

@@ -73,7 +73,7 @@ function blockParagraphs(node: PmNode, images: ReadonlyMap<string, ExportImage>,
     case "heading":
       return [new Paragraph({ heading: node.attrs?.level === 3 ? HeadingLevel.HEADING_3 : HeadingLevel.HEADING_2, children: runsOf(node) })];
     case "blockquote":
-      return (node.content ?? []).flatMap((child) => blockParagraphs(child, images)).map((p) => p);
+      return (node.content ?? []).flatMap((child) => blockParagraphs(child, images));
     case "bulletList":
     case "orderedList":
       return (node.content ?? []).flatMap((item, index) =>
