@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
 import { ARTICLE_STATE_NAMES_ZH, ARTICLE_STATES } from "@/newsroom/articleStates";
@@ -26,6 +27,9 @@ export default async function DashboardPage() {
         <div className="dashboard-head">
           <h1>稿件</h1>
           <NewArticleForm />
+          <Link href="/articles/import" className="import-link" data-testid="import-link">
+            导入稿件
+          </Link>
         </div>
         {isDesk && (
           <section className="review-queue" aria-label="待审" data-testid="review-queue">

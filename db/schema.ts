@@ -64,6 +64,11 @@ export const articles = pgTable("articles", {
    * attacker cannot move the head back after deleting the newest entries (auditChain.ts).
    */
   auditHeadMac: text("audit_head_mac"),
+  /**
+   * The body of an imported story (`StoryBlock[]`), written once as the live document's first
+   * content when its room first loads (DESIGN.md §3); null for a story started empty.
+   */
+  initialBody: jsonb("initial_body"),
 });
 
 /** The reporters on an article's byline, in byline order. */
@@ -250,6 +255,25 @@ export const signInFailures = pgTable(
     failedAt: timestamp("failed_at", { withTimezone: true }).notNull(),
   },
   (t) => [index("sign_in_failures_key_idx").on(t.scope, t.key, t.failedAt)],
+);
+
+/**
+ * Uploaded photos (issue 13), kept in the database so every process serves them without a
+ * shared disk. `bytes` is the re-encoded image (metadata stripped), never what was uploaded.
+ */
+export const media = pgTable(
+  "media",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    contentType: text("content_type").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    byteSize: integer("byte_size").notNull(),
+    bytes: bytea("bytes").notNull(),
+    uploadedBy: uuid("uploaded_by").references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("media_uploaded_by_idx").on(t.uploadedBy, t.createdAt)],
 );
 
 export const articlesRelations = relations(articles, ({ many }) => ({

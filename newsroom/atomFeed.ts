@@ -1,13 +1,27 @@
 import { OUTLET } from "./publicationFormat";
-import { escapeHtml } from "./storyHtml";
+import type { PmNode } from "./canonicalContent";
+import { escapeHtml, renderStoryBody } from "./storyHtml";
 
 export interface FeedEntry {
   url: string;
   title: string;
   summary: string;
+  /** The story body; rendered as the entry's HTML content when present. */
+  body?: PmNode;
   publishedAt: Date;
   updatedAt: Date;
   authors: string[];
+}
+
+/**
+ * The entry's full story as HTML (photos with their width and height), with our `/media/`
+ * addresses made absolute: a feed reader fetches them from elsewhere. Only the renderer's own
+ * `src="/media/` can match (text is escaped, so it never holds a literal quote).
+ */
+function entryContent(siteUrl: string, body: PmNode | undefined): string {
+  if (!body) return "";
+  const html = renderStoryBody(body).replaceAll(' src="/media/', ` src="${escapeHtml(siteUrl)}/media/`);
+  return `<content type="html">${escapeHtml(html)}</content>`;
 }
 
 /** An Atom 1.0 feed of published stories (RFC 4287). */
@@ -15,7 +29,7 @@ export function renderAtomFeed(siteUrl: string, entries: readonly FeedEntry[]): 
   const updated = entries.reduce((max, e) => (e.updatedAt > max ? e.updatedAt : max), new Date(0));
   const items = entries
     .map(
-      (e) => `<entry><id>${escapeHtml(e.url)}</id><title>${escapeHtml(e.title)}</title><link href="${escapeHtml(e.url)}"/><published>${e.publishedAt.toISOString()}</published><updated>${e.updatedAt.toISOString()}</updated>${e.authors.map((a) => `<author><name>${escapeHtml(a)}</name></author>`).join("")}<summary>${escapeHtml(e.summary)}</summary></entry>`,
+      (e) => `<entry><id>${escapeHtml(e.url)}</id><title>${escapeHtml(e.title)}</title><link href="${escapeHtml(e.url)}"/><published>${e.publishedAt.toISOString()}</published><updated>${e.updatedAt.toISOString()}</updated>${e.authors.map((a) => `<author><name>${escapeHtml(a)}</name></author>`).join("")}<summary>${escapeHtml(e.summary)}</summary>${entryContent(siteUrl, e.body)}</entry>`,
     )
     .join("");
   return `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><id>${escapeHtml(siteUrl)}/news/feed.xml</id><title>${OUTLET}</title><link rel="self" href="${escapeHtml(siteUrl)}/news/feed.xml"/><updated>${updated.toISOString()}</updated>${items}</feed>`;

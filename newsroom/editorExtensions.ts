@@ -3,15 +3,16 @@ import Document from "@tiptap/extension-document";
 import Paragraph from "@tiptap/extension-paragraph";
 import Text from "@tiptap/extension-text";
 import StarterKit from "@tiptap/starter-kit";
-import { Figure } from "./figureExtension";
+import { FIGURE_ATTRIBUTE_CHECKS, Figure } from "./figureExtension";
 import { isSafeLinkTarget } from "./safeUrl";
 
 /**
  * The one schema of a story body (DESIGN.md §3): the editor, server rendering and tests all
  * build from this list. Undo/redo is left out because Collaboration brings its own
- * (per-user undo over Yjs); a shared history would undo other people's typing.
+ * (per-user undo over Yjs); a shared history would undo other people's typing. The editor page
+ * passes `figure` (the same node with its editing view); the schema is the same either way.
  */
-export function bodyExtensions(): AnyExtension[] {
+export function bodyExtensions({ figure = Figure }: { figure?: typeof Figure } = {}): AnyExtension[] {
   return [
     StarterKit.configure({
       undoRedo: false,
@@ -28,9 +29,18 @@ export function bodyExtensions(): AnyExtension[] {
         shouldAutoLink: (url) => isSafeLinkTarget(url),
       },
     }),
-    Figure,
+    figure,
   ];
 }
+
+/**
+ * Node attribute values the schema allows, by node and attribute (names alone are checked for
+ * every node; these are the attributes whose value could carry an address or grow unbounded).
+ * The socket's schema guard refuses an update that writes anything else.
+ */
+export const NODE_ATTRIBUTE_CHECKS: Record<string, Record<string, (value: unknown) => boolean>> = {
+  figure: FIGURE_ATTRIBUTE_CHECKS,
+};
 
 /** A title is exactly one paragraph of plain text. */
 const TitleDocument = Document.extend({ content: "paragraph" });

@@ -8,7 +8,9 @@ export type NewsroomAction =
   /** See the desk's review queue (待审) on the dashboard. */
   | "review"
   /** Look after bylines at all (the desk's job); `changeByline` says whether now. */
-  | "manageMembers";
+  | "manageMembers"
+  /** Upload a photo (staff who write or edit stories; the photo is used in a story they may edit). */
+  | "uploadMedia";
 
 /** What a person may be allowed to do to one story, given its facts. */
 export type ArticleAction =
@@ -52,6 +54,7 @@ function mayArticle(actor: Actor, action: ArticleAction, facts: ArticleAccessFac
 function mayNewsroom(actor: Actor, action: NewsroomAction): boolean {
   switch (action) {
     case "create":
+    case "uploadMedia":
       return true;
     case "review":
     case "manageMembers":
@@ -69,6 +72,6 @@ export function can(actor: Actor | null, action: NewsroomAction): boolean;
 export function can(actor: Actor | null, action: ArticleAction, facts: ArticleAccessFacts): boolean;
 export function can(actor: Actor | null, action: PolicyAction, facts?: ArticleAccessFacts): boolean {
   if (actor === null) return false;
-  if (action === "create" || action === "review" || action === "manageMembers") return mayNewsroom(actor, action);
+  if (action === "create" || action === "review" || action === "manageMembers" || action === "uploadMedia") return mayNewsroom(actor, action);
   return facts !== undefined && mayArticle(actor, action, facts);
 }

@@ -5,12 +5,12 @@ import { escapeHtml, renderStoryBody } from "./storyHtml";
 
 /** No scripts at all, no plugins, images from anywhere over http(s), styles only inline here. */
 export const PUBLIC_PAGE_CSP =
-  "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const STYLE = `body{margin:0;background:#fff;color:#222;font-family:"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif}
 main{max-width:760px;margin:0 auto;padding:32px 20px 64px;line-height:1.9;font-size:18px}
 h1{font-size:30px;line-height:1.4;margin:0 0 12px}.byline{color:#555;font-size:15px;margin-bottom:24px}
-h2,h3{font-size:20px;margin:28px 0 8px}figure{margin:24px 0;text-align:center}figure img{max-width:100%}
+h2,h3{font-size:20px;margin:28px 0 8px}figure{margin:24px 0;text-align:center}figure img{max-width:100%;height:auto}figcaption .credit{color:#777;font-size:14px}
 figcaption{font-size:15px;color:#555}blockquote{border-left:3px solid #ddd;margin:0;padding-left:14px;color:#444}
 .correction{background:#fff7ed;border:1px solid #fed7aa;padding:10px 14px;font-size:15px;margin-bottom:20px}
 footer{margin-top:36px;color:#555;font-size:15px;border-top:1px solid #eee;padding-top:14px}footer p{margin:4px 0}

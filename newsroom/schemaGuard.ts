@@ -1,7 +1,7 @@
 import { getSchema, type AnyExtension } from "@tiptap/core";
 import type { NodeType } from "@tiptap/pm/model";
 import * as Y from "yjs";
-import { bodyExtensions, titleExtensions } from "./editorExtensions";
+import { NODE_ATTRIBUTE_CHECKS, bodyExtensions, titleExtensions } from "./editorExtensions";
 
 /**
  * Schema at the door (issue 10, attacks 9 and 10): a Yjs update is checked against the editor's
@@ -150,6 +150,7 @@ export function checkUpdateSchema(doc: Y.Doc, decoded: DecodedUpdate, { maxTitle
           const allowed = container.kind === "element" ? rootRules.nodes.get(container.nodeName!) : undefined;
           if (!allowed?.has(parentSub)) throw new OutsideSchema(`attribute ${shown(parentSub)} is not in the schema of ${shown(container.nodeName ?? container.root)}`);
           if (!(content instanceof Y.ContentAny || content instanceof Y.ContentString)) throw new OutsideSchema(`attribute ${shown(parentSub)} holds a shared type`);
+          checkAttributeValue(container.nodeName!, parentSub, content);
           break;
         }
         if (!(content instanceof Y.ContentType)) throw new OutsideSchema(`${shown(container.nodeName ?? container.root)} holds content outside any node`);
@@ -188,6 +189,16 @@ export function checkUpdateSchema(doc: Y.Doc, decoded: DecodedUpdate, { maxTitle
     if (current + titleInserted > maxTitleLength && current + titleInserted - titleCharsDeleted(doc, decoded.ds, locator) > maxTitleLength) {
       throw new OutsideSchema(`title longer than ${maxTitleLength} characters`);
     }
+  }
+}
+
+/** An attribute whose value the schema restricts (a figure's `src`: only our own `/media/`). */
+function checkAttributeValue(nodeName: string, attribute: string, content: Y.ContentAny | Y.ContentString): void {
+  const check = NODE_ATTRIBUTE_CHECKS[nodeName]?.[attribute];
+  if (!check) return;
+  const values = content instanceof Y.ContentString ? [content.str] : content.arr;
+  for (const value of values) {
+    if (!check(value)) throw new OutsideSchema(`attribute ${shown(attribute)} of ${shown(nodeName)} has a value outside the schema`);
   }
 }
 

@@ -1,4 +1,5 @@
 import * as Y from "yjs";
+import { isMediaSrc } from "./mediaUrl";
 
 /**
  * The plain shape of story content used to create a live document on the server (initial
@@ -8,7 +9,8 @@ export type StoryBlock =
   | { type: "paragraph"; text: string }
   | { type: "heading"; level: 2 | 3; text: string }
   | { type: "blockquote"; text: string }
-  | { type: "figure"; src: string; caption: string };
+  /** A photo; `src` null is a caption waiting for its photo (an imported story). */
+  | { type: "figure"; src: string | null; caption: string; alt?: string; credit?: string; width?: number; height?: number };
 
 export interface StoryContent {
   title: string;
@@ -33,8 +35,13 @@ function blockElement(block: StoryBlock): Y.XmlElement {
     }
     case "figure": {
       const figure = new Y.XmlElement("figure");
-      figure.setAttribute("src", block.src);
-      figure.setAttribute("alt", "");
+      if (isMediaSrc(block.src)) {
+        figure.setAttribute("src", block.src);
+        if (block.width) figure.setAttribute("width", block.width as unknown as string);
+        if (block.height) figure.setAttribute("height", block.height as unknown as string);
+      }
+      figure.setAttribute("alt", block.alt ?? "");
+      if (block.credit) figure.setAttribute("credit", block.credit);
       if (block.caption) figure.insert(0, [new Y.XmlText(block.caption)]);
       return figure;
     }
@@ -63,9 +70,10 @@ export function encodeStoryContent(content: StoryContent): Uint8Array {
   return update;
 }
 
-type XmlNode = Y.XmlElement | Y.XmlText | Y.XmlHook;
+export type XmlNode = Y.XmlElement | Y.XmlText | Y.XmlHook;
 
-function nodeText(node: XmlNode): string {
+/** The text inside a Yjs XML node, its descendants' included (marks dropped). */
+export function nodeText(node: XmlNode): string {
   if (node instanceof Y.XmlText) {
     return node.toDelta().map((op: { insert?: unknown }) => (typeof op.insert === "string" ? op.insert : "")).join("");
   }

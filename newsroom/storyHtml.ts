@@ -1,11 +1,12 @@
 import type { PmNode } from "./canonicalContent";
+import { isMediaSrc } from "./mediaUrl";
 import { isSafeUrl } from "./safeUrl";
 
 /**
  * Renders a story body (ProseMirror JSON of the editor schema) to HTML for the public page.
  * A whitelist: each node and mark of the schema maps to fixed tags; everything unknown is
  * dropped (its text kept, escaped); attributes are only the ones listed here, escaped; links
- * and images only with http(s)/mailto URLs. No event handler or script can come through.
+ * only with http(s)/mailto URLs, images only from our own `/media/`. No event handler or script can come through.
  */
 export function renderStoryBody(doc: PmNode): string {
   return (doc.content ?? []).map(renderNode).join("\n");
@@ -34,16 +35,24 @@ export const NODE_RENDERERS: Record<string, (node: PmNode) => string> = {
   orderedList: (node) => `<ol>${children(node)}</ol>`,
   listItem: (node) => `<li>${children(node)}</li>`,
   hardBreak: () => "<br>",
-  figure: (node) => {
-    const src = typeof node.attrs?.src === "string" && isSafeUrl(node.attrs.src) && !node.attrs.src.startsWith("mailto:")
-      ? node.attrs.src
-      : null;
-    const alt = typeof node.attrs?.alt === "string" ? node.attrs.alt : "";
-    const image = src ? `<img src="${escapeHtml(src)}" alt="${escapeHtml(alt)}" loading="lazy">` : "";
-    return `<figure>${image}<figcaption>${children(node)}</figcaption></figure>`;
-  },
+  figure: (node) => `<figure>${figureImage(node.attrs ?? {})}<figcaption>${children(node)}${figureCredit(node.attrs ?? {})}</figcaption></figure>`,
   text: (node) => renderText(node),
 };
+
+/** A figure's picture: only one of our uploads (`/media/<id>`), with its size so the page does not jump. */
+function figureImage(attrs: Record<string, unknown>): string {
+  if (!isMediaSrc(attrs.src)) return "";
+  const alt = typeof attrs.alt === "string" ? attrs.alt : "";
+  const side = (name: "width" | "height") =>
+    typeof attrs[name] === "number" && Number.isInteger(attrs[name]) && (attrs[name] as number) > 0 ? ` ${name}="${attrs[name]}"` : "";
+  return `<img src="${escapeHtml(attrs.src)}" alt="${escapeHtml(alt)}"${side("width")}${side("height")} loading="lazy">`;
+}
+
+/** The photographer's line under the caption ("摄影 张三"). */
+function figureCredit(attrs: Record<string, unknown>): string {
+  const credit = typeof attrs.credit === "string" ? attrs.credit.trim() : "";
+  return credit ? ` <span class="credit">摄影 ${escapeHtml(credit)}</span>` : "";
+}
 
 /** Mark renderers, innermost first as ProseMirror orders them. */
 export const MARK_RENDERERS: Record<string, (inner: string, attrs: Record<string, unknown>) => string> = {

@@ -1,6 +1,30 @@
 import path from "node:path";
 import { z } from "zod";
 
+// Issue 13 (photos, import): settings read at call time by the media and import routes.
+function mediaSettingsShape() {
+  return {
+    /** Largest photo upload, in bytes (the file itself); bigger: 413 `payload_too_large`. */
+    MEDIA_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+    /** Largest photo in pixels (width × height) decoded; bigger is refused (415) before work. */
+    MEDIA_MAX_PIXELS: z.coerce.number().int().positive().default(50_000_000),
+    /** Longest side of a stored photo, in pixels; larger uploads are scaled down to fit. */
+    MEDIA_MAX_DIMENSION: z.coerce.number().int().positive().default(3000),
+    /** Photos one account may upload per hour (counted in the database: every process); 429. */
+    MEDIA_UPLOADS_PER_HOUR: z.coerce.number().int().positive().default(200),
+    /** Largest plain-text story the import page reads, in characters; longer: 400. */
+    IMPORT_MAX_CHARACTERS: z.coerce.number().int().positive().default(100_000),
+  };
+}
+
+const MediaSettingsSchema = z.object(mediaSettingsShape());
+
+/** The photo and import settings, from `process.env` (the running server's, tests' included). */
+export type MediaSettings = z.infer<typeof MediaSettingsSchema>;
+export function mediaSettings(source: NodeJS.ProcessEnv = process.env): MediaSettings {
+  return MediaSettingsSchema.parse(source);
+}
+
 /**
  * Every environment variable the workbench reads, validated once at start. The embedded
  * default needs none of them.
@@ -189,6 +213,7 @@ const EnvSchema = z.object({
    * "saved" survives a power cut; "0": the page cache only (survives a killed process).
    */
   PGLITE_FSYNC: z.enum(["0", "1"]).default("1"),
+  ...mediaSettingsShape(),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string; dev: boolean };

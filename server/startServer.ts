@@ -11,7 +11,7 @@ import { seedDemoNewsroom } from "../db/seed";
 import { withStartupLock } from "../db/startupLock";
 import { resignLegacyAuditChains } from "./articles/auditResign";
 import { StoryBus } from "./cluster/storyBus";
-import { limitRequestBody } from "./http/bodyLimit";
+import { limitRequestBody, MULTIPART_ENVELOPE_BYTES } from "./http/bodyLimit";
 import { handleHealthRequest } from "./http/healthEndpoints";
 import { CollabServer } from "./collab/collabServer";
 import { GroupCommitWriter } from "./collab/groupCommit";
@@ -145,7 +145,11 @@ export async function startServer(env: Env): Promise<RunningServer> {
 
   let shuttingDown = false;
   const health = { db, bus, isShuttingDown: () => shuttingDown };
-  const bodyLimits = { defaultBytes: env.HTTP_MAX_BODY_BYTES, authBytes: env.HTTP_MAX_AUTH_BODY_BYTES };
+  const bodyLimits = {
+    defaultBytes: env.HTTP_MAX_BODY_BYTES,
+    authBytes: env.HTTP_MAX_AUTH_BODY_BYTES,
+    mediaBytes: env.MEDIA_MAX_BYTES + MULTIPART_ENVELOPE_BYTES,
+  };
   const server = http.createServer((req, res) => {
     if (handleHealthRequest(req, res, health)) return;
     // The peer address for sign-in rate limiting; whatever a client put there is replaced.

@@ -3,7 +3,10 @@ export type CommandRefusal =
   | { ok: false; code: "not_found"; message: string }
   | { ok: false; code: "forbidden"; message: string }
   | { ok: false; code: "conflict"; message: string }
-  | { ok: false; code: "bad_request"; message: string };
+  | { ok: false; code: "bad_request"; message: string }
+  | { ok: false; code: "payload_too_large"; message: string }
+  | { ok: false; code: "unsupported_media_type"; message: string }
+  | { ok: false; code: "rate_limited"; message: string };
 
 export type CommandResult<T> = ({ ok: true } & T) | CommandRefusal;
 

@@ -11,6 +11,10 @@ export type ApiErrorCode =
   | "not_found"
   | "conflict"
   | "too_large"
+  /** An upload over its limit (the same code the body limit answers with). */
+  | "payload_too_large"
+  /** An upload that is not one of the image formats we take. */
+  | "unsupported_media_type"
   | "rate_limited";
 
 const STATUS: Record<ApiErrorCode, number> = {
@@ -21,6 +25,8 @@ const STATUS: Record<ApiErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   too_large: 413,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
 };
 

@@ -6,7 +6,12 @@ export interface BodyLimits {
   defaultBytes: number;
   /** Auth.js's routes and the sign-in page, which anyone may post to without a session. */
   authBytes: number;
+  /** `POST /api/media`: a photo (MEDIA_MAX_BYTES) in its multipart envelope. */
+  mediaBytes: number;
 }
+
+/** Room for the multipart envelope around an uploaded file (boundaries, part headers, name). */
+export const MULTIPART_ENVELOPE_BYTES = 64 * 1024;
 
 /** Sign-in traffic: Auth.js's own routes and the login page (its form posts a server action there). */
 function isAuthPath(url: string): boolean {
@@ -16,7 +21,9 @@ function isAuthPath(url: string): boolean {
 
 /** The limit that applies to this request. */
 export function bodyLimitFor(url: string | undefined, limits: BodyLimits): number {
-  return isAuthPath(url ?? "/") ? limits.authBytes : limits.defaultBytes;
+  const pathname = (url ?? "/").split("?", 1)[0];
+  if (pathname === "/api/media") return limits.mediaBytes;
+  return isAuthPath(pathname) ? limits.authBytes : limits.defaultBytes;
 }
 
 /**

@@ -25,12 +25,16 @@ export function foreignOriginError(request: Request) {
   return apiError("forbidden", "跨站请求被拒绝");
 }
 
-/** Reads a JSON object body, or returns the error response to send. */
+/**
+ * Reads a JSON object body, or returns the error response to send. `maxBytes` lets a route
+ * that takes a whole story (import) read more than the usual 64 KB, within the HTTP body limit.
+ */
 export async function readJsonObject(
   request: Request,
+  maxBytes = MAX_JSON_BYTES,
 ): Promise<{ body: Record<string, unknown> } | { error: Response }> {
   const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_JSON_BYTES) return { error: apiError("too_large", "请求体过大") };
+  if (Buffer.byteLength(text) > maxBytes) return { error: apiError("too_large", "请求体过大") };
   // An action without parameters (restore) may come without a body at all.
   if (text.trim() === "") return { body: {} };
   const type = request.headers.get("content-type") ?? "";

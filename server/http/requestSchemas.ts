@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { WORKFLOW_ACTIONS } from "../../newsroom/workflow";
 import { MAX_TITLE_LENGTH } from "../commands/articleCreator";
+import { initialBodySchema } from "../articles/initialBody";
 
 /**
  * The shape of every request body, query and form the API routes and server actions accept,
@@ -20,6 +21,32 @@ export const newArticleBody = z.object({
     .max(MAX_TITLE_LENGTH, { error: `标题不能超过 ${MAX_TITLE_LENGTH} 个字符` })
     .nullish()
     .transform((title) => title ?? ""),
+});
+
+/** Longest dateline ("长沙报道"), in characters. */
+export const MAX_DATELINE_LENGTH = 40;
+
+/**
+ * `POST /api/articles/import` `{title, dateline?, members, body}`: a plain-text story the
+ * reporter reviewed on the import page. `members` are usernames with their byline labels.
+ */
+export const importArticleBody = z.object({
+  title: z
+    .string({ error: "标题必须是文本" })
+    .trim()
+    .min(1, { error: "导入的稿件需要标题" })
+    .max(MAX_TITLE_LENGTH, { error: `标题不能超过 ${MAX_TITLE_LENGTH} 个字符` }),
+  dateline: z
+    .string({ error: "电头必须是文本" })
+    .trim()
+    .max(MAX_DATELINE_LENGTH, { error: `电头不能超过 ${MAX_DATELINE_LENGTH} 个字符` })
+    .nullish()
+    .transform((dateline) => dateline || null),
+  members: z
+    .array(z.object({ username: z.string({ error: "署名需要 username" }), label: z.string().trim().min(1).max(20) }), { error: "members 必须是署名数组" })
+    .max(20, { error: "署名最多 20 人" })
+    .default([]),
+  body: initialBodySchema,
 });
 
 /** `POST /api/articles/:id/transitions` `{action, note?}`. */

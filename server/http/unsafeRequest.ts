@@ -14,12 +14,13 @@ import { foreignOriginError, readJsonObject } from "./requestGuards";
 export async function readUnsafeRequest<Schema extends z.ZodType>(
   request: Request,
   schema: Schema,
+  { maxBytes }: { maxBytes?: number } = {},
 ): Promise<{ user: User; body: z.output<Schema> } | { error: Response }> {
   const refused = foreignOriginError(request);
   if (refused) return { error: refused };
   const user = await currentUser();
   if (!user) return { error: notSignedIn() };
-  const read = await readJsonObject(request);
+  const read = await readJsonObject(request, maxBytes);
   if ("error" in read) return read;
   const parsed = parseRequest(schema, read.body);
   if ("error" in parsed) return parsed;

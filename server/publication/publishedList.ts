@@ -1,11 +1,14 @@
 import { desc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleRevisions, articles } from "../../db/schema";
+import type { PmNode } from "../../newsroom/canonicalContent";
 
 export interface PublishedEntry {
   slug: string;
   title: string;
   summary: string;
+  /** The published body (ProseMirror JSON), for the feed's full content with photos. */
+  body: PmNode;
   publishedAt: Date;
   updatedAt: Date;
   authors: string[];
@@ -24,6 +27,7 @@ export async function listPublished(db: Db, limit = 50): Promise<PublishedEntry[
     slug: article.slug!,
     title: revision.title,
     summary: revision.text.split("\n").find((line) => line.trim()) ?? "",
+    body: revision.bodyJson as PmNode,
     publishedAt: article.firstPublishedAt ?? article.publishedAt!,
     updatedAt: article.publishedAt!,
     authors: (revision.byline as { name: string }[]).map((p) => p.name),

@@ -2,6 +2,7 @@ import { and, desc, eq, lte, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleRevisions, articles, articleSnapshots, articleUpdates } from "../../db/schema";
 import { encodeStoryContent } from "../../newsroom/storyBlocks";
+import { initialBodyBlocks } from "../articles/initialBody";
 import { recordUpdateOwner } from "./clientOwners";
 import { foldLogTail } from "./foldLogTail";
 import type { StoredDocument, WrittenSnapshot } from "./storyStore";
@@ -80,14 +81,15 @@ export async function snapshotFromLog(db: Db, articleId: string): Promise<Writte
 }
 
 /**
- * Writes a new story's first content exactly once, whoever loads it first: the article row is
+ * Writes a new story's first content exactly once, whoever loads it first (its title, and an
+ * imported story's reviewed body): the article row is
  * locked and the log checked inside one transaction, so concurrent loads (even from several
  * processes) cannot both seed.
  */
 export async function seedInitialContent(db: Db, articleId: string): Promise<void> {
   await db.transaction(async (tx) => {
     const [article] = await tx
-      .select({ title: articles.title })
+      .select({ title: articles.title, initialBody: articles.initialBody })
       .from(articles)
       .where(eq(articles.id, articleId))
       .for("update");
@@ -98,7 +100,7 @@ export async function seedInitialContent(db: Db, articleId: string): Promise<voi
       .where(eq(articleUpdates.articleId, articleId))
       .limit(1);
     if (existing) return;
-    const update = encodeStoryContent({ title: article.title, body: [] });
+    const update = encodeStoryContent({ title: article.title, body: initialBodyBlocks(article.initialBody) });
     await tx.insert(articleUpdates).values({ articleId, userId: null, update });
     await recordUpdateOwner(tx, articleId, update, null);
   });

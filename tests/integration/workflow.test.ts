@@ -283,7 +283,7 @@ describe.each(backends())("the editorial workflow (%s)", (backend) => {
       const evil = new Y.XmlElement("paragraph");
       evil.insert(0, [new Y.XmlText('<img src=x onerror="alert(9)">')]);
       const figure = new Y.XmlElement("figure");
-      figure.setAttribute("src", "javascript:alert(11)");
+      figure.setAttribute("src", "/media/0b6c4a52-5d8e-4f43-9a55-3f7e2f1c9d10");
       figure.setAttribute("alt", '"><script>alert(12)</script>');
       figure.insert(0, [new Y.XmlText("<script>alert(13)</script>图注")]);
       body.push([evil, figure]);
@@ -303,7 +303,9 @@ describe.each(backends())("the editorial workflow (%s)", (backend) => {
       script.insert(0, [new Y.XmlText("alert(10)")]);
       const iframe = new Y.XmlElement("iframe");
       iframe.setAttribute("src", "https://evil.example");
-      body.push([handler, script, iframe]);
+      const scriptedFigure = new Y.XmlElement("figure");
+      scriptedFigure.setAttribute("src", "javascript:alert(11)");
+      body.push([handler, script, iframe, scriptedFigure]);
     });
     await waitFor(() => closes.length > 0, { message: "outside-schema content refused", timeoutMs: 30_000 });
     expect(closes[0]).toBe(4400);

@@ -54,7 +54,10 @@ describe("checkUpdateSchema", () => {
       }),
       editOf(client, () => {
         const figure = new Y.XmlElement("figure");
-        figure.setAttribute("src", "https://example.org/a.jpg");
+        figure.setAttribute("src", "/media/0b6c4a52-5d8e-4f43-9a55-3f7e2f1c9d10");
+        figure.setAttribute("width", 1200 as unknown as string);
+        figure.setAttribute("height", 800 as unknown as string);
+        figure.setAttribute("credit", "姚宇超");
         figure.setAttribute("alt", "");
         figure.insert(0, [new Y.XmlText("湖南雷锋纪念馆。")]);
         client.getXmlFragment("body").push([figure]);
@@ -68,6 +71,33 @@ describe("checkUpdateSchema", () => {
       expect(check(server, update)).not.toThrow();
       Y.applyUpdate(server, update);
     }
+  });
+
+  it("refuses a figure whose picture is not one of our uploads, or whose size or credit is not plausible", () => {
+    const forged: [string, unknown][] = [
+      ["src", "https://tracker.example/pixel.gif"],
+      ["src", "javascript:alert(1)"],
+      ["src", "/media/../api/articles"],
+      ["src", "//evil.example/media/0b6c4a52-5d8e-4f43-9a55-3f7e2f1c9d10"],
+      ["width", -1],
+      ["height", "800px"],
+      ["credit", "长".repeat(1000)],
+    ];
+    for (const [attribute, value] of forged) {
+      const { server, client } = story();
+      const update = editOf(client, () => {
+        const figure = new Y.XmlElement("figure");
+        figure.setAttribute(attribute, value as string);
+        client.getXmlFragment("body").push([figure]);
+      });
+      expect(check(server, update), `${attribute}=${String(value).slice(0, 40)}`).toThrow(OutsideSchema);
+    }
+    // Changing the picture of a figure already in the story is checked the same way.
+    const { server, client } = story();
+    const create = editOf(client, () => client.getXmlFragment("body").push([new Y.XmlElement("figure")]));
+    Y.applyUpdate(server, create);
+    const repoint = editOf(client, () => (client.getXmlFragment("body").get(1) as Y.XmlElement).setAttribute("src", "https://evil.example/x.png"));
+    expect(check(server, repoint)).toThrow(OutsideSchema);
   });
 
   it("refuses a script element in the body", () => {
@@ -205,7 +235,7 @@ describe("checkUpdateSchema on nesting", () => {
     const update = pushBody(client, () => [
       element("bulletList", [element("listItem", [element("paragraph", [new Y.XmlText("一")]), element("orderedList", [element("listItem", [element("paragraph")])])])]),
       element("blockquote", [element("paragraph", [new Y.XmlText("引"), element("hardBreak"), new Y.XmlText("文")]), element("blockquote", [element("heading", [], { level: 2 })])]),
-      element("figure", [new Y.XmlText("图片说明")], { src: "https://example.org/a.jpg" }),
+      element("figure", [new Y.XmlText("图片说明")], { src: "/media/0b6c4a52-5d8e-4f43-9a55-3f7e2f1c9d10" }),
     ]);
     expect(check(server, update)).not.toThrow();
   });

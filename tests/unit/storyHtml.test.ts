@@ -20,7 +20,8 @@ describe("renderStoryBody", () => {
       type: "doc",
       content: [
         { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: "以“红”育廉,培根铸魂" }] },
-        { type: "figure", attrs: { src: "https://img.example/a.jpg" }, content: [{ type: "text", text: "湖南雷锋纪念馆。" }] },
+        { type: "figure", attrs: { src: "/media/0b6c4a52-5d8e-4f43-9a55-3f7e2f1c9d10", width: 1200, height: 800, credit: "姚宇超", alt: "纪念馆正门" }, content: [{ type: "text", text: "湖南雷锋纪念馆。" }] },
+        { type: "figure", attrs: { src: "https://img.example/a.jpg" }, content: [{ type: "text", text: "远程图片不显示。" }] },
         {
           type: "paragraph",
           content: [
@@ -31,7 +32,10 @@ describe("renderStoryBody", () => {
       ],
     });
     expect(html).toContain("<h2>以“红”育廉,培根铸魂</h2>");
-    expect(html).toContain('<figure><img src="https://img.example/a.jpg" alt="" loading="lazy"><figcaption>湖南雷锋纪念馆。</figcaption></figure>');
+    expect(html).toContain(
+      '<figure><img src="/media/0b6c4a52-5d8e-4f43-9a55-3f7e2f1c9d10" alt="纪念馆正门" width="1200" height="800" loading="lazy"><figcaption>湖南雷锋纪念馆。 <span class="credit">摄影 姚宇超</span></figcaption></figure>',
+    );
+    expect(html).toContain("<figure><figcaption>远程图片不显示。</figcaption></figure>");
     expect(html).toContain("<strong>&lt;b&gt;</strong>");
     expect(html).toContain('<a href="https://www.rednet.cn" rel="noopener noreferrer nofollow" target="_blank">红网</a>');
   });

@@ -2,16 +2,21 @@
 
 import type { Editor } from "@tiptap/react";
 import { useEditorState } from "@tiptap/react";
-import { isSafeImageUrl } from "@/newsroom/figureExtension";
+import { useRef } from "react";
 import { isSafeLinkTarget } from "@/newsroom/safeUrl";
+import { PHOTO_TYPES } from "./mediaUpload";
+import { insertPhotos, type PhotoNotice } from "./photoEditing";
 
 interface ToolbarProps {
   editor: Editor;
   onError: (message: string | null) => void;
+  /** Progress and refusals of photo uploads. */
+  onPhotoNotice: (notice: PhotoNotice) => void;
 }
 
 /** Formatting for the story body: headings, emphasis, lists, quotes, links. */
-export function EditorToolbar({ editor, onError }: ToolbarProps) {
+export function EditorToolbar({ editor, onError, onPhotoNotice }: ToolbarProps) {
+  const photoPicker = useRef<HTMLInputElement>(null);
   const active = useEditorState({
     editor,
     selector: ({ editor: e }) => ({
@@ -44,15 +49,9 @@ export function EditorToolbar({ editor, onError }: ToolbarProps) {
     onError(null);
   };
 
-  const insertPhoto = () => {
-    const input = window.prompt("图片地址(http 或 https)", "https://");
-    if (input === null) return;
-    if (!isSafeImageUrl(input)) {
-      onError("图片地址无效:只支持 http 或 https 地址");
-      return;
-    }
-    editor.chain().focus().insertFigure({ src: input.trim() }).run();
-    onError(null);
+  const choosePhotos = (files: FileList | null) => {
+    if (files && files.length > 0) void insertPhotos(editor, Array.from(files), onPhotoNotice);
+    if (photoPicker.current) photoPicker.current.value = "";
   };
 
   const button = (label: string, title: string, isActive: boolean, run: () => void) => (
@@ -79,7 +78,16 @@ export function EditorToolbar({ editor, onError }: ToolbarProps) {
       {button("1. 列表", "编号列表", active.orderedList, () => editor.chain().focus().toggleOrderedList().run())}
       {button("引用", "引用", active.blockquote, () => editor.chain().focus().toggleBlockquote().run())}
       {button("链接", "插入链接", active.link, setLink)}
-      {button("图片", "插入图片(可写图注)", false, insertPhoto)}
+      {button("图片", "上传图片(也可拖入或粘贴图片文件)", false, () => photoPicker.current?.click())}
+      <input
+        ref={photoPicker}
+        type="file"
+        accept={PHOTO_TYPES.join(",")}
+        multiple
+        hidden
+        data-testid="photo-input"
+        onChange={(e) => choosePhotos(e.target.files)}
+      />
     </div>
   );
 }

@@ -11,6 +11,8 @@ import { bodyExtensions, titleExtensions } from "@/newsroom/editorExtensions";
 import { SAVE_STATUS_ZH, statusUnderAccess } from "@/newsroom/saveStatus";
 import { authorHighlightKey, authorHighlightPlugin, type AuthorInfo } from "./authorHighlight";
 import { EditorToolbar } from "./EditorToolbar";
+import { StoryStatsLine } from "./StoryStatsLine";
+import { EditableFigure, PhotoDropAndPaste, type PhotoNotice } from "./photoEditing";
 import { useAccess } from "./useAccess";
 import { useCollabSession, type CollabSession } from "./useCollabSession";
 import type { Person } from "@/newsroom/person";
@@ -57,6 +59,7 @@ export function StoryEditor({ articleId, user, state, canEdit: initiallyWritable
         <span className={`save-status save-${status}`} data-testid="save-status" role="status">
           {SAVE_STATUS_ZH[status]}
         </span>
+        {session && <StoryStatsLine doc={session.doc} />}
         <ul className="presence" aria-label="正在编辑的人" data-testid="presence">
           {people.map((p) => (
             <li key={p.id} style={{ borderColor: p.color }}>
@@ -106,6 +109,7 @@ interface EditorsProps {
 const Editors = memo(function Editors({ articleId, session, user, canEdit }: EditorsProps) {
   const { doc, provider } = session;
   const [toolbarError, setToolbarError] = useState<string | null>(null);
+  const [photoNotice, setPhotoNotice] = useState<PhotoNotice>(null);
   const [showAuthors, setShowAuthors] = useState(false);
   const bodyRef = useRef<ReturnType<typeof useEditor>>(null);
 
@@ -128,7 +132,8 @@ const Editors = memo(function Editors({ articleId, session, user, canEdit }: Edi
       immediatelyRender: false,
       editable: false,
       extensions: [
-        ...bodyExtensions(),
+        ...bodyExtensions({ figure: EditableFigure }),
+        PhotoDropAndPaste.configure({ notify: setPhotoNotice }),
         Collaboration.configure({ document: doc, field: "body" }),
         CollaborationCaret.configure({ provider, user }),
         Placeholder.configure({ placeholder: "正文……" }),
@@ -194,7 +199,12 @@ const Editors = memo(function Editors({ articleId, session, user, canEdit }: Edi
         <input type="checkbox" checked={showAuthors} onChange={(e) => setShowAuthors(e.target.checked)} data-testid="show-authors" />
         显示作者
       </label>
-      {body && canEdit && <EditorToolbar editor={body} onError={setToolbarError} />}
+      {body && canEdit && <EditorToolbar editor={body} onError={setToolbarError} onPhotoNotice={setPhotoNotice} />}
+      {photoNotice && (
+        <p role={photoNotice.kind === "error" ? "alert" : "status"} className={photoNotice.kind === "error" ? "error" : "notice"} data-testid="photo-notice">
+          {photoNotice.text}
+        </p>
+      )}
       {toolbarError && (
         <p role="alert" className="error">
           {toolbarError}

@@ -13,6 +13,7 @@ import { articlePageAccess } from "@/server/http/articlePageAccess";
 import { AppHeader } from "@/app/AppHeader";
 import { AuditTimeline } from "./AuditTimeline";
 import { BylinePanel } from "./BylinePanel";
+import { ExportLinks } from "./ExportLinks";
 import { StoryEditor } from "./StoryEditor";
 import { WorkflowPanel } from "./WorkflowPanel";
 
@@ -48,6 +49,7 @@ export default async function ArticlePage({ params }: { params: Promise<{ id: st
           <Link href={`/articles/${id}/history`} data-testid="history-link">
             历史版本
           </Link>
+          <ExportLinks articleId={id} />
           {summary.slug && (
             <a href={`/news/${summary.slug}`} target="_blank" rel="noopener noreferrer" data-testid="public-link">
               查看发布页面

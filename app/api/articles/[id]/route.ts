@@ -4,12 +4,12 @@ import { can } from "@/newsroom/policy";
 import { availableActions } from "@/newsroom/workflow";
 import { withPresence } from "@/server/articles/articleView";
 import { getArticleSummary } from "@/server/articles/listArticles";
-import { storedContent } from "@/server/articles/storedContent";
+import { storedContentAndStats } from "@/server/articles/storedContent";
 import { readableArticle } from "@/server/http/readableArticle";
 
 export const dynamic = "force-dynamic";
 
-/** `GET /api/articles/:id`: the article, its byline, who is in it, and its saved text. */
+/** `GET /api/articles/:id`: the article, its byline, who is in it, its saved text and its statistics (字数…). */
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const access = await readableArticle(id);
@@ -18,12 +18,13 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   const db = getDb();
   // Both reads are sent at once: the embedded database's worker runs the second as soon as the
   // first is done, without a round trip through this thread in between.
-  const [summary, content] = await Promise.all([getArticleSummary(db, id), storedContent(db, id)]);
+  const [summary, { content, stats }] = await Promise.all([getArticleSummary(db, id), storedContentAndStats(db, id)]);
   const [view] = withPresence([summary!]);
   return NextResponse.json({
     ...view,
     canEdit: can(actor, "edit", facts),
     actions: availableActions(actor, facts),
     content,
+    stats,
   });
 }
