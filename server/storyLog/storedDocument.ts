@@ -1,4 +1,4 @@
-import { and, desc, eq, lte, sql } from "drizzle-orm";
+import { and, desc, eq, lte } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleRevisions, articles, articleSnapshots, articleUpdates } from "../../db/schema";
 import { encodeStoryContent } from "../../newsroom/storyBlocks";
@@ -38,9 +38,10 @@ async function newestBase(
  * Reads a base + tail: the whole stored document, or (with `upTo`) the document as it was
  * right after log row `upTo` (time travel). The base is the newest snapshot or version at or
  * before that row, so no read starts from row 0 while either exists; the tail is bounded by
- * the snapshot policy. The tail size reported is the one since the newest snapshot (what the
- * snapshot policy counts), even when a newer version served as the base. A story with no base
- * at all (snapshots lost) is read in packed chunks and folded as they come (`foldLogTail`).
+ * the snapshot policy. The tail reported is the one after that base (what a snapshot would
+ * fold; counting back to an older snapshot would read the rows the base spares). A story with
+ * no base at all (snapshots lost) is read in packed chunks and folded as they come
+ * (`foldLogTail`).
  */
 export async function loadStoredDocument(db: Db, articleId: string, upTo?: number): Promise<StoredDocument> {
   const snapshot = await newestBase(db, articleSnapshots, articleId, upTo);
@@ -48,21 +49,13 @@ export async function loadStoredDocument(db: Db, articleId: string, upTo?: numbe
   const base = version && (!snapshot || version.upTo > snapshot.upTo) ? version : snapshot;
   const after = base?.upTo ?? 0;
   const tail = await foldLogTail(db, articleId, base?.state ?? null, { after, upTo });
-  const lastUpdateId = tail.lastId ?? after;
-  const tailSize =
-    base === snapshot
-      ? { rowsSinceSnapshot: tail.rows, bytesSinceSnapshot: tail.bytes }
-      : await tailSince(db, articleId, snapshot?.upTo ?? 0, lastUpdateId);
-  return { state: tail.state, lastUpdateId, ...tailSize, snapshotBytes: snapshot?.state.byteLength ?? 0 };
-}
-
-/** Rows and bytes of the log in `(after, upTo]`, counted by the database (no bytes read). */
-async function tailSince(db: Db, articleId: string, after: number, upTo: number) {
-  const [row] = await db
-    .select({ rows: sql<string>`count(*)`, bytes: sql<string>`coalesce(sum(octet_length(${articleUpdates.update})), 0)` })
-    .from(articleUpdates)
-    .where(and(eq(articleUpdates.articleId, articleId), sql`${articleUpdates.id} > ${after}`, lte(articleUpdates.id, upTo)));
-  return { rowsSinceSnapshot: Number(row?.rows ?? 0), bytesSinceSnapshot: Number(row?.bytes ?? 0) };
+  return {
+    state: tail.state,
+    lastUpdateId: tail.lastId ?? after,
+    rowsSinceSnapshot: tail.rows,
+    bytesSinceSnapshot: tail.bytes,
+    snapshotBytes: base?.state.byteLength ?? 0,
+  };
 }
 
 /**
