@@ -10,7 +10,14 @@ import { waitFor } from "../support/wait";
  * These tests type thousands of keystrokes at once to build long histories quickly, far past
  * a person's rate: the update budgets (tested in socketBudgets.test.ts) are raised for them.
  */
-const FAST_TYPIST = { COLLAB_MAX_UPDATES_PER_SECOND: "100000", COLLAB_ACCOUNT_UPDATES_PER_SECOND: "100000" };
+const FAST_TYPIST = {
+  COLLAB_MAX_UPDATES_PER_SECOND: "100000",
+  COLLAB_ACCOUNT_UPDATES_PER_SECOND: "100000",
+  // A writer's keystrokes of one commit batch are stored as one row, so a burst of 2300 makes
+  // only a few rows: the smallest tail limits make sure the long history crosses them.
+  STORY_SNAPSHOT_TAIL_ROWS: "10",
+  STORY_SNAPSHOT_TAIL_BYTES: "1024",
+};
 
 describe.each(backends())("what is saved stays saved (%s)", (backend) => {
   let store: ServerStore;
@@ -91,7 +98,7 @@ describe.each(backends())("what is saved stays saved (%s)", (backend) => {
     const id = await createArticle(server.url, cookie, "长历史");
     const client = connectClient(server.url, id, cookie);
     await client.waitSynced();
-    // One update per keystroke, past the snapshot threshold of the log tail (2000 rows).
+    // One update per keystroke, far past the snapshot limits of the log tail set above.
     for (let i = 0; i < 2300; i++) client.type(i % 50 === 49 ? "。" : "字");
     // A deadline for 2300 commits on a loaded 2-core machine, not a timing claim.
     await client.waitSaved(150_000);
