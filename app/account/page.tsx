@@ -1,0 +1,57 @@
+import { redirect } from "next/navigation";
+import { getDb } from "@/db/client";
+import { recentSignIns } from "@/server/auth/accountSessions";
+import { recentSignInsShown } from "@/server/auth/accountSettings";
+import { currentUser } from "@/server/auth/currentUser";
+import { AppHeader } from "../AppHeader";
+import { ChangePasswordForm } from "./ChangePasswordForm";
+import { SignOutEverywhere } from "./SignOutEverywhere";
+import "../admin/admin.css";
+
+export const dynamic = "force-dynamic";
+
+/** 我的账号: change the password, sign out everywhere, see recent sign-ins. */
+export default async function AccountPage() {
+  const user = await currentUser();
+  if (!user) redirect("/login?next=%2Faccount");
+  const signIns = await recentSignIns(getDb(), user.id, recentSignInsShown());
+  return (
+    <>
+      <AppHeader user={user} />
+      <main className="account-page">
+        <h1>我的账号</h1>
+        <p className="muted">
+          {user.displayName}({user.username})
+        </p>
+        <section aria-label="修改密码">
+          <h2>修改密码</h2>
+          <ChangePasswordForm />
+        </section>
+        <section aria-label="登录设备">
+          <h2>最近登录</h2>
+          <table className="accounts" data-testid="recent-sign-ins">
+            <thead>
+              <tr>
+                <th>时间</th>
+                <th>地址</th>
+                <th>设备</th>
+                <th>方式</th>
+              </tr>
+            </thead>
+            <tbody>
+              {signIns.map((signIn) => (
+                <tr key={signIn.sessionId}>
+                  <td>{signIn.signedInAt.toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" })}</td>
+                  <td>{signIn.address}</td>
+                  <td>{signIn.device}</td>
+                  <td>{signIn.method === "oidc" ? "单点登录" : "密码"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <SignOutEverywhere />
+        </section>
+      </main>
+    </>
+  );
+}
