@@ -53,7 +53,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     // A wrong password is an expected answer, not a server error worth a stack trace.
     error(error) {
       if (error instanceof CredentialsSignin || (error as { type?: string }).type === "CredentialsSignin") return;
-      console.error("[auth]", error.message);
+      // Auth.js's own message is only a link; what went wrong (say, with single sign-on) is the cause.
+      const cause = (error as { cause?: { err?: Error } }).cause?.err;
+      console.error("[auth]", error.name, error.message, cause ? `(${cause.message})` : "");
     },
   },
   providers: [
@@ -99,7 +101,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     // Single sign-on lets in only a person the newsroom knows (oidcAccounts.ts).
     async signIn({ account, profile }) {
       if (account?.provider !== OIDC_PROVIDER_ID) return true;
-      return oidc !== null && profile !== undefined && (await accountForOidcProfile(getDb(), profile, oidc)) !== null;
+      // Matching and auto-create are read at each sign-in (the provider itself only at load).
+      const settings = oidcSettings();
+      return settings !== null && profile !== undefined && (await accountForOidcProfile(getDb(), profile, settings)) !== null;
     },
     async jwt({ token, user, account, profile }) {
       if (!user) {
@@ -111,7 +115,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       let signedIn = { id: user.id, name: user.name, role: (user as { role?: string }).role, username: (user as { username?: string }).username };
       if (account?.provider === OIDC_PROVIDER_ID) {
         // The identity provider's user is not ours: the session is the matched account's.
-        const mapped = oidc && profile ? await accountForOidcProfile(getDb(), profile, oidc) : null;
+        const settings = oidcSettings();
+        const mapped = settings && profile ? await accountForOidcProfile(getDb(), profile, settings) : null;
         if (!mapped) return null;
         signedIn = { id: mapped.id, name: mapped.displayName, role: mapped.role, username: mapped.username };
       }
