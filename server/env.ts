@@ -189,6 +189,8 @@ const EnvSchema = z.object({
   OIDC_MATCH_CLAIM: z.enum(["preferred_username", "email"]).default("preferred_username"),
   /** "reporter": someone without an account gets a reporter's account at first sign-in; unset: refused. */
   OIDC_AUTO_CREATE: z.enum(["reporter"]).optional(),
+  /** 1: an admin must turn on the second factor (TOTP, at /account) before using the console. */
+  ADMIN_REQUIRE_TOTP: z.enum(["0", "1"]).default("0"),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string; dev: boolean };

@@ -3,17 +3,21 @@ import { getDb } from "@/db/client";
 import { recentSignIns } from "@/server/auth/accountSessions";
 import { recentSignInsShown } from "@/server/auth/accountSettings";
 import { currentUser } from "@/server/auth/currentUser";
+import { newTotpSecret, totpUri } from "@/server/auth/totp";
 import { AppHeader } from "../AppHeader";
 import { ChangePasswordForm } from "./ChangePasswordForm";
 import { SignOutEverywhere } from "./SignOutEverywhere";
+import { TotpPanel } from "./TotpPanel";
 import "../admin/admin.css";
 
 export const dynamic = "force-dynamic";
 
 /** 我的账号: change the password, sign out everywhere, see recent sign-ins. */
-export default async function AccountPage() {
+export default async function AccountPage({ searchParams }: { searchParams: Promise<{ totp?: string }> }) {
   const user = await currentUser();
   if (!user) redirect("/login?next=%2Faccount");
+  const { totp } = await searchParams;
+  const secret = user.totpSecret === null ? newTotpSecret() : null;
   const signIns = await recentSignIns(getDb(), user.id, recentSignInsShown());
   return (
     <>
@@ -23,6 +27,15 @@ export default async function AccountPage() {
         <p className="muted">
           {user.displayName}({user.username})
         </p>
+        <section aria-label="两步验证">
+          <h2>两步验证</h2>
+          {totp === "required" && user.totpSecret === null && (
+            <p role="alert" className="notice">
+              本编辑部要求系统管理员启用两步验证后才能使用系统管理。
+            </p>
+          )}
+          <TotpPanel enabled={user.totpSecret !== null} offer={secret ? { secret, uri: totpUri(user.username, secret) } : null} />
+        </section>
         <section aria-label="修改密码">
           <h2>修改密码</h2>
           <ChangePasswordForm />

@@ -10,6 +10,8 @@ const ACTION_NAMES_ZH: Record<string, string> = {
   reset_link_used: "通过链接重设密码",
   password_changed: "修改密码",
   signed_out_everywhere: "退出所有设备",
+  totp_enabled: "启用两步验证",
+  totp_disabled: "关闭两步验证",
 };
 
 /** `{role: {from, to}}` as "role: reporter → editor". */

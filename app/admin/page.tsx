@@ -7,6 +7,7 @@ import { listAccounts } from "@/server/accounts/accountList";
 import { accountAuditShown } from "@/server/auth/accountSettings";
 import { actorOf } from "@/server/auth/actorOf";
 import { currentUser } from "@/server/auth/currentUser";
+import { adminNeedsTotp } from "@/server/auth/totp";
 import { AppHeader } from "../AppHeader";
 import { AccountAuditTable } from "./AccountAuditTable";
 import { AccountTable } from "./AccountTable";
@@ -20,6 +21,7 @@ export default async function AdminPage() {
   const user = await currentUser();
   if (!user) redirect("/login?next=%2Fadmin");
   if (!can(actorOf(user), "manageAccounts")) forbidden();
+  if (adminNeedsTotp(user)) redirect("/account?totp=required");
   const db = getDb();
   const [accounts, audit] = await Promise.all([listAccounts(db), accountAuditLog(db, accountAuditShown())]);
   return (

@@ -14,6 +14,7 @@ import { accountForOidcProfile, OIDC_PROVIDER_ID, oidcSettings } from "./oidcAcc
 import { dummyPasswordHash, verifyPassword } from "./password";
 import { isSessionLive, revokeSession } from "./sessionRevocation";
 import { SESSION_MAX_AGE_S, sessionOutlived } from "./sessionLifetime";
+import { totpValid } from "./totp";
 import { peerAddress, recordSignInSuccess, reserveSignInAttempt, signInAttemptFrom } from "./signInLimiter";
 import { RATE_LIMITED_CODE } from "./signInResponse";
 
@@ -62,7 +63,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     ...oidcProviders(),
     Credentials({
       id: "credentials",
-      credentials: { username: { label: "用户名" }, password: { label: "密码", type: "password" } },
+      // `code`: the second factor's current code, for accounts that turned it on (totp.ts).
+      credentials: { username: { label: "用户名" }, password: { label: "密码", type: "password" }, code: { label: "动态验证码" } },
       async authorize(input, request) {
         const username = typeof input?.username === "string" ? input.username.trim() : "";
         const password = typeof input?.password === "string" ? input.password : "";
@@ -76,6 +78,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
         // A failure needs no write: the reserved attempt stays counted.
         if (!user || !valid || user.disabled) throw new WrongCredentials();
+        // The same answer as a wrong password: a guesser learns nothing about which part failed.
+        if (user.totpSecret !== null && !totpValid(user.totpSecret, typeof input?.code === "string" ? input.code : "")) {
+          throw new WrongCredentials();
+        }
         await recordSignInSuccess(reserved.reservation);
         return { id: user.id, name: user.displayName, username: user.username, role: user.role };
       },

@@ -12,7 +12,9 @@ export type AccountAuditAction =
   | "reset_temporary"
   | "reset_link_used"
   | "password_changed"
-  | "signed_out_everywhere";
+  | "signed_out_everywhere"
+  | "totp_enabled"
+  | "totp_disabled";
 
 export interface AccountAuditEntry {
   /** Who did it; null for the command line (admin:create). */

@@ -61,5 +61,16 @@ export const resetLinkBody = z.strictObject({
 /** `POST /api/account/sessions/end`: no parameters. */
 export const endSessionsBody = z.strictObject({});
 
+const totpCode = z.string({ error: "需要验证码" }).max(20, { error: "验证码过长" });
+
+/** `POST /api/account/totp` `{secret, code}`: turn the second factor on. */
+export const totpEnableBody = z.strictObject({
+  secret: z.string({ error: "需要 secret" }).max(64, { error: "secret 过长" }),
+  code: totpCode,
+});
+
+/** `DELETE /api/account/totp` `{code}`: turn it off. */
+export const totpDisableBody = z.strictObject({ code: totpCode });
+
 /** An account id in a path. */
 export const accountIdParam = z.string().uuid();

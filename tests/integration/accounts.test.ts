@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { authenticator } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { advanceClock, resetClock } from "../../server/clock";
 import { backends } from "../support/backends";
@@ -26,6 +27,20 @@ interface Account {
 const STRONG = "湘江夜读-书屋-2026";
 /** A unique username for this run (tests share one server and may run alone). */
 const uniqueName = (prefix: string) => `${prefix}${randomBytes(3).toString("hex")}`;
+
+/** Signs in through Auth.js's credentials flow with a second-factor code; the session cookie or null. */
+async function trySignInWithCode(baseUrl: string, username: string, password: string, code: string): Promise<string | null> {
+  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const response = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ") },
+    body: new URLSearchParams({ csrfToken, username, password, code }),
+  });
+  const session = response.headers.getSetCookie().find((c) => c.startsWith("authjs.session-token="));
+  return session ? session.split(";")[0] : null;
+}
 
 /** The close code a live client's socket gets next. */
 function nextClose(client: CollabClient): Promise<number> {
@@ -327,5 +342,31 @@ describe.each(backends())("accounts: admin console API, own password, sessions (
     expect((await api(server.url, first, "GET", "/api/articles")).status).toBe(401);
     expect((await api(server.url, second, "GET", "/api/articles")).status).toBe(401);
     expect(await trySignIn(server.url, account.username, STRONG)).not.toBeNull();
+  });
+
+  it("a second factor (TOTP) is asked at sign-in once turned on; ADMIN_REQUIRE_TOTP keeps an admin without one out of the console", async () => {
+    const account = await createAccount();
+    const cookie = await signIn(server.url, account.username, STRONG);
+    const secret = authenticator.generateSecret(20);
+    const notTheCode = (code: string) => (code === "000000" ? "111111" : "000000");
+    const wrong = await api<ApiError>(server.url, cookie, "POST", "/api/account/totp", { secret, code: notTheCode(authenticator.generate(secret)) });
+    expect(wrong.status).toBe(400);
+    expect((await api(server.url, cookie, "POST", "/api/account/totp", { secret, code: authenticator.generate(secret) })).status).toBe(200);
+
+    expect(await trySignIn(server.url, account.username, STRONG)).toBeNull();
+    expect(await trySignInWithCode(server.url, account.username, STRONG, notTheCode(authenticator.generate(secret)))).toBeNull();
+    expect(await trySignInWithCode(server.url, account.username, STRONG, authenticator.generate(secret))).not.toBeNull();
+
+    await withSetting("ADMIN_REQUIRE_TOTP", "1", async () => {
+      const refused = await api<ApiError>(server.url, adminCookie, "GET", "/api/admin/users");
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toContain("两步验证");
+      const page = await fetch(`${server.url}/admin`, { headers: { cookie: adminCookie }, redirect: "manual" });
+      expect(page.headers.get("location")).toContain("/account");
+      // Nor may it change accounts meanwhile.
+      const create = await api(server.url, adminCookie, "POST", "/api/admin/users", { username: uniqueName("a"), name: "某人", role: "reporter", password: STRONG });
+      expect(create.status).toBe(403);
+    });
+    expect((await api(server.url, adminCookie, "GET", "/api/admin/users")).status).toBe(200);
   });
 });

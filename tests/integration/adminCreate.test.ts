@@ -36,7 +36,8 @@ describe.each(backends())("npm run admin:create (%s)", (backend) => {
     await store?.dispose();
   });
 
-  it("creates an admin who signs in and opens the console; a weak password and a taken name are refused", async () => {
+  // Three CLI processes and a server start: generous on a busy machine (a deadline, not a timing claim).
+  it("creates an admin who signs in and opens the console; a weak password and a taken name are refused", { timeout: 300_000 }, async () => {
     const weak = await adminCreate(store, ["weakchief"], "12345");
     expect(weak.code).toBe(1);
     expect(weak.output).toContain("至少需要 10 个字符");
