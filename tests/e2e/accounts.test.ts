@@ -20,6 +20,7 @@ describeInBrowser("accounts in real browsers: the admin console, a forced passwo
     const appPort = await freePort();
     oidc = await startOidcServer(`http://127.0.0.1:${appPort}`, {
       "yao.sso": { preferred_username: "yaoyuchao", name: "姚宇超(统一认证)", email: "yao@example.org" },
+      "li.sso": { preferred_username: "lixinren", name: "李新人" },
     });
     store = await createStore("pglite");
     server = await startInProcessServer(store, {
@@ -99,28 +100,40 @@ describeInBrowser("accounts in real browsers: the admin console, a forced passwo
     await expect.poll(() => admin.locator(`tr[data-username="${username}"]`).getByTestId("account-state").innerText(), EVENTUALLY).toBe("启用");
   });
 
-  it("single sign-on through the identity provider's login page lands on the dashboard as the mapped account; a stranger is refused", async () => {
+  /** A fresh browser through the login page's single sign-on button and the provider's own pages. */
+  async function ssoSignIn(login: string): Promise<Page> {
     const page = await (await newContext()).newPage();
     await page.goto(`${server.url}/login`);
     await page.getByRole("button", { name: "使用测试身份源登录" }).click();
-    // The identity provider's own sign-in page (oidc-provider's development interaction).
-    await page.locator('input[name="login"]').fill("yao.sso");
+    await page.locator('input[name="login"]').fill(login);
     await page.locator('input[name="password"]').fill("anything");
     await page.getByRole("button", { name: "Sign-in" }).click();
     await page.getByRole("button", { name: "Continue" }).click();
+    return page;
+  }
+
+  it("single sign-on through the identity provider's login page lands on the dashboard as the mapped account; an unknown person is refused unless OIDC_AUTO_CREATE=reporter", async () => {
+    // The identity provider's own sign-in page (oidc-provider's development interaction).
+    const page = await ssoSignIn("yao.sso");
     await page.waitForURL((url) => url.origin === server.url && url.pathname === "/");
     await page.getByRole("heading", { name: "稿件", exact: true }).waitFor();
     // The newsroom's account, not the name the identity provider sent.
     expect(await page.getByTestId("signed-in-user").innerText()).toBe("姚宇超(记者)");
 
-    const stranger = await (await newContext()).newPage();
-    await stranger.goto(`${server.url}/login`);
-    await stranger.getByRole("button", { name: "使用测试身份源登录" }).click();
-    await stranger.locator('input[name="login"]').fill("nobody.here");
-    await stranger.locator('input[name="password"]').fill("anything");
-    await stranger.getByRole("button", { name: "Sign-in" }).click();
-    await stranger.getByRole("button", { name: "Continue" }).click();
+    // Someone the identity provider knows but the newsroom does not: refused, unless
+    // OIDC_AUTO_CREATE=reporter (read at each sign-in) gives them a reporter's account.
+    const stranger = await ssoSignIn("li.sso");
     await stranger.waitForURL((url) => url.origin === server.url && url.pathname === "/login");
     await expect.poll(() => stranger.locator("p[role=alert]").innerText(), EVENTUALLY).toContain("没有对应的编辑部账号");
+
+    process.env.OIDC_AUTO_CREATE = "reporter";
+    try {
+      const newcomer = await ssoSignIn("li.sso");
+      await newcomer.waitForURL((url) => url.origin === server.url && url.pathname === "/");
+      await newcomer.getByRole("heading", { name: "稿件", exact: true }).waitFor();
+      expect(await newcomer.getByTestId("signed-in-user").innerText()).toBe("李新人(记者)");
+    } finally {
+      delete process.env.OIDC_AUTO_CREATE;
+    }
   });
 });

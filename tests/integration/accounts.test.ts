@@ -6,7 +6,7 @@ import { backends } from "../support/backends";
 import { connectClient, type CollabClient } from "../support/collabClient";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { addMembers, api, createArticle, signIn, trySignIn } from "../support/session";
-import { createStore, type ServerStore } from "../support/testServer";
+import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
 import { waitFor } from "../support/wait";
 
 interface ApiError {
@@ -368,5 +368,13 @@ describe.each(backends())("accounts: admin console API, own password, sessions (
       expect(create.status).toBe(403);
     });
     expect((await api(server.url, adminCookie, "GET", "/api/admin/users")).status).toBe(200);
+  });
+
+  it("PASSWORD_SIGN_IN=0 turns password sign-in off: the form is gone and the credentials callback signs nobody in", async () => {
+    await withSetting("PASSWORD_SIGN_IN", "0", async () => {
+      expect(await trySignIn(server.url, "yaoyuchao", DEMO_PASSWORD)).toBeNull();
+      expect(await (await fetch(`${server.url}/login`)).text()).not.toContain('name="password"');
+    });
+    expect(await trySignIn(server.url, "yaoyuchao", DEMO_PASSWORD)).not.toBeNull();
   });
 });
