@@ -13,6 +13,8 @@ const nextConfig: NextConfig = {
   // `next build` type-checks what it bundles; `npm run typecheck` (CI) covers tests and bench too.
   typescript: { tsconfigPath: "tsconfig.app.json" },
   reactStrictMode: true,
+  // forbidden() answers 403 with app/forbidden.tsx (the admin console for non-admins).
+  experimental: { authInterrupts: true },
   async headers() {
     return [
       { source: "/:path*", headers: NO_FRAMING },

@@ -1,5 +1,7 @@
 import Link from "next/link";
 import type { User } from "@/db/schema";
+import { can } from "@/newsroom/policy";
+import { actorOf } from "@/server/auth/actorOf";
 import { signOutAction } from "./actions";
 
 /** The top bar of signed-in pages: home link, who is signed in, sign out. */
@@ -13,6 +15,8 @@ export function AppHeader({ user }: { user: User }) {
         <span data-testid="signed-in-user">
           {user.displayName}({user.bylineLabel})
         </span>
+        <Link href="/account">我的账号</Link>
+        {can(actorOf(user), "manageAccounts") && <Link href="/admin">系统管理</Link>}
         <form action={signOutAction}>
           <button type="submit" className="link-button">
             退出登录

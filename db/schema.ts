@@ -30,6 +30,10 @@ export const users = pgTable("users", {
   /** Palette slot for carets and authorship colours (newsroom/userColor.ts). */
   colorIndex: integer("color_index").notNull().default(0),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  /** Set by a temporary password (admin reset or creation): it signs in only to choose a new one. */
+  mustChangePassword: boolean("must_change_password").notNull().default(false),
+  /** Base32 TOTP secret of the optional second factor; null when it is off. */
+  totpSecret: text("totp_secret"),
 });
 
 export const articles = pgTable("articles", {
@@ -276,6 +280,59 @@ export const media = pgTable(
   (t) => [index("media_uploaded_by_idx").on(t.uploadedBy, t.createdAt)],
 );
 
+/**
+ * Every change to an account (created, edited, disabled, password reset or changed): who did
+ * it, when, what. `actor_id` is null for changes made from the command line (admin:create).
+ */
+export const accountAudit = pgTable("account_audit", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  actorId: uuid("actor_id").references(() => users.id),
+  targetId: uuid("target_id")
+    .notNull()
+    .references(() => users.id),
+  action: text("action").notNull(),
+  /** What changed, e.g. `{role: {from, to}}`; never a password or a secret. */
+  detail: jsonb("detail").notNull().default({}),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+});
+
+/**
+ * Every session issued (one row per sign-in): the recent sign-ins an account owner sees, and
+ * the ids "sign out everywhere", a password change and disabling revoke. Kept as long as a
+ * session can live (server/auth/sessionLifetime.ts).
+ */
+export const accountSessions = pgTable(
+  "account_sessions",
+  {
+    sessionId: text("session_id").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    signedInAt: timestamp("signed_in_at", { withTimezone: true }).notNull(),
+    address: text("address").notNull(),
+    /** The browser's User-Agent, shortened. */
+    device: text("device").notNull(),
+    /** "password" or "oidc". */
+    method: text("method").notNull(),
+  },
+  (t) => [index("account_sessions_user_idx").on(t.userId, t.signedInAt), index("account_sessions_signed_in_idx").on(t.signedInAt)],
+);
+
+/** One-time password reset links: only the SHA-256 of the token is stored. */
+export const passwordResets = pgTable(
+  "password_resets",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdBy: uuid("created_by").references(() => users.id),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [index("password_resets_user_idx").on(t.userId)],
+);
+
 export const articlesRelations = relations(articles, ({ many }) => ({
   members: many(articleMembers),
 }));
@@ -290,4 +347,5 @@ export type Article = typeof articles.$inferSelect;
 export type ArticleMember = typeof articleMembers.$inferSelect;
 export type ArticleRevision = typeof articleRevisions.$inferSelect;
 export type AuditEntry = typeof articleAudit.$inferSelect;
+export type AccountAuditEntry = typeof accountAudit.$inferSelect;
 

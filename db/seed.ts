@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { encodeStoryContent, type StoryContent } from "../newsroom/storyBlocks";
-import type { BylineLabel, Role } from "../newsroom/roles";
+import type { Role } from "../newsroom/roles";
 import { hashPassword } from "../server/auth/password";
 import { recordUpdateOwner } from "../server/storyLog/clientOwners";
 import type { Db } from "./client";
@@ -10,7 +10,8 @@ interface DemoAccount {
   username: string;
   displayName: string;
   role: Role;
-  bylineLabel: BylineLabel;
+  /** 记者 / 通讯员 for reporters (newsroom/roles.ts ACCOUNT_LABELS), the role's own label otherwise. */
+  bylineLabel: string;
 }
 
 /** The demo newsroom of DESIGN.md §1. */
@@ -19,6 +20,8 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { username: "xuweixiang", displayName: "徐卫香", role: "reporter", bylineLabel: "通讯员" },
   { username: "zhoumi", displayName: "周汨", role: "reporter", bylineLabel: "通讯员" },
   { username: "huhongye", displayName: "胡红叶", role: "editor", bylineLabel: "编辑" },
+  // The role account that opens the admin console (/admin).
+  { username: "admin", displayName: "系统管理员", role: "admin", bylineLabel: "管理员" },
 ];
 
 /** A short story written for the demo, so the dashboard is not empty on first start. */

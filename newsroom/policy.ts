@@ -1,4 +1,5 @@
 import { isDesk, type Actor, type ArticleAccessFacts } from "./actor";
+import type { Role } from "./roles";
 import { availableActions, mayChangeByline, mayEditText, type WorkflowAction } from "./workflow";
 
 /** What a person may be allowed to do regardless of any one story. */
@@ -10,7 +11,9 @@ export type NewsroomAction =
   /** Look after bylines at all (the desk's job); `changeByline` says whether now. */
   | "manageMembers"
   /** Upload a photo (staff who write or edit stories; the photo is used in a story they may edit). */
-  | "uploadMedia";
+  | "uploadMedia"
+  /** Open the admin console: list, create, edit, disable accounts, reset passwords. */
+  | "manageAccounts";
 
 /** What a person may be allowed to do to one story, given its facts. */
 export type ArticleAction =
@@ -59,6 +62,8 @@ function mayNewsroom(actor: Actor, action: NewsroomAction): boolean {
     case "review":
     case "manageMembers":
       return isDesk(actor);
+    case "manageAccounts":
+      return actor.role === "admin";
   }
 }
 
@@ -72,6 +77,45 @@ export function can(actor: Actor | null, action: NewsroomAction): boolean;
 export function can(actor: Actor | null, action: ArticleAction, facts: ArticleAccessFacts): boolean;
 export function can(actor: Actor | null, action: PolicyAction, facts?: ArticleAccessFacts): boolean {
   if (actor === null) return false;
-  if (action === "create" || action === "review" || action === "manageMembers" || action === "uploadMedia") return mayNewsroom(actor, action);
+  if (action === "create" || action === "review" || action === "manageMembers" || action === "uploadMedia" || action === "manageAccounts") {
+    return mayNewsroom(actor, action);
+  }
   return facts !== undefined && mayArticle(actor, action, facts);
+}
+
+/** What the account rules need to know about the account being changed. */
+export interface AccountFacts {
+  targetId: string;
+  targetRole: Role;
+  targetDisabled: boolean;
+  /** Enabled admin accounts in the newsroom, the target included when it is one. */
+  enabledAdmins: number;
+}
+
+/** A change to an account, as far as the rules care. */
+export interface AccountChange {
+  role?: Role;
+  disabled?: boolean;
+}
+
+/**
+ * Why `actor` may not make `change` to an account, or null when it may: only an admin changes
+ * accounts; nobody disables themselves; the last enabled admin is neither disabled nor demoted
+ * (the newsroom would lose its console for good).
+ */
+export function accountChangeRefusal(
+  actor: Actor | null,
+  change: AccountChange,
+  facts: AccountFacts,
+): { code: "forbidden" | "conflict"; message: string } | null {
+  if (!can(actor, "manageAccounts")) return { code: "forbidden", message: "只有系统管理员可以管理账号" };
+  if (change.disabled === true && facts.targetId === actor!.id) {
+    return { code: "conflict", message: "不能停用自己的账号" };
+  }
+  const losesAdmin =
+    facts.targetRole === "admin" && !facts.targetDisabled && (change.disabled === true || (change.role !== undefined && change.role !== "admin"));
+  if (losesAdmin && facts.enabledAdmins <= 1) {
+    return { code: "conflict", message: "这是最后一个启用的系统管理员账号,不能停用或降级" };
+  }
+  return null;
 }

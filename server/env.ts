@@ -214,6 +214,32 @@ const EnvSchema = z.object({
    */
   PGLITE_FSYNC: z.enum(["0", "1"]).default("1"),
   ...mediaSettingsShape(),
+
+  // Issue 15: accounts (admin console, own password, single sign-on). Read where they are used
+  // (server/auth/accountSettings.ts, server/auth/oidcAccounts.ts); validated here at start.
+  /** How long a password reset link made in the admin console works, in ms. */
+  ACCOUNT_RESET_LINK_TTL_MS: z.coerce.number().int().positive().default(60 * 60 * 1000),
+  /** Sign-ins listed on /account (newest first). */
+  ACCOUNT_RECENT_SIGN_INS: z.coerce.number().int().positive().max(1000).default(10),
+  /** Accounts the newsroom may hold, disabled ones included; creating one more is refused (409). */
+  ACCOUNTS_MAX: z.coerce.number().int().positive().default(5000),
+  /** Entries of the account audit log shown in the admin console (newest first). */
+  ACCOUNT_AUDIT_SHOWN: z.coerce.number().int().positive().max(10_000).default(200),
+  /** 0: passwords sign nobody in (single sign-on only; needs OIDC_*). */
+  PASSWORD_SIGN_IN: z.enum(["0", "1"]).default("1"),
+  /** The organisation's OpenID Connect issuer (its /.well-known/openid-configuration is read). */
+  OIDC_ISSUER: z.string().url().optional(),
+  /** The workbench's client id and secret at that issuer (redirect URI: <origin>/api/auth/callback/oidc). */
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Text of the single sign-on button ("使用<OIDC_NAME>登录"). */
+  OIDC_NAME: z.string().min(1).max(40).optional(),
+  /** The claim matched to an account's username. */
+  OIDC_MATCH_CLAIM: z.enum(["preferred_username", "email"]).default("preferred_username"),
+  /** "reporter": someone without an account gets a reporter's account at first sign-in; unset: refused. */
+  OIDC_AUTO_CREATE: z.enum(["reporter"]).optional(),
+  /** 1: an admin must turn on the second factor (TOTP, at /account) before using the console. */
+  ADMIN_REQUIRE_TOTP: z.enum(["0", "1"]).default("0"),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string; dev: boolean };
@@ -235,6 +261,13 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, dev = false): E
     throw new StartupError(
       "REDIS_URL needs DATABASE_URL: the embedded database belongs to one process, so there is nothing to share.",
     );
+  }
+  const oidcParts = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET].filter(Boolean).length;
+  if (oidcParts > 0 && oidcParts < 3) {
+    throw new StartupError("single sign-on needs all of OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.");
+  }
+  if (env.PASSWORD_SIGN_IN === "0" && oidcParts === 0) {
+    throw new StartupError("PASSWORD_SIGN_IN=0 needs single sign-on (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET), or nobody could sign in.");
   }
   return { ...env, dataDir: path.resolve(env.DATA_DIR), dev };
 }

@@ -194,8 +194,8 @@ async function seedDemo(db: Awaited<ReturnType<typeof openDatabase>>, env: Env):
   if (await seedDemoNewsroom(db, password)) {
     console.log(
       env.DEMO_PASSWORD
-        ? "created the demo newsroom (yaoyuchao, xuweixiang, zhoumi, huhongye) with DEMO_PASSWORD"
-        : `created the demo newsroom: yaoyuchao, xuweixiang, zhoumi, huhongye; password (shown once): ${password}`,
+        ? "created the demo newsroom (yaoyuchao, xuweixiang, zhoumi, huhongye, admin) with DEMO_PASSWORD"
+        : `created the demo newsroom: yaoyuchao, xuweixiang, zhoumi, huhongye, admin; password (shown once): ${password}`,
     );
   }
 }

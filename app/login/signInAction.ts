@@ -19,19 +19,19 @@ import type { FormState } from "../actions";
  */
 export async function signInAction(_prev: FormState, formData: FormData): Promise<FormState> {
   // Every field of the sign-in form reads as text (a missing one as ""), so parsing cannot fail.
-  const { username, password, next } = signInForm.parse(Object.fromEntries(formData));
+  const { username, password, next, code } = signInForm.parse(Object.fromEntries(formData));
   if (!(await isSameOriginAction())) return { error: FOREIGN_ORIGIN_ZH, username };
   if (!username || !password) return { error: "请输入用户名和密码", username };
   const sent = await headers();
   // isSameOriginAction has checked that Origin is this site.
   const target = sameOriginPath(next, sent.get("origin") ?? "");
   try {
-    await signIn("credentials", { username, password, redirect: false });
+    await signIn("credentials", { username, password, code, redirect: false });
   } catch (err) {
     if (err instanceof CredentialsSignin && err.code === RATE_LIMITED_CODE) {
       return { error: rateLimitedMessage(await signInRetryAfter(signInAttemptFrom(username, sent))), username };
     }
-    if (err instanceof AuthError) return { error: "用户名或密码错误", username };
+    if (err instanceof AuthError) return { error: "用户名或密码错误(启用了两步验证的账号请同时核对动态验证码)", username };
     throw err;
   }
   const jar = await cookies();

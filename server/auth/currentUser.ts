@@ -6,10 +6,21 @@ import { auth } from "./authConfig";
 
 /**
  * The signed-in, enabled user for this request, read fresh from the database (a disabled
- * account loses access at once, whatever its cookie says), or null.
+ * account loses access at once, whatever its cookie says), even while a temporary password
+ * still has to be replaced: only the password pages ask for that.
  */
-export async function currentUser(): Promise<User | null> {
+export async function signedInUser(): Promise<User | null> {
   const session = await auth();
   const id = (session?.user as { id?: string } | undefined)?.id;
   return id ? findActiveUser(getDb(), id) : null;
+}
+
+/**
+ * The signed-in, enabled user for this request, or null. Someone signed in with a temporary
+ * password counts as not signed in until they choose their own (the login page sends them to
+ * /account/password), so the admin who handed it over cannot work under their name.
+ */
+export async function currentUser(): Promise<User | null> {
+  const user = await signedInUser();
+  return user && !user.mustChangePassword ? user : null;
 }

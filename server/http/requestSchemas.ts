@@ -145,4 +145,6 @@ export const signInForm = z.object({
   username: formText.transform((username) => username.trim()),
   password: formText,
   next: formText,
+  /** The second factor's code (accounts that turned it on); "" otherwise. */
+  code: formText,
 });

@@ -1,7 +1,7 @@
 import "server-only";
 import type { z } from "zod";
 import type { User } from "../../db/schema";
-import { currentUser } from "../auth/currentUser";
+import { currentUser, signedInUser } from "../auth/currentUser";
 import { notSignedIn } from "./apiErrors";
 import { parseRequest } from "./parseRequest";
 import { foreignOriginError, readJsonObject } from "./requestGuards";
@@ -14,11 +14,18 @@ import { foreignOriginError, readJsonObject } from "./requestGuards";
 export async function readUnsafeRequest<Schema extends z.ZodType>(
   request: Request,
   schema: Schema,
-  { maxBytes }: { maxBytes?: number } = {},
+  {
+    maxBytes,
+    temporaryPasswordAllowed = false,
+  }: {
+    maxBytes?: number;
+    /** The password change takes someone still holding a temporary password too. */
+    temporaryPasswordAllowed?: boolean;
+  } = {},
 ): Promise<{ user: User; body: z.output<Schema> } | { error: Response }> {
   const refused = foreignOriginError(request);
   if (refused) return { error: refused };
-  const user = await currentUser();
+  const user = await (temporaryPasswordAllowed ? signedInUser() : currentUser());
   if (!user) return { error: notSignedIn() };
   const read = await readJsonObject(request, maxBytes);
   if ("error" in read) return read;

@@ -56,8 +56,14 @@ describe("can: role × state × action", () => {
     expect(transitions).toEqual(WORKFLOW_ACTIONS.map((action) => `transition:${action}`));
   });
 
-  it("newsroom-wide actions: anyone signed in creates, the desk reviews and looks after bylines", () => {
-    const expected: Record<NewsroomAction, Who[]> = { create: EVERYONE, review: DESK, manageMembers: DESK, uploadMedia: EVERYONE };
+  it("newsroom-wide actions: anyone signed in creates and uploads photos, the desk reviews and looks after bylines, only admins manage accounts", () => {
+    const expected: Record<NewsroomAction, Who[]> = {
+      create: EVERYONE,
+      review: DESK,
+      manageMembers: DESK,
+      uploadMedia: EVERYONE,
+      manageAccounts: ["admin"],
+    };
     for (const [action, who] of Object.entries(expected) as [NewsroomAction, Who[]][]) {
       expect(EVERYONE.filter((person) => can(PEOPLE[person], action)), action).toEqual(who);
       expect(can(null, action), `nobody signed in: ${action}`).toBe(false);

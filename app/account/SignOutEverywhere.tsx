@@ -1,0 +1,26 @@
+"use client";
+
+import { useState } from "react";
+import { callApi } from "../admin/adminApi";
+
+/** 退出所有设备: every session of the account ends, this one too; then the login page. */
+export function SignOutEverywhere() {
+  const [error, setError] = useState<string | null>(null);
+  async function endAll() {
+    const result = await callApi("DELETE", "/api/account/sessions", {});
+    if (!result.ok) return setError(result.message);
+    window.location.assign("/login");
+  }
+  return (
+    <>
+      <button type="button" onClick={endAll}>
+        退出所有设备
+      </button>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}
