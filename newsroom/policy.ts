@@ -1,4 +1,4 @@
-import { isDesk, type Actor, type ArticleAccessFacts } from "./actor";
+import { isDesk, isMember, type Actor, type ArticleAccessFacts } from "./actor";
 import { availableActions, mayChangeByline, mayEditText, type WorkflowAction } from "./workflow";
 
 /** What a person may be allowed to do regardless of any one story. */
@@ -24,6 +24,10 @@ export type ArticleAction =
   | "saveVersion"
   /** Add, remove or reorder the byline now. */
   | "changeByline"
+  /** Read and write review comments (threads, replies, resolve), in every state. */
+  | "comment"
+  /** Override a failed machine check for the current text, with a reason (the desk). */
+  | "overrideCheck"
   /** Take a workflow action now (who and from which state; a missing note is not judged here). */
   | `transition:${WorkflowAction}`;
 
@@ -44,6 +48,11 @@ function mayArticle(actor: Actor, action: ArticleAction, facts: ArticleAccessFac
       return isDesk(actor) || mayEditText(actor, facts);
     case "changeByline":
       return mayChangeByline(actor, facts);
+    case "comment":
+      // Review happens in every state, read-only ones included; outsiders to the story stay out.
+      return isDesk(actor) || isMember(actor, facts);
+    case "overrideCheck":
+      return isDesk(actor);
     default:
       return availableActions(actor, facts).includes(action.slice("transition:".length) as WorkflowAction);
   }

@@ -119,3 +119,24 @@ export const signInForm = z.object({
   password: formText,
   next: formText,
 });
+
+const commentTextField = z.string({ error: "text 必须是文本" });
+
+/** `POST /api/articles/:id/comments` `{anchor: {start, end}, quote?, text}` (lengths: the command). */
+export const newCommentBody = z.object({
+  anchor: z.object(
+    { start: z.string({ error: "anchor.start 必须是文本" }), end: z.string({ error: "anchor.end 必须是文本" }) },
+    { error: "需要 anchor: {start, end}(Y.encodeRelativePosition 的 base64)" },
+  ),
+  quote: z.string({ error: "quote 必须是文本" }).nullish(),
+  text: commentTextField,
+});
+
+/** `POST …/comments/:cid/replies` `{text}` and `PATCH …/comments/:cid` `{text}`. */
+export const commentTextBody = z.object({ text: commentTextField });
+
+/** `POST …/comments/:cid/resolve` `{resolved}`. */
+export const resolveCommentBody = z.object({ resolved: z.boolean({ error: "resolved 必须是 true 或 false" }) });
+
+/** `DELETE …/comments/:cid`: no parameters. */
+export const deleteCommentBody = z.object({});

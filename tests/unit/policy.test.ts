@@ -31,6 +31,8 @@ const EXPECTED: Record<ArticleAction, Table> = {
   restore: TEXT,
   saveVersion: { ...everyState(DESK), ...writing(WRITERS) },
   changeByline: { ...writing(DESK), submitted: DESK },
+  comment: everyState(WRITERS),
+  overrideCheck: everyState(DESK),
   "transition:submit": writing(WRITERS),
   "transition:request_changes": { submitted: DESK, approved: DESK },
   "transition:approve": { submitted: DESK },
