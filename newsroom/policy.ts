@@ -8,7 +8,9 @@ export type NewsroomAction =
   /** See the desk's review queue (待审) on the dashboard. */
   | "review"
   /** Look after bylines at all (the desk's job); `changeByline` says whether now. */
-  | "manageMembers";
+  | "manageMembers"
+  /** Manage the sensitive-word lexicon the checks use (admins only). */
+  | "manageLexicon";
 
 /** What a person may be allowed to do to one story, given its facts. */
 export type ArticleAction =
@@ -65,6 +67,8 @@ function mayNewsroom(actor: Actor, action: NewsroomAction): boolean {
     case "review":
     case "manageMembers":
       return isDesk(actor);
+    case "manageLexicon":
+      return actor.role === "admin";
   }
 }
 
@@ -78,6 +82,8 @@ export function can(actor: Actor | null, action: NewsroomAction): boolean;
 export function can(actor: Actor | null, action: ArticleAction, facts: ArticleAccessFacts): boolean;
 export function can(actor: Actor | null, action: PolicyAction, facts?: ArticleAccessFacts): boolean {
   if (actor === null) return false;
-  if (action === "create" || action === "review" || action === "manageMembers") return mayNewsroom(actor, action);
+  if (action === "create" || action === "review" || action === "manageMembers" || action === "manageLexicon") {
+    return mayNewsroom(actor, action);
+  }
   return facts !== undefined && mayArticle(actor, action, facts);
 }

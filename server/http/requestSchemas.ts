@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CHECK_IDS } from "../../newsroom/checks/checkResult";
 import { WORKFLOW_ACTIONS } from "../../newsroom/workflow";
 import { MAX_TITLE_LENGTH } from "../commands/articleCreator";
 
@@ -140,3 +141,19 @@ export const resolveCommentBody = z.object({ resolved: z.boolean({ error: "resol
 
 /** `DELETE …/comments/:cid`: no parameters. */
 export const deleteCommentBody = z.object({});
+
+/** `POST /api/articles/:id/checks/overrides` `{checkId, contentHash, reason}`. */
+export const checkOverrideBody = z.object({
+  checkId: z.enum(CHECK_IDS, { error: `checkId 必须是 ${CHECK_IDS.join("、")} 之一` }),
+  contentHash: z.string({ error: "需要 contentHash(所豁免的检查结果对应的内容哈希)" }).regex(/^[0-9a-f]{64}$/, { error: "contentHash 格式不正确" }),
+  reason: z.string({ error: "需要 reason(豁免理由)" }),
+});
+
+/** `POST|DELETE /api/admin/lexicon` `{word}` or `{words}`: one word or several. */
+export const lexiconBody = z
+  .object({
+    word: z.string({ error: "word 必须是文本" }).optional(),
+    words: z.array(z.string({ error: "words 必须是文本数组" }), { error: "words 必须是文本数组" }).max(1000, { error: "一次最多 1000 个词" }).optional(),
+  })
+  .transform(({ word, words }) => [...(word !== undefined ? [word] : []), ...(words ?? [])])
+  .refine((words) => words.length > 0, { error: "需要 word 或 words" });

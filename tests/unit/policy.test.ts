@@ -59,7 +59,12 @@ describe("can: role × state × action", () => {
   });
 
   it("newsroom-wide actions: anyone signed in creates, the desk reviews and looks after bylines", () => {
-    const expected: Record<NewsroomAction, Who[]> = { create: EVERYONE, review: DESK, manageMembers: DESK };
+    const expected: Record<NewsroomAction, Who[]> = {
+      create: EVERYONE,
+      review: DESK,
+      manageMembers: DESK,
+      manageLexicon: ["admin"],
+    };
     for (const [action, who] of Object.entries(expected) as [NewsroomAction, Who[]][]) {
       expect(EVERYONE.filter((person) => can(PEOPLE[person], action)), action).toEqual(who);
       expect(can(null, action), `nobody signed in: ${action}`).toBe(false);
