@@ -16,17 +16,16 @@ function mapping(editor: Editor): ProsemirrorMapping | undefined {
 }
 
 /**
- * A range of the editor (a selection) as an anchor: relative positions in the `body` fragment. The end is
- * tied to the selection's last character (associated to the left), so text typed just after
- * the range stays out of it.
+ * A range of the editor (a selection) as an anchor: relative positions in the `body` fragment.
  */
 export function anchorOfRange(editor: Editor, doc: Y.Doc, from: number, to: number): EncodedAnchor | null {
   const map = mapping(editor);
   if (!map || to <= from) return null;
   const fragment = doc.getXmlFragment("body");
+  // y-tiptap ties each position to the character on its left (assoc -1): the end stays on the
+  // range's last character, so text typed just after the range is not pulled into it.
   const start = absolutePositionToRelativePosition(from, fragment, map) as Y.RelativePosition;
-  const last = absolutePositionToRelativePosition(to - 1, fragment, map) as Y.RelativePosition;
-  const end = last.item ? Object.assign(last, { assoc: -1 }) : (absolutePositionToRelativePosition(to, fragment, map) as Y.RelativePosition);
+  const end = absolutePositionToRelativePosition(to, fragment, map) as Y.RelativePosition;
   return encodeAnchor(start, end);
 }
 
