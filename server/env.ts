@@ -178,6 +178,8 @@ const EnvSchema = z.object({
   CHECKS_MAX_BODY_CHARACTERS: z.coerce.number().int().positive().default(30_000),
   /** The headline check: most characters a title may have. */
   CHECKS_MAX_HEADLINE_CHARACTERS: z.coerce.number().int().positive().default(40),
+  /** Check results kept per story (one per content hash, newest first); older texts are checked again when asked for. */
+  CHECKS_RUNS_KEPT_PER_STORY: z.coerce.number().int().positive().default(50),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string; dev: boolean };

@@ -1,10 +1,10 @@
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq, notInArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleCheckOverrides, articleCheckRuns, users } from "../../db/schema";
 import type { CheckResult } from "../../newsroom/checks/checkResult";
 import { runChecks, type CheckedContent } from "../../newsroom/checks/runChecks";
 import { lexiconWords } from "./lexicon";
-import { maxBodyCharacters, maxHeadlineCharacters } from "./reviewLimits";
+import { checkRunsKeptPerStory, maxBodyCharacters, maxHeadlineCharacters } from "./reviewLimits";
 
 /** A failed check an editor let through for this hash, and why. */
 export interface CheckOverrideView {
@@ -50,6 +50,15 @@ export async function checksForHash(
     .values({ articleId, contentHash: content.contentHash, results })
     .onConflictDoNothing()
     .returning();
+  // Every saved text gets a hash, so only the newest runs are kept; an older text asked for
+  // again (or approved) is simply checked again.
+  const newest = db
+    .select({ contentHash: articleCheckRuns.contentHash })
+    .from(articleCheckRuns)
+    .where(eq(articleCheckRuns.articleId, articleId))
+    .orderBy(desc(articleCheckRuns.createdAt))
+    .limit(checkRunsKeptPerStory());
+  await db.delete(articleCheckRuns).where(and(eq(articleCheckRuns.articleId, articleId), notInArray(articleCheckRuns.contentHash, newest)));
   return { results, checkedAt: row?.createdAt ?? new Date() };
 }
 

@@ -10,3 +10,4 @@ export const maxCommentStreamsPerUser = setting("COMMENTS_MAX_STREAMS_PER_USER",
 export const maxLexiconWords = setting("LEXICON_MAX_WORDS", 20_000);
 export const maxBodyCharacters = setting("CHECKS_MAX_BODY_CHARACTERS", 30_000);
 export const maxHeadlineCharacters = setting("CHECKS_MAX_HEADLINE_CHARACTERS", 40);
+export const checkRunsKeptPerStory = setting("CHECKS_RUNS_KEPT_PER_STORY", 50);

@@ -11,6 +11,7 @@ import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testSer
 
 interface Report {
   contentHash: string;
+  checkedAt: string;
   checks: { id: string; status: string; findings: { message: string }[]; override: { reason: string } | null }[];
   blocking: string[];
 }
@@ -55,7 +56,7 @@ describe.each(backends())("checks pinned to the hash and the publish gate (%s)",
         [passwordHash],
       ),
     );
-    server = await startInProcessServer(store, { LEXICON_MAX_WORDS: "4" });
+    server = await startInProcessServer(store, { LEXICON_MAX_WORDS: "4", CHECKS_RUNS_KEPT_PER_STORY: "2" });
     for (const user of ["yaoyuchao", "huhongye", "lexadmin"]) cookie[user] = await signIn(server.url, user);
   });
   afterAll(async () => {
@@ -154,5 +155,22 @@ describe.each(backends())("checks pinned to the hash and the publish gate (%s)",
     expect((await transition("yaoyuchao", id, "submit")).status).toBe(200);
     const refused = await transition("huhongye", id, "approve");
     expect(refused.body.error?.blockers?.map((b) => b.id)).toEqual(["sensitive_words", "headline"]);
+  });
+
+  it("keeps only the newest check results of a story; an older text asked for again is checked again", async () => {
+    const { id, writer } = await storyWith("甲");
+    const first = await checks("huhongye", id);
+    for (const more of ["乙", "丙"]) {
+      writer.type(more);
+      await writer.waitSaved();
+      expect((await checks("huhongye", id)).contentHash).not.toBe(first.contentHash);
+    }
+    // Back to the first text: same hash, but its stored result was dropped for newer ones.
+    firstText(writer).delete(1, 2);
+    await writer.waitSaved();
+    const again = await checks("huhongye", id);
+    expect(again.contentHash).toBe(first.contentHash);
+    expect(again.checkedAt).not.toBe(first.checkedAt);
+    expect(again.checks).toEqual(first.checks);
   });
 });
