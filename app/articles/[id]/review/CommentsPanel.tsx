@@ -39,7 +39,7 @@ function selectedRange(editor: Editor): { from: number; to: number } | null {
  */
 export function CommentsPanel({ articleId, editor, doc, userId, textColumn }: CommentsPanelProps) {
   const { threads, error } = useCommentThreads(articleId, true);
-  const [version, setVersion] = useState(0);
+  const [, setVersion] = useState(0);
   const [active, setActive] = useState<string | null>(null);
   const [pending, setPending] = useState<{ from: number; to: number } | null>(null);
   const [draft, setDraft] = useState("");
@@ -47,12 +47,15 @@ export function CommentsPanel({ articleId, editor, doc, userId, textColumn }: Co
   const [selection, setSelection] = useState<{ from: number; to: number } | null>(null);
   const margin = useRef<HTMLDivElement>(null);
 
-  // Anchors move with every edit, local or remote: resolve them again on each change.
+  // Anchors move with every edit, local or remote: resolve them again on each change (only
+  // while there are threads: a story without comments is not re-rendered per keystroke).
+  const hasThreads = threads.length > 0;
   useEffect(() => {
+    if (!hasThreads) return;
     const bump = () => setVersion((v) => v + 1);
     doc.on("update", bump);
     return () => doc.off("update", bump);
-  }, [doc]);
+  }, [doc, hasThreads]);
   useEffect(() => {
     const onSelection = () => setSelection(selectedRange(editor));
     document.addEventListener("selectionchange", onSelection);
@@ -77,7 +80,8 @@ export function CommentsPanel({ articleId, editor, doc, userId, textColumn }: Co
       if (!editor.isDestroyed) editor.unregisterPlugin(commentHighlightKey);
     };
   }, [editor]);
-  const key = `${threads.map((t) => `${t.id}:${t.resolved}`).join(",")}|${active}|${version}`;
+  // Edits rebuild the highlights by themselves; new threads, resolving and picking one do not.
+  const key = `${threads.map((t) => `${t.id}:${t.resolved}`).join(",")}|${active}`;
   useEffect(() => {
     if (!editor.isDestroyed) editor.view.dispatch(editor.state.tr.setMeta(commentHighlightKey, true));
   }, [editor, key]);
