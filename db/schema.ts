@@ -12,6 +12,7 @@ import {
   text,
   timestamp,
   uuid,
+  type AnyPgColumn,
 } from "drizzle-orm/pg-core";
 
 /** Binary Yjs data. PGlite hands back Uint8Array, node-postgres a Buffer (also a Uint8Array). */
@@ -333,6 +334,80 @@ export const passwordResets = pgTable(
   (t) => [index("password_resets_user_idx").on(t.userId)],
 );
 
+/**
+ * Review comments (issue 14): a thread is its first comment (`thread_id` null) with the anchor,
+ * replies point at it. Kept in the database, not in the shared document, so the server decides
+ * who may write them. The anchor is base64 of two `Y.encodeRelativePosition`s in the `body`
+ * fragment, resolved against the live document by each client; `quote` keeps the text it
+ * covered, shown when that text is deleted. Deleting keeps the row (`deleted_at`, text cleared)
+ * so replies keep their thread.
+ */
+export const articleComments = pgTable(
+  "article_comments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    articleId: uuid("article_id")
+      .notNull()
+      .references(() => articles.id, { onDelete: "cascade" }),
+    threadId: uuid("thread_id").references((): AnyPgColumn => articleComments.id, { onDelete: "cascade" }),
+    authorId: uuid("author_id")
+      .notNull()
+      .references(() => users.id),
+    anchorStart: text("anchor_start"),
+    anchorEnd: text("anchor_end"),
+    quote: text("quote"),
+    text: text("text").notNull(),
+    /** Ids of the newsroom members @mentioned (the notification is built from these). */
+    mentions: jsonb("mentions").$type<string[]>().notNull().default([]),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    resolvedBy: uuid("resolved_by").references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    editedAt: timestamp("edited_at", { withTimezone: true }),
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+  },
+  (t) => [index("article_comments_article_id_idx").on(t.articleId, t.createdAt)],
+);
+
+/** Machine check results (newsroom/checks/) for one content hash of a story: pinned to the text. */
+export const articleCheckRuns = pgTable(
+  "article_check_runs",
+  {
+    articleId: uuid("article_id")
+      .notNull()
+      .references(() => articles.id, { onDelete: "cascade" }),
+    contentHash: text("content_hash").notNull(),
+    results: jsonb("results").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.articleId, t.contentHash] })],
+);
+
+/** An editor's override of one failed check for one content hash, with the reason (also audited). */
+export const articleCheckOverrides = pgTable(
+  "article_check_overrides",
+  {
+    articleId: uuid("article_id")
+      .notNull()
+      .references(() => articles.id, { onDelete: "cascade" }),
+    contentHash: text("content_hash").notNull(),
+    checkId: text("check_id").notNull(),
+    reason: text("reason").notNull(),
+    actorId: uuid("actor_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.articleId, t.contentHash, t.checkId] })],
+);
+
+/** The sensitive-word lexicon (敏感词) admins manage; no list ships with the product. */
+export const sensitiveWords = pgTable("sensitive_words", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  word: text("word").notNull().unique(),
+  createdBy: uuid("created_by").references(() => users.id),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
 export const articlesRelations = relations(articles, ({ many }) => ({
   members: many(articleMembers),
 }));
@@ -349,3 +424,5 @@ export type ArticleRevision = typeof articleRevisions.$inferSelect;
 export type AuditEntry = typeof articleAudit.$inferSelect;
 export type AccountAuditEntry = typeof accountAudit.$inferSelect;
 
+export type ArticleComment = typeof articleComments.$inferSelect;
+export type SensitiveWord = typeof sensitiveWords.$inferSelect;

@@ -1,4 +1,4 @@
-import { isDesk, type Actor, type ArticleAccessFacts } from "./actor";
+import { isDesk, isMember, type Actor, type ArticleAccessFacts } from "./actor";
 import type { Role } from "./roles";
 import { availableActions, mayChangeByline, mayEditText, type WorkflowAction } from "./workflow";
 
@@ -13,7 +13,9 @@ export type NewsroomAction =
   /** Upload a photo (staff who write or edit stories; the photo is used in a story they may edit). */
   | "uploadMedia"
   /** Open the admin console: list, create, edit, disable accounts, reset passwords. */
-  | "manageAccounts";
+  | "manageAccounts"
+  /** Manage the sensitive-word lexicon the checks use (admins only). */
+  | "manageLexicon";
 
 /** What a person may be allowed to do to one story, given its facts. */
 export type ArticleAction =
@@ -29,6 +31,10 @@ export type ArticleAction =
   | "saveVersion"
   /** Add, remove or reorder the byline now. */
   | "changeByline"
+  /** Read and write review comments (threads, replies, resolve), in every state. */
+  | "comment"
+  /** Override a failed machine check for the current text, with a reason (the desk). */
+  | "overrideCheck"
   /** Take a workflow action now (who and from which state; a missing note is not judged here). */
   | `transition:${WorkflowAction}`;
 
@@ -49,6 +55,11 @@ function mayArticle(actor: Actor, action: ArticleAction, facts: ArticleAccessFac
       return isDesk(actor) || mayEditText(actor, facts);
     case "changeByline":
       return mayChangeByline(actor, facts);
+    case "comment":
+      // Review happens in every state, read-only ones included; outsiders to the story stay out.
+      return isDesk(actor) || isMember(actor, facts);
+    case "overrideCheck":
+      return isDesk(actor);
     default:
       return availableActions(actor, facts).includes(action.slice("transition:".length) as WorkflowAction);
   }
@@ -63,6 +74,7 @@ function mayNewsroom(actor: Actor, action: NewsroomAction): boolean {
     case "manageMembers":
       return isDesk(actor);
     case "manageAccounts":
+    case "manageLexicon":
       return actor.role === "admin";
   }
 }
@@ -77,7 +89,14 @@ export function can(actor: Actor | null, action: NewsroomAction): boolean;
 export function can(actor: Actor | null, action: ArticleAction, facts: ArticleAccessFacts): boolean;
 export function can(actor: Actor | null, action: PolicyAction, facts?: ArticleAccessFacts): boolean {
   if (actor === null) return false;
-  if (action === "create" || action === "review" || action === "manageMembers" || action === "uploadMedia" || action === "manageAccounts") {
+  if (
+    action === "create" ||
+    action === "review" ||
+    action === "manageMembers" ||
+    action === "uploadMedia" ||
+    action === "manageAccounts" ||
+    action === "manageLexicon"
+  ) {
     return mayNewsroom(actor, action);
   }
   return facts !== undefined && mayArticle(actor, action, facts);

@@ -240,6 +240,21 @@ const EnvSchema = z.object({
   OIDC_AUTO_CREATE: z.enum(["reporter"]).optional(),
   /** 1: an admin must turn on the second factor (TOTP, at /account) before using the console. */
   ADMIN_REQUIRE_TOTP: z.enum(["0", "1"]).default("0"),
+  // Issue 14: review comments and machine checks.
+  /** Longest comment or reply, in characters; longer ones are refused with 400. */
+  COMMENTS_MAX_TEXT_LENGTH: z.coerce.number().int().positive().default(2000),
+  /** Comments (threads and replies, deleted ones included) one story may hold; past it 409. */
+  COMMENTS_MAX_PER_STORY: z.coerce.number().int().positive().default(1000),
+  /** Open comment streams (server-sent events) one account may hold per process; past it 429. */
+  COMMENTS_MAX_STREAMS_PER_USER: z.coerce.number().int().positive().default(8),
+  /** Words the sensitive-word lexicon may hold; past it adding is refused with 409. */
+  LEXICON_MAX_WORDS: z.coerce.number().int().positive().default(20_000),
+  /** The character-count check: most characters (whitespace not counted) a story body may have. */
+  CHECKS_MAX_BODY_CHARACTERS: z.coerce.number().int().positive().default(30_000),
+  /** The headline check: most characters a title may have. */
+  CHECKS_MAX_HEADLINE_CHARACTERS: z.coerce.number().int().positive().default(40),
+  /** Check results kept per story (one per content hash, newest first); older texts are checked again when asked for. */
+  CHECKS_RUNS_KEPT_PER_STORY: z.coerce.number().int().positive().default(50),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string; dev: boolean };

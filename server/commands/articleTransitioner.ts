@@ -12,6 +12,7 @@ import { refuse, type CommandResult } from "./commandResult";
 import { revisionWriter } from "./revisionWriter";
 import { inStoryCommandQueue } from "./storyCommandQueue";
 import { captureContent } from "../articles/storyContent";
+import { publishGateBlockers, type GateBlocker } from "../review/publishGate";
 
 export interface ArticleTransitionerProps {
   actor: User;
@@ -23,7 +24,14 @@ export interface ArticleTransitionerProps {
 /** Longest note accepted with a transition. */
 export const MAX_NOTE_LENGTH = 2000;
 
-class TransitionConflict extends Error {}
+class TransitionConflict extends Error {
+  constructor(
+    message: string,
+    readonly blockers?: GateBlocker[],
+  ) {
+    super(message);
+  }
+}
 
 /** A short, stable public address: publication date plus random letters. */
 function newSlug(now: Date): string {
@@ -123,6 +131,13 @@ async function transitionNow(
           throw new TransitionConflict("稿件内容与签发时不一致,不能发布;请退回后重新签发");
         }
       }
+      if (action === "approve" || action === "publish") {
+        const blockers = await publishGateBlockers(tx, articleId, content);
+        if (blockers.length > 0) {
+          const list = blockers.map((b) => b.message).join(";");
+          throw new TransitionConflict(`不能${ACTION_NAMES_ZH[action]}:${list}`, blockers);
+        }
+      }
       const revision = await revisionWriter(tx, {
         articleId,
         kind: "transition",
@@ -150,7 +165,9 @@ async function transitionNow(
     });
     return { ok: true, ...result };
   } catch (err) {
-    if (err instanceof TransitionConflict) return refuse("conflict", err.message);
+    if (err instanceof TransitionConflict) {
+      return err.blockers ? { ...refuse("conflict", err.message), blockers: err.blockers } : refuse("conflict", err.message);
+    }
     throw err;
   } finally {
     const now = await findArticleFacts(db, articleId);

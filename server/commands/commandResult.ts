@@ -2,7 +2,7 @@
 export type CommandRefusal =
   | { ok: false; code: "not_found"; message: string }
   | { ok: false; code: "forbidden"; message: string }
-  | { ok: false; code: "conflict"; message: string }
+  | { ok: false; code: "conflict"; message: string; blockers?: { kind: string; id?: string; message: string }[] }
   | { ok: false; code: "bad_request"; message: string }
   | { ok: false; code: "payload_too_large"; message: string }
   | { ok: false; code: "unsupported_media_type"; message: string }

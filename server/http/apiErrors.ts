@@ -30,9 +30,9 @@ const STATUS: Record<ApiErrorCode, number> = {
   rate_limited: 429,
 };
 
-/** `{ "error": { "code", "message" } }` with the matching status. */
-export function apiError(code: ApiErrorCode, message: string): NextResponse {
-  return NextResponse.json({ error: { code, message } }, { status: STATUS[code] });
+/** `{ "error": { "code", "message" } }` with the matching status (and any `details` beside them). */
+export function apiError(code: ApiErrorCode, message: string, details: Record<string, unknown> = {}): NextResponse {
+  return NextResponse.json({ error: { ...details, code, message } }, { status: STATUS[code] });
 }
 
 export const notSignedIn = () => apiError("not_signed_in", "请先登录");

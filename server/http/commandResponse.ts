@@ -4,5 +4,6 @@ import { apiError } from "./apiErrors";
 
 /** The HTTP answer to a refused command. */
 export function refusalResponse(refusal: CommandRefusal) {
-  return apiError(refusal.code, refusal.message);
+  // A refused 签发 or 发布 also lists what blocks it (open comments, failed checks).
+  return apiError(refusal.code, refusal.message, "blockers" in refusal ? { blockers: refusal.blockers } : {});
 }

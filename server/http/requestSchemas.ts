@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CHECK_IDS } from "../../newsroom/checks/checkResult";
 import { WORKFLOW_ACTIONS } from "../../newsroom/workflow";
 import { MAX_TITLE_LENGTH } from "../commands/articleCreator";
 import { initialBodySchema } from "../articles/initialBody";
@@ -148,3 +149,40 @@ export const signInForm = z.object({
   /** The second factor's code (accounts that turned it on); "" otherwise. */
   code: formText,
 });
+
+const commentTextField = z.string({ error: "text 必须是文本" });
+
+/** `POST /api/articles/:id/comments` `{anchor: {start, end}, quote?, text}` (lengths: the command). */
+export const newCommentBody = z.object({
+  anchor: z.object(
+    { start: z.string({ error: "anchor.start 必须是文本" }), end: z.string({ error: "anchor.end 必须是文本" }) },
+    { error: "需要 anchor: {start, end}(Y.encodeRelativePosition 的 base64)" },
+  ),
+  quote: z.string({ error: "quote 必须是文本" }).nullish(),
+  text: commentTextField,
+});
+
+/** `POST …/comments/:cid/replies` `{text}` and `PATCH …/comments/:cid` `{text}`. */
+export const commentTextBody = z.object({ text: commentTextField });
+
+/** `POST …/comments/:cid/resolve` `{resolved}`. */
+export const resolveCommentBody = z.object({ resolved: z.boolean({ error: "resolved 必须是 true 或 false" }) });
+
+/** `DELETE …/comments/:cid`: no parameters. */
+export const deleteCommentBody = z.object({});
+
+/** `POST /api/articles/:id/checks/overrides` `{checkId, contentHash, reason}`. */
+export const checkOverrideBody = z.object({
+  checkId: z.enum(CHECK_IDS, { error: `checkId 必须是 ${CHECK_IDS.join("、")} 之一` }),
+  contentHash: z.string({ error: "需要 contentHash(所豁免的检查结果对应的内容哈希)" }).regex(/^[0-9a-f]{64}$/, { error: "contentHash 格式不正确" }),
+  reason: z.string({ error: "需要 reason(豁免理由)" }),
+});
+
+/** `POST|DELETE /api/admin/lexicon` `{word}` or `{words}`: one word or several. */
+export const lexiconBody = z
+  .object({
+    word: z.string({ error: "word 必须是文本" }).optional(),
+    words: z.array(z.string({ error: "words 必须是文本数组" }), { error: "words 必须是文本数组" }).max(1000, { error: "一次最多 1000 个词" }).optional(),
+  })
+  .transform(({ word, words }) => [...(word !== undefined ? [word] : []), ...(words ?? [])])
+  .refine((words) => words.length > 0, { error: "需要 word 或 words" });

@@ -10,6 +10,7 @@ import { signInFrom } from "../support/fromAddress";
 import { actionOutcome, callServerAction, formData, serverActionIds } from "../support/serverActions";
 import { attemptStart } from "../support/serverStart";
 import { addMembers, api, createArticle, signIn, trySignIn } from "../support/session";
+import { overrideFailedChecks } from "../support/reviewChecks";
 import { withStoreSql } from "../support/storeSql";
 import { advanceClock, resetClock } from "../../server/clock";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
@@ -419,11 +420,15 @@ describe.each(backends())("the web front (%s)", (backend) => {
     expect((await transition(reporter, "submit")).status).toBe(200);
     expect((await transition(editor, "request_changes", corpus[2])).status).toBe(200);
     expect((await transition(reporter, "submit")).status).toBe(200);
+    // The hostile title is longer than a headline may be, and one photo has no caption: the
+    // editor lets those machine checks through, as the publish gate (issue 14) asks.
+    await overrideFailedChecks(server.url, editor, id);
     expect((await transition(editor, "approve")).status).toBe(200);
     const published = await transition(editor, "publish");
     expect(published.status).toBe(200);
     expect((await transition(editor, "correct", `更正 ${corpus[3]} ${corpus[8]}`)).status).toBe(200);
     expect((await transition(reporter, "submit")).status).toBe(200);
+    await overrideFailedChecks(server.url, editor, id);
     expect((await transition(editor, "approve")).status).toBe(200);
     expect((await transition(editor, "publish")).status).toBe(200);
     const slug = published.body.slug!;

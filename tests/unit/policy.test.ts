@@ -31,6 +31,8 @@ const EXPECTED: Record<ArticleAction, Table> = {
   restore: TEXT,
   saveVersion: { ...everyState(DESK), ...writing(WRITERS) },
   changeByline: { ...writing(DESK), submitted: DESK },
+  comment: everyState(WRITERS),
+  overrideCheck: everyState(DESK),
   "transition:submit": writing(WRITERS),
   "transition:request_changes": { submitted: DESK, approved: DESK },
   "transition:approve": { submitted: DESK },
@@ -63,6 +65,7 @@ describe("can: role × state × action", () => {
       manageMembers: DESK,
       uploadMedia: EVERYONE,
       manageAccounts: ["admin"],
+      manageLexicon: ["admin"],
     };
     for (const [action, who] of Object.entries(expected) as [NewsroomAction, Who[]][]) {
       expect(EVERYONE.filter((person) => can(PEOPLE[person], action)), action).toEqual(who);

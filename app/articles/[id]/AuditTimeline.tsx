@@ -4,8 +4,10 @@ import { ACTION_NAMES_ZH, WORKFLOW_ACTIONS, type WorkflowAction } from "@/newsro
 import type { AuditReport } from "@/server/articles/auditLog";
 
 const stateName = (s: string) => (isArticleState(s) ? ARTICLE_STATE_NAMES_ZH[s] : s);
+/** Entries besides transitions: an editor's override of a failed check (issue 14). */
+const OTHER_ACTIONS_ZH: Record<string, string> = { override_check: "豁免检查" };
 const actionName = (a: string) =>
-  (WORKFLOW_ACTIONS as readonly string[]).includes(a) ? ACTION_NAMES_ZH[a as WorkflowAction] : a;
+  (WORKFLOW_ACTIONS as readonly string[]).includes(a) ? ACTION_NAMES_ZH[a as WorkflowAction] : (OTHER_ACTIONS_ZH[a] ?? a);
 
 /** What the chain check found, in words: which entry breaks it, or how many are missing at the end. */
 function verdictText(report: AuditReport): string {

@@ -13,6 +13,8 @@ import { authorHighlightKey, authorHighlightPlugin, type AuthorInfo } from "./au
 import { EditorToolbar } from "./EditorToolbar";
 import { StoryStatsLine } from "./StoryStatsLine";
 import { EditableFigure, PhotoDropAndPaste, type PhotoNotice } from "./photoEditing";
+import { ChecksPanel } from "./review/ChecksPanel";
+import { CommentsPanel } from "./review/CommentsPanel";
 import { useAccess } from "./useAccess";
 import { useCollabSession, type CollabSession } from "./useCollabSession";
 import type { Person } from "@/newsroom/person";
@@ -25,10 +27,14 @@ interface StoryEditorProps {
   /** The article's state and this user's right to write, as the page was rendered. */
   state: string;
   canEdit: boolean;
+  /** May read and write review comments (members and the desk, in every state). */
+  canComment: boolean;
+  /** May override a failed machine check (the desk). */
+  canOverrideChecks: boolean;
 }
 
 /** The live story: title and body editors over one Y.Doc, presence and the save status. */
-export function StoryEditor({ articleId, user, state, canEdit: initiallyWritable }: StoryEditorProps) {
+export function StoryEditor({ articleId, user, state, canEdit: initiallyWritable, canComment, canOverrideChecks }: StoryEditorProps) {
   const session = useCollabSession(articleId);
   const connection = useSaveStatus(session);
   const { refusedCode, refusedReason } = connection;
@@ -93,7 +99,11 @@ export function StoryEditor({ articleId, user, state, canEdit: initiallyWritable
           </button>
         </p>
       )}
-      {session ? <Editors articleId={articleId} session={session} user={user} canEdit={canEdit} /> : <p className="muted">连接中…</p>}
+      {session ? (
+        <Editors articleId={articleId} session={session} user={user} canEdit={canEdit} review={{ canComment, canOverrideChecks }} />
+      ) : (
+        <p className="muted">连接中…</p>
+      )}
     </section>
   );
 }
@@ -103,11 +113,13 @@ interface EditorsProps {
   session: CollabSession;
   user: Person;
   canEdit: boolean;
+  review: { canComment: boolean; canOverrideChecks: boolean };
 }
 
 /** Memoized: the status line and presence above change without re-rendering the editors. */
-const Editors = memo(function Editors({ articleId, session, user, canEdit }: EditorsProps) {
+const Editors = memo(function Editors({ articleId, session, user, canEdit, review }: EditorsProps) {
   const { doc, provider } = session;
+  const textColumn = useRef<HTMLDivElement>(null);
   const [toolbarError, setToolbarError] = useState<string | null>(null);
   const [photoNotice, setPhotoNotice] = useState<PhotoNotice>(null);
   const [showAuthors, setShowAuthors] = useState(false);
@@ -210,8 +222,14 @@ const Editors = memo(function Editors({ articleId, session, user, canEdit }: Edi
           {toolbarError}
         </p>
       )}
-      <EditorContent editor={title} />
-      <EditorContent editor={body} />
+      <div className={review.canComment ? "review-layout" : undefined}>
+        <div className="review-text" ref={textColumn}>
+          <EditorContent editor={title} />
+          <EditorContent editor={body} />
+        </div>
+        {review.canComment && body && <CommentsPanel articleId={articleId} editor={body} doc={doc} userId={user.id} textColumn={textColumn} />}
+      </div>
+      <ChecksPanel articleId={articleId} doc={doc} canOverride={review.canOverrideChecks} />
     </div>
   );
 });

@@ -68,6 +68,8 @@ export default async function ArticlePage({ params }: { params: Promise<{ id: st
             articleId={id}
             state={state}
             canEdit={can(actor, "edit", facts)}
+            canComment={can(actor, "comment", facts)}
+            canOverrideChecks={can(actor, "overrideCheck", facts)}
             user={personOf(user)}
           />
           <aside className="article-side">

@@ -1,0 +1,102 @@
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeInBrowser, launchBrowser, signInPage } from "../support/browser";
+import { connectClient } from "../support/collabClient";
+import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
+import { createTeamStory, signIn } from "../support/session";
+import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
+
+/** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
+const EVENTUALLY = { timeout: 60_000, interval: 200 };
+const text = (locator: Locator) => locator.innerText({ timeout: 2_000 });
+
+/** Selects `phrase` inside the body editor as a person dragging over it would. */
+async function selectInBody(page: Page, phrase: string): Promise<void> {
+  await page.getByTestId("body-editor").evaluate((root, wanted) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent?.indexOf(wanted) ?? -1;
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + wanted.length);
+      const selection = window.getSelection()!;
+      selection.removeAllRanges();
+      selection.addRange(range);
+      return;
+    }
+    throw new Error(`"${wanted}" is not in the body`);
+  }, phrase);
+}
+
+describeInBrowser("review in the browser: comments beside the text and the checks panel", () => {
+  let store: ServerStore;
+  let server: InProcessServer;
+  let browser: Browser;
+  let contextE: BrowserContext; // the editor, 胡红叶
+  let contextR: BrowserContext; // the reporter, 姚宇超
+
+  beforeAll(async () => {
+    store = await createStore("pglite");
+    // A short headline limit, so the story's title fails a machine check.
+    server = await startInProcessServer(store, { CHECKS_MAX_HEADLINE_CHARACTERS: "10" });
+    browser = await launchBrowser();
+    contextE = await browser.newContext();
+    contextR = await browser.newContext();
+    for (const context of [contextE, contextR]) {
+      context.setDefaultTimeout(60_000);
+      context.on("weberror", (error) => console.warn(`page error: ${error.error().message}`));
+    }
+  });
+
+  afterAll(async () => {
+    for (const context of [contextE, contextR]) await context?.close().catch(() => {});
+    await browser?.close().catch(() => {});
+    await server?.stop();
+    await store?.dispose();
+  });
+
+  it("the editor comments on a phrase, the reporter replies, the editor resolves; the checks panel shows a failed check", async () => {
+    const editorCookie = await signIn(server.url, "huhongye");
+    const id = await createTeamStory(server.url, editorCookie, "岳麓山下的秋季读书会今天开幕");
+    const reporter = connectClient(server.url, id, await signIn(server.url, "yaoyuchao"));
+    await reporter.waitSynced();
+    reporter.type("长沙市岳麓区今天举办秋季读书会，预计吸引市民约三百人参加。");
+    await reporter.waitSaved();
+    reporter.destroy();
+
+    const pageE = await signInPage(contextE, server.url, "huhongye", DEMO_PASSWORD);
+    const pageR = await signInPage(contextR, server.url, "yaoyuchao", DEMO_PASSWORD);
+    await Promise.all([pageE, pageR].map((page) => page.goto(`${server.url}/articles/${id}`)));
+    await expect.poll(() => text(pageE.getByTestId("body-editor")), EVENTUALLY).toContain("约三百人");
+
+    // The editor selects the figure and leaves a comment on it.
+    await selectInBody(pageE, "约三百人");
+    await expect.poll(() => pageE.getByTestId("comment-add").isEnabled(), EVENTUALLY).toBe(true);
+    await pageE.getByTestId("comment-add").click();
+    await pageE.getByTestId("comment-input").fill("人数请再核实");
+    await pageE.getByTestId("comment-send").click();
+    const threadE = pageE.getByTestId("comment-margin").getByTestId("comment-thread");
+    await expect.poll(() => text(threadE), EVENTUALLY).toContain("人数请再核实");
+    expect(await pageE.locator(".comment-anchor").innerText()).toBe("约三百人");
+
+    // The reporter sees it beside the text without reloading, and replies.
+    const threadR = pageR.getByTestId("comment-margin").getByTestId("comment-thread");
+    await expect.poll(() => text(threadR), EVENTUALLY).toContain("人数请再核实");
+    await threadR.getByTestId("reply-input").fill("主办方说是三千人,已改");
+    await threadR.getByTestId("reply-send").click();
+    await expect.poll(() => text(threadE), EVENTUALLY).toContain("主办方说是三千人,已改");
+
+    // The editor resolves the thread: it leaves the margin for the list, for both of them.
+    await threadE.getByTestId("thread-resolve").click();
+    for (const page of [pageE, pageR]) {
+      await expect.poll(() => page.getByTestId("comment-list").getByTestId("thread-resolved").count(), EVENTUALLY).toBe(1);
+      expect(await page.getByTestId("comment-margin").getByTestId("comment-thread").count()).toBe(0);
+    }
+
+    // The checks panel shows the headline check failed for the saved text.
+    await expect.poll(() => pageE.getByTestId("check-headline").getAttribute("data-status"), EVENTUALLY).toBe("failed");
+    expect(await text(pageE.getByTestId("checks-verdict"))).toContain("不能签发");
+    expect(await text(pageE.getByTestId("check-headline"))).toContain("超过上限 10 字");
+  });
+});
