@@ -64,6 +64,17 @@ export const articles = pgTable("articles", {
    * attacker cannot move the head back after deleting the newest entries (auditChain.ts).
    */
   auditHeadMac: text("audit_head_mac"),
+  /**
+   * The story's plain text as of its newest stored version (every checkpoint, named version,
+   * transition and restore writes it), searched with the title (pg_trgm index).
+   */
+  bodyText: text("body_text").notNull().default(""),
+  /** When an approved story is to be published by itself (定时发布); null when not scheduled. */
+  publishAt: timestamp("publish_at", { withTimezone: true }),
+  /** The editor who scheduled it: the scheduled publication is theirs. */
+  publishScheduledBy: uuid("publish_scheduled_by").references(() => users.id),
+  /** Reader-facing reason of a withdrawal (撤稿说明), shown on the withdrawn page. */
+  withdrawNote: text("withdraw_note"),
 });
 
 /** The reporters on an article's byline, in byline order. */
@@ -252,6 +263,28 @@ export const signInFailures = pgTable(
   (t) => [index("sign_in_failures_key_idx").on(t.scope, t.key, t.failedAt)],
 );
 
+/**
+ * What a person is told in the app (the bell): written in the same transaction as the change
+ * that causes it, read and marked read by its recipient only.
+ */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    /** `NotificationKind` (newsroom/notificationKinds.ts). */
+    kind: text("kind").notNull(),
+    articleId: uuid("article_id").references(() => articles.id, { onDelete: "cascade" }),
+    actorId: uuid("actor_id").references(() => users.id),
+    message: text("message").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    readAt: timestamp("read_at", { withTimezone: true }),
+  },
+  (t) => [index("notifications_user_id_idx").on(t.userId, t.id)],
+);
+
 export const articlesRelations = relations(articles, ({ many }) => ({
   members: many(articleMembers),
 }));
@@ -266,4 +299,5 @@ export type Article = typeof articles.$inferSelect;
 export type ArticleMember = typeof articleMembers.$inferSelect;
 export type ArticleRevision = typeof articleRevisions.$inferSelect;
 export type AuditEntry = typeof articleAudit.$inferSelect;
+export type Notification = typeof notifications.$inferSelect;
 

@@ -43,7 +43,8 @@ export const TRANSITIONS: Record<WorkflowAction, TransitionRule> = {
   submit: { from: ["draft", "changes_requested", "correcting"], to: "submitted", by: ["member", "editor"] },
   request_changes: { from: ["submitted", "approved"], to: "changes_requested", by: ["editor"], needsNote: true },
   approve: { from: ["submitted"], to: "approved", by: ["editor"] },
-  publish: { from: ["approved"], to: "published", by: ["editor"] },
+  // From `withdrawn`: the desk republishes the still-pinned approved version (issue 13).
+  publish: { from: ["approved", "withdrawn"], to: "published", by: ["editor"] },
   withdraw: { from: ["published"], to: "withdrawn", by: ["editor"] },
   correct: { from: ["published"], to: "correcting", by: ["editor"], needsNote: true },
   spike: { from: ["draft"], to: "spiked", by: ["editor"] },

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ARTICLE_STATES } from "../../newsroom/articleStates";
 import { WORKFLOW_ACTIONS } from "../../newsroom/workflow";
 import { MAX_TITLE_LENGTH } from "../commands/articleCreator";
 
@@ -26,6 +27,36 @@ export const newArticleBody = z.object({
 export const transitionBody = z.object({
   action: workflowAction,
   note: z.string({ error: "note 必须是文本" }).nullish().transform((note) => note ?? null),
+});
+
+/**
+ * `GET /api/articles?q=&state=&member=` (and the dashboard's search form): `q` trimmed, at
+ * most `maxChars` characters; `state` one of the states; `member` a username. Empty means "any".
+ */
+export function articleSearchQuery(maxChars: number) {
+  return z.object({
+    q: z
+      .string()
+      .trim()
+      .max(maxChars, { error: `搜索内容不能超过 ${maxChars} 个字` })
+      .default(""),
+    state: z
+      .union([z.literal(""), z.enum(ARTICLE_STATES)], { error: `state 必须是 ${ARTICLE_STATES.join("、")} 之一` })
+      .default(""),
+    member: z.string().trim().max(100, { error: "member 必须是用户名" }).default(""),
+  });
+}
+
+/** Most ids one `POST /api/notifications/read` may name. */
+export const MAX_NOTIFICATION_IDS = 500;
+
+/** `POST /api/notifications/read` `{ids?}`: the ones to mark read; without ids, all. */
+export const markNotificationsBody = z.object({
+  ids: z
+    .array(z.number({ error: "ids 必须是通知编号数组" }).int().positive(), { error: "ids 必须是通知编号数组" })
+    .max(MAX_NOTIFICATION_IDS, { error: `一次最多标记 ${MAX_NOTIFICATION_IDS} 条通知` })
+    .nullish()
+    .transform((ids) => ids ?? null),
 });
 
 /** `POST /api/articles/:id/members` `{username, label?}`. */
