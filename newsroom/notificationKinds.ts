@@ -10,6 +10,8 @@ export const NOTIFICATION_KINDS = [
   "published",
   /** A publication was scheduled (定时发布): to its members. */
   "publish_scheduled",
+  /** A scheduled publication could not go out (the text changed since approval): to its editor. */
+  "publish_failed",
   /** Someone put this reporter on a story's byline. */
   "byline_added",
   /** A reporter asked to join a story's byline: to its members and the desk. */
@@ -36,6 +38,8 @@ export function notificationMessage(kind: NotificationKind, actorName: string, t
       return `${story}已发布`;
     case "publish_scheduled":
       return `${actorName}为${story}设置了定时发布${note ? `：${note}` : ""}`;
+    case "publish_failed":
+      return `${story}的定时发布未能执行${note ? `：${note}` : ""}`;
     case "byline_added":
       return `${actorName}把你加入了${story}的署名`;
     case "join_requested":

@@ -1,5 +1,5 @@
 import { isDesk, type Actor, type ArticleAccessFacts } from "./actor";
-import { availableActions, mayChangeByline, mayEditText, type WorkflowAction } from "./workflow";
+import { availableActions, mayArrangeByline, mayAskToJoin, mayChangeByline, mayEditText, type WorkflowAction } from "./workflow";
 
 /** What a person may be allowed to do regardless of any one story. */
 export type NewsroomAction =
@@ -24,6 +24,10 @@ export type ArticleAction =
   | "saveVersion"
   /** Add, remove or reorder the byline now. */
   | "changeByline"
+  /** Add colleagues to the byline and reorder it now (the desk, or the reporter who started it). */
+  | "arrangeByline"
+  /** Ask the byline and the desk to be added (a reporter not on it, while it is written). */
+  | "askToJoin"
   /** Take a workflow action now (who and from which state; a missing note is not judged here). */
   | `transition:${WorkflowAction}`;
 
@@ -44,6 +48,10 @@ function mayArticle(actor: Actor, action: ArticleAction, facts: ArticleAccessFac
       return isDesk(actor) || mayEditText(actor, facts);
     case "changeByline":
       return mayChangeByline(actor, facts);
+    case "arrangeByline":
+      return mayArrangeByline(actor, facts);
+    case "askToJoin":
+      return mayAskToJoin(actor, facts);
     default:
       return availableActions(actor, facts).includes(action.slice("transition:".length) as WorkflowAction);
   }

@@ -101,3 +101,22 @@ export function mayEditText(actor: Actor, article: ArticleAccessFacts): boolean 
 export function mayChangeByline(actor: Actor, article: ArticleAccessFacts): boolean {
   return isDesk(actor) && (WRITING_STATES.includes(article.state) || article.state === "submitted");
 }
+
+/** The reporter who started the story, still on its byline. */
+export function isCreatingReporter(actor: Actor, article: ArticleAccessFacts): boolean {
+  return isMember(actor, article) && article.createdBy != null && article.createdBy === actor.id;
+}
+
+/**
+ * Who may add colleagues to the byline and put it in order: the desk (whenever it may change
+ * the byline) and the reporter who started the story, while it is being written. Taking
+ * someone off stays the desk's (`mayChangeByline`).
+ */
+export function mayArrangeByline(actor: Actor, article: ArticleAccessFacts): boolean {
+  return mayChangeByline(actor, article) || (WRITING_STATES.includes(article.state) && isCreatingReporter(actor, article));
+}
+
+/** A reporter not on the byline may ask to join while the story is being written. */
+export function mayAskToJoin(actor: Actor, article: ArticleAccessFacts): boolean {
+  return actor.role === "reporter" && !isMember(actor, article) && WRITING_STATES.includes(article.state);
+}

@@ -179,8 +179,8 @@ async function transitionNow(
             title: article.title,
             actor: user,
             note,
-            audiences: [notice.audience],
             // A scheduled publication is news to the editor who set it up, too.
+            audiences: scheduledAt ? [notice.audience, { userIds: [user.id] }] : [notice.audience],
             tellActor: scheduledAt !== undefined,
           })
         : [];

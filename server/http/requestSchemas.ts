@@ -23,11 +23,20 @@ export const newArticleBody = z.object({
     .transform((title) => title ?? ""),
 });
 
-/** `POST /api/articles/:id/transitions` `{action, note?}`. */
-export const transitionBody = z.object({
-  action: workflowAction,
-  note: z.string({ error: "note 必须是文本" }).nullish().transform((note) => note ?? null),
-});
+/**
+ * `POST /api/articles/:id/transitions` `{action, note?, at?}`; `at` (an ISO time with its
+ * offset) only with `publish`: schedule the publication instead of publishing now.
+ */
+export const transitionBody = z
+  .object({
+    action: workflowAction,
+    note: z.string({ error: "note 必须是文本" }).nullish().transform((note) => note ?? null),
+    at: z.iso
+      .datetime({ offset: true, error: "at 必须是带时区的 ISO 时间,例如 2026-11-28T08:00:00+08:00" })
+      .nullish()
+      .transform((at) => (at ? new Date(at) : null)),
+  })
+  .refine((body) => body.at === null || body.action === "publish", { error: "只有发布(publish)可以指定时间 at" });
 
 /**
  * `GET /api/articles?q=&state=&member=` (and the dashboard's search form): `q` trimmed, at
@@ -87,6 +96,9 @@ export const namedVersionBody = z.object({
 
 /** `POST …/revisions/:revisionId/restore`: no parameters (a body, if any, is ignored). */
 export const restoreBody = z.object({});
+
+/** A request without parameters (`POST …/join-requests`); a body, if any, is ignored. */
+export const emptyBody = z.object({});
 
 /** A revision id in a path: a positive integer that fits a JavaScript number exactly. */
 export const revisionIdParam = z.string().regex(/^\d{1,15}$/).transform(Number);

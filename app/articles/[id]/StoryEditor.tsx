@@ -5,7 +5,7 @@ import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import Placeholder from "@tiptap/extension-placeholder";
 import { EditorContent, useEditor } from "@tiptap/react";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { refusalFor } from "@/newsroom/collabRefusal";
 import { bodyExtensions, titleExtensions } from "@/newsroom/editorExtensions";
 import { SAVE_STATUS_ZH, statusUnderAccess } from "@/newsroom/saveStatus";
@@ -23,10 +23,12 @@ interface StoryEditorProps {
   /** The article's state and this user's right to write, as the page was rendered. */
   state: string;
   canEdit: boolean;
+  /** What to show when this person cannot write (the reason, a way to ask to join). */
+  readOnlyNotice?: ReactNode;
 }
 
 /** The live story: title and body editors over one Y.Doc, presence and the save status. */
-export function StoryEditor({ articleId, user, state, canEdit: initiallyWritable }: StoryEditorProps) {
+export function StoryEditor({ articleId, user, state, canEdit: initiallyWritable, readOnlyNotice }: StoryEditorProps) {
   const session = useCollabSession(articleId);
   const connection = useSaveStatus(session);
   const { refusedCode, refusedReason } = connection;
@@ -77,11 +79,12 @@ export function StoryEditor({ articleId, user, state, canEdit: initiallyWritable
           )}
         </p>
       )}
-      {!canEdit && (
-        <p className="notice" data-testid="read-only-notice">
-          这篇稿件当前对你只读。
-        </p>
-      )}
+      {!canEdit &&
+        (readOnlyNotice ?? (
+          <p className="notice" data-testid="read-only-notice">
+            这篇稿件当前对你只读。
+          </p>
+        ))}
       {status === "refused" && (
         <p role="alert" className="error" data-testid="refused-edits">
           你最后的修改在稿件锁定之后才到达，没有保存。

@@ -8,15 +8,26 @@ import { availableActions } from "@/newsroom/workflow";
 import { verifiedAuditLog } from "@/server/articles/auditLog";
 import { authorship } from "@/server/history/authorship";
 import { getArticleSummary } from "@/server/articles/listArticles";
+import { ARTICLE_ID_PATTERN } from "@/server/articles/articleFacts";
 import { listEnabledUsers } from "@/server/auth/enabledUsers";
 import { articlePageAccess } from "@/server/http/articlePageAccess";
 import { AppHeader } from "@/app/AppHeader";
+import { readOnlyReason } from "@/newsroom/readOnlyReason";
 import { AuditTimeline } from "./AuditTimeline";
+import { ReadOnlyNotice } from "./ReadOnlyNotice";
+import { SchedulePublish } from "./SchedulePublish";
 import { BylinePanel } from "./BylinePanel";
 import { StoryEditor } from "./StoryEditor";
 import { WorkflowPanel } from "./WorkflowPanel";
 
 export const dynamic = "force-dynamic";
+
+/** The tab's title: the story's own (`generateMetadata` runs apart from the page, so it reads the summary). */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const summary = ARTICLE_ID_PATTERN.test(id) ? await getArticleSummary(getDb(), id) : null;
+  return { title: summary ? `${summary.title || "无标题"} · 红网编辑台` : "红网编辑台" };
+}
 
 export default async function ArticlePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -61,19 +72,30 @@ export default async function ArticlePage({ params }: { params: Promise<{ id: st
           </div>
         )}
         <WorkflowPanel articleId={id} actions={availableActions(actor, facts)} />
+        {state === "approved" && (
+          <SchedulePublish articleId={id} publishAt={summary.publishAt} canSchedule={can(actor, "transition:publish", facts)} />
+        )}
         <div className="article-columns">
           <StoryEditor
             articleId={id}
             state={state}
             canEdit={can(actor, "edit", facts)}
             user={personOf(user)}
+            readOnlyNotice={
+              <ReadOnlyNotice
+                articleId={id}
+                reason={readOnlyReason(actor, facts) ?? "这篇稿件当前对你只读。"}
+                canAskToJoin={can(actor, "askToJoin", facts)}
+              />
+            }
           />
           <aside className="article-side">
             <BylinePanel
               articleId={id}
               members={summary.byline.map(({ username, name, label }) => ({ username, name, label }))}
               candidates={reporters}
-              canChange={can(actor, "changeByline", facts)}
+              canChange={can(actor, "arrangeByline", facts)}
+              canRemove={can(actor, "changeByline", facts)}
               dateline={article.dateline}
               canEditDateline={can(actor, "editDateline", facts)}
               contributions={written.contributions.map((c) => ({
