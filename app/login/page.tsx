@@ -7,6 +7,8 @@ import { LoginForm } from "./LoginForm";
 
 export const dynamic = "force-dynamic";
 
+export const metadata = { title: "登录 · 红网编辑台" };
+
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const { next } = await searchParams;
   // Only a path on this site, whatever the link said (the action checks it again).

@@ -72,6 +72,11 @@ export function StoryEditor({ articleId, user, state, canEdit: initiallyWritable
       {refusal && (
         <p role="alert" className="error" data-testid="connection-refused">
           {refusal.message}
+          {refusal.offerSignIn && (
+            <a className="sign-in-again" href={`/login?next=${encodeURIComponent(`/articles/${articleId}`)}`} data-testid="sign-in-again">
+              重新登录
+            </a>
+          )}
           {refusal.offerReload && (
             <button type="button" className="link-button" onClick={() => window.location.reload()}>
               重新载入

@@ -1,5 +1,7 @@
 import Link from "next/link";
 import { getDb } from "@/db/client";
+import { ARTICLE_ID_PATTERN } from "@/server/articles/articleFacts";
+import { getArticleSummary } from "@/server/articles/listArticles";
 import { can } from "@/newsroom/policy";
 import { articlePageAccess } from "@/server/http/articlePageAccess";
 import { peopleOfRevisions, revisionView } from "@/server/history/revisionView";
@@ -8,6 +10,13 @@ import { AppHeader } from "@/app/AppHeader";
 import { HistoryView } from "./HistoryView";
 
 export const dynamic = "force-dynamic";
+
+/** The tab's title names the story whose history it is. */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const summary = ARTICLE_ID_PATTERN.test(id) ? await getArticleSummary(getDb(), id) : null;
+  return { title: summary ? `历史版本：${summary.title || "无标题"} · 红网编辑台` : "红网编辑台" };
+}
 
 /** "历史版本": every version, comparisons with authors, time travel, restore. */
 export default async function HistoryPage({ params }: { params: Promise<{ id: string }> }) {
