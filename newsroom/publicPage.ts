@@ -25,9 +25,11 @@ export interface PageMeta {
   description: string;
   /** The site's origin (PUBLIC_URL), for the masthead's links. */
   siteUrl: string;
+  /** The story's own title (the tab's title also names the outlet). */
+  title: string;
 }
 
-function headTags(title: string, meta: PageMeta | null): string {
+function headTags(meta: PageMeta | null): string {
   if (!meta) return "";
   const attr = (value: string) => escapeHtml(value);
   return [
@@ -35,7 +37,7 @@ function headTags(title: string, meta: PageMeta | null): string {
     `<link rel="canonical" href="${attr(meta.canonicalUrl)}">`,
     `<meta property="og:type" content="article">`,
     `<meta property="og:site_name" content="${OUTLET}">`,
-    `<meta property="og:title" content="${attr(title)}">`,
+    `<meta property="og:title" content="${attr(meta.title)}">`,
     `<meta property="og:description" content="${attr(meta.description)}">`,
     `<meta property="og:url" content="${attr(meta.canonicalUrl)}">`,
     `<link rel="alternate" type="application/atom+xml" title="${OUTLET}" href="${attr(meta.siteUrl)}/news/feed.xml">`,
@@ -49,7 +51,7 @@ function masthead(siteUrl: string | null): string {
 }
 
 function page(title: string, main: string, meta: PageMeta | null = null): string {
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title>${headTags(title, meta)}<link rel="icon" href="/favicon.ico"><style>${STYLE}</style></head><body>${masthead(meta?.siteUrl ?? null)}<main>${main}</main></body></html>`;
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title>${headTags(meta)}<link rel="icon" href="/favicon.ico"><style>${STYLE}</style></head><body>${masthead(meta?.siteUrl ?? null)}<main>${main}</main></body></html>`;
 }
 
 /** A page's description: the start of its text, whitespace folded, at most `max` characters. */
@@ -88,6 +90,6 @@ export function renderPublicStory(story: PublicStoryView): string {
 /** The page a withdrawn story's address shows (with status 410), with the desk's reason if given. */
 export function renderWithdrawnNotice(reason: string | null = null, siteUrl: string | null = null): string {
   const why = reason ? `<span class="reason" data-testid="withdraw-reason">撤稿说明：${escapeHtml(reason)}</span>` : "";
-  const meta = siteUrl ? { canonicalUrl: siteUrl, description: "该稿件已撤回", siteUrl } : null;
+  const meta = siteUrl ? { canonicalUrl: siteUrl, description: "该稿件已撤回", siteUrl, title: "稿件已撤回" } : null;
   return page(`稿件已撤回 - ${OUTLET}`, `<p class="notice">该稿件已撤回，无法继续访问。${why}</p>`, meta);
 }

@@ -44,7 +44,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ slu
       editorName,
       publishedAt: formatLongDate((article.firstPublishedAt ?? revision.createdAt).toISOString()),
       correction,
-      meta: { canonicalUrl: `${site}/news/${slug}`, description: describeText(revision.text), siteUrl: site },
+      meta: { canonicalUrl: `${site}/news/${slug}`, description: describeText(revision.text), siteUrl: site, title: revision.title },
     }),
     200,
   );
