@@ -16,6 +16,9 @@ function htmlResponse(html: string, status: number) {
       "content-security-policy": PUBLIC_PAGE_CSP,
       "x-content-type-options": "nosniff",
       "referrer-policy": "strict-origin-when-cross-origin",
+      // Browsers may keep a 410 (and a page) heuristically: a withdrawn and republished story,
+      // or a withdrawal, must show at once, so every view asks again.
+      "cache-control": "no-cache",
     },
   });
 }
