@@ -19,7 +19,7 @@ import { searchArticles } from "../server/articles/searchArticles";
 import { createPostgresDatabase } from "../tests/support/backends";
 import { summarizeLatency } from "./lib/stats";
 
-const STORIES = 5000;
+const STORIES = Number(process.env.SEARCH_BENCH_STORIES) || 5000;
 const TARGET_MS = 100;
 const RUNS_PER_QUERY = 20;
 const SAMPLE = path.resolve(import.meta.dirname, "../../shared/fixtures/sample-article.zh.txt");
@@ -74,6 +74,10 @@ async function run(target: DatabaseTarget, label: string): Promise<boolean> {
     const started = performance.now();
     await fill(db);
     console.log(`${label}: ${STORIES} stories written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    if (process.env.SEARCH_BENCH_EXPLAIN) {
+      const plan = await db.execute(sql`explain analyze select id from articles where search_text like '%独有标记4321号%' order by updated_at desc limit 500`);
+      console.log(JSON.stringify((plan as { rows: unknown[] }).rows, null, 1));
+    }
     return await timeQueries(db, label);
   } finally {
     await closeDatabase();

@@ -1,4 +1,4 @@
-import { relations } from "drizzle-orm";
+import { relations, sql } from "drizzle-orm";
 import {
   bigint,
   bigserial,
@@ -69,6 +69,8 @@ export const articles = pgTable("articles", {
    * transition and restore writes it), searched with the title (pg_trgm index).
    */
   bodyText: text("body_text").notNull().default(""),
+  /** `lower(title || ' ' || body_text)`, kept by the database: what search matches (pg_trgm GIN index). */
+  searchText: text("search_text").generatedAlwaysAs(sql`lower(title || ' ' || body_text)`),
   /** When an approved story is to be published by itself (定时发布); null when not scheduled. */
   publishAt: timestamp("publish_at", { withTimezone: true }),
   /** The editor who scheduled it: the scheduled publication is theirs. */
