@@ -267,6 +267,31 @@ describeInBrowser("the desk's daily tools in a real browser", () => {
     await snap(page, "signed-out-390");
   });
 
+  it("says 离线 as soon as the network goes, keeps the edits for later, and drops the person from colleagues' presence", async () => {
+    const id = await writtenStory("断网时的现场报道", "记者在山区采访。");
+    const colleague = await personPage("xuweixiang");
+    await colleague.goto(`${server.url}/articles/${id}`);
+    const field = await freshPersonPage("zhoumi", PHONE);
+    await field.goto(`${server.url}/articles/${id}`);
+    await expect.poll(() => text(colleague.getByTestId("presence")), EVENTUALLY).toContain("周汨");
+    await expect.poll(() => text(field.getByTestId("save-status")), EVENTUALLY).toBe("已保存");
+
+    const started = Date.now();
+    await field.context().setOffline(true);
+    await expect.poll(() => text(field.getByTestId("save-status")), EVENTUALLY).toBe("离线");
+    console.log(`离线 shown ${Date.now() - started} ms after the network went`);
+    await field.getByTestId("body-editor").click();
+    await field.keyboard.press("End");
+    await field.keyboard.type("山里没有信号。");
+    expect(await text(field.getByTestId("offline-notice"))).toContain("恢复连接后会自动同步");
+    await expect.poll(() => text(colleague.getByTestId("presence")), EVENTUALLY).not.toContain("周汨");
+    await snap(field, "offline-390");
+
+    await field.context().setOffline(false);
+    await expect.poll(() => text(field.getByTestId("save-status")), EVENTUALLY).toBe("已保存");
+    await expect.poll(() => text(colleague.getByTestId("body-editor")), EVENTUALLY).toContain("山里没有信号。");
+  });
+
   it("says the restore worked on the history page and shows the new state", async () => {
     const id = await writtenStory("恢复版本测试", "第一稿的第一段。");
     await api(server.url, cookie.huhongye, "POST", `/api/articles/${id}/revisions`, { name: "第一稿" });

@@ -90,6 +90,11 @@ export function StoryEditor({ articleId, user, state, canEdit: initiallyWritable
             这篇稿件当前对你只读。
           </p>
         ))}
+      {status === "offline" && canEdit && (
+        <p className="notice" role="status" data-testid="offline-notice">
+          已离线：你的修改暂存在这个页面里（请勿关闭），恢复连接后会自动同步。
+        </p>
+      )}
       {status === "refused" && (
         <p role="alert" className="error" data-testid="refused-edits">
           你最后的修改在稿件锁定之后才到达，没有保存。
