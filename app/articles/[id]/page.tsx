@@ -8,6 +8,7 @@ import { availableActions } from "@/newsroom/workflow";
 import { verifiedAuditLog } from "@/server/articles/auditLog";
 import { authorship } from "@/server/history/authorship";
 import { getArticleSummary } from "@/server/articles/listArticles";
+import { currentUser } from "@/server/auth/currentUser";
 import { ARTICLE_ID_PATTERN } from "@/server/articles/articleFacts";
 import { listEnabledUsers } from "@/server/auth/enabledUsers";
 import { articlePageAccess } from "@/server/http/articlePageAccess";
@@ -25,7 +26,9 @@ export const dynamic = "force-dynamic";
 /** The tab's title: the story's own (`generateMetadata` runs apart from the page, so it reads the summary). */
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const summary = ARTICLE_ID_PATTERN.test(id) ? await getArticleSummary(getDb(), id) : null;
+  // Only a signed-in person learns the title (the page itself sends anyone else to sign in).
+  const signedIn = ARTICLE_ID_PATTERN.test(id) && (await currentUser()) !== null;
+  const summary = signedIn ? await getArticleSummary(getDb(), id) : null;
   return { title: summary ? `${summary.title || "无标题"} · 红网编辑台` : "红网编辑台" };
 }
 

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { getDb } from "@/db/client";
 import { ARTICLE_ID_PATTERN } from "@/server/articles/articleFacts";
 import { getArticleSummary } from "@/server/articles/listArticles";
+import { currentUser } from "@/server/auth/currentUser";
 import { can } from "@/newsroom/policy";
 import { articlePageAccess } from "@/server/http/articlePageAccess";
 import { peopleOfRevisions, revisionView } from "@/server/history/revisionView";
@@ -14,7 +15,9 @@ export const dynamic = "force-dynamic";
 /** The tab's title names the story whose history it is. */
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const summary = ARTICLE_ID_PATTERN.test(id) ? await getArticleSummary(getDb(), id) : null;
+  // Only a signed-in person learns the title (the page itself sends anyone else to sign in).
+  const signedIn = ARTICLE_ID_PATTERN.test(id) && (await currentUser()) !== null;
+  const summary = signedIn ? await getArticleSummary(getDb(), id) : null;
   return { title: summary ? `历史版本：${summary.title || "无标题"} · 红网编辑台` : "红网编辑台" };
 }
 
