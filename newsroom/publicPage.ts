@@ -54,9 +54,16 @@ function page(title: string, main: string, meta: PageMeta | null = null): string
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title>${headTags(meta)}<link rel="icon" href="/favicon.ico"><style>${STYLE}</style></head><body>${masthead(meta?.siteUrl ?? null)}<main>${main}</main></body></html>`;
 }
 
-/** A page's description: the start of its text, whitespace folded, at most `max` characters. */
+/**
+ * A page's description: the start of its text, whitespace folded, at most `max` characters.
+ * It is plain text for previews, never a link: a URL scheme a reporter typed ("javascript:")
+ * loses its colon, so no attribute of the page ever carries a script URL, escaped or not.
+ */
 export function describeText(text: string, max = 120): string {
-  const folded = text.replace(/\s+/g, " ").trim();
+  const folded = text
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/([a-z][a-z0-9+.-]*)\s*:/gi, "$1：");
   return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
 }
 
