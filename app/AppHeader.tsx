@@ -3,8 +3,9 @@ import type { User } from "@/db/schema";
 import { can } from "@/newsroom/policy";
 import { actorOf } from "@/server/auth/actorOf";
 import { signOutAction } from "./actions";
+import { NotificationBell } from "./NotificationBell";
 
-/** The top bar of signed-in pages: home link, who is signed in, sign out. */
+/** The top bar of signed-in pages: home link, the notification bell, who is signed in, sign out. */
 export function AppHeader({ user }: { user: User }) {
   return (
     <header className="app-header">
@@ -12,6 +13,7 @@ export function AppHeader({ user }: { user: User }) {
         红网编辑台
       </Link>
       <div className="who">
+        <NotificationBell />
         <span data-testid="signed-in-user">
           {user.displayName}({user.bylineLabel})
         </span>

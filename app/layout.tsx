@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import "./globals.css";
+import "./deskFlow.css";
 
 export const metadata: Metadata = {
   title: "红网编辑台",

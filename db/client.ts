@@ -1,4 +1,5 @@
 import type { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -38,6 +39,12 @@ interface OpenDatabase {
 const GLOBAL_KEY = Symbol.for("newsroom.database");
 type GlobalWithDb = typeof globalThis & { [GLOBAL_KEY]?: OpenDatabase };
 const globalWithDb = globalThis as GlobalWithDb;
+
+/**
+ * The PostgreSQL extensions the migrations create (pg_trgm: the search index). PGlite loads an
+ * extension's code only when it is named at open, so every PGlite open passes these.
+ */
+export const PGLITE_EXTENSIONS = { pg_trgm };
 
 /** Opens the database for this process. Called once by the server entry (and by scripts). */
 export async function openDatabase(target: DatabaseTarget, embedded: EmbeddedOptions = DEFAULT_EMBEDDED): Promise<Db> {

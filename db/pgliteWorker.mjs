@@ -10,6 +10,7 @@
 import fs from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 
 if (!parentPort) throw new Error("db/pgliteWorker.mjs runs only as a worker thread");
 const port = parentPort;
@@ -63,7 +64,9 @@ function serializeError(/** @type {unknown} */ err) {
 const transactions = new Map();
 let nextTxId = 1;
 
-const pg = await PGlite.create(dataDir, { startParams: startParams() }).catch((err) => {
+// The extensions the migrations create (pg_trgm: the search index); PGlite loads an
+// extension's code only when it is named at open. Kept in step with PGLITE_EXTENSIONS.
+const pg = await PGlite.create(dataDir, { startParams: startParams(), extensions: { pg_trgm } }).catch((err) => {
   port.postMessage({ type: "failed", error: serializeError(err) });
   return null;
 });

@@ -1,4 +1,4 @@
-import { relations } from "drizzle-orm";
+import { relations, sql } from "drizzle-orm";
 import {
   bigint,
   bigserial,
@@ -74,6 +74,19 @@ export const articles = pgTable("articles", {
    * content when its room first loads (DESIGN.md §3); null for a story started empty.
    */
   initialBody: jsonb("initial_body"),
+  /**
+   * The story's plain text as of its newest stored version (every checkpoint, named version,
+   * transition and restore writes it), searched with the title (pg_trgm index).
+   */
+  bodyText: text("body_text").notNull().default(""),
+  /** `lower(title || ' ' || body_text)`, kept by the database: what search matches (pg_trgm GIN index). */
+  searchText: text("search_text").generatedAlwaysAs(sql`lower(title || ' ' || body_text)`),
+  /** When an approved story is to be published by itself (定时发布); null when not scheduled. */
+  publishAt: timestamp("publish_at", { withTimezone: true }),
+  /** The editor who scheduled it: the scheduled publication is theirs. */
+  publishScheduledBy: uuid("publish_scheduled_by").references(() => users.id),
+  /** Reader-facing reason of a withdrawal (撤稿说明), shown on the withdrawn page. */
+  withdrawNote: text("withdraw_note"),
 });
 
 /** The reporters on an article's byline, in byline order. */
@@ -408,6 +421,30 @@ export const sensitiveWords = pgTable("sensitive_words", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
+);
+
+/**
+ * What a person is told in the app (the bell): written in the same transaction as the change
+ * that causes it, read and marked read by its recipient only.
+ */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    /** `NotificationKind` (newsroom/notificationKinds.ts). */
+    kind: text("kind").notNull(),
+    articleId: uuid("article_id").references(() => articles.id, { onDelete: "cascade" }),
+    actorId: uuid("actor_id").references(() => users.id),
+    message: text("message").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    readAt: timestamp("read_at", { withTimezone: true }),
+  },
+  (t) => [index("notifications_user_id_idx").on(t.userId, t.id)],
+);
+
 export const articlesRelations = relations(articles, ({ many }) => ({
   members: many(articleMembers),
 }));
@@ -423,6 +460,7 @@ export type ArticleMember = typeof articleMembers.$inferSelect;
 export type ArticleRevision = typeof articleRevisions.$inferSelect;
 export type AuditEntry = typeof articleAudit.$inferSelect;
 export type AccountAuditEntry = typeof accountAudit.$inferSelect;
+export type Notification = typeof notifications.$inferSelect;
 
 export type ArticleComment = typeof articleComments.$inferSelect;
 export type SensitiveWord = typeof sensitiveWords.$inferSelect;

@@ -11,6 +11,8 @@ export interface Actor {
 export interface ArticleAccessFacts {
   state: ArticleState;
   memberIds: readonly string[];
+  /** Who started the story (may bring colleagues onto its byline); unknown when absent. */
+  createdBy?: string | null;
 }
 
 /** The desk: editors, and admins, who may do whatever editors may. */

@@ -11,6 +11,8 @@ export interface Refusal {
   message: string;
   /** Whether reloading the page is the way on (it loads the story as saved). */
   offerReload: boolean;
+  /** Whether signing in again is the way on (signed out, perhaps in another tab). */
+  offerSignIn?: boolean;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface Refusal {
 export function refusalFor(code: number, reason: string): Refusal {
   switch (code) {
     case CLOSE_NOT_SIGNED_IN:
-      return { message: "登录已失效，请重新登录后再编辑。", offerReload: false };
+      return { message: "登录已失效，请重新登录后再编辑。", offerReload: false, offerSignIn: true };
     case CLOSE_FORBIDDEN:
       return { message: "你没有打开这篇稿件的权限。", offerReload: false };
     case CLOSE_NO_SUCH_ARTICLE:

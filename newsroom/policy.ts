@@ -1,6 +1,6 @@
 import { isDesk, isMember, type Actor, type ArticleAccessFacts } from "./actor";
 import type { Role } from "./roles";
-import { availableActions, mayChangeByline, mayEditText, type WorkflowAction } from "./workflow";
+import { availableActions, mayArrangeByline, mayAskToJoin, mayChangeByline, mayEditText, type WorkflowAction } from "./workflow";
 
 /** What a person may be allowed to do regardless of any one story. */
 export type NewsroomAction =
@@ -35,6 +35,10 @@ export type ArticleAction =
   | "comment"
   /** Override a failed machine check for the current text, with a reason (the desk). */
   | "overrideCheck"
+  /** Add colleagues to the byline and reorder it now (the desk, or the reporter who started it). */
+  | "arrangeByline"
+  /** Ask the byline and the desk to be added (a reporter not on it, while it is written). */
+  | "askToJoin"
   /** Take a workflow action now (who and from which state; a missing note is not judged here). */
   | `transition:${WorkflowAction}`;
 
@@ -60,6 +64,10 @@ function mayArticle(actor: Actor, action: ArticleAction, facts: ArticleAccessFac
       return isDesk(actor) || isMember(actor, facts);
     case "overrideCheck":
       return isDesk(actor);
+    case "arrangeByline":
+      return mayArrangeByline(actor, facts);
+    case "askToJoin":
+      return mayAskToJoin(actor, facts);
     default:
       return availableActions(actor, facts).includes(action.slice("transition:".length) as WorkflowAction);
   }

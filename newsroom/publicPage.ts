@@ -14,10 +14,57 @@ h2,h3{font-size:20px;margin:28px 0 8px}figure{margin:24px 0;text-align:center}fi
 figcaption{font-size:15px;color:#555}blockquote{border-left:3px solid #ddd;margin:0;padding-left:14px;color:#444}
 .correction{background:#fff7ed;border:1px solid #fed7aa;padding:10px 14px;font-size:15px;margin-bottom:20px}
 footer{margin-top:36px;color:#555;font-size:15px;border-top:1px solid #eee;padding-top:14px}footer p{margin:4px 0}
-.notice{text-align:center;padding:80px 20px;color:#555}`;
+.notice{text-align:center;padding:80px 20px;color:#555}.notice .reason{display:block;margin-top:12px;color:#222}
+.masthead{border-bottom:3px solid #b91c1c;background:#fff}.masthead nav{max-width:760px;margin:0 auto;padding:12px 20px;display:flex;gap:18px;align-items:baseline}
+.masthead .brand{color:#b91c1c;font-weight:700;font-size:22px;text-decoration:none}.masthead a{color:#555;text-decoration:none;font-size:15px}`;
 
-function page(title: string, main: string): string {
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${main}</main></body></html>`;
+/** What a page tells search engines and link previews (issue 13: meta, `og:`, canonical). */
+export interface PageMeta {
+  /** The page's absolute address under PUBLIC_URL. */
+  canonicalUrl: string;
+  description: string;
+  /** The site's origin (PUBLIC_URL), for the masthead's links. */
+  siteUrl: string;
+  /** The story's own title (the tab's title also names the outlet). */
+  title: string;
+}
+
+function headTags(meta: PageMeta | null): string {
+  if (!meta) return "";
+  const attr = (value: string) => escapeHtml(value);
+  return [
+    `<meta name="description" content="${attr(meta.description)}">`,
+    `<link rel="canonical" href="${attr(meta.canonicalUrl)}">`,
+    `<meta property="og:type" content="article">`,
+    `<meta property="og:site_name" content="${OUTLET}">`,
+    `<meta property="og:title" content="${attr(meta.title)}">`,
+    `<meta property="og:description" content="${attr(meta.description)}">`,
+    `<meta property="og:url" content="${attr(meta.canonicalUrl)}">`,
+    `<link rel="alternate" type="application/atom+xml" title="${OUTLET}" href="${attr(meta.siteUrl)}/news/feed.xml">`,
+  ].join("");
+}
+
+/** The outlet's masthead: its name and the feed (the public site has no other pages yet). */
+function masthead(siteUrl: string | null): string {
+  const base = siteUrl ? escapeHtml(siteUrl) : "";
+  return `<header class="masthead"><nav><a class="brand" href="${base}/news/feed.xml">${OUTLET}</a><a href="${base}/news/feed.xml">最新稿件（订阅）</a></nav></header>`;
+}
+
+function page(title: string, main: string, meta: PageMeta | null = null): string {
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title>${headTags(meta)}<link rel="icon" href="/favicon.ico"><style>${STYLE}</style></head><body>${masthead(meta?.siteUrl ?? null)}<main>${main}</main></body></html>`;
+}
+
+/**
+ * A page's description: the start of its text, whitespace folded, at most `max` characters.
+ * It is plain text for previews, never a link: a URL scheme a reporter typed ("javascript:")
+ * loses its colon, so no attribute of the page ever carries a script URL, escaped or not.
+ */
+export function describeText(text: string, max = 120): string {
+  const folded = text
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/([a-z][a-z0-9+.-]*)\s*:/gi, "$1：");
+  return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
 }
 
 export interface PublicStoryView {
@@ -28,6 +75,8 @@ export interface PublicStoryView {
   editorName: string | null;
   publishedAt: string;
   correction: { note: string; date: string } | null;
+  /** Canonical address, description and site for the head and masthead. */
+  meta?: PageMeta | null;
 }
 
 /** The published story in the shape of the sample article: title, byline, body, footer. */
@@ -41,10 +90,13 @@ export function renderPublicStory(story: PublicStoryView): string {
   return page(
     `${story.title} - ${OUTLET}`,
     `<article><h1>${escapeHtml(story.title)}</h1><p class="byline">${escapeHtml(bylineLine(story.byline, story.dateline))}<br><time>${escapeHtml(story.publishedAt)}</time></p>${correction}<div class="body">${renderStoryBody(story.body)}</div><footer>${footer}</footer></article>`,
+    story.meta ?? null,
   );
 }
 
-/** The page a withdrawn story's address shows (with status 410). */
-export function renderWithdrawnNotice(): string {
-  return page(`稿件已撤回 - ${OUTLET}`, `<p class="notice">该稿件已撤回,无法继续访问。</p>`);
+/** The page a withdrawn story's address shows (with status 410), with the desk's reason if given. */
+export function renderWithdrawnNotice(reason: string | null = null, siteUrl: string | null = null): string {
+  const why = reason ? `<span class="reason" data-testid="withdraw-reason">撤稿说明：${escapeHtml(reason)}</span>` : "";
+  const meta = siteUrl ? { canonicalUrl: siteUrl, description: "该稿件已撤回", siteUrl, title: "稿件已撤回" } : null;
+  return page(`稿件已撤回 - ${OUTLET}`, `<p class="notice">该稿件已撤回，无法继续访问。${why}</p>`, meta);
 }

@@ -43,7 +43,8 @@ export const TRANSITIONS: Record<WorkflowAction, TransitionRule> = {
   submit: { from: ["draft", "changes_requested", "correcting"], to: "submitted", by: ["member", "editor"] },
   request_changes: { from: ["submitted", "approved"], to: "changes_requested", by: ["editor"], needsNote: true },
   approve: { from: ["submitted"], to: "approved", by: ["editor"] },
-  publish: { from: ["approved"], to: "published", by: ["editor"] },
+  // From `withdrawn`: the desk republishes the still-pinned approved version (issue 13).
+  publish: { from: ["approved", "withdrawn"], to: "published", by: ["editor"] },
   withdraw: { from: ["published"], to: "withdrawn", by: ["editor"] },
   correct: { from: ["published"], to: "correcting", by: ["editor"], needsNote: true },
   spike: { from: ["draft"], to: "spiked", by: ["editor"] },
@@ -99,4 +100,23 @@ export function mayEditText(actor: Actor, article: ArticleAccessFacts): boolean 
 /** The byline may change while the text may (it is part of the approved content). */
 export function mayChangeByline(actor: Actor, article: ArticleAccessFacts): boolean {
   return isDesk(actor) && (WRITING_STATES.includes(article.state) || article.state === "submitted");
+}
+
+/** The reporter who started the story, still on its byline. */
+export function isCreatingReporter(actor: Actor, article: ArticleAccessFacts): boolean {
+  return isMember(actor, article) && article.createdBy != null && article.createdBy === actor.id;
+}
+
+/**
+ * Who may add colleagues to the byline and put it in order: the desk (whenever it may change
+ * the byline) and the reporter who started the story, while it is being written. Taking
+ * someone off stays the desk's (`mayChangeByline`).
+ */
+export function mayArrangeByline(actor: Actor, article: ArticleAccessFacts): boolean {
+  return mayChangeByline(actor, article) || (WRITING_STATES.includes(article.state) && isCreatingReporter(actor, article));
+}
+
+/** A reporter not on the byline may ask to join while the story is being written. */
+export function mayAskToJoin(actor: Actor, article: ArticleAccessFacts): boolean {
+  return actor.role === "reporter" && !isMember(actor, article) && WRITING_STATES.includes(article.state);
 }

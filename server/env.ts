@@ -255,7 +255,48 @@ const EnvSchema = z.object({
   CHECKS_MAX_HEADLINE_CHARACTERS: z.coerce.number().int().positive().default(40),
   /** Check results kept per story (one per content hash, newest first); older texts are checked again when asked for. */
   CHECKS_RUNS_KEPT_PER_STORY: z.coerce.number().int().positive().default(50),
+
+  // Issue 13 (desk flow): search, notifications, scheduled publishing, public links.
+  /** Longest search string of `GET /api/articles?q=`, in characters; longer: 400. */
+  SEARCH_QUERY_MAX_CHARS: z.coerce.number().int().positive().default(200),
+  /** Most stories one search or dashboard list returns (newest edited first). */
+  SEARCH_MAX_RESULTS: z.coerce.number().int().positive().default(500),
+  /** Most notifications `GET /api/notifications` returns (newest first). */
+  NOTIFICATIONS_LIST_MAX: z.coerce.number().int().positive().default(50),
+  /** Open notification streams (the bell, one per tab) per account and process; more: 429. */
+  NOTIFICATIONS_MAX_STREAMS_PER_USER: z.coerce.number().int().positive().default(8),
+  /** Open notification streams per process; more: 429. */
+  NOTIFICATIONS_MAX_STREAMS: z.coerce.number().int().positive().default(2000),
+  /**
+   * How often an open notification stream re-reads its count, in ms, so a notification written
+   * by another process (scaled out) arrives too; this process's own arrive at once.
+   */
+  NOTIFICATIONS_STREAM_POLL_MS: z.coerce.number().int().positive().default(10_000),
+  /** How often each process looks for scheduled publications that are due, in ms. */
+  SCHEDULED_PUBLISH_POLL_MS: z.coerce.number().int().positive().default(5_000),
+  /** Most scheduled publications one look publishes (the rest wait for the next look). */
+  SCHEDULED_PUBLISH_BATCH: z.coerce.number().int().positive().default(20),
+  /** Furthest ahead a publication may be scheduled, in days; later: 400. */
+  SCHEDULED_PUBLISH_MAX_DAYS: z.coerce.number().int().positive().default(60),
+  /**
+   * The public origin of the site (feeds, canonical links, notifications), e.g.
+   * https://news.example.com. Unset: the address the server listens on.
+   */
+  PUBLIC_URL: z.string().url().optional(),
 });
+
+/** The settings as validated values (env.ts's schema), without the derived fields. */
+export type Settings = z.infer<typeof EnvSchema>;
+
+/**
+ * One setting as the running process has it, read at call time from the environment (Next's
+ * bundle has no handle on the Env the server was started with; tests of an in-process server
+ * set their extras in process.env). Falls back to the default when the value is unset.
+ */
+export function setting<Key extends keyof Settings>(key: Key): Settings[Key] {
+  const parsed = EnvSchema.shape[key].safeParse(process.env[key]);
+  return (parsed.success ? parsed.data : EnvSchema.shape[key].parse(undefined)) as Settings[Key];
+}
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string; dev: boolean };
 

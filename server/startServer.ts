@@ -21,6 +21,8 @@ import { can } from "../newsroom/policy";
 import { publishLiveAccess } from "./collab/liveAccess";
 import { publishPresenceSource } from "./collab/livePresence";
 import { RoomRegistry } from "./collab/roomRegistry";
+import { ScheduledPublisher } from "./publication/scheduledPublisher";
+import { publishListenOrigin } from "./http/publicOrigin";
 import { PEER_ADDRESS_HEADER } from "./auth/signInLimiter";
 import { markServing } from "./build/servingMarkers";
 import { lockDataDir, sessionSecret } from "./dataDir";
@@ -165,6 +167,12 @@ export async function startServer(env: Env): Promise<RunningServer> {
     server.listen(env.PORT, env.HOST, resolve);
   });
   const port = (server.address() as AddressInfo).port;
+  publishListenOrigin(env.HOST, port);
+  const scheduledPublisher = new ScheduledPublisher(db, {
+    pollMs: env.SCHEDULED_PUBLISH_POLL_MS,
+    batch: env.SCHEDULED_PUBLISH_BATCH,
+  });
+  scheduledPublisher.start();
 
   let closing: Promise<void> | null = null;
   return {
@@ -174,6 +182,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
         shuttingDown = true;
         if (env.SHUTDOWN_DRAIN_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.SHUTDOWN_DRAIN_MS));
         server.close();
+        await scheduledPublisher.stop();
         collab.close();
         await registry.closeAll();
         await writer.drain();

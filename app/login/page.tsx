@@ -10,6 +10,8 @@ import { oidcSignInAction } from "./oidcSignInAction";
 
 export const dynamic = "force-dynamic";
 
+export const metadata = { title: "登录 · 红网编辑台" };
+
 /** What Auth.js's error codes (`?error=`) mean to the person at the login page. */
 function signInErrorZh(code: string): string {
   return code === "AccessDenied"

@@ -1,6 +1,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import path from "node:path";
 import pg from "pg";
+import { PGLITE_EXTENSIONS } from "../../db/client";
 import { loadEnv } from "../../server/env";
 import { addMembers, createArticle, getArticle, signIn } from "../../tests/support/session";
 import { createStore, startTestServer, type ServerStore, type TestServer } from "../../tests/support/testServer";
@@ -195,7 +196,7 @@ async function queryStore(store: ServerStore, sql: string, params: unknown[] = [
       await client.end();
     }
   }
-  const db = await PGlite.create(path.join(store.env.DATA_DIR, "pglite"));
+  const db = await PGlite.create(path.join(store.env.DATA_DIR, "pglite"), { extensions: PGLITE_EXTENSIONS });
   try {
     return (await db.query<Record<string, unknown>>(sql, params)).rows;
   } finally {

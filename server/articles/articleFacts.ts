@@ -20,5 +20,5 @@ export async function findArticleFacts(
     .where(eq(articleMembers.articleId, articleId))
     .orderBy(asc(articleMembers.position));
   const state = isArticleState(article.state) ? article.state : "draft";
-  return { article, facts: { state, memberIds: members.map((m) => m.userId) } };
+  return { article, facts: { state, memberIds: members.map((m) => m.userId), createdBy: article.createdBy } };
 }

@@ -1,4 +1,4 @@
-import { asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../../db/client";
 import { articleMembers, articles, users } from "../../db/schema";
@@ -23,9 +23,14 @@ export interface ArticleSummary {
   changesNote: string | null;
   slug: string | null;
   publishedAt: string | null;
+  /** When the story is scheduled to publish itself (定时发布), or null. */
+  publishAt: string | null;
 }
 
 const lastEditor = alias(users, "last_editor");
+
+/** The article columns a list shows: not the story's text (search reads it in the database). */
+const { bodyText: _bodyText, searchText: _searchText, ...listedColumns } = getTableColumns(articles);
 
 /** Bylines of several articles (article id → people in byline order). */
 export async function bylines(db: Db, articleIds: string[]): Promise<Map<string, BylineEntry[]>> {
@@ -51,15 +56,55 @@ export async function bylines(db: Db, articleIds: string[]): Promise<Map<string,
   return byArticle;
 }
 
-/** Articles for the dashboard and `GET /api/articles`, most recently edited first. */
-export async function listArticles(db: Db, opts: { articleId?: string } = {}): Promise<ArticleSummary[]> {
+/** What a list may be narrowed to (the dashboard's search box and filters). */
+export interface ArticleFilter {
+  /** Text the title or the stored text contains (any characters, matched literally). */
+  q?: string;
+  state?: ArticleState;
+  /** Only stories with this person on the byline. */
+  memberId?: string;
+}
+
+/** `text` as a LIKE pattern matching itself anywhere: `%`, `_` and `\` lose their meaning. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * The conditions of a filter. The text condition reads `search_text`, the column the pg_trgm
+ * GIN index `articles_search_trgm_idx` is built on, so PostgreSQL (and PGlite) can use it for
+ * searches of three characters or more; shorter ones scan the column.
+ */
+function filterConditions(filter: ArticleFilter): SQL[] {
+  const conditions: SQL[] = [];
+  // Case-insensitive through the stored lower-cased column: LIKE on it is far cheaper than ILIKE.
+  if (filter.q) conditions.push(sql`${articles.searchText} like ${containsPattern(filter.q.toLowerCase())}`);
+  if (filter.state) conditions.push(eq(articles.state, filter.state));
+  if (filter.memberId) {
+    conditions.push(
+      sql`exists (select 1 from ${articleMembers} where ${articleMembers.articleId} = ${articles.id} and ${articleMembers.userId} = ${filter.memberId})`,
+    );
+  }
+  return conditions;
+}
+
+/**
+ * Articles for the dashboard and `GET /api/articles`, most recently edited first, at most
+ * `limit` of them, narrowed by `filter`.
+ */
+export async function listArticles(
+  db: Db,
+  opts: { articleId?: string; filter?: ArticleFilter; limit?: number } = {},
+): Promise<ArticleSummary[]> {
   const query = db
-    .select({ article: articles, lastEditor: { id: lastEditor.id, name: lastEditor.displayName } })
+    .select({ article: listedColumns, lastEditor: { id: lastEditor.id, name: lastEditor.displayName } })
     .from(articles)
     .leftJoin(lastEditor, eq(lastEditor.id, articles.lastEditedBy))
     .orderBy(desc(articles.updatedAt))
     .$dynamic();
-  const rows = await (opts.articleId ? query.where(eq(articles.id, opts.articleId)) : query.limit(500));
+  const rows = await (opts.articleId
+    ? query.where(eq(articles.id, opts.articleId))
+    : query.where(and(...filterConditions(opts.filter ?? {}))).limit(opts.limit ?? 500));
   const byArticle = await bylines(
     db,
     rows.map((r) => r.article.id),
@@ -75,6 +120,7 @@ export async function listArticles(db: Db, opts: { articleId?: string } = {}): P
     changesNote: article.changesNote,
     slug: article.state === "published" ? article.slug : null,
     publishedAt: article.publishedAt?.toISOString() ?? null,
+    publishAt: article.publishAt?.toISOString() ?? null,
   }));
 }
 

@@ -13,12 +13,20 @@ import { revisionWriter } from "./revisionWriter";
 import { inStoryCommandQueue } from "./storyCommandQueue";
 import { captureContent } from "../articles/storyContent";
 import { publishGateBlockers, type GateBlocker } from "../review/publishGate";
+import { announceNotifications } from "../notifications/notificationHub";
+import { notificationWriter, type Audience } from "../notifications/notificationWriter";
+import type { NotificationKind } from "../../newsroom/notificationKinds";
 
 export interface ArticleTransitionerProps {
   actor: User;
   articleId: string;
   action: WorkflowAction;
   note?: string | null;
+  /**
+   * Set by the scheduler when it publishes a scheduled story: the transaction claims the
+   * schedule (it must still be due and the same), so of several processes exactly one publishes.
+   */
+  scheduledAt?: Date;
 }
 
 /** Longest note accepted with a transition. */
@@ -51,7 +59,8 @@ function changesFor(
     case "submit":
       return { changesNote: null };
     case "request_changes":
-      return { changesNote: note, approvedRevisionId: null };
+      // Reopening an approved story also calls off its scheduled publication.
+      return { changesNote: note, approvedRevisionId: null, publishAt: null, publishScheduledBy: null };
     case "approve":
       return { approvedRevisionId: revision.id };
     case "publish": {
@@ -62,16 +71,28 @@ function changesFor(
         firstPublishedAt: article.firstPublishedAt ?? now,
         publishedAt: now,
         ...(republishing && article.correctionNote ? { correctedAt: now } : {}),
+        publishAt: null,
+        publishScheduledBy: null,
+        withdrawNote: null,
       };
     }
     case "correct":
       // The public page keeps the published version, without a note, until the fix is republished.
       return { correctionNote: note, correctedAt: null, approvedRevisionId: null };
     case "withdraw":
+      return { withdrawNote: note };
     case "spike":
       return {};
   }
 }
+
+/** Who hears of each action (issue 13): the desk of a submission, the byline of the desk's answers. */
+const NOTIFIED: Partial<Record<WorkflowAction, { kind: NotificationKind; audience: Audience }>> = {
+  submit: { kind: "submitted", audience: "desk" },
+  request_changes: { kind: "changes_requested", audience: "members" },
+  approve: { kind: "approved", audience: "members" },
+  publish: { kind: "published", audience: "members" },
+};
 
 /**
  * Moves an article through the workflow (DESIGN.md §4), in one transaction: lock, re-check,
@@ -83,7 +104,7 @@ function changesFor(
  */
 export async function articleTransitioner(
   db: Db,
-  { actor: user, articleId, action, note: rawNote }: ArticleTransitionerProps,
+  { actor: user, articleId, action, note: rawNote, scheduledAt }: ArticleTransitionerProps,
 ): Promise<CommandResult<{ article: Article; revision: ArticleRevision }>> {
   const note = rawNote?.trim() || null;
   if (note && note.length > MAX_NOTE_LENGTH) return refuse("bad_request", `说明不能超过 ${MAX_NOTE_LENGTH} 个字`);
@@ -99,7 +120,7 @@ export async function articleTransitioner(
   }
 
   // Queued behind a restore of the same story, so its edit is either in what this captures or refused.
-  return inStoryCommandQueue(articleId, () => transitionNow(db, user, articleId, action, note, found.facts.state, decision.to));
+  return inStoryCommandQueue(articleId, () => transitionNow(db, user, articleId, action, note, found.facts.state, decision.to, scheduledAt));
 }
 
 /** The transition itself, once the story's queue reached it: the facts are read again first. */
@@ -111,6 +132,7 @@ async function transitionNow(
   note: string | null,
   fromState: string,
   toState: ArticleState,
+  scheduledAt?: Date,
 ): Promise<CommandResult<{ article: Article; revision: ArticleRevision }>> {
   const live = liveAccess();
   const found = await findArticleFacts(db, articleId);
@@ -122,6 +144,9 @@ async function transitionNow(
     const result = await db.transaction(async (tx) => {
       const [article] = await tx.select().from(articles).where(eq(articles.id, articleId)).for("update");
       if (!article || article.state !== found.facts.state) throw new TransitionConflict("稿件状态已被他人更改,请刷新后重试");
+      if (scheduledAt && article.publishAt?.getTime() !== scheduledAt.getTime()) {
+        throw new TransitionConflict("定时发布已取消或已更改");
+      }
       const content = await captureContent(tx, articleId);
       if (action === "publish") {
         const [approved] = article.approvedRevisionId
@@ -161,9 +186,23 @@ async function transitionNow(
         contentHash: content.contentHash,
         revisionId: revision.id,
       });
-      return { article: updated, revision };
+      const notice = NOTIFIED[action];
+      const notified = notice
+        ? await notificationWriter(tx, {
+            kind: notice.kind,
+            articleId,
+            title: article.title,
+            actor: user,
+            note,
+            // A scheduled publication is news to the editor who set it up, too.
+            audiences: scheduledAt ? [notice.audience, { userIds: [user.id] }] : [notice.audience],
+            tellActor: scheduledAt !== undefined,
+          })
+        : [];
+      return { article: updated, revision, notified };
     });
-    return { ok: true, ...result };
+    announceNotifications(result.notified);
+    return { ok: true, article: result.article, revision: result.revision };
   } catch (err) {
     if (err instanceof TransitionConflict) {
       return err.blockers ? { ...refuse("conflict", err.message), blockers: err.blockers } : refuse("conflict", err.message);

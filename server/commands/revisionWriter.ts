@@ -1,5 +1,6 @@
 import type { Db } from "../../db/client";
-import { articleRevisions, type ArticleRevision } from "../../db/schema";
+import { eq } from "drizzle-orm";
+import { articleRevisions, articles, type ArticleRevision } from "../../db/schema";
 import { diffSize } from "../../newsroom/versionDiff";
 import { compareVersions } from "../history/compareVersions";
 import { editorsBetween } from "../storyLog/logRows";
@@ -20,7 +21,8 @@ export interface RevisionWriterProps {
 /**
  * Stores a version of the story (state, ProseMirror JSON, text, hash) with what changed since
  * the previous version: who edited, how many characters were added and removed, and who
- * deleted what (so comparisons read versions, not the log).
+ * deleted what (so comparisons read versions, not the log). The text also becomes the story's
+ * searchable text.
  */
 export async function revisionWriter(db: Db, props: RevisionWriterProps): Promise<ArticleRevision> {
   const { content, articleId } = props;
@@ -53,5 +55,7 @@ export async function revisionWriter(db: Db, props: RevisionWriterProps): Promis
       createdBy: props.createdBy,
     })
     .returning();
+  // Search reads the newest stored text from the story's row (one index, no join).
+  await db.update(articles).set({ bodyText: content.text }).where(eq(articles.id, articleId));
   return revision;
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CHECK_IDS } from "../../newsroom/checks/checkResult";
+import { ARTICLE_STATES } from "../../newsroom/articleStates";
 import { WORKFLOW_ACTIONS } from "../../newsroom/workflow";
 import { MAX_TITLE_LENGTH } from "../commands/articleCreator";
 import { initialBodySchema } from "../articles/initialBody";
@@ -50,10 +51,49 @@ export const importArticleBody = z.object({
   body: initialBodySchema,
 });
 
-/** `POST /api/articles/:id/transitions` `{action, note?}`. */
-export const transitionBody = z.object({
-  action: workflowAction,
-  note: z.string({ error: "note 必须是文本" }).nullish().transform((note) => note ?? null),
+/**
+ * `POST /api/articles/:id/transitions` `{action, note?, at?}`; `at` (an ISO time with its
+ * offset) only with `publish`: schedule the publication instead of publishing now.
+ */
+export const transitionBody = z
+  .object({
+    action: workflowAction,
+    note: z.string({ error: "note 必须是文本" }).nullish().transform((note) => note ?? null),
+    at: z.iso
+      .datetime({ offset: true, error: "at 必须是带时区的 ISO 时间,例如 2026-11-28T08:00:00+08:00" })
+      .nullish()
+      .transform((at) => (at ? new Date(at) : null)),
+  })
+  .refine((body) => body.at === null || body.action === "publish", { error: "只有发布(publish)可以指定时间 at" });
+
+/**
+ * `GET /api/articles?q=&state=&member=` (and the dashboard's search form): `q` trimmed, at
+ * most `maxChars` characters; `state` one of the states; `member` a username. Empty means "any".
+ */
+export function articleSearchQuery(maxChars: number) {
+  return z.object({
+    q: z
+      .string()
+      .trim()
+      .max(maxChars, { error: `搜索内容不能超过 ${maxChars} 个字` })
+      .default(""),
+    state: z
+      .union([z.literal(""), z.enum(ARTICLE_STATES)], { error: `state 必须是 ${ARTICLE_STATES.join("、")} 之一` })
+      .default(""),
+    member: z.string().trim().max(100, { error: "member 必须是用户名" }).default(""),
+  });
+}
+
+/** Most ids one `POST /api/notifications/read` may name. */
+export const MAX_NOTIFICATION_IDS = 500;
+
+/** `POST /api/notifications/read` `{ids?}`: the ones to mark read; without ids, all. */
+export const markNotificationsBody = z.object({
+  ids: z
+    .array(z.number({ error: "ids 必须是通知编号数组" }).int().positive(), { error: "ids 必须是通知编号数组" })
+    .max(MAX_NOTIFICATION_IDS, { error: `一次最多标记 ${MAX_NOTIFICATION_IDS} 条通知` })
+    .nullish()
+    .transform((ids) => ids ?? null),
 });
 
 /** `POST /api/articles/:id/members` `{username, label?}`. */
@@ -84,6 +124,9 @@ export const namedVersionBody = z.object({
 
 /** `POST …/revisions/:revisionId/restore`: no parameters (a body, if any, is ignored). */
 export const restoreBody = z.object({});
+
+/** A request without parameters (`POST …/join-requests`); a body, if any, is ignored. */
+export const emptyBody = z.object({});
 
 /** A revision id in a path: a positive integer that fits a JavaScript number exactly. */
 export const revisionIdParam = z.string().regex(/^\d{1,15}$/).transform(Number);

@@ -143,7 +143,15 @@ describeInBrowser("a story goes from draft to the public page in real browsers",
     await expect.poll(() => text(stateBadge(pageE)), EVENTUALLY).toBe("已签发");
 
     await expect.poll(() => shown(workflowButton(pageE, "publish")), EVENTUALLY).toBe(true);
+    // Publishing now asks first (issue 13); the editor confirms.
+    const asked = new Promise<string>((resolve) =>
+      pageE.once("dialog", (dialog) => {
+        resolve(dialog.message());
+        void dialog.accept();
+      }),
+    );
     await workflowButton(pageE, "publish").click();
+    expect(await asked).toContain("立即发布");
     await expect.poll(() => text(stateBadge(pageE)), EVENTUALLY).toBe("已发布");
     const link = pageE.getByTestId("public-link");
     await expect.poll(() => shown(link), EVENTUALLY).toBe(true);

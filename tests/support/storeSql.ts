@@ -1,6 +1,7 @@
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import { PGLITE_EXTENSIONS } from "../../db/client";
 import type { ServerStore } from "./testServer";
 
 type Query = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
@@ -11,7 +12,7 @@ type Query = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => P
  */
 export async function withStoreSql<R>(store: ServerStore, run: (query: Query) => Promise<R>): Promise<R> {
   if (store.backend === "pglite") {
-    const db = await PGlite.create(path.join(store.env.DATA_DIR, "pglite"));
+    const db = await PGlite.create(path.join(store.env.DATA_DIR, "pglite"), { extensions: PGLITE_EXTENSIONS });
     try {
       return await run(async (sql, params) => (await db.query(sql, params)).rows as never);
     } finally {

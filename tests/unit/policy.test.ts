@@ -15,7 +15,8 @@ const PEOPLE: Record<Who, Actor> = {
 const EVERYONE: Who[] = ["member", "outsider", "editor", "admin"];
 const DESK: Who[] = ["editor", "admin"];
 const WRITERS: Who[] = ["member", "editor", "admin"];
-const story = (state: ArticleState): ArticleAccessFacts => ({ state, memberIds: ["member"] });
+/** The member started the story (so may arrange its byline); the outsider is on no byline. */
+const story = (state: ArticleState): ArticleAccessFacts => ({ state, memberIds: ["member"], createdBy: "member" });
 
 /** Who may, per state; a state not listed: nobody. Written out by hand, not derived from the code. */
 type Table = Partial<Record<ArticleState, Who[]>>;
@@ -33,10 +34,12 @@ const EXPECTED: Record<ArticleAction, Table> = {
   changeByline: { ...writing(DESK), submitted: DESK },
   comment: everyState(WRITERS),
   overrideCheck: everyState(DESK),
+  arrangeByline: { ...writing(WRITERS), submitted: DESK },
+  askToJoin: writing(["outsider"]),
   "transition:submit": writing(WRITERS),
   "transition:request_changes": { submitted: DESK, approved: DESK },
   "transition:approve": { submitted: DESK },
-  "transition:publish": { approved: DESK },
+  "transition:publish": { approved: DESK, withdrawn: DESK },
   "transition:withdraw": { published: DESK },
   "transition:correct": { published: DESK },
   "transition:spike": { draft: DESK },
@@ -71,6 +74,16 @@ describe("can: role × state × action", () => {
       expect(EVERYONE.filter((person) => can(PEOPLE[person], action)), action).toEqual(who);
       expect(can(null, action), `nobody signed in: ${action}`).toBe(false);
     }
+  });
+
+  it("only the reporter who started the story arranges its byline, not a colleague on it", () => {
+    const colleague: Actor = { id: "colleague", role: "reporter" };
+    const shared: ArticleAccessFacts = { state: "draft", memberIds: ["member", "colleague"], createdBy: "member" };
+    expect(can(PEOPLE.member, "arrangeByline", shared)).toBe(true);
+    expect(can(colleague, "arrangeByline", shared)).toBe(false);
+    expect(can(PEOPLE.member, "changeByline", shared)).toBe(false);
+    // A creator taken off the byline by the desk no longer arranges it.
+    expect(can(PEOPLE.member, "arrangeByline", { ...shared, memberIds: ["colleague"] })).toBe(false);
   });
 
   it("an article action without the story's facts is refused", () => {

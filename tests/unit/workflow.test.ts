@@ -24,7 +24,7 @@ const EXPECTED: Record<WorkflowAction, { from: ArticleState[]; to: ArticleState;
   submit: { from: ["draft", "changes_requested", "correcting"], to: "submitted", by: [member, editor, admin] },
   request_changes: { from: ["submitted", "approved"], to: "changes_requested", by: [editor, admin], note: true },
   approve: { from: ["submitted"], to: "approved", by: [editor, admin] },
-  publish: { from: ["approved"], to: "published", by: [editor, admin] },
+  publish: { from: ["approved", "withdrawn"], to: "published", by: [editor, admin] },
   withdraw: { from: ["published"], to: "withdrawn", by: [editor, admin] },
   correct: { from: ["published"], to: "correcting", by: [editor, admin], note: true },
   spike: { from: ["draft"], to: "spiked", by: [editor, admin] },

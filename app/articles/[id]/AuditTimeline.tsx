@@ -11,7 +11,7 @@ const actionName = (a: string) =>
 
 /** What the chain check found, in words: which entry breaks it, or how many are missing at the end. */
 function verdictText(report: AuditReport): string {
-  if (report.verified) return "记录完整(密钥签名哈希链校验通过)";
+  if (report.verified) return "记录完整，未被改动";
   if (report.reason === "entries_missing") {
     // Without an intact keyed head there is no count: a story past draft with no entries at all.
     if (report.missingEntries === 0) return "警告:流程记录被删除,这篇稿件应有的流程记录全部缺失";
@@ -31,7 +31,11 @@ export function AuditTimeline({ report, names }: { report: AuditReport; names: M
         <p className="muted">尚无流程记录。</p>
       ) : (
         <>
-          <p className={report.verified ? "chain-ok" : "error"} data-testid="audit-verified">
+          <p
+            className={report.verified ? "chain-ok" : "error"}
+            data-testid="audit-verified"
+            title={report.verified ? "每条记录都经服务器密钥签名，并与前一条相连；任何改动或删除都会被发现" : undefined}
+          >
             {verdictText(report)}
           </p>
           <ol>
@@ -46,9 +50,6 @@ export function AuditTimeline({ report, names }: { report: AuditReport; names: M
                 <strong>{names.get(entry.actorId) ?? "未知用户"}</strong> {actionName(entry.action)}:
                 {stateName(entry.fromState)} → {stateName(entry.toState)}
                 {entry.note && <blockquote>{entry.note}</blockquote>}
-                <code className="hash" title={entry.contentHash}>
-                  {entry.contentHash.slice(0, 12)}
-                </code>
               </li>
             ))}
           </ol>

@@ -16,19 +16,26 @@ interface BylinePanelProps {
   members: BylineMember[];
   /** Reporters who could be added. */
   candidates: BylineMember[];
+  /** May add and reorder (the desk, or the reporter who started the story). */
   canChange: boolean;
+  /** May take people off (the desk). */
+  canRemove?: boolean;
   dateline: string;
   canEditDateline: boolean;
   /** Characters of the current text per person: who actually wrote the story. */
   contributions: { name: string; chars: number; username: string | null }[];
 }
 
-/** The byline: who wrote the story, in order. The desk adds, removes and reorders. */
+/**
+ * The byline: who wrote the story, in order. The desk adds, removes and reorders; the reporter
+ * who started the story adds and reorders.
+ */
 export function BylinePanel({
   articleId,
   members,
   candidates,
   canChange,
+  canRemove = canChange,
   dateline,
   canEditDateline,
   contributions,
@@ -87,13 +94,15 @@ export function BylinePanel({
                     ↑
                   </button>
                 </form>
-                <form action={formAction}>
-                  <input type="hidden" name="kind" value="remove" />
-                  <input type="hidden" name="username" value={m.username} />
-                  <button type="submit" className="small" disabled={pending} aria-label={`移除 ${m.name}`}>
-                    移除
-                  </button>
-                </form>
+                {canRemove && (
+                  <form action={formAction}>
+                    <input type="hidden" name="kind" value="remove" />
+                    <input type="hidden" name="username" value={m.username} />
+                    <button type="submit" className="small" disabled={pending} aria-label={`移除 ${m.name}`}>
+                      移除
+                    </button>
+                  </form>
+                )}
               </li>
             ))}
           </ol>

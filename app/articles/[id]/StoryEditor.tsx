@@ -5,7 +5,7 @@ import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import Placeholder from "@tiptap/extension-placeholder";
 import { EditorContent, useEditor } from "@tiptap/react";
 import { useRouter } from "next/navigation";
-import { memo, useEffect, useRef, useState } from "react";
+import { memo, useEffect, useRef, useState, type ReactNode } from "react";
 import { refusalFor } from "@/newsroom/collabRefusal";
 import { bodyExtensions, titleExtensions } from "@/newsroom/editorExtensions";
 import { SAVE_STATUS_ZH, statusUnderAccess } from "@/newsroom/saveStatus";
@@ -31,10 +31,20 @@ interface StoryEditorProps {
   canComment: boolean;
   /** May override a failed machine check (the desk). */
   canOverrideChecks: boolean;
+  /** What to show when this person cannot write (the reason, a way to ask to join). */
+  readOnlyNotice?: ReactNode;
 }
 
 /** The live story: title and body editors over one Y.Doc, presence and the save status. */
-export function StoryEditor({ articleId, user, state, canEdit: initiallyWritable, canComment, canOverrideChecks }: StoryEditorProps) {
+export function StoryEditor({
+  articleId,
+  user,
+  state,
+  canEdit: initiallyWritable,
+  canComment,
+  canOverrideChecks,
+  readOnlyNotice,
+}: StoryEditorProps) {
   const session = useCollabSession(articleId);
   const connection = useSaveStatus(session);
   const { refusedCode, refusedReason } = connection;
@@ -79,6 +89,11 @@ export function StoryEditor({ articleId, user, state, canEdit: initiallyWritable
       {refusal && (
         <p role="alert" className="error" data-testid="connection-refused">
           {refusal.message}
+          {refusal.offerSignIn && (
+            <a className="sign-in-again" href={`/login?next=${encodeURIComponent(`/articles/${articleId}`)}`} data-testid="sign-in-again">
+              重新登录
+            </a>
+          )}
           {refusal.offerReload && (
             <button type="button" className="link-button" onClick={() => window.location.reload()}>
               重新载入
@@ -86,9 +101,15 @@ export function StoryEditor({ articleId, user, state, canEdit: initiallyWritable
           )}
         </p>
       )}
-      {!canEdit && (
-        <p className="notice" data-testid="read-only-notice">
-          这篇稿件当前对你只读。
+      {!canEdit &&
+        (readOnlyNotice ?? (
+          <p className="notice" data-testid="read-only-notice">
+            这篇稿件当前对你只读。
+          </p>
+        ))}
+      {status === "offline" && canEdit && (
+        <p className="notice" role="status" data-testid="offline-notice">
+          已离线：你的修改暂存在这个页面里（请勿关闭），恢复连接后会自动同步。
         </p>
       )}
       {status === "refused" && (

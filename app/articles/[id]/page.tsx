@@ -8,16 +8,30 @@ import { availableActions } from "@/newsroom/workflow";
 import { verifiedAuditLog } from "@/server/articles/auditLog";
 import { authorship } from "@/server/history/authorship";
 import { getArticleSummary } from "@/server/articles/listArticles";
+import { currentUser } from "@/server/auth/currentUser";
+import { ARTICLE_ID_PATTERN } from "@/server/articles/articleFacts";
 import { listEnabledUsers } from "@/server/auth/enabledUsers";
 import { articlePageAccess } from "@/server/http/articlePageAccess";
 import { AppHeader } from "@/app/AppHeader";
+import { readOnlyReason } from "@/newsroom/readOnlyReason";
 import { AuditTimeline } from "./AuditTimeline";
+import { ReadOnlyNotice } from "./ReadOnlyNotice";
+import { SchedulePublish } from "./SchedulePublish";
 import { BylinePanel } from "./BylinePanel";
 import { ExportLinks } from "./ExportLinks";
 import { StoryEditor } from "./StoryEditor";
 import { WorkflowPanel } from "./WorkflowPanel";
 
 export const dynamic = "force-dynamic";
+
+/** The tab's title: the story's own (`generateMetadata` runs apart from the page, so it reads the summary). */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  // Only a signed-in person learns the title (the page itself sends anyone else to sign in).
+  const signedIn = ARTICLE_ID_PATTERN.test(id) && (await currentUser()) !== null;
+  const summary = signedIn ? await getArticleSummary(getDb(), id) : null;
+  return { title: summary ? `${summary.title || "无标题"} · 红网编辑台` : "红网编辑台" };
+}
 
 export default async function ArticlePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -63,6 +77,9 @@ export default async function ArticlePage({ params }: { params: Promise<{ id: st
           </div>
         )}
         <WorkflowPanel articleId={id} actions={availableActions(actor, facts)} />
+        {state === "approved" && (
+          <SchedulePublish articleId={id} publishAt={summary.publishAt} canSchedule={can(actor, "transition:publish", facts)} />
+        )}
         <div className="article-columns">
           <StoryEditor
             articleId={id}
@@ -71,13 +88,21 @@ export default async function ArticlePage({ params }: { params: Promise<{ id: st
             canComment={can(actor, "comment", facts)}
             canOverrideChecks={can(actor, "overrideCheck", facts)}
             user={personOf(user)}
+            readOnlyNotice={
+              <ReadOnlyNotice
+                articleId={id}
+                reason={readOnlyReason(actor, facts) ?? "这篇稿件当前对你只读。"}
+                canAskToJoin={can(actor, "askToJoin", facts)}
+              />
+            }
           />
           <aside className="article-side">
             <BylinePanel
               articleId={id}
               members={summary.byline.map(({ username, name, label }) => ({ username, name, label }))}
               candidates={reporters}
-              canChange={can(actor, "changeByline", facts)}
+              canChange={can(actor, "arrangeByline", facts)}
+              canRemove={can(actor, "changeByline", facts)}
               dateline={article.dateline}
               canEditDateline={can(actor, "editDateline", facts)}
               contributions={written.contributions.map((c) => ({

@@ -1,7 +1,8 @@
 import { getDb } from "@/db/client";
 import type { BylinePerson } from "@/newsroom/byline";
 import type { PmNode } from "@/newsroom/canonicalContent";
-import { PUBLIC_PAGE_CSP, renderPublicStory, renderWithdrawnNotice } from "@/newsroom/publicPage";
+import { describeText, PUBLIC_PAGE_CSP, renderPublicStory, renderWithdrawnNotice } from "@/newsroom/publicPage";
+import { publicOrigin } from "@/server/http/publicOrigin";
 import { formatLongDate } from "@/newsroom/timeFormat";
 import { findPublishedStory } from "@/server/publication/publishedStory";
 
@@ -15,16 +16,23 @@ function htmlResponse(html: string, status: number) {
       "content-security-policy": PUBLIC_PAGE_CSP,
       "x-content-type-options": "nosniff",
       "referrer-policy": "strict-origin-when-cross-origin",
+      // Browsers may keep a 410 (and a page) heuristically: a withdrawn and republished story,
+      // or a withdrawal, must show at once, so every view asks again.
+      "cache-control": "no-cache",
     },
   });
 }
 
-/** `GET /news/:slug`: the published revision, rendered on the server; 410 once withdrawn. */
+/**
+ * `GET /news/:slug`: the published revision, rendered on the server, with its canonical link,
+ * description and `og:` tags under PUBLIC_URL; 410 once withdrawn (with the reason given).
+ */
 export async function GET(_request: Request, { params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const found = await findPublishedStory(getDb(), slug);
   if (!found) return htmlResponse("<!doctype html><title>404</title><p>没有这篇稿件。</p>", 404);
-  if (!found.revision) return htmlResponse(renderWithdrawnNotice(), 410);
+  const site = publicOrigin();
+  if (!found.revision) return htmlResponse(renderWithdrawnNotice(found.article.withdrawNote, site), 410);
   const { article, revision, editorName } = found;
   const correction =
     article.correctionNote && article.correctedAt
@@ -39,6 +47,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ slu
       editorName,
       publishedAt: formatLongDate((article.firstPublishedAt ?? revision.createdAt).toISOString()),
       correction,
+      meta: { canonicalUrl: `${site}/news/${slug}`, description: describeText(revision.text), siteUrl: site, title: revision.title },
     }),
     200,
   );

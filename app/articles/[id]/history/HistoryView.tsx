@@ -31,6 +31,10 @@ export function HistoryView({ articleId, revisions, logLength, canRestore, canSa
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [versionName, setVersionName] = useState("");
+  /** What the last action did, said once it succeeded (a restore used to look failed). */
+  const [done, setDone] = useState<string | null>(null);
+  /** Bumped after an action so the comparison is read again: "live" changed under it. */
+  const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
     let cancelled = false;
@@ -42,11 +46,12 @@ export function HistoryView({ articleId, revisions, logLength, canRestore, canSa
     return () => {
       cancelled = true;
     };
-  }, [api, from, to]);
+  }, [api, from, to, generation]);
 
-  const post = async (path: string, body?: unknown) => {
+  const post = async (path: string, body?: unknown, success?: string) => {
     setBusy(true);
     setError(null);
+    setDone(null);
     try {
       await readJson(
         await fetch(`${api}${path}`, {
@@ -56,6 +61,8 @@ export function HistoryView({ articleId, revisions, logLength, canRestore, canSa
         }),
       );
       router.refresh();
+      setGeneration((g) => g + 1);
+      if (success) setDone(success);
       return true;
     } catch (err) {
       setError((err as Error).message);
@@ -82,6 +89,11 @@ export function HistoryView({ articleId, revisions, logLength, canRestore, canSa
       {error && (
         <p role="alert" className="error">
           {error}
+        </p>
+      )}
+      {done && (
+        <p role="status" className="success" data-testid="history-done">
+          {done}
         </p>
       )}
       <div className="history-columns">
@@ -125,7 +137,7 @@ export function HistoryView({ articleId, revisions, logLength, canRestore, canSa
                       type="button"
                       className="small"
                       disabled={busy}
-                      onClick={() => window.confirm(`把草稿恢复为“${r.name ?? label(r)}”吗?当前内容会作为历史保留。`) && post(`/revisions/${r.id}/restore`)}
+                      onClick={() => window.confirm(`把草稿恢复为“${r.name ?? label(r)}”吗?当前内容会作为历史保留。`) && post(`/revisions/${r.id}/restore`, undefined, `已恢复为“${r.name ?? label(r)}”，当前草稿已更新；恢复前的内容仍保留在历史中。`)}
                     >
                       恢复此版本
                     </button>

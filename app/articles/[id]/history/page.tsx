@@ -1,5 +1,8 @@
 import Link from "next/link";
 import { getDb } from "@/db/client";
+import { ARTICLE_ID_PATTERN } from "@/server/articles/articleFacts";
+import { getArticleSummary } from "@/server/articles/listArticles";
+import { currentUser } from "@/server/auth/currentUser";
 import { can } from "@/newsroom/policy";
 import { articlePageAccess } from "@/server/http/articlePageAccess";
 import { peopleOfRevisions, revisionView } from "@/server/history/revisionView";
@@ -8,6 +11,15 @@ import { AppHeader } from "@/app/AppHeader";
 import { HistoryView } from "./HistoryView";
 
 export const dynamic = "force-dynamic";
+
+/** The tab's title names the story whose history it is. */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  // Only a signed-in person learns the title (the page itself sends anyone else to sign in).
+  const signedIn = ARTICLE_ID_PATTERN.test(id) && (await currentUser()) !== null;
+  const summary = signedIn ? await getArticleSummary(getDb(), id) : null;
+  return { title: summary ? `历史版本：${summary.title || "无标题"} · 红网编辑台` : "红网编辑台" };
+}
 
 /** "历史版本": every version, comparisons with authors, time travel, restore. */
 export default async function HistoryPage({ params }: { params: Promise<{ id: string }> }) {

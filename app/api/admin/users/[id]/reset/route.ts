@@ -6,7 +6,7 @@ import { accountIdParam, passwordResetBody } from "@/server/http/accountRequestS
 import { notAdminError } from "@/server/http/adminAccess";
 import { apiError } from "@/server/http/apiErrors";
 import { refusalResponse } from "@/server/http/commandResponse";
-import { publicOrigin } from "@/server/http/publicOrigin";
+import { publicOriginFor } from "@/server/http/publicOrigin";
 import { readUnsafeRequest } from "@/server/http/unsafeRequest";
 
 export const dynamic = "force-dynamic";
@@ -25,6 +25,6 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   const result = await passwordResetter(getDb(), { actor: actorOf(read.user)!, userId: id.data, method: read.body.method });
   if (!result.ok) return refusalResponse(result);
   if ("temporaryPassword" in result) return NextResponse.json({ temporaryPassword: result.temporaryPassword });
-  const link = `${publicOrigin(request.headers)}/reset/${result.token}`;
+  const link = `${publicOriginFor(request.headers)}/reset/${result.token}`;
   return NextResponse.json({ link, expiresAt: result.expiresAt.toISOString() });
 }

@@ -1,0 +1,53 @@
+import { and, eq, isNull } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { articles, notifications, type User } from "../../db/schema";
+import { can } from "../../newsroom/policy";
+import { actorOf } from "../auth/actorOf";
+import { findArticleFacts } from "../articles/articleFacts";
+import { announceNotifications } from "../notifications/notificationHub";
+import { notificationWriter } from "../notifications/notificationWriter";
+import { refuse, type CommandResult } from "./commandResult";
+
+export interface JoinRequesterProps {
+  actor: User;
+  articleId: string;
+}
+
+/**
+ * A reporter not on a story's byline asks to join it: its members and the desk are notified
+ * (they add the person with the byline panel). One open request per person and story: asking
+ * again while someone has not yet read the first changes nothing.
+ */
+export async function joinRequester(db: Db, { actor: user, articleId }: JoinRequesterProps): Promise<CommandResult<{ notified: number }>> {
+  const found = await findArticleFacts(db, articleId);
+  if (!found) return refuse("not_found", "没有这篇稿件");
+  if (!can(actorOf(user), "askToJoin", found.facts)) {
+    return refuse(found.facts.memberIds.includes(user.id) ? "conflict" : "forbidden", "现在不能申请加入这篇稿件的署名");
+  }
+  const notified = await db.transaction(async (tx) => {
+    const [article] = await tx.select({ title: articles.title }).from(articles).where(eq(articles.id, articleId)).for("update");
+    const [open] = await tx
+      .select({ id: notifications.id })
+      .from(notifications)
+      .where(
+        and(
+          eq(notifications.articleId, articleId),
+          eq(notifications.actorId, user.id),
+          eq(notifications.kind, "join_requested"),
+          isNull(notifications.readAt),
+        ),
+      )
+      .limit(1);
+    if (open) return null;
+    return notificationWriter(tx, {
+      kind: "join_requested",
+      articleId,
+      title: article?.title ?? "",
+      actor: user,
+      audiences: ["members", "desk"],
+    });
+  });
+  if (notified === null) return refuse("conflict", "已经申请过，请等待署名成员或编辑处理");
+  announceNotifications(notified);
+  return { ok: true, notified: notified.length };
+}
