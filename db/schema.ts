@@ -421,8 +421,6 @@ export const sensitiveWords = pgTable("sensitive_words", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
-);
-
 /**
  * What a person is told in the app (the bell): written in the same transaction as the change
  * that causes it, read and marked read by its recipient only.

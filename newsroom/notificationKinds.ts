@@ -16,6 +16,8 @@ export const NOTIFICATION_KINDS = [
   "byline_added",
   /** A reporter asked to join a story's byline: to its members and the desk. */
   "join_requested",
+  /** Someone @mentioned this person in a review comment. */
+  "mentioned",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -44,5 +46,7 @@ export function notificationMessage(kind: NotificationKind, actorName: string, t
       return `${actorName}把你加入了${story}的署名`;
     case "join_requested":
       return `${actorName}请求加入${story}的署名`;
+    case "mentioned":
+      return `${actorName}在${story}的评论中提到了你`;
   }
 }

@@ -6,7 +6,9 @@ import { listEnabledUsers } from "../auth/enabledUsers";
 import { announceCommentChange } from "../review/commentEvents";
 import { commentText, findComment, lockForComment, storyCommentCount } from "../review/commentAccess";
 import { maxCommentsPerStory } from "../review/reviewLimits";
+import { announceNotifications } from "../notifications/notificationHub";
 import { refuse, type CommandResult } from "./commandResult";
+import { notifyMentioned } from "./mentionNotifier";
 
 /** Longest quote (the text a thread was anchored on) kept with a thread. */
 export const MAX_QUOTE_LENGTH = 500;
@@ -35,6 +37,7 @@ export async function commentWriter(db: Db, props: CommentWriterProps): Promise<
   }
   const quote = thread?.quote?.slice(0, MAX_QUOTE_LENGTH) ?? null;
   const people = await listEnabledUsers(db);
+  let notified: string[] = [];
   const result = await db.transaction(async (tx): Promise<CommandResult<{ comment: ArticleComment }>> => {
     const refused = await lockForComment(tx, actor, articleId);
     if (refused) return refused;
@@ -62,8 +65,12 @@ export async function commentWriter(db: Db, props: CommentWriterProps): Promise<
         mentions: mentionedPeople(checked.text, people),
       })
       .returning();
+    notified = await notifyMentioned(tx, { actor, articleId, mentions: comment.mentions, people });
     return { ok: true, comment };
   });
-  if (result.ok) announceCommentChange(articleId);
+  if (result.ok) {
+    announceCommentChange(articleId);
+    announceNotifications(notified);
+  }
   return result;
 }

@@ -152,6 +152,29 @@ describe.each(backends())("review comments (%s)", (backend) => {
     expect(threads[0].mentions.map((m) => m.username)).toEqual(["huhongye"]);
   });
 
+  it("tells the people a comment @mentions, but only those who take part in the story", async () => {
+    const id = await createArticle(server.url, cookie.huhongye, "提到谁");
+    await addMembers(server.url, cookie.huhongye, id, ["yaoyuchao"]);
+    const yao = await connect("yaoyuchao", id);
+    yao.type("需要核实的段落");
+    await yao.waitSaved();
+    const anchor = anchorInText(firstText(yao)!, 0, 4);
+    // 周汨 is a reporter, but not on this byline: a mention must not tell her the story exists.
+    expect((await comment("yaoyuchao", id, { anchor, text: "@胡红叶 @周汨 请看这里" })).status).toBe(201);
+    const mentionsFor = async (user: string) =>
+      (
+        await api<{ notifications: { kind: string; articleId: string | null; message: string }[] }>(
+          server.url,
+          cookie[user],
+          "GET",
+          "/api/notifications",
+        )
+      ).body.notifications.filter((n) => n.articleId === id && n.kind === "mentioned");
+    expect((await mentionsFor("huhongye")).map((n) => n.message)).toEqual(["姚宇超在《提到谁》的评论中提到了你"]);
+    expect(await mentionsFor("zhoumi")).toEqual([]);
+    expect(await mentionsFor("yaoyuchao")).toEqual([]);
+  });
+
   it("replies, resolves and reopens, edits and deletes one's own, live for everyone on the story", async () => {
     const id = await createTeamStory(server.url, cookie.huhongye, "讨论");
     const yao = await connect("yaoyuchao", id);
