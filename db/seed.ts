@@ -1,3 +1,4 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 import { encodeStoryContent, type StoryContent } from "../newsroom/storyBlocks";
 import type { Role } from "../newsroom/roles";

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * The time that limits and windows are judged by (sign-in windows, socket budgets). In
  * production it is `Date.now()`; a test moves it forward with `advanceClock` instead of

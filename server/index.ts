@@ -1,3 +1,4 @@
+import "server-only";
 import { loadEnv, StartupError } from "./env";
 import { startServer } from "./startServer";
 

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Whether a process with this pid exists (signal 0 checks without sending anything; EPERM
  * means it exists but belongs to someone else). Lock files name their holder by pid.

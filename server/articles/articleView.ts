@@ -1,3 +1,4 @@
+import "server-only";
 import { livePresence } from "../collab/livePresence";
 import type { Person } from "../../newsroom/person";
 import type { ArticleSummary } from "./listArticles";

@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash, createHmac } from "node:crypto";
 import { canonicalJson } from "../../newsroom/canonicalContent";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { hkdfSync } from "node:crypto";
 
 /** HKDF label: the audit key is never the session key itself, nor usable as one. */

@@ -1,3 +1,4 @@
+import "server-only";
 import { asc, eq, gt, isNotNull } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleAudit, articles, auditLegacyResign, type AuditEntry } from "../../db/schema";

@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash } from "node:crypto";
 import { yXmlFragmentToProsemirrorJSON } from "@tiptap/y-tiptap";
 import { eq } from "drizzle-orm";

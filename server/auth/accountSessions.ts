@@ -1,3 +1,4 @@
+import "server-only";
 import { and, desc, eq, lt, ne, notInArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { accountSessions, revokedSessions } from "../../db/schema";

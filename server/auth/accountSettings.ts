@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * The account settings (issue 15), read where they are used: in Next's bundle as well as the
  * custom server, both of which see process.env. `server/env.ts` validates and documents the

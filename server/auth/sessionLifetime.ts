@@ -1,3 +1,4 @@
+import "server-only";
 /** Idle lifetime of a session: a working day and a bit; the cookie is re-issued while in use. */
 export const SESSION_MAX_AGE_S = 12 * 60 * 60;
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { eq, lt } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { revokedSessions } from "../../db/schema";

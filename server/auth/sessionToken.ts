@@ -1,3 +1,4 @@
+import "server-only";
 import { decode } from "next-auth/jwt";
 
 /** Auth.js's session cookie: `__Secure-` prefixed behind HTTPS, plain on http://localhost. */

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
 import { getDb, type Db } from "../../db/client";
 import { signInFailures } from "../../db/schema";

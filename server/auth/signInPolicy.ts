@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * The sign-in limits as pure rules (no I/O, no clock of their own): which counters judge an
  * attempt, and how long a full counter makes it wait. signInLimiter.ts keeps the counters.

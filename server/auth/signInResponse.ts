@@ -1,3 +1,4 @@
+import "server-only";
 import { apiError } from "../http/apiErrors";
 import { deviceSetCookie, renewedDeviceCookie, deviceCookieIn } from "./deviceCookie";
 import { signInRetryAfter } from "./signInLimiter";

@@ -1,3 +1,4 @@
+import "server-only";
 import { randomInt } from "node:crypto";
 
 /** No 0/O, 1/l/I: read aloud or copied from a screen without mistakes. */

@@ -1,3 +1,4 @@
+import "server-only";
 import { authenticator } from "otplib";
 import type { User } from "../../db/schema";
 import { now } from "../clock";

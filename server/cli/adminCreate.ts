@@ -1,3 +1,4 @@
+import "server-only";
 import path from "node:path";
 import { closeDatabase, openDatabase, type DatabaseTarget } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Reads a password for a command-line tool: typed at a terminal without echo, or the first
  * line of standard input when it is a pipe (`printf '%s\n' "$PW" | npm run admin:create -- name`).

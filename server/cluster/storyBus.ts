@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { decodeBusMessage, encodeBusMessage, type BusMessage } from "./busMessages";

@@ -1,3 +1,4 @@
+import "server-only";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import type { Person } from "../../newsroom/person";

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * When a story gets an automatic checkpoint: after a pause in editing, and at most every few
  * minutes while people keep typing, so history has points to compare even without anyone

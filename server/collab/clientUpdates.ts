@@ -1,3 +1,4 @@
+import "server-only";
 import * as Y from "yjs";
 import { CLOSE_FORBIDDEN, CLOSE_MALFORMED, CLOSE_OVER_BUDGET } from "../../newsroom/collabMessages";
 import { checkUpdateSchema, MissingDependency, OutsideSchema } from "../../newsroom/schemaGuard";

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * A WebSocket close reason may be at most 123 bytes of UTF-8 (`ws` throws past it): the text is
  * cut at that many bytes, without leaving half a character.

@@ -1,3 +1,4 @@
+import "server-only";
 import * as Y from "yjs";
 import type { CommitResult } from "./groupCommit";
 import { EditNotSaved } from "./liveAccess";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { WebSocket } from "ws";
 import type { User } from "../../db/schema";
 import type { Actor } from "../../newsroom/actor";

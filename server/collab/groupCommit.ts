@@ -1,3 +1,4 @@
+import "server-only";
 import type { Actor } from "../../newsroom/actor";
 import type { LogItem, NewOwners, RightsAtCommit, StoryBatch, StoryStore } from "../storyLog/storyStore";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import type { ArticleAccessFacts } from "../../newsroom/actor";
 
 /**

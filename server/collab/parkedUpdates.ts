@@ -1,3 +1,4 @@
+import "server-only";
 import { OverBudget } from "./socketBudgets";
 import type { Dependency } from "./updateDependencies";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import * as awarenessProtocol from "y-protocols/awareness";
 import {
   AwarenessRejected,

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Actor } from "../../newsroom/actor";
 import type { AwarenessUser } from "./awarenessIdentity";
 import type { ConnectionBudget } from "./socketBudgets";

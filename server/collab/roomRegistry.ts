@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "../../db/client";
 import type { BusMessage } from "../cluster/busMessages";
 import type { StoryBus } from "../cluster/storyBus";

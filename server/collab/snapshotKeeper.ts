@@ -1,3 +1,4 @@
+import "server-only";
 import { shouldSnapshot, shouldSnapshotOnUnload, snapshotOverdue, type SnapshotLimits, type TailSize } from "../storyLog/snapshotPolicy";
 import type { StoredDocument, StoryStore } from "../storyLog/storyStore";
 import type { CommitResult } from "./groupCommit";

@@ -1,3 +1,4 @@
+import "server-only";
 import { TokenBucket } from "../../newsroom/tokenBucket";
 import { now as clockNow } from "../clock";
 

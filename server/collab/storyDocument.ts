@@ -1,3 +1,4 @@
+import "server-only";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import type { RoomConnection } from "./roomConnection";

@@ -1,3 +1,4 @@
+import "server-only";
 import * as Y from "yjs";
 
 /** What a waiting update needs first: the story's clock for `client` must reach `clock`. */

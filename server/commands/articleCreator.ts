@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "../../db/client";
 import { articleMembers, articles, type User } from "../../db/schema";
 import type { StoryBlock } from "../../newsroom/storyBlocks";

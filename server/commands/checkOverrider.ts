@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "../../db/client";
 import { articleCheckOverrides, type User } from "../../db/schema";
 import { CHECK_NAMES_ZH, type CheckId } from "../../newsroom/checks/checkResult";

@@ -1,3 +1,4 @@
+import "server-only";
 /** Why a command refused, mapped to HTTP by the routes (DESIGN.md §5 error codes). */
 export type CommandRefusal =
   | { ok: false; code: "not_found"; message: string }

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "../../db/client";
 import { articleComments, type ArticleComment, type User } from "../../db/schema";
 import { decodeAnchorEnd, type EncodedAnchor } from "../../newsroom/commentAnchor";

@@ -1,3 +1,4 @@
+import "server-only";
 import { count, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleCheckRuns, sensitiveWords, type User } from "../../db/schema";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, count, eq, gt } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { media, type User } from "../../db/schema";

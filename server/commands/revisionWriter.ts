@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "../../db/client";
 import { eq } from "drizzle-orm";
 import { articleRevisions, articles, type ArticleRevision } from "../../db/schema";

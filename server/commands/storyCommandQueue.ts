@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Commands that change one story's content or state (transitions, restores) run one after the
  * other in this process. A restore cannot hold the story's row lock while its edit is being

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Node as PmNode } from "@tiptap/pm/model";
 import { updateYFragment } from "@tiptap/y-tiptap";
 import { and, eq } from "drizzle-orm";

@@ -1,3 +1,4 @@
+import "server-only";
 import sharp from "sharp";
 import type { Db } from "../../db/client";
 import type { PmNode } from "../../newsroom/canonicalContent";

@@ -1,3 +1,4 @@
+import "server-only";
 import { AlignmentType, Document, HeadingLevel, ImageRun, Packer, Paragraph, TextRun, type ParagraphChild } from "docx";
 import type { PmNode, StoryContentSnapshot } from "../../newsroom/canonicalContent";
 import { bylineLine } from "../../newsroom/publicationFormat";

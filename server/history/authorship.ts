@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "../../db/client";
 import { diffVersions } from "../../newsroom/versionDiff";
 import { loadClientOwners, type ClientOwners } from "../storyLog/clientOwners";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "../../db/client";
 import { diffVersions, type DeletionIndex, type VersionDiff } from "../../newsroom/versionDiff";
 import { loadClientOwners } from "../storyLog/clientOwners";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "../../db/client";
 import type { VersionDiff } from "../../newsroom/versionDiff";
 import { compareVersions, type VersionPoint } from "./compareVersions";

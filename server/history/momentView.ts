@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "../../db/client";
 import { readStoryState, storyTitleAndText } from "../../newsroom/storyBlocks";
 import { loadStoredDocument } from "../storyLog/storedDocument";

@@ -1,3 +1,4 @@
+import "server-only";
 import { desc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleRevisions, type ArticleRevision } from "../../db/schema";

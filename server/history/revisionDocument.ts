@@ -1,3 +1,4 @@
+import "server-only";
 import { getSchema } from "@tiptap/core";
 import type { Node as PmNode } from "@tiptap/pm/model";
 import type { ArticleRevision } from "../../db/schema";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { ArticleRevision } from "../../db/schema";
 import type { Person } from "../../newsroom/person";
 

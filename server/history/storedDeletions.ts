@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, eq, gt, isNotNull, lte } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleRevisions } from "../../db/schema";

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { MAX_PASSWORD_LENGTH } from "../../newsroom/passwordRules";
 import { ROLES } from "../../newsroom/roles";

@@ -1,3 +1,4 @@
+import "server-only";
 import type http from "node:http";
 
 /** Largest request bodies accepted, in bytes (HTTP_MAX_BODY_BYTES, HTTP_MAX_AUTH_BODY_BYTES). */

@@ -1,3 +1,4 @@
+import "server-only";
 import { setting } from "../env";
 import { requestOrigin } from "./requestOrigin";
 

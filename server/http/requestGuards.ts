@@ -1,3 +1,4 @@
+import "server-only";
 import { apiError } from "./apiErrors";
 
 /** Largest JSON body the API reads. */

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * This site's origin as the request reached it (Next sets `x-forwarded-proto`; `host` is what
  * the browser asked for), for resolving a path the way that browser will.

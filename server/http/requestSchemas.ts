@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { CHECK_IDS } from "../../newsroom/checks/checkResult";
 import { ARTICLE_STATES } from "../../newsroom/articleStates";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleMembers, notifications, users } from "../../db/schema";

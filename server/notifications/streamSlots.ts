@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Counts the open notification streams of this process, per account and in all, so a script
  * (or a person with many tabs) cannot hold unbounded connections. On globalThis: the route runs

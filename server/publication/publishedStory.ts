@@ -1,3 +1,4 @@
+import "server-only";
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleRevisions, articles, users, type Article, type ArticleRevision } from "../../db/schema";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, desc, eq, notInArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleCheckOverrides, articleCheckRuns, users } from "../../db/schema";

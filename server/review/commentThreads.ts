@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, eq, inArray, isNull, count } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleComments, users, type ArticleComment } from "../../db/schema";

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Limits of review comments and checks (server/env.ts, issue 14 block), read at call time like
  * the sign-in window: route handlers run in Next's bundle, which sees process.env, not `Env`.

@@ -1,3 +1,4 @@
+import "server-only";
 import * as Y from "yjs";
 
 /** Rows applied per Yjs transaction before the event loop gets a turn. */

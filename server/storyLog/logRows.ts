@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, count, desc, eq, gt, lte } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleUpdates } from "../../db/schema";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { ArticleAccessFacts } from "../../newsroom/actor";
 import { foldUpdates } from "./foldUpdates";
 import type { AppendedIds, AppendOptions, ClientOwners, StoredDocument, StoryBatch, StoryStore, WrittenSnapshot } from "./storyStore";

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * When to write a snapshot: by the size of the log tail since the last one, so every open and
  * every history view reads a bounded tail however long the story's history is. A snapshot

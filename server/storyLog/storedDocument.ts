@@ -1,3 +1,4 @@
+import "server-only";
 import { and, desc, eq, lte } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleRevisions, articles, articleSnapshots, articleUpdates } from "../../db/schema";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Actor, ArticleAccessFacts } from "../../newsroom/actor";
 
 /** Yjs client id → the user who first sent it (null: the server itself). */

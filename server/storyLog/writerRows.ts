@@ -1,3 +1,4 @@
+import "server-only";
 import * as Y from "yjs";
 import type { Actor } from "../../newsroom/actor";
 import type { LogItem } from "./storyStore";
