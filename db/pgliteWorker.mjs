@@ -16,7 +16,7 @@ if (!parentPort) throw new Error("db/pgliteWorker.mjs runs only as a worker thre
 const port = parentPort;
 
 /** @type {{ dataDir: string; durable: boolean }} */
-const { dataDir, durable } = workerData;
+const { dataDir, durable, firstTxId = 1 } = workerData;
 
 /** Thrown into a transaction's body to roll it back when the main thread asks for that. */
 class RollbackRequested extends Error {}
@@ -62,7 +62,7 @@ function serializeError(/** @type {unknown} */ err) {
 
 /** @type {Map<number, { tx: import("@electric-sql/pglite").Transaction; end: (commit: boolean, replyId: number) => void }>} */
 const transactions = new Map();
-let nextTxId = 1;
+let nextTxId = firstTxId;
 
 // The extensions the migrations create (pg_trgm: the search index); PGlite loads an
 // extension's code only when it is named at open. Kept in step with PGLITE_EXTENSIONS.

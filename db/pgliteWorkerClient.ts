@@ -111,7 +111,9 @@ export class PgliteWorkerClient {
 
   private start(): void {
     const worker = new Worker(workerScript(), {
-      workerData: { dataDir: this.options.dataDir, durable: this.options.durable },
+      // Transaction ids never repeat across restarts: a transaction body still running against a
+      // worker that died cannot reach into a transaction begun on its successor.
+      workerData: { dataDir: this.options.dataDir, durable: this.options.durable, firstTxId: this.restarts * 1_000_000_000 + 1 },
       // No TypeScript loader inherited from tsx: the worker is plain JavaScript.
       execArgv: [],
     });
@@ -147,6 +149,7 @@ export class PgliteWorkerClient {
 
   private onExit(worker: Worker, code: number): void {
     if (worker !== this.worker) return;
+    const hadOpened = this.opened;
     this.opened = false;
     const reason = this.closing ? "it was closed" : `its worker exited (code ${code})`;
     for (const [id, waiting] of this.pending) {
@@ -155,6 +158,12 @@ export class PgliteWorkerClient {
     }
     this.queued = 0;
     if (this.closing) return;
+    // A worker that died before it ever opened the data directory would die again: no restart
+    // loop. Every request then fails with the reason `ready` gave, and so does the health check.
+    if (!hadOpened) {
+      console.error(`[db] the embedded database worker exited (code ${code}) before it opened; not starting it again`);
+      return;
+    }
     // Committed work is in the WAL; a new worker recovers it, like a restarted postgres.
     console.error(`[db] the embedded database worker exited (code ${code}); opening the data directory again`);
     this.restarts++;
@@ -171,6 +180,9 @@ export class PgliteWorkerClient {
     const answered = new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, counted });
     });
+    // A worker that dies while this waits for `ready` fails `answered` before anyone awaits it;
+    // the caller still gets the rejection (through `ready` or the returned promise).
+    answered.catch(() => {});
     if (!this.opened) {
       try {
         await this.ready;

@@ -284,6 +284,14 @@ const EnvSchema = z.object({
    * https://news.example.com. Unset: the address the server listens on.
    */
   PUBLIC_URL: z.string().url().optional(),
+
+  // Issue 13: exports hold a story's photos in memory.
+  /** Most photos one Word export embeds; a story with more is refused (413) and offered the print page. */
+  EXPORT_MAX_IMAGES: z.coerce.number().int().positive().default(60),
+  /** Most stored photo bytes one Word export embeds; more: 413. */
+  EXPORT_MAX_IMAGE_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
+  /** Word exports one process builds at once; more: 429 with Retry-After. */
+  EXPORT_MAX_CONCURRENT: z.coerce.number().int().positive().default(2),
 });
 
 /** The settings as validated values (env.ts's schema), without the derived fields. */

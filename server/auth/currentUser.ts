@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb } from "../../db/client";
 import type { User } from "../../db/schema";
-import { findActiveUser } from "./activeUser";
+import { findActiveUser, mayWork } from "./activeUser";
 import { auth } from "./authConfig";
 
 /**
@@ -22,5 +22,5 @@ export async function signedInUser(): Promise<User | null> {
  */
 export async function currentUser(): Promise<User | null> {
   const user = await signedInUser();
-  return user && !user.mustChangePassword ? user : null;
+  return mayWork(user) ? user : null;
 }

@@ -15,7 +15,7 @@ import {
 import { OutsideSchema, storySchemaRules } from "../../newsroom/schemaGuard";
 import { can } from "../../newsroom/policy";
 import { findArticleFacts } from "../articles/articleFacts";
-import { findActiveUser } from "../auth/activeUser";
+import { findWorkingUser } from "../auth/activeUser";
 import { actorOf } from "../auth/actorOf";
 import { onSessionEnded } from "../auth/sessionEvents";
 import { isSessionLive } from "../auth/sessionRevocation";
@@ -181,7 +181,7 @@ export class CollabServer {
     try {
       const claims = await sessionClaims(req.headers.cookie, authSecret);
       const live = claims !== null && (await isSessionLive(db, claims.sessionId));
-      const user = live ? await findActiveUser(db, claims.userId) : null;
+      const user = live ? await findWorkingUser(db, claims.userId) : null;
       const actor = user ? actorOf(user) : null;
       if (!user || !actor) return ws.close(CLOSE_NOT_SIGNED_IN, "not signed in");
       const found = await findArticleFacts(db, articleId);
@@ -243,8 +243,8 @@ export class CollabServer {
   }
 
   /**
-   * Sessions signed out on another process, and accounts disabled since, lose their open
-   * sockets here (their writes were already refused at commit).
+   * Sessions signed out on another process, and accounts disabled (or handed a temporary
+   * password) since, lose their open sockets here (their writes were already refused at commit).
    */
   private async recheckSessions(): Promise<void> {
     const { db } = this.options;
@@ -253,7 +253,7 @@ export class CollabServer {
       const key = `${session.sessionId} ${session.userId}`;
       let verdict = verdicts.get(key);
       if (!verdict) {
-        verdict = (async () => (await isSessionLive(db, session.sessionId)) && (await findActiveUser(db, session.userId)) !== null)();
+        verdict = (async () => (await isSessionLive(db, session.sessionId)) && (await findWorkingUser(db, session.userId)) !== null)();
         verdicts.set(key, verdict);
       }
       return verdict;

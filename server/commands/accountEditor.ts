@@ -74,9 +74,12 @@ export async function accountEditor(db: Db, { actor, userId, change }: AccountEd
       const action = changed.disabled ? (updated.disabled ? "disabled" : "enabled") : "edited";
       await accountAuditWriter(tx, { actorId: actor.id, targetId: userId, action, detail: changed });
     }
-    return { ok: true as const, user: updated, justDisabled: !target.disabled && updated.disabled };
+    // Open sockets keep the rights they were admitted with: a disabled account, or one whose
+    // role changed, is signed out everywhere, so no socket goes on with the old rights.
+    const endSessions = (!target.disabled && updated.disabled) || target.role !== updated.role;
+    return { ok: true as const, user: updated, endSessions };
   });
   if (!result.ok) return result;
-  if (result.justDisabled) await endSessionsOf(db, userId);
+  if (result.endSessions) await endSessionsOf(db, userId);
   return { ok: true, user: result.user };
 }

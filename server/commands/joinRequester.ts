@@ -1,13 +1,13 @@
 import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { articles, notifications, type User } from "../../db/schema";
+import { notifications, type User } from "../../db/schema";
 import { can } from "../../newsroom/policy";
 import { actorOf } from "../auth/actorOf";
-import { findArticleFacts } from "../articles/articleFacts";
 import { announceNotifications } from "../notifications/notificationHub";
 import { notificationWriter } from "../notifications/notificationWriter";
-import { refuse, type CommandResult } from "./commandResult";
+import { refuse, type CommandRefusal, type CommandResult } from "./commandResult";
+import { lockedArticleFacts } from "./lockedArticleFacts";
 
 export interface JoinRequesterProps {
   actor: User;
@@ -20,13 +20,14 @@ export interface JoinRequesterProps {
  * again while someone has not yet read the first changes nothing.
  */
 export async function joinRequester(db: Db, { actor: user, articleId }: JoinRequesterProps): Promise<CommandResult<{ notified: number }>> {
-  const found = await findArticleFacts(db, articleId);
-  if (!found) return refuse("not_found", "没有这篇稿件");
-  if (!can(actorOf(user), "askToJoin", found.facts)) {
-    return refuse(found.facts.memberIds.includes(user.id) ? "conflict" : "forbidden", "现在不能申请加入这篇稿件的署名");
-  }
-  const notified = await db.transaction(async (tx) => {
-    const [article] = await tx.select({ title: articles.title }).from(articles).where(eq(articles.id, articleId)).for("update");
+  const actor = actorOf(user);
+  // Decided under the story's row lock: a byline change or a submission in between is seen.
+  const notified = await db.transaction(async (tx): Promise<string[] | CommandRefusal> => {
+    const found = await lockedArticleFacts(tx, articleId);
+    if (!found) return refuse("not_found", "没有这篇稿件");
+    if (!can(actor, "askToJoin", found.facts)) {
+      return refuse(found.facts.memberIds.includes(user.id) ? "conflict" : "forbidden", "现在不能申请加入这篇稿件的署名");
+    }
     const [open] = await tx
       .select({ id: notifications.id })
       .from(notifications)
@@ -39,16 +40,16 @@ export async function joinRequester(db: Db, { actor: user, articleId }: JoinRequ
         ),
       )
       .limit(1);
-    if (open) return null;
+    if (open) return refuse("conflict", "已经申请过，请等待署名成员或编辑处理");
     return notificationWriter(tx, {
       kind: "join_requested",
       articleId,
-      title: article?.title ?? "",
+      title: found.article.title,
       actor: user,
       audiences: ["members", "desk"],
     });
   });
-  if (notified === null) return refuse("conflict", "已经申请过，请等待署名成员或编辑处理");
+  if (!Array.isArray(notified)) return notified;
   announceNotifications(notified);
   return { ok: true, notified: notified.length };
 }

@@ -76,6 +76,12 @@ export class ScheduledPublisher {
       if (!story.publishAt || !story.scheduledBy) continue;
       const [editor] = await this.db.select().from(users).where(eq(users.id, story.scheduledBy)).limit(1);
       if (!editor) continue;
+      // The publication is the editor's act: an account disabled since cannot publish. The
+      // schedule is called off and the desk told, as nobody reads a disabled account's bell.
+      if (editor.disabled) {
+        await this.callOff(story.id, story.publishAt, story.title, editor, "安排定时发布的编辑账号已停用", true);
+        continue;
+      }
       const result = await articleTransitioner(this.db, {
         actor: editor,
         articleId: story.id,
@@ -98,6 +104,7 @@ export class ScheduledPublisher {
     title: string,
     editor: { id: string; displayName: string },
     reason: string,
+    tellDesk = false,
   ): Promise<void> {
     const notified = await this.db.transaction(async (tx) => {
       const cleared = await tx
@@ -111,7 +118,7 @@ export class ScheduledPublisher {
         articleId,
         title,
         actor: editor,
-        audiences: [{ userIds: [editor.id] }],
+        audiences: tellDesk ? [{ userIds: [editor.id] }, "desk"] : [{ userIds: [editor.id] }],
         tellActor: true,
         note: reason,
       });

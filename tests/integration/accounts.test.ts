@@ -171,6 +171,19 @@ describe.each(backends())("accounts: admin console API, own password, sessions (
     expect(await trySignIn(server.url, account.username, STRONG)).not.toBeNull();
   });
 
+  it("a change of role signs the person out everywhere, so no open socket keeps the old rights", async () => {
+    const account = await createAccount({ role: "editor" });
+    const cookie = await signIn(server.url, account.username, STRONG);
+    const id = await createArticle(server.url, adminCookie, "改角色");
+    const client = live(connectClient(server.url, id, cookie));
+    await client.waitSynced();
+    const closed = nextClose(client);
+    expect((await api(server.url, adminCookie, "PATCH", `/api/admin/users/${account.id}`, { role: "reporter" })).status).toBe(200);
+    expect(await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve("still open"), 10_000))])).toBe(4401);
+    client.provider.disconnect();
+    expect((await api(server.url, cookie, "GET", "/api/articles")).status).toBe(401);
+  });
+
   it("the last enabled admin stays an admin, and nobody disables themselves", async () => {
     const { body: all } = await api<{ users: Account[] }>(server.url, adminCookie, "GET", "/api/admin/users");
     const self = all.users.find((u) => u.username === "admin")!;
@@ -230,6 +243,12 @@ describe.each(backends())("accounts: admin console API, own password, sessions (
     expect((await api(server.url, cookie, "GET", "/api/articles")).status).toBe(401);
     const home = await fetch(`${server.url}/login`, { headers: { cookie }, redirect: "manual" });
     expect(home.headers.get("location")).toContain("/account/password");
+    // Nor over the collaboration socket: the admin who handed the password over cannot write
+    // stories under this person's name there either.
+    const story = await createArticle(server.url, adminCookie, "临时密码");
+    const socket = live(connectClient(server.url, story, cookie));
+    expect(await Promise.race([nextClose(socket), new Promise((resolve) => setTimeout(() => resolve("still open"), 10_000))])).toBe(4401);
+    socket.provider.disconnect();
 
     expect((await api(server.url, cookie, "POST", "/api/account/password", { current: temporary, next: STRONG })).status).toBe(200);
     expect((await api(server.url, cookie, "GET", "/api/articles")).status).toBe(200);

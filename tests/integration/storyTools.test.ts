@@ -231,6 +231,16 @@ describe.each(backends())("photos, statistics, import and export (%s)", (backend
       expect(documentXml).toContain(words);
     }
     expect(Object.keys(files).filter((name) => name.startsWith("word/media/"))).toHaveLength(1);
+    // Past the bound on the photos one export holds in memory: a clear refusal, nothing built.
+    // (The in-process server reads the setting from this process's environment at call time.)
+    process.env.EXPORT_MAX_IMAGE_BYTES = "1";
+    try {
+      const tooBig = await api<{ error: { code: string; message: string } }>(server.url, as("zhoumi"), "GET", `/api/articles/${id}/export?format=docx`);
+      expect(tooBig.status).toBe(413);
+      expect(tooBig.body.error.message).toContain("请用打印版");
+    } finally {
+      delete process.env.EXPORT_MAX_IMAGE_BYTES;
+    }
 
     const print = await fetch(`${server.url}/api/articles/${id}/export?format=html`, { headers: { cookie: as("huhongye") } });
     expect(print.status).toBe(200);

@@ -2,9 +2,9 @@ import { NextResponse } from "next/server";
 import { getDb } from "@/db/client";
 import { can } from "@/newsroom/policy";
 import { actorOf } from "@/server/auth/actorOf";
-import { currentUser } from "@/server/auth/currentUser";
 import { lexiconEditor } from "@/server/commands/lexiconEditor";
-import { apiError, notSignedIn } from "@/server/http/apiErrors";
+import { adminUser, notAdminError } from "@/server/http/adminAccess";
+import { apiError } from "@/server/http/apiErrors";
 import { refusalResponse } from "@/server/http/commandResponse";
 import { lexiconBody } from "@/server/http/requestSchemas";
 import { readUnsafeRequest } from "@/server/http/unsafeRequest";
@@ -14,15 +14,18 @@ export const dynamic = "force-dynamic";
 
 /** `GET /api/admin/lexicon`: the sensitive-word lexicon (admins only). */
 export async function GET() {
-  const user = await currentUser();
-  if (!user) return notSignedIn();
-  if (!can(actorOf(user), "manageLexicon")) return apiError("forbidden", "只有系统管理员可以查看敏感词库");
+  // The console's own door: an admin, with the second factor where the newsroom requires it.
+  const admin = await adminUser();
+  if ("error" in admin) return admin.error;
+  if (!can(actorOf(admin.user), "manageLexicon")) return apiError("forbidden", "只有系统管理员可以查看敏感词库");
   return NextResponse.json({ words: await lexiconWords(getDb()) });
 }
 
 async function change(request: Request, kind: "add" | "remove") {
   const read = await readUnsafeRequest(request, lexiconBody);
   if ("error" in read) return read.error;
+  const refused = notAdminError(read.user);
+  if (refused) return refused;
   const db = getDb();
   const result = await lexiconEditor(db, { actor: read.user, change: { kind, words: read.body } });
   if (!result.ok) return refusalResponse(result);

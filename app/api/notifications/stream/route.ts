@@ -1,5 +1,5 @@
 import { getDb } from "@/db/client";
-import { findActiveUser } from "@/server/auth/activeUser";
+import { findWorkingUser } from "@/server/auth/activeUser";
 import { currentUser } from "@/server/auth/currentUser";
 import { setting } from "@/server/env";
 import { apiError, notSignedIn } from "@/server/http/apiErrors";
@@ -42,7 +42,7 @@ export async function GET(request: Request) {
         }
         reading = (async () => {
           try {
-            if (!(await findActiveUser(db, user.id))) return stop();
+            if (!(await findWorkingUser(db, user.id))) return stop();
             const unread = await unreadCount(db, user.id);
             if (unread !== last) send(`event: unread\ndata: ${JSON.stringify({ unread })}\n\n`);
             else send(": keep-alive\n\n");

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { renderPrintableStory } from "@/newsroom/printableStory";
 import { captureContent } from "@/server/articles/storyContent";
-import { loadFigureImages } from "@/server/export/figureImages";
+import { ExportTooLarge, loadFigureImages, withExportSlot } from "@/server/export/figureImages";
+import { apiError } from "@/server/http/apiErrors";
 import { storyDocx } from "@/server/export/storyDocx";
 import { readableArticleQuery } from "@/server/http/readableArticle";
 
@@ -37,7 +38,18 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
       },
     });
   }
-  const docx = await storyDocx(content, await loadFigureImages(db, content.body));
+  let docx: Buffer | null;
+  try {
+    docx = await withExportSlot(async () => storyDocx(content, await loadFigureImages(db, content.body)));
+  } catch (err) {
+    if (err instanceof ExportTooLarge) return apiError("payload_too_large", err.message);
+    throw err;
+  }
+  if (!docx) {
+    const busy = apiError("rate_limited", "服务器正在导出其他稿件,请稍后再试");
+    busy.headers.set("retry-after", "5");
+    return busy;
+  }
   return new Response(new Uint8Array(docx), {
     headers: {
       "content-type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
