@@ -1,6 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import path from "node:path";
 import { embeddedDatabaseWorker, getDb } from "../../db/client";
+import { PgliteWorkerClient } from "../../db/pgliteWorkerClient";
 import { connectClient } from "../support/collabClient";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { createTeamStory, getArticle, signIn } from "../support/session";
@@ -136,6 +138,52 @@ describe("the embedded database runs in its own thread (pglite)", () => {
       message: "the story through the reopened database",
     });
     expect(stored.content.text).toContain("崩溃之前已保存");
+  });
+
+  it("a transaction cut off by a crash cannot reach into a transaction begun on the new worker", async () => {
+    // A client of its own on a copy of the store, so both workers' first transactions are the
+    // ones racing here (ids counted from a worker's start would collide).
+    const own = await createStore("pglite");
+    const client = await PgliteWorkerClient.open({ dataDir: path.join(own.env.DATA_DIR, "pglite"), durable: false, maxQueued: 100 });
+    try {
+      await client.exec("create table crash_probe (id int primary key)");
+      let resumeOld!: () => void;
+      const oldMayGoOn = new Promise<void>((resolve) => (resumeOld = resolve));
+      let oldStarted!: () => void;
+      const oldHasBegun = new Promise<void>((resolve) => (oldStarted = resolve));
+      // The old transaction is between two statements (folding a log tail, say) when its worker dies.
+      const old = client
+        .transaction(async (tx) => {
+          await tx.query("insert into crash_probe values (1)");
+          oldStarted();
+          await oldMayGoOn;
+          await tx.query("insert into crash_probe values (2)");
+        })
+        .then(
+          () => "committed",
+          () => "refused",
+        );
+      await oldHasBegun;
+      await client.thread.terminate();
+      await waitFor(() => client.query("select 1").then(() => true, () => false), { message: "the reopened database" });
+      // A new transaction is open on the new worker when the old one goes on.
+      let resumeNew!: () => void;
+      const newMayEnd = new Promise<void>((resolve) => (resumeNew = resolve));
+      const fresh = client.transaction(async (tx) => {
+        await tx.query("insert into crash_probe values (3)");
+        resumeOld();
+        await old;
+        await newMayEnd;
+      });
+      expect(await old).toBe("refused");
+      resumeNew();
+      await fresh;
+      // Only the new transaction's row: nothing of the cut-off one, and it could not end the new one.
+      expect((await client.query("select id from crash_probe order by id")).rows).toEqual([{ id: 3 }]);
+    } finally {
+      await client.close();
+      await own.dispose();
+    }
   });
 
   // Last: it stops the file's server (afterAll's stop is then a no-op).
