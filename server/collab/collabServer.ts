@@ -208,7 +208,8 @@ export class CollabServer {
       ws.once("close", () => this.sessions.delete(ws));
       room = await registry.acquire(articleId);
     } catch (err) {
-      console.error(`[collab] could not open ${articleId}:`, (err as Error).message);
+      // One line per failed load (a failed query's SQL spans several), so logs stay greppable.
+      console.error(`[collab] could not open ${articleId}:`, (err as Error).message.replace(/\s+/g, " "));
       return ws.close(CLOSE_LOAD_FAILED, "could not load the article");
     }
 
