@@ -138,7 +138,8 @@ describe.each(backends())("promise 8: randomised convergence (%s)", (backend) =>
             console.error(
               `client ${i}: connected ${c.provider.wsconnected}, synced ${c.provider.synced}, saved ${c.isSaved()}, ` +
                 `still trying ${c.provider.shouldConnect}, closes ${JSON.stringify([...closes[i]])}, ` +
-                `body ${JSON.stringify(c.bodyText().slice(0, 200))}`,
+                `body ${JSON.stringify(c.bodyText().slice(0, 200))}, same copy as client 0: ${docFingerprint(c.doc) === docFingerprint(clients[0].doc)}, ` +
+                `state vector ${JSON.stringify([...Y.decodeStateVector(Y.encodeStateVector(c.doc))].sort((a, b) => a[0] - b[0]))}`,
             );
           }
           throw err;
