@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { callApi } from "../admin/adminApi";
+import { NewPasswordFields } from "./NewPasswordFields";
 
 /**
  * 修改密码: the current password, the new one twice. After a forced change (temporary password)
@@ -34,14 +35,7 @@ export function ChangePasswordForm({ after }: { after?: string }) {
         当前密码
         <input name="current" type="password" autoComplete="current-password" required />
       </label>
-      <label>
-        新密码(至少 10 个字符)
-        <input name="next" type="password" autoComplete="new-password" required />
-      </label>
-      <label>
-        再次输入新密码
-        <input name="confirm" type="password" autoComplete="new-password" required />
-      </label>
+      <NewPasswordFields />
       <button type="submit" disabled={pending}>
         修改密码
       </button>

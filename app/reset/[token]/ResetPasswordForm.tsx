@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { callApi } from "../../admin/adminApi";
+import { NewPasswordFields } from "@/app/account/NewPasswordFields";
 
 /** The form behind a reset link: a new password, twice; the link is spent when it is taken. */
 export function ResetPasswordForm({ token }: { token: string }) {
@@ -26,14 +27,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
   }
   return (
     <form className="login-form" onSubmit={submit}>
-      <label>
-        新密码(至少 10 个字符)
-        <input name="next" type="password" autoComplete="new-password" required />
-      </label>
-      <label>
-        再次输入新密码
-        <input name="confirm" type="password" autoComplete="new-password" required />
-      </label>
+      <NewPasswordFields />
       <button type="submit">设置新密码</button>
       {error && (
         <p role="alert" className="error">
