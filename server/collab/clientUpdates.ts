@@ -11,7 +11,6 @@ import type { RoomConnection } from "./roomConnection";
 import { OverBudget } from "./socketBudgets";
 import type { StoryDocument } from "./storyDocument";
 import { standingOf, type Dependency } from "./updateDependencies";
-import type { UpdateOrigin } from "./updateOrigin";
 
 /** Thrown for a client update the server cannot decode: the sender is disconnected. */
 export class MalformedUpdate extends Error {}
@@ -136,7 +135,7 @@ export class ClientUpdates {
     for (const client of clocks.keys()) if (!this.owners.has(client)) unowned += 1;
     from.budget.chargeNewClientIds(unowned);
     const pendingBefore = pendingBytes(this.story.doc);
-    Y.applyUpdate(this.story.doc, update, { source: "connection", connection: from } satisfies UpdateOrigin);
+    this.story.apply(update, { source: "connection", connection: from });
     this.chargePending(from, pendingBytes(this.story.doc) - pendingBefore);
     return null;
   }

@@ -6,6 +6,7 @@ import { savedMessage, syncStep2Message } from "./protocolMessages";
 import type { RoomConnection } from "./roomConnection";
 import type { StoryDocument } from "./storyDocument";
 import type { NewOwners } from "../storyLog/storyStore";
+import { verbatimDoc } from "../storyLog/verbatimDoc";
 
 /**
  * A message that may leave only once the updates it carries are committed: a client never
@@ -221,7 +222,9 @@ export class CommitGate {
         upTo.set(client, Math.min(upTo.get(client) ?? clock, clock));
       }
     }
-    const committed = Y.createDocFromSnapshot(doc, Y.createSnapshot(Y.createDeleteSetFromStructStore(doc.store), upTo));
+    // Into a verbatim copy: a stock one would add format cleanups of its own to the answer.
+    const snapshot = Y.createSnapshot(Y.createDeleteSetFromStructStore(doc.store), upTo);
+    const committed = Y.createDocFromSnapshot(doc, snapshot, verbatimDoc());
     try {
       return syncStep2Message(committed, stateVector);
     } finally {

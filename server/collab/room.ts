@@ -19,7 +19,7 @@ import { accessMessage, awarenessMessage, syncStep1Message, updateMessage } from
 import type { RoomConnection } from "./roomConnection";
 import { SnapshotKeeper } from "./snapshotKeeper";
 import { StoryDocument } from "./storyDocument";
-import { FROM_BUS, originOf, type UpdateOrigin } from "./updateOrigin";
+import { FROM_BUS, originOf } from "./updateOrigin";
 
 export type { RoomConnection } from "./roomConnection";
 export { DeletesAhead, ForgedAuthorship, MalformedUpdate } from "./clientUpdates";
@@ -151,7 +151,7 @@ export class Room implements CommitListener<CommitState> {
   /** An update another process committed: applied and passed on to this process's clients. */
   applyRemoteUpdate(update: Uint8Array, newOwners: NewOwners): void {
     for (const [client, userId] of newOwners) if (!this.owners.has(client)) this.owners.set(client, userId);
-    Y.applyUpdate(this.story.doc, update, FROM_BUS);
+    this.story.apply(update, FROM_BUS);
     this.updates.retryParked();
   }
 
@@ -190,7 +190,7 @@ export class Room implements CommitListener<CommitState> {
     this.updates.checkAuthorship(clientClocksOf(decodeUpdate(update)), edit.userId);
     if (this.evicted) return Promise.reject(new EditNotSaved(`${this.articleId} is reloading`));
     const before = this.gate.nextSeq;
-    Y.applyUpdate(this.story.doc, update, { source: "server", userId: edit.userId } satisfies UpdateOrigin);
+    this.story.apply(update, { source: "server", userId: edit.userId });
     if (this.evicted) return Promise.reject(new EditNotSaved(`${this.articleId}: the edit could not be queued for saving`));
     // Nothing changed (already the target content): nothing to wait for.
     if (this.gate.nextSeq === before) return Promise.resolve();
@@ -288,7 +288,13 @@ export class Room implements CommitListener<CommitState> {
 
   private readonly onDocUpdate = (update: Uint8Array, rawOrigin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
     const origin = originOf(rawOrigin);
-    if (origin === null || origin.source === "store") return; // the load itself
+    if (origin?.source === "store") return; // the load itself
+    if (origin === null) {
+      // A change no one made (StoryDocument keeps Yjs from making any): it would be
+      // neither logged nor relayed, so memory would drift from the store. Reload from the store.
+      this.reloadUnsaved("an unattributed change to the document, reloading", "null transaction origin");
+      return;
+    }
     if (origin.source === "bus") {
       // Committed by another process: passed on at once, never logged again.
       this.story.broadcast(updateMessage(update));

@@ -1,8 +1,9 @@
 import "server-only";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
+import { verbatimDoc } from "../storyLog/verbatimDoc";
 import type { RoomConnection } from "./roomConnection";
-import { FROM_STORE } from "./updateOrigin";
+import { FROM_STORE, type UpdateOrigin } from "./updateOrigin";
 
 /**
  * The document core of a room (Hocuspocus's `Document`): one story's Y.Doc, its presence and
@@ -10,14 +11,19 @@ import { FROM_STORE } from "./updateOrigin";
  * message handlers decide what may enter, the commit gate what may leave.
  */
 export class StoryDocument {
-  /** No garbage collection: deleted text stays, so versions can be compared and restored. */
-  readonly doc = new Y.Doc({ gc: false });
+  /** Exactly what was applied: the server never edits on its own (`verbatimDoc.ts`). */
+  readonly doc = verbatimDoc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly connections = new Set<RoomConnection>();
 
   constructor(stored: Uint8Array | null) {
     this.awareness.setLocalState(null);
-    if (stored) Y.applyUpdate(this.doc, stored, FROM_STORE);
+    if (stored) this.apply(stored, FROM_STORE);
+  }
+
+  /** Applies an update with its typed origin (the room acts on that origin alone). */
+  apply(update: Uint8Array, origin: UpdateOrigin): void {
+    Y.applyUpdate(this.doc, update, origin);
   }
 
   /** Sends to every connection but `except`. */
@@ -42,3 +48,4 @@ export class StoryDocument {
     this.doc.destroy();
   }
 }
+

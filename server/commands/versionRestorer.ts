@@ -15,6 +15,7 @@ import { lockedArticleFacts } from "./lockedArticleFacts";
 import { captureContent } from "../articles/storyContent";
 import { isEditNotSaved, liveAccess } from "../collab/liveAccess";
 import { revisionDocument } from "../history/revisionDocument";
+import { verbatimDoc } from "../storyLog/verbatimDoc";
 
 /** A stored version whose content the editor's schema does not accept: nothing was changed. */
 export interface InvalidRevision {
@@ -37,7 +38,7 @@ export interface RestoreNotSaved {
  * becomes the restoring user's.
  */
 function restoreUpdate(current: Uint8Array, target: { title: PmNode; body: PmNode }): Uint8Array {
-  const doc = new Y.Doc({ gc: false });
+  const doc = verbatimDoc();
   try {
     Y.applyUpdate(doc, current);
     const before = Y.encodeStateVector(doc);

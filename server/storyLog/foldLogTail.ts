@@ -5,6 +5,7 @@ import type { Db } from "../../db/client";
 import { articleUpdates } from "../../db/schema";
 import { applyInChunks } from "./foldUpdates";
 import type { LogRange } from "./logRows";
+import { verbatimDoc } from "./verbatimDoc";
 
 /** Log rows read per statement while folding a tail: bounds the memory of one read. */
 const ROWS_PER_READ = 20_000;
@@ -72,7 +73,7 @@ export async function foldLogTail(db: Db, articleId: string, base: Uint8Array | 
       break;
     }
     if (!doc) {
-      doc = new Y.Doc({ gc: false });
+      doc = verbatimDoc();
       if (single) Y.applyUpdate(doc, single);
     }
     await applyInChunks(doc, parts);

@@ -1,5 +1,6 @@
 import "server-only";
 import * as Y from "yjs";
+import { verbatimDoc } from "./verbatimDoc";
 
 /** Rows applied per Yjs transaction before the event loop gets a turn. */
 const APPLY_CHUNK = 2000;
@@ -20,7 +21,7 @@ export async function applyInChunks(doc: Y.Doc, parts: readonly Uint8Array[]): P
 
 /** Merges log rows into one update by applying them to a document (`applyInChunks`). */
 export async function foldUpdates(parts: readonly Uint8Array[]): Promise<Uint8Array> {
-  const doc = new Y.Doc({ gc: false });
+  const doc = verbatimDoc();
   await applyInChunks(doc, parts);
   const state = Y.encodeStateAsUpdate(doc);
   doc.destroy();
