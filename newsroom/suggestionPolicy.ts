@@ -7,6 +7,6 @@ import type { Role } from "./roles";
  * 退回修改. It is a default, not a rule: the toolbar's toggle turns it off, as the desk may
  * edit a submitted story directly (`workflow.ts` `mayEditText`).
  */
-export function suggestsByDefault(role: Role, state: ArticleState | string): boolean {
+export function suggestsByDefault(role: Role | string, state: ArticleState | string): boolean {
   return (role === "editor" || role === "admin") && state === "submitted";
 }

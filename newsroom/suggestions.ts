@@ -85,3 +85,22 @@ export function withoutSuggestions(body: PmNode): PmNode {
 
 /** Whether a suggestion's attributes name this id (used by accept/reject). */
 export const isSuggestion = (attrs: unknown, id: string): attrs is SuggestionAttrs => isSuggestionAttrs(attrs) && attrs.id === id;
+
+/** A ProseMirror node as far as counting suggestions needs (the editor's live document). */
+interface LiveNode {
+  isText: boolean;
+  text?: string | null;
+  marks: readonly { type: { name: string }; attrs: unknown }[];
+  descendants(f: (node: LiveNode) => boolean | void): void;
+}
+
+/** The open suggestions of the editor's live ProseMirror document, in document order. */
+export function suggestionsInNode(doc: LiveNode): OpenSuggestion[] {
+  const collector = new SuggestionCollector();
+  doc.descendants((node) => {
+    if (!node.isText) return true;
+    for (const mark of node.marks) collector.add(mark.type.name, mark.attrs, node.text ?? "");
+    return false;
+  });
+  return collector.list();
+}
