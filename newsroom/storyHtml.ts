@@ -63,6 +63,11 @@ export const MARK_RENDERERS: Record<string, (inner: string, attrs: Record<string
   strike: (inner) => `<s>${inner}</s>`,
   underline: (inner) => `<u>${inner}</u>`,
   code: (inner) => `<code>${inner}</code>`,
+  // Suggestions (修订) are decided before anything is published; `renderStoryBody` leaves
+  // pending insertions out before it gets here. Were one ever rendered (a preview), an
+  // insertion shows nothing and a deletion its text, as if nothing were decided.
+  suggestInsert: () => "",
+  suggestDelete: (inner) => inner,
   link: (inner, attrs) => {
     const href = typeof attrs.href === "string" ? attrs.href.trim() : "";
     if (!isSafeUrl(href)) return inner;
