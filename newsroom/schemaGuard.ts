@@ -3,7 +3,7 @@ import type { NodeType } from "@tiptap/pm/model";
 import * as Y from "yjs";
 import { NODE_ATTRIBUTE_CHECKS, bodyExtensions, titleExtensions } from "./editorExtensions";
 import { suggestionMarkRefusal } from "./suggestionGuard";
-import { isSuggestionMark } from "./suggestionMarks";
+import { isSuggestionMark, markNameOfKey } from "./suggestionMarks";
 
 /**
  * Schema at the door (issue 10, attacks 9 and 10): a Yjs update is checked against the editor's
@@ -183,7 +183,7 @@ export function checkUpdateSchema(doc: Y.Doc, decoded: DecodedUpdate, { maxTitle
           if (container.root === "title") titleInserted += content.getLength();
         } else if (content instanceof Y.ContentFormat) {
           checkMark(rootRules, content.key, content.value);
-          if (isSuggestionMark(content.key)) {
+          if (isSuggestionMark(markNameOfKey(content.key))) {
             const refusal = suggestionMarkRefusal(doc, content.key, content.value, userId);
             if (refusal) throw new OutsideSchema(refusal);
           }

@@ -24,6 +24,9 @@ export interface SuggestionAttrs {
 
 export const isSuggestionMark = (name: string): name is SuggestionMarkName => name === SUGGEST_INSERT || name === SUGGEST_DELETE;
 
+/** The mark name of a Yjs format key (y-tiptap writes `name--hash` for marks that may overlap themselves). */
+export const markNameOfKey = (key: string): string => key.split("--")[0];
+
 /** Longest id or author id a suggestion mark may carry (ids are UUIDs or shorter). */
 const MAX_ID_LENGTH = 64;
 
@@ -47,12 +50,18 @@ const suggestionAttributes = () => ({
  * A suggested insertion: the text is there but not accepted yet (underlined in the author's
  * colour in the editor). Not inclusive, so typing at its end outside 修订模式 is plain text,
  * not part of someone's suggestion. It may overlap a suggested deletion by someone else (the
- * reviewer proposes to drop a proposed word); it excludes itself, so y-tiptap keys it by name.
+ * reviewer proposes to drop a proposed word).
+ *
+ * Neither mark excludes anything, itself included: y-tiptap then keys each one in Yjs by its
+ * name and a hash of its attributes (`suggestInsert--<hash>`) instead of by its name alone. Two
+ * suggestions made at once side by side (one reviewer's deletion ending where another's
+ * begins) would otherwise share one Yjs format key, and the end of one would cut the other
+ * short; measured with two real clients, the second deletion was lost.
  */
 export const SuggestInsert = Mark.create({
   name: SUGGEST_INSERT,
   inclusive: false,
-  excludes: SUGGEST_INSERT,
+  excludes: "",
   addAttributes: suggestionAttributes,
   parseHTML: () => [],
   renderHTML: ({ HTMLAttributes }) => ["ins", mergeAttributes(HTMLAttributes, { class: "suggest-insert" }), 0],
@@ -62,7 +71,7 @@ export const SuggestInsert = Mark.create({
 export const SuggestDelete = Mark.create({
   name: SUGGEST_DELETE,
   inclusive: false,
-  excludes: SUGGEST_DELETE,
+  excludes: "",
   addAttributes: suggestionAttributes,
   parseHTML: () => [],
   renderHTML: ({ HTMLAttributes }) => ["del", mergeAttributes(HTMLAttributes, { class: "suggest-delete" }), 0],

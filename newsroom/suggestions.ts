@@ -1,6 +1,6 @@
 import * as Y from "yjs";
 import type { PmNode } from "./canonicalContent";
-import { SUGGEST_DELETE, SUGGEST_INSERT, isSuggestionAttrs, type SuggestionAttrs } from "./suggestionMarks";
+import { SUGGEST_DELETE, SUGGEST_INSERT, isSuggestionAttrs, markNameOfKey, type SuggestionAttrs } from "./suggestionMarks";
 
 /** One open suggestion: every stretch of text carrying its mark, joined. */
 export interface OpenSuggestion {
@@ -51,7 +51,7 @@ export function suggestionsInDoc(doc: Y.Doc): OpenSuggestion[] {
     if (node instanceof Y.XmlText) {
       for (const op of node.toDelta() as { insert: unknown; attributes?: Record<string, unknown> }[]) {
         if (typeof op.insert !== "string") continue;
-        for (const [key, value] of Object.entries(op.attributes ?? {})) collector.add(key, value, op.insert);
+        for (const [key, value] of Object.entries(op.attributes ?? {})) collector.add(markNameOfKey(key), value, op.insert);
       }
     } else if (node instanceof Y.XmlElement || node instanceof Y.XmlFragment) {
       node.toArray().forEach(visit);

@@ -4,7 +4,7 @@ import { OutsideSchema, checkUpdateSchema, storySchemaRules } from "../../newsro
 import { encodeStoryContent } from "../../newsroom/storyBlocks";
 import { renderStoryBody } from "../../newsroom/storyHtml";
 import { decideSuggestions, suggestDeletion, suggestInsertion } from "../../newsroom/suggestionEdits";
-import { SUGGEST_INSERT } from "../../newsroom/suggestionMarks";
+import { SUGGEST_INSERT, markNameOfKey } from "../../newsroom/suggestionMarks";
 import { suggestionsInDoc, suggestionsInJson, suggestionsInNode, withoutSuggestions } from "../../newsroom/suggestions";
 import { bodyNode, editBody, positionOf, suggester } from "../support/suggesting";
 
@@ -157,7 +157,7 @@ describe("schema guard and suggestion marks", () => {
       const ytext = (reporter.getXmlFragment("body").get(0) as Y.XmlElement).get(0) as Y.XmlText;
       ytext.insert(3, "中心", {});
     });
-    const reopened = Y.decodeUpdate(typed).structs.some((s) => s instanceof Y.Item && s.content instanceof Y.ContentFormat && s.content.key === SUGGEST_INSERT && s.content.value !== null);
+    const reopened = Y.decodeUpdate(typed).structs.some((s) => s instanceof Y.Item && s.content instanceof Y.ContentFormat && markNameOfKey(s.content.key) === SUGGEST_INSERT && s.content.value !== null);
     expect(checkAs(server, typed, REPORTER)).not.toThrow();
     expect(reopened).toBe(true);
     console.log(`typing inside someone's suggestion re-wrote their mark: ${reopened}`);
