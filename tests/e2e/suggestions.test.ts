@@ -33,6 +33,14 @@ async function placeInBody(page: Page, phrase: string, { select = false } = {}):
   );
 }
 
+/** The body's words as a reader sees them (others' carets and their name labels left out). */
+const bodyWords = (page: Page) =>
+  page.getByTestId("body-editor").evaluate((root) => {
+    const copy = root.cloneNode(true) as HTMLElement;
+    copy.querySelectorAll("[class*='caret']").forEach((caret) => caret.remove());
+    return copy.textContent ?? "";
+  });
+
 const STORY = "长沙市岳麓区今天举办秋季读书会，预计吸引市民约三百人参加。";
 
 describeInBrowser("suggestion mode (修订) in the browser", () => {
@@ -61,7 +69,7 @@ describeInBrowser("suggestion mode (修订) in the browser", () => {
     await store?.dispose();
   });
 
-  it("the editor suggests an insertion and a deletion; the reporter accepts one and rejects the other", async () => {
+  it("the editor suggests an insertion and a deletion; the reporter accepts one and rejects the other (an IME's too)", async () => {
     const editorCookie = await signIn(server.url, "huhongye");
     const reporterCookie = await signIn(server.url, "yaoyuchao");
     const id = await createTeamStory(server.url, editorCookie, "岳麓山下读书会");
@@ -83,31 +91,39 @@ describeInBrowser("suggestion mode (修订) in the browser", () => {
     await pageE.keyboard.type("活动");
     await placeInBody(pageE, "今天", { select: true });
     await pageE.keyboard.press("Backspace");
+    // Chinese input: an IME composes pinyin, then commits the characters (Chromium's own IME events).
+    await placeInBody(pageE, "约三百人");
+    const ime = await contextE.newCDPSession(pageE);
+    await ime.send("Input.imeSetComposition", { text: "zuoyou", selectionStart: 6, selectionEnd: 6 });
+    await ime.send("Input.imeSetComposition", { text: "左右", selectionStart: 2, selectionEnd: 2 });
+    await ime.send("Input.insertText", { text: "左右" });
 
     // Nothing was removed: the insertion is underlined, the deletion struck through, both listed.
     const insertedE = pageE.locator(".body-editor ins.suggest-insert");
     const deletedE = pageE.locator(".body-editor del.suggest-delete");
-    await expect.poll(() => text(insertedE), EVENTUALLY).toBe("活动");
+    await expect.poll(() => insertedE.allInnerTexts(), EVENTUALLY).toEqual(["活动", "左右"]);
     await expect.poll(() => text(deletedE), EVENTUALLY).toBe("今天");
-    expect(await text(pageE.getByTestId("body-editor"))).toContain("今天举办秋季读书会活动");
-    await expect.poll(() => pageE.getByTestId("suggestion").count(), EVENTUALLY).toBe(2);
+    expect(await bodyWords(pageE)).toBe("长沙市岳麓区今天举办秋季读书会活动，预计吸引市民约三百人左右参加。");
+    await expect.poll(() => pageE.getByTestId("suggestion").count(), EVENTUALLY).toBe(3);
     await expect.poll(() => pageE.getByTestId("save-status").innerText(), EVENTUALLY).toBe("已保存");
 
     // The reporter sees them live, but decides only once the story is sent back (退回修改).
-    await expect.poll(() => pageR.getByTestId("suggestion").count(), EVENTUALLY).toBe(2);
+    await expect.poll(() => pageR.getByTestId("suggestion").count(), EVENTUALLY).toBe(3);
     expect(await pageR.getByTestId("accept-suggestion").count()).toBe(0);
     expect((await api(server.url, editorCookie, "POST", `/api/articles/${id}/transitions`, { action: "request_changes", note: "请处理修订" })).status).toBe(200);
     await pageR.reload();
-    await expect.poll(() => pageR.getByTestId("suggestion").count(), EVENTUALLY).toBe(2);
-    const insertion = pageR.locator('[data-testid="suggestion"][data-kind="insert"]');
+    await expect.poll(() => pageR.getByTestId("suggestion").count(), EVENTUALLY).toBe(3);
+    const insertion = pageR.locator('[data-testid="suggestion"][data-kind="insert"]', { hasText: "活动" });
     const deletion = pageR.locator('[data-testid="suggestion"][data-kind="delete"]');
     expect(await text(insertion)).toContain("胡红叶");
     await insertion.getByTestId("reject-suggestion").click();
     await deletion.getByTestId("accept-suggestion").click();
+    await expect.poll(() => pageR.getByTestId("suggestion").count(), EVENTUALLY).toBe(1);
+    await pageR.getByTestId("accept-all-suggestions").click();
 
-    const expected = "长沙市岳麓区举办秋季读书会，预计吸引市民约三百人参加。";
-    await expect.poll(() => text(pageR.getByTestId("body-editor")), EVENTUALLY).toBe(expected);
-    await expect.poll(() => text(pageE.getByTestId("body-editor")), EVENTUALLY).toBe(expected);
+    const expected = "长沙市岳麓区举办秋季读书会，预计吸引市民约三百人左右参加。";
+    await expect.poll(() => bodyWords(pageR), EVENTUALLY).toBe(expected);
+    await expect.poll(() => bodyWords(pageE), EVENTUALLY).toBe(expected);
     await expect.poll(() => pageR.getByTestId("no-suggestions").isVisible(), EVENTUALLY).toBe(true);
     await expect.poll(() => pageE.getByTestId("no-suggestions").isVisible(), EVENTUALLY).toBe(true);
     await expect.poll(() => pageR.getByTestId("save-status").innerText(), EVENTUALLY).toBe("已保存");
