@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
 import { canonicalJson } from "../../newsroom/canonicalContent";
 import { decideSuggestions, suggestDeletion, suggestInsertion } from "../../newsroom/suggestionEdits";
 import { suggestionsInDoc } from "../../newsroom/suggestions";
@@ -176,5 +177,43 @@ describe.each(backends())("suggestion mode (%s)", (backend) => {
     expect((await transition("yaoyuchao", id, "submit")).status).toBe(200);
     const { listed } = await serverSuggestions(id);
     expect(listed.map((s) => [s.kind, s.text, s.author])).toEqual([["delete", "今天", ids.yaoyuchao]]);
+  });
+
+  it("undo: a reviewer takes back a suggestion, a reporter takes back an accept, and the server takes both", async () => {
+    const id = await createTeamStory(server.url, cookie.huhongye, "撤销");
+    const writer = await connect("yaoyuchao", id);
+    writer.type(STORY);
+    await writer.waitSaved();
+    expect((await transition("yaoyuchao", id, "submit")).status).toBe(200);
+    const editor = await connect("huhongye", id);
+    await waitFor(() => editor.access?.canWrite === true, { message: "the desk may write" });
+    const body = (c: CollabClient) => c.doc.getXmlFragment("body");
+    // Yjs's undo, as the editor's 撤销 uses it (its own changes only).
+    const editorUndo = new Y.UndoManager(body(editor), { captureTimeout: 0 });
+    editBody(editor.doc, (tr) => suggestDeletion(tr, positionOf(editor.doc, "今天"), positionOf(editor.doc, "今天") + 2, suggester(ids.huhongye)));
+    editBody(editor.doc, (tr) => suggestInsertion(tr, positionOf(editor.doc, "。"), positionOf(editor.doc, "。"), "左右", suggester(ids.huhongye)));
+    editorUndo.undo();
+    await editor.waitSaved();
+    await sameEverywhere(id, [editor, writer], "undone suggestion");
+    expect(suggestionsInDoc(writer.doc).map((s) => `${s.kind}:${s.text}`)).toEqual(["delete:今天"]);
+
+    expect((await transition("huhongye", id, "request_changes", "请处理修订")).status).toBe(200);
+    await waitFor(() => writer.access?.canWrite === true, { message: "the byline may write" });
+    const writerUndo = new Y.UndoManager(body(writer), { captureTimeout: 0 });
+    editBody(writer.doc, (tr) => decideSuggestions(tr, "reject"));
+    await writer.waitSaved();
+    expect(suggestionsInDoc(writer.doc)).toEqual([]);
+    // Undoing the reject writes the editor's suggestion again, from the reporter's client: the
+    // server knows it as the editor's and keeps the connection.
+    const closes: number[] = [];
+    writer.provider.on("connection-close", (event) => {
+      if (event) closes.push(event.code);
+    });
+    writerUndo.undo();
+    await writer.waitSaved();
+    const restored = await sameEverywhere(id, [writer, editor], "undone reject");
+    expect(suggestionsInDoc(editor.doc).map((s) => [s.kind, s.text, s.author])).toEqual([["delete", "今天", ids.huhongye]]);
+    expect(restored.textContent).toBe(STORY);
+    expect(closes).toEqual([]);
   });
 });
