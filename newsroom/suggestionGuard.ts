@@ -20,19 +20,43 @@ export function suggestionMarkRefusal(doc: Y.Doc, key: string, value: unknown, u
   return `suggestion by someone else (mark ${JSON.stringify(key)} names another author)`;
 }
 
+/** The suggestions a document holds or held, by format key and attributes, and how many structs it had then. */
+interface SuggestionIndex {
+  structs: number;
+  known: Set<string>;
+}
+
+const indexes = new WeakMap<Y.Doc, SuggestionIndex>();
+
+const entryOf = (key: string, attrs: SuggestionAttrs) => `${key}\u0000${attrs.id}\u0000${attrs.author}\u0000${attrs.time}`;
+
+function structCount(doc: Y.Doc): number {
+  let count = 0;
+  for (const structs of doc.store.clients.values()) count += structs.length;
+  return count;
+}
+
 /**
  * Whether the document already holds (or held: the server keeps deleted items) this exact
- * suggestion. Only asked when a client writes someone else's suggestion, so a scan of the
- * story's items is paid for by moves of others' suggestions, not by typing.
+ * suggestion. Only asked when a client writes someone else's suggestion. The answer comes from
+ * an index of the story's suggestions, built by one scan of its items and built again only
+ * when a suggestion is not in it and the story has changed since: typing inside a colleague's
+ * suggestion costs a lookup, and a forged one at most one scan before its sender is closed.
  */
 function hasSuggestion(doc: Y.Doc, key: string, attrs: SuggestionAttrs): boolean {
-  for (const structs of doc.store.clients.values()) {
-    for (const struct of structs) {
+  const wanted = entryOf(key, attrs);
+  const index = indexes.get(doc);
+  if (index?.known.has(wanted)) return true;
+  const structs = structCount(doc);
+  if (index && index.structs === structs) return false;
+  const known = new Set<string>();
+  for (const clientStructs of doc.store.clients.values()) {
+    for (const struct of clientStructs) {
       if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentFormat)) continue;
       const format = struct.content;
-      if (format.key !== key || !isSuggestionAttrs(format.value)) continue;
-      if (format.value.id === attrs.id && format.value.author === attrs.author && format.value.time === attrs.time) return true;
+      if (isSuggestionAttrs(format.value)) known.add(entryOf(format.key, format.value));
     }
   }
-  return false;
+  indexes.set(doc, { structs, known });
+  return known.has(wanted);
 }
