@@ -163,6 +163,22 @@ describe("schema guard and suggestion marks", () => {
     console.log(`typing inside someone's suggestion re-wrote their mark: ${reopened}`);
   });
 
+  it("lets a client split a paragraph inside someone else's suggestion (the moved text keeps her mark)", () => {
+    const { server, client } = story();
+    Y.applyUpdate(server, updateOf(client, () => editBody(client, (tr) => suggestInsertion(tr, 3, 3, "市区中心", suggester(EDITOR)))));
+    const reporter = new Y.Doc();
+    Y.applyUpdate(reporter, Y.encodeStateAsUpdate(server));
+    const split = updateOf(reporter, () => editBody(reporter, (tr) => tr.split(positionOf(reporter, "中心"))));
+    const carried = Y.decodeUpdate(split).structs.some(
+      (s) => s instanceof Y.Item && s.content instanceof Y.ContentFormat && s.content.value !== null && (s.content.value as { author?: string }).author === EDITOR,
+    );
+    expect(checkAs(server, split, REPORTER)).not.toThrow();
+    Y.applyUpdate(server, split);
+    expect(suggestionsInDoc(server).map((s) => s.text)).toEqual(["市区中心"]);
+    expect(carried).toBe(true);
+    console.log(`a split inside someone's suggestion re-wrote their mark: ${carried}`);
+  });
+
   it("refuses malformed suggestion attributes", () => {
     const { server, client } = story();
     const ytext = () => (client.getXmlFragment("body").get(0) as Y.XmlElement).get(0) as Y.XmlText;
