@@ -5,6 +5,7 @@ import { encodeStoryContent } from "../../newsroom/storyBlocks";
 import { renderStoryBody } from "../../newsroom/storyHtml";
 import { decideSuggestions, suggestDeletion, suggestInsertion } from "../../newsroom/suggestionEdits";
 import { SUGGEST_INSERT, markNameOfKey } from "../../newsroom/suggestionMarks";
+import { suggestsByDefault } from "../../newsroom/suggestionPolicy";
 import { suggestionsInDoc, suggestionsInJson, suggestionsInNode, withoutSuggestions } from "../../newsroom/suggestions";
 import { bodyNode, editBody, positionOf, suggester } from "../support/suggesting";
 
@@ -107,6 +108,15 @@ describe("suggestion edits", () => {
     const deletion = suggestionsInDoc(client).find((s) => s.kind === "delete")!;
     editBody(client, (tr) => decideSuggestions(tr, "accept", new Set([deletion.id])));
     expect(text(client)).toBe("今天晴。");
+  });
+});
+
+describe("who suggests by default", () => {
+  it("the desk on a submitted story (待审); nobody anywhere else", () => {
+    expect(suggestsByDefault("editor", "submitted")).toBe(true);
+    expect(suggestsByDefault("admin", "submitted")).toBe(true);
+    expect(suggestsByDefault("reporter", "submitted")).toBe(false);
+    for (const state of ["draft", "changes_requested", "correcting", "approved"]) expect(suggestsByDefault("editor", state)).toBe(false);
   });
 });
 
