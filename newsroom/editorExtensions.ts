@@ -5,6 +5,7 @@ import Text from "@tiptap/extension-text";
 import StarterKit from "@tiptap/starter-kit";
 import { FIGURE_ATTRIBUTE_CHECKS, Figure } from "./figureExtension";
 import { isSafeLinkTarget } from "./safeUrl";
+import { SuggestDelete, SuggestInsert } from "./suggestionMarks";
 
 /**
  * The one schema of a story body (DESIGN.md §3): the editor, server rendering and tests all
@@ -30,6 +31,9 @@ export function bodyExtensions({ figure = Figure }: { figure?: typeof Figure } =
       },
     }),
     figure,
+    // Suggestion mode (修订): suggested insertions and deletions as marks (`suggestionMarks.ts`).
+    SuggestInsert,
+    SuggestDelete,
   ];
 }
 

@@ -2,6 +2,8 @@ import { getSchema, type AnyExtension } from "@tiptap/core";
 import type { NodeType } from "@tiptap/pm/model";
 import * as Y from "yjs";
 import { NODE_ATTRIBUTE_CHECKS, bodyExtensions, titleExtensions } from "./editorExtensions";
+import { suggestionMarkRefusal } from "./suggestionGuard";
+import { isSuggestionMark, markNameOfKey } from "./suggestionMarks";
 
 /**
  * Schema at the door (issue 10, attacks 9 and 10): a Yjs update is checked against the editor's
@@ -121,6 +123,11 @@ type AnyStruct = DecodedUpdate["structs"][number];
 export interface SchemaCheckOptions {
   /** Longest title, in characters (the API's limit, so every path holds the same one). */
   maxTitleLength: number;
+  /**
+   * The sender's user id: a new suggestion mark must carry it (`suggestionGuard.ts`). Left out
+   * only where no person sends the update (unit tests of the schema alone).
+   */
+  userId?: string;
 }
 
 /**
@@ -131,7 +138,7 @@ export interface SchemaCheckOptions {
  * Cheap enough for every keystroke: one pass over the update's structs, lookups into the live
  * document's store, no copy of the document.
  */
-export function checkUpdateSchema(doc: Y.Doc, decoded: DecodedUpdate, { maxTitleLength }: SchemaCheckOptions): void {
+export function checkUpdateSchema(doc: Y.Doc, decoded: DecodedUpdate, { maxTitleLength, userId }: SchemaCheckOptions): void {
   const rules = storySchemaRules();
   const locator = new Locator(doc, decoded.structs);
   let titleInserted = 0;
@@ -176,6 +183,10 @@ export function checkUpdateSchema(doc: Y.Doc, decoded: DecodedUpdate, { maxTitle
           if (container.root === "title") titleInserted += content.getLength();
         } else if (content instanceof Y.ContentFormat) {
           checkMark(rootRules, content.key, content.value);
+          if (isSuggestionMark(markNameOfKey(content.key))) {
+            const refusal = suggestionMarkRefusal(doc, content.key, content.value, userId);
+            if (refusal) throw new OutsideSchema(refusal);
+          }
         } else {
           throw new OutsideSchema("text holds something that is not text or a mark");
         }

@@ -1,6 +1,7 @@
 import type { PmNode } from "./canonicalContent";
 import { isMediaSrc } from "./mediaUrl";
 import { isSafeUrl } from "./safeUrl";
+import { withoutSuggestions } from "./suggestions";
 
 /**
  * Renders a story body (ProseMirror JSON of the editor schema) to HTML for the public page.
@@ -9,7 +10,8 @@ import { isSafeUrl } from "./safeUrl";
  * only with http(s)/mailto URLs, images only from our own `/media/`. No event handler or script can come through.
  */
 export function renderStoryBody(doc: PmNode): string {
-  return (doc.content ?? []).map(renderNode).join("\n");
+  // Suggestions (修订) never show as such outside the workbench: pending insertions are left out.
+  return (withoutSuggestions(doc).content ?? []).map(renderNode).join("\n");
 }
 
 export function escapeHtml(text: string): string {
@@ -61,6 +63,11 @@ export const MARK_RENDERERS: Record<string, (inner: string, attrs: Record<string
   strike: (inner) => `<s>${inner}</s>`,
   underline: (inner) => `<u>${inner}</u>`,
   code: (inner) => `<code>${inner}</code>`,
+  // Suggestions (修订) are decided before anything is published; `renderStoryBody` leaves
+  // pending insertions out before it gets here. Were one ever rendered (a preview), an
+  // insertion shows nothing and a deletion its text, as if nothing were decided.
+  suggestInsert: () => "",
+  suggestDelete: (inner) => inner,
   link: (inner, attrs) => {
     const href = typeof attrs.href === "string" ? attrs.href.trim() : "";
     if (!isSafeUrl(href)) return inner;

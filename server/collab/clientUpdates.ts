@@ -125,7 +125,7 @@ export class ClientUpdates {
     }
     if (standing.waitsFor) return { waitsFor: standing.waitsFor, deletesAheadIn };
     try {
-      checkUpdateSchema(this.story.doc, decoded, { maxTitleLength: MAX_TITLE_LENGTH });
+      checkUpdateSchema(this.story.doc, decoded, { maxTitleLength: MAX_TITLE_LENGTH, userId: from.user.id });
     } catch (err) {
       // Every dependency is in the story (checked above), yet one is not an item: gone for good.
       if (err instanceof MissingDependency) throw new MalformedUpdate("builds on content the story no longer has");

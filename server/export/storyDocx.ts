@@ -2,6 +2,7 @@ import "server-only";
 import { AlignmentType, Document, HeadingLevel, ImageRun, Packer, Paragraph, TextRun, type ParagraphChild } from "docx";
 import type { PmNode, StoryContentSnapshot } from "../../newsroom/canonicalContent";
 import { bylineLine } from "../../newsroom/publicationFormat";
+import { withoutSuggestions } from "../../newsroom/suggestions";
 import type { ExportImage } from "./figureImages";
 
 /** Widest a photo is drawn in the document, in pixels at 96 dpi (an A4 text column). */
@@ -102,7 +103,8 @@ export async function storyDocx(content: StoryContentSnapshot, images: ReadonlyM
         children: [
           new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, children: [new TextRun({ text: content.title, font: FONT })] }),
           new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: bylineLine(content.byline, content.dateline), color: "555555", font: FONT })] }),
-          ...(content.body.content ?? []).flatMap((node) => blockParagraphs(node, images)),
+          // Pending insertions (修订) are left out, as on every page outside the workbench.
+          ...(withoutSuggestions(content.body).content ?? []).flatMap((node) => blockParagraphs(node, images)),
         ],
       },
     ],

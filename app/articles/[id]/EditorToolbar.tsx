@@ -2,7 +2,7 @@
 
 import type { Editor } from "@tiptap/react";
 import { useEditorState } from "@tiptap/react";
-import { useRef } from "react";
+import { useRef, type ReactNode } from "react";
 import { isSafeLinkTarget } from "@/newsroom/safeUrl";
 import { PHOTO_TYPES } from "./mediaUpload";
 import { insertPhotos, type PhotoNotice } from "./photoEditing";
@@ -12,10 +12,12 @@ interface ToolbarProps {
   onError: (message: string | null) => void;
   /** Progress and refusals of photo uploads. */
   onPhotoNotice: (notice: PhotoNotice) => void;
+  /** Switches shown after the formatting buttons (修订模式). */
+  children?: ReactNode;
 }
 
 /** Formatting for the story body: headings, emphasis, lists, quotes, links. */
-export function EditorToolbar({ editor, onError, onPhotoNotice }: ToolbarProps) {
+export function EditorToolbar({ editor, onError, onPhotoNotice, children }: ToolbarProps) {
   const photoPicker = useRef<HTMLInputElement>(null);
   const active = useEditorState({
     editor,
@@ -88,6 +90,7 @@ export function EditorToolbar({ editor, onError, onPhotoNotice }: ToolbarProps) 
         data-testid="photo-input"
         onChange={(e) => choosePhotos(e.target.files)}
       />
+      {children}
     </div>
   );
 }

@@ -14,6 +14,8 @@ import { EditorToolbar } from "./EditorToolbar";
 import { StoryStatsLine } from "./StoryStatsLine";
 import { EditableFigure, PhotoDropAndPaste, type PhotoNotice } from "./photoEditing";
 import { ChecksPanel } from "./review/ChecksPanel";
+import { SuggestMode } from "./suggestions/suggestMode";
+import { SuggestionsPanel, SuggestModeToggle } from "./suggestions/SuggestionsPanel";
 import { CommentsPanel } from "./review/CommentsPanel";
 import { useAccess } from "./useAccess";
 import { useCollabSession, type CollabSession } from "./useCollabSession";
@@ -33,6 +35,13 @@ interface StoryEditorProps {
   canOverrideChecks: boolean;
   /** What to show when this person cannot write (the reason, a way to ask to join). */
   readOnlyNotice?: ReactNode;
+  /** Suggestion mode (修订): the newsroom's people (authors' names and colours), and whether it starts on. */
+  suggestions: SuggestionSettings;
+}
+
+interface SuggestionSettings {
+  people: Person[];
+  byDefault: boolean;
 }
 
 /** The live story: title and body editors over one Y.Doc, presence and the save status. */
@@ -44,6 +53,7 @@ export function StoryEditor({
   canComment,
   canOverrideChecks,
   readOnlyNotice,
+  suggestions,
 }: StoryEditorProps) {
   const session = useCollabSession(articleId);
   const connection = useSaveStatus(session);
@@ -121,7 +131,14 @@ export function StoryEditor({
         </p>
       )}
       {session ? (
-        <Editors articleId={articleId} session={session} user={user} canEdit={canEdit} review={{ canComment, canOverrideChecks }} />
+        <Editors
+          articleId={articleId}
+          session={session}
+          user={user}
+          canEdit={canEdit}
+          review={{ canComment, canOverrideChecks }}
+          suggestions={suggestions}
+        />
       ) : (
         <p className="muted">连接中…</p>
       )}
@@ -135,10 +152,11 @@ interface EditorsProps {
   user: Person;
   canEdit: boolean;
   review: { canComment: boolean; canOverrideChecks: boolean };
+  suggestions: SuggestionSettings;
 }
 
 /** Memoized: the status line and presence above change without re-rendering the editors. */
-const Editors = memo(function Editors({ articleId, session, user, canEdit, review }: EditorsProps) {
+const Editors = memo(function Editors({ articleId, session, user, canEdit, review, suggestions }: EditorsProps) {
   const { doc, provider } = session;
   const textColumn = useRef<HTMLDivElement>(null);
   const [toolbarError, setToolbarError] = useState<string | null>(null);
@@ -170,6 +188,7 @@ const Editors = memo(function Editors({ articleId, session, user, canEdit, revie
         Collaboration.configure({ document: doc, field: "body" }),
         CollaborationCaret.configure({ provider, user }),
         Placeholder.configure({ placeholder: "正文……" }),
+        SuggestMode.configure({ author: user.id }),
       ],
       editorProps: { attributes: { class: "body-editor", "aria-label": "正文", "data-testid": "body-editor" } },
     },
@@ -182,6 +201,11 @@ const Editors = memo(function Editors({ articleId, session, user, canEdit, revie
     title?.setEditable(canEdit);
     body?.setEditable(canEdit);
   }, [title, body, canEdit]);
+
+  // 修订模式 starts on where the desk reviews (待审), and follows the state as it changes live.
+  useEffect(() => {
+    body?.commands.setSuggestMode(suggestions.byDefault);
+  }, [body, suggestions.byDefault]);
 
   // "显示作者": colour the body by who wrote each character (authors as the server records them).
   // Owners only change when a new Yjs client id writes, so the list is fetched again only when
@@ -232,7 +256,11 @@ const Editors = memo(function Editors({ articleId, session, user, canEdit, revie
         <input type="checkbox" checked={showAuthors} onChange={(e) => setShowAuthors(e.target.checked)} data-testid="show-authors" />
         显示作者
       </label>
-      {body && canEdit && <EditorToolbar editor={body} onError={setToolbarError} onPhotoNotice={setPhotoNotice} />}
+      {body && canEdit && (
+        <EditorToolbar editor={body} onError={setToolbarError} onPhotoNotice={setPhotoNotice}>
+          <SuggestModeToggle editor={body} />
+        </EditorToolbar>
+      )}
       {photoNotice && (
         <p role={photoNotice.kind === "error" ? "alert" : "status"} className={photoNotice.kind === "error" ? "error" : "notice"} data-testid="photo-notice">
           {photoNotice.text}
@@ -250,6 +278,7 @@ const Editors = memo(function Editors({ articleId, session, user, canEdit, revie
         </div>
         {review.canComment && body && <CommentsPanel articleId={articleId} editor={body} doc={doc} userId={user.id} textColumn={textColumn} />}
       </div>
+      {body && <SuggestionsPanel editor={body} people={suggestions.people} canDecide={canEdit} />}
       <ChecksPanel articleId={articleId} doc={doc} canOverride={review.canOverrideChecks} />
     </div>
   );

@@ -14,6 +14,7 @@ import { listEnabledUsers } from "@/server/auth/enabledUsers";
 import { articlePageAccess } from "@/server/http/articlePageAccess";
 import { AppHeader } from "@/app/AppHeader";
 import { readOnlyReason } from "@/newsroom/readOnlyReason";
+import { suggestsByDefault } from "@/newsroom/suggestionPolicy";
 import { AuditTimeline } from "./AuditTimeline";
 import { ReadOnlyNotice } from "./ReadOnlyNotice";
 import { SchedulePublish } from "./SchedulePublish";
@@ -88,6 +89,7 @@ export default async function ArticlePage({ params }: { params: Promise<{ id: st
             canComment={can(actor, "comment", facts)}
             canOverrideChecks={can(actor, "overrideCheck", facts)}
             user={personOf(user)}
+            suggestions={{ people: people.map(personOf), byDefault: suggestsByDefault(user.role, state) }}
             readOnlyNotice={
               <ReadOnlyNotice
                 articleId={id}

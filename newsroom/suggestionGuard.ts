@@ -1,0 +1,62 @@
+import * as Y from "yjs";
+import { isSuggestionAttrs, type SuggestionAttrs } from "./suggestionMarks";
+
+/**
+ * Why a client's write of a suggestion mark (`key` of a Yjs format item, `value` its
+ * attributes or null) is refused, or null when it is allowed.
+ *
+ * Ending a suggestion (null: accepted, rejected, or the end of a marked range) is an ordinary
+ * edit. A suggestion mark with attributes must be well formed, and a client may only *create*
+ * suggestions carrying its own user id. Yjs also writes a mark again when text moves under it
+ * (a paragraph split, an undo of an accept, plain typing inside someone's suggestion closes and
+ * reopens it): such a write carries an existing suggestion exactly (same id, author and time),
+ * which is allowed, because it makes nothing new in that person's name.
+ */
+export function suggestionMarkRefusal(doc: Y.Doc, key: string, value: unknown, userId: string | undefined): string | null {
+  if (value === null) return null;
+  if (!isSuggestionAttrs(value)) return `mark ${JSON.stringify(key)} has malformed attributes`;
+  if (userId === undefined || value.author === userId) return null;
+  if (hasSuggestion(doc, key, value)) return null;
+  return `suggestion by someone else (mark ${JSON.stringify(key)} names another author)`;
+}
+
+/** The suggestions a document holds or held, by format key and attributes, and how many structs it had then. */
+interface SuggestionIndex {
+  structs: number;
+  known: Set<string>;
+}
+
+const indexes = new WeakMap<Y.Doc, SuggestionIndex>();
+
+const entryOf = (key: string, attrs: SuggestionAttrs) => `${key}\u0000${attrs.id}\u0000${attrs.author}\u0000${attrs.time}`;
+
+function structCount(doc: Y.Doc): number {
+  let count = 0;
+  for (const structs of doc.store.clients.values()) count += structs.length;
+  return count;
+}
+
+/**
+ * Whether the document already holds (or held: the server keeps deleted items) this exact
+ * suggestion. Only asked when a client writes someone else's suggestion. The answer comes from
+ * an index of the story's suggestions, built by one scan of its items and built again only
+ * when a suggestion is not in it and the story has changed since: typing inside a colleague's
+ * suggestion costs a lookup, and a forged one at most one scan before its sender is closed.
+ */
+function hasSuggestion(doc: Y.Doc, key: string, attrs: SuggestionAttrs): boolean {
+  const wanted = entryOf(key, attrs);
+  const index = indexes.get(doc);
+  if (index?.known.has(wanted)) return true;
+  const structs = structCount(doc);
+  if (index && index.structs === structs) return false;
+  const known = new Set<string>();
+  for (const clientStructs of doc.store.clients.values()) {
+    for (const struct of clientStructs) {
+      if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentFormat)) continue;
+      const format = struct.content;
+      if (isSuggestionAttrs(format.value)) known.add(entryOf(format.key, format.value));
+    }
+  }
+  indexes.set(doc, { structs, known });
+  return known.has(wanted);
+}

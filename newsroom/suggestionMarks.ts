@@ -1,0 +1,78 @@
+import { Mark, mergeAttributes } from "@tiptap/core";
+
+/**
+ * Suggestion mode (修订, issue 14): a suggested insertion or deletion is a mark on the text it
+ * covers, in the shared Yjs document like any other mark, so it syncs and converges with the
+ * text. A mark carries only what the server can check or that cannot be forged into meaning:
+ * the suggestion's id, the author's user id (the socket refuses a new suggestion carrying
+ * anyone else's, `suggestionGuard.ts`) and the time it was made. Names and colours are looked
+ * up from the author id, never stored in the document.
+ */
+export const SUGGEST_INSERT = "suggestInsert";
+export const SUGGEST_DELETE = "suggestDelete";
+export const SUGGESTION_MARKS = [SUGGEST_INSERT, SUGGEST_DELETE] as const;
+export type SuggestionMarkName = (typeof SUGGESTION_MARKS)[number];
+
+export interface SuggestionAttrs {
+  /** Random id shared by every piece of one suggestion (one stretch of typing or deleting). */
+  id: string;
+  /** The user id of who suggested it. */
+  author: string;
+  /** When, in milliseconds since the epoch (the author's clock; shown, never trusted). */
+  time: number;
+}
+
+export const isSuggestionMark = (name: string): name is SuggestionMarkName => name === SUGGEST_INSERT || name === SUGGEST_DELETE;
+
+/** The mark name of a Yjs format key (y-tiptap writes `name--hash` for marks that may overlap themselves). */
+export const markNameOfKey = (key: string): string => key.split("--")[0];
+
+/** Longest id or author id a suggestion mark may carry (ids are UUIDs or shorter). */
+const MAX_ID_LENGTH = 64;
+
+/** Whether `value` is a well-formed suggestion mark's attributes (exactly these, nothing more). */
+export function isSuggestionAttrs(value: unknown): value is SuggestionAttrs {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const attrs = value as Record<string, unknown>;
+  const keys = Object.keys(attrs);
+  if (keys.length !== 3 || !keys.every((key) => key === "id" || key === "author" || key === "time")) return false;
+  const isId = (v: unknown) => typeof v === "string" && v.length > 0 && v.length <= MAX_ID_LENGTH && /^[A-Za-z0-9_-]+$/.test(v);
+  return isId(attrs.id) && isId(attrs.author) && typeof attrs.time === "number" && Number.isSafeInteger(attrs.time) && attrs.time >= 0;
+}
+
+const suggestionAttributes = () => ({
+  id: { default: null, renderHTML: (a: Record<string, unknown>) => ({ "data-suggestion": a.id }) },
+  author: { default: null, renderHTML: (a: Record<string, unknown>) => ({ "data-author": a.author }) },
+  time: { default: null, renderHTML: () => ({}) },
+});
+
+/**
+ * A suggested insertion: the text is there but not accepted yet (underlined in the author's
+ * colour in the editor). Not inclusive, so typing at its end outside 修订模式 is plain text,
+ * not part of someone's suggestion. It may overlap a suggested deletion by someone else (the
+ * reviewer proposes to drop a proposed word).
+ *
+ * Neither mark excludes anything, itself included: y-tiptap then keys each one in Yjs by its
+ * name and a hash of its attributes (`suggestInsert--<hash>`) instead of by its name alone. Two
+ * suggestions made at once side by side (one reviewer's deletion ending where another's
+ * begins) would otherwise share one Yjs format key, and the end of one would cut the other
+ * short; measured with two real clients, the second deletion was lost.
+ */
+export const SuggestInsert = Mark.create({
+  name: SUGGEST_INSERT,
+  inclusive: false,
+  excludes: "",
+  addAttributes: suggestionAttributes,
+  parseHTML: () => [],
+  renderHTML: ({ HTMLAttributes }) => ["ins", mergeAttributes(HTMLAttributes, { class: "suggest-insert" }), 0],
+});
+
+/** A suggested deletion: the text stays (struck through) until the deletion is accepted. */
+export const SuggestDelete = Mark.create({
+  name: SUGGEST_DELETE,
+  inclusive: false,
+  excludes: "",
+  addAttributes: suggestionAttributes,
+  parseHTML: () => [],
+  renderHTML: ({ HTMLAttributes }) => ["del", mergeAttributes(HTMLAttributes, { class: "suggest-delete" }), 0],
+});
