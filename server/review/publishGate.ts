@@ -6,8 +6,8 @@ import { openThreadCount } from "./commentThreads";
 
 /** One thing that keeps a story from 签发 or 发布, as the 409 lists it. */
 export interface GateBlocker {
-  kind: "comments" | "check";
-  /** The check's id, for `kind: "check"`. */
+  kind: "comments" | "check" | "signoff";
+  /** The check's id, for `kind: "check"`; the level's name for `kind: "signoff"`. */
   id?: string;
   message: string;
 }
