@@ -59,15 +59,29 @@ describeInBrowser("三审 in the browser: three editors sign three levels, the r
   };
 
   it("signs 初审, 复审, 终审 in order; an edit sends 初审 back with only that edit shown; 签发 and the receipt", async () => {
-    const admin = await signIn(server.url, "admin");
-    const configured = await api(server.url, admin, "PUT", "/api/admin/review-levels", {
-      levels: [
-        { name: "初审", signers: ["fushen"] },
-        { name: "复审", signers: ["zhongshen"] },
-        { name: "终审", signers: ["huhongye"] },
-      ],
-    });
-    expect(configured.status).toBe(200);
+    // The admin sets the three levels in the console: a name and one signer each.
+    const admin = await openAs("admin", `${server.url}/admin`);
+    const form = admin.getByTestId("review-levels-form");
+    const LEVELS = [
+      ["初审", "fushen"],
+      ["复审", "zhongshen"],
+      ["终审", "huhongye"],
+    ];
+    for (const [i, [name, signer]] of LEVELS.entries()) {
+      await form.getByTestId("review-level-add").click();
+      const row = form.getByTestId("review-level-row").nth(i);
+      await row.getByTestId("review-level-name").fill(name);
+      await row.getByTestId(`review-level-signer-${signer}`).check();
+    }
+    await form.getByTestId("review-levels-save").click();
+    await expect.poll(() => text(form.getByRole("status")), EVENTUALLY).toBe("审级已保存");
+    const configured = await api<{ levels: { name: string; signers: { username: string }[] }[] }>(
+      server.url,
+      await signIn(server.url, "admin"),
+      "GET",
+      "/api/admin/review-levels",
+    );
+    expect(configured.body.levels.map((l) => [l.name, l.signers.map((s) => s.username).join()])).toEqual(LEVELS);
     const editorCookie = await signIn(server.url, "huhongye");
     const id = await createTeamStory(server.url, editorCookie, "岳麓山下的秋季读书会开幕");
     const reporterCookie = await signIn(server.url, "yaoyuchao");

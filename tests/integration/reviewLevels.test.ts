@@ -277,9 +277,9 @@ describe.each(backends())("review levels (三审): sign-offs pinned to the hash,
 
     // The page serves the same text: its receipt block carries the same hash, signers and head.
     const page = await (await fetch(`${server.url}/news/${slug}`)).text();
-    expect(page).toContain(`<code data-testid="receipt-hash">${receipt.contentHash}</code>`);
+    expect(page).toContain(`<em data-testid="receipt-hash">${receipt.contentHash}</em>`);
     expect(page).toContain("初审:复审编辑 · 复审:终审编辑 · 终审:胡红叶");
-    expect(page).toContain(`<code data-testid="receipt-audit-head">${receipt.auditHead}</code>`);
+    expect(page).toContain(`<em data-testid="receipt-audit-head">${receipt.auditHead}</em>`);
     expect(page).toContain(`href="/news/${slug}/receipt.json"`);
     expect(page).toContain("活动持续三天。");
     const feed = await (await fetch(`${server.url}/news/feed.xml`)).text();
