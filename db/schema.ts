@@ -423,6 +423,50 @@ export const sensitiveWords = pgTable("sensitive_words", {
 });
 
 /**
+ * The newsroom's review levels (三审, issue 14), in order: who may sign each. No rows: the
+ * default single level, signed by the editor's 签发 itself (newsroom/reviewLevels.ts).
+ */
+export const reviewLevels = pgTable("review_levels", {
+  /** 1 for the first level (初审), then 2, 3, … */
+  position: integer("position").primaryKey(),
+  name: text("name").notNull().unique(),
+  /** Any editor may sign this level (then `signer_ids` is empty). */
+  anyEditor: boolean("any_editor").notNull().default(false),
+  /** The accounts that may sign this level. */
+  signerIds: jsonb("signer_ids").$type<string[]>().notNull().default([]),
+  updatedBy: uuid("updated_by").references(() => users.id),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Every sign-off of a review level (issue 14), pinned to the content hash it signed and the
+ * version written with it (so "what changed since you signed" can be computed), with its audit
+ * entry. Never deleted: a sign-off whose hash is no longer the story's simply no longer counts.
+ */
+export const articleSignoffs = pgTable(
+  "article_signoffs",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    articleId: uuid("article_id")
+      .notNull()
+      .references(() => articles.id, { onDelete: "cascade" }),
+    /** The level's place and name when it was signed (the setting may change later). */
+    levelPosition: integer("level_position").notNull(),
+    levelName: text("level_name").notNull(),
+    signerId: uuid("signer_id")
+      .notNull()
+      .references(() => users.id),
+    contentHash: text("content_hash").notNull(),
+    revisionId: bigint("revision_id", { mode: "number" }).notNull(),
+    auditEntryId: bigint("audit_entry_id", { mode: "number" }),
+    /** Signed by the 签发 itself (the default single level), not by its own request. */
+    byApproval: boolean("by_approval").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("article_signoffs_article_id_idx").on(t.articleId, t.id)],
+);
+
+/**
  * What a person is told in the app (the bell): written in the same transaction as the change
  * that causes it, read and marked read by its recipient only.
  */
@@ -463,3 +507,5 @@ export type Notification = typeof notifications.$inferSelect;
 
 export type ArticleComment = typeof articleComments.$inferSelect;
 export type SensitiveWord = typeof sensitiveWords.$inferSelect;
+export type ReviewLevelRow = typeof reviewLevels.$inferSelect;
+export type ArticleSignoff = typeof articleSignoffs.$inferSelect;

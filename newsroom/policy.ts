@@ -15,7 +15,9 @@ export type NewsroomAction =
   /** Open the admin console: list, create, edit, disable accounts, reset passwords. */
   | "manageAccounts"
   /** Manage the sensitive-word lexicon the checks use (admins only). */
-  | "manageLexicon";
+  | "manageLexicon"
+  /** Set the review levels (三审) and who signs each (admins only). */
+  | "manageReviewLevels";
 
 /** What a person may be allowed to do to one story, given its facts. */
 export type ArticleAction =
@@ -35,6 +37,8 @@ export type ArticleAction =
   | "comment"
   /** Override a failed machine check for the current text, with a reason (the desk). */
   | "overrideCheck"
+  /** Sign a review level (三审) of a submitted story; which level is `reviewLevels.ts`'s rule. */
+  | "signOff"
   /** Add colleagues to the byline and reorder it now (the desk, or the reporter who started it). */
   | "arrangeByline"
   /** Ask the byline and the desk to be added (a reporter not on it, while it is written). */
@@ -64,6 +68,8 @@ function mayArticle(actor: Actor, action: ArticleAction, facts: ArticleAccessFac
       return isDesk(actor) || isMember(actor, facts);
     case "overrideCheck":
       return isDesk(actor);
+    case "signOff":
+      return isDesk(actor) && facts.state === "submitted";
     case "arrangeByline":
       return mayArrangeByline(actor, facts);
     case "askToJoin":
@@ -83,6 +89,7 @@ function mayNewsroom(actor: Actor, action: NewsroomAction): boolean {
       return isDesk(actor);
     case "manageAccounts":
     case "manageLexicon":
+    case "manageReviewLevels":
       return actor.role === "admin";
   }
 }
@@ -103,7 +110,8 @@ export function can(actor: Actor | null, action: PolicyAction, facts?: ArticleAc
     action === "manageMembers" ||
     action === "uploadMedia" ||
     action === "manageAccounts" ||
-    action === "manageLexicon"
+    action === "manageLexicon" ||
+    action === "manageReviewLevels"
   ) {
     return mayNewsroom(actor, action);
   }

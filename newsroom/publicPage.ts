@@ -13,6 +13,7 @@ h1{font-size:30px;line-height:1.4;margin:0 0 12px}.byline{color:#555;font-size:1
 h2,h3{font-size:20px;margin:28px 0 8px}figure{margin:24px 0;text-align:center}figure img{max-width:100%;height:auto}figcaption .credit{color:#777;font-size:14px}
 figcaption{font-size:15px;color:#555}blockquote{border-left:3px solid #ddd;margin:0;padding-left:14px;color:#444}
 .correction{background:#fff7ed;border:1px solid #fed7aa;padding:10px 14px;font-size:15px;margin-bottom:20px}
+.receipt{margin-top:20px;color:#666;font-size:13px;word-break:break-all}.receipt p{margin:2px 0}.receipt em{font-style:normal;font-family:monospace}
 footer{margin-top:36px;color:#555;font-size:15px;border-top:1px solid #eee;padding-top:14px}footer p{margin:4px 0}
 .notice{text-align:center;padding:80px 20px;color:#555}.notice .reason{display:block;margin-top:12px;color:#222}
 .masthead{border-bottom:3px solid #b91c1c;background:#fff}.masthead nav{max-width:760px;margin:0 auto;padding:12px 20px;display:flex;gap:18px;align-items:baseline}
@@ -77,6 +78,26 @@ export interface PublicStoryView {
   correction: { note: string; date: string } | null;
   /** Canonical address, description and site for the head and masthead. */
   meta?: PageMeta | null;
+  /** What a reader can verify: the hash of this text, its signers, the audit chain's head. */
+  receipt?: PageReceipt | null;
+}
+
+/** The receipt as the page shows it (issue 14); `url` is the JSON with the canonical content. */
+export interface PageReceipt {
+  contentHash: string;
+  signers: { level: string; name: string }[];
+  auditHead: string | null;
+  url: string;
+}
+
+/**
+ * The 核验信息 block under the story: hash, signers per level, audit head, the JSON receipt.
+ * Only tags the public page already uses (its tag whitelist is tested).
+ */
+function receiptBlock(receipt: PageReceipt | null | undefined): string {
+  if (!receipt) return "";
+  const signers = receipt.signers.map((s) => `${escapeHtml(s.level)}:${escapeHtml(s.name)}`).join(" · ");
+  return `<div class="receipt" data-testid="receipt"><p><strong>核验信息</strong></p><p>内容哈希(SHA-256):<em data-testid="receipt-hash">${escapeHtml(receipt.contentHash)}</em></p><p data-testid="receipt-signers">签署:${signers || "无"}</p><p>审计链:<em data-testid="receipt-audit-head">${escapeHtml(receipt.auditHead ?? "")}</em></p><p><a href="${escapeHtml(receipt.url)}">核验回执(JSON)</a></p></div>`;
 }
 
 /** The published story in the shape of the sample article: title, byline, body, footer. */
@@ -89,7 +110,7 @@ export function renderPublicStory(story: PublicStoryView): string {
     .join("");
   return page(
     `${story.title} - ${OUTLET}`,
-    `<article><h1>${escapeHtml(story.title)}</h1><p class="byline">${escapeHtml(bylineLine(story.byline, story.dateline))}<br><time>${escapeHtml(story.publishedAt)}</time></p>${correction}<div class="body">${renderStoryBody(story.body)}</div><footer>${footer}</footer></article>`,
+    `<article><h1>${escapeHtml(story.title)}</h1><p class="byline">${escapeHtml(bylineLine(story.byline, story.dateline))}<br><time>${escapeHtml(story.publishedAt)}</time></p>${correction}<div class="body">${renderStoryBody(story.body)}</div><footer>${footer}</footer>${receiptBlock(story.receipt)}</article>`,
     story.meta ?? null,
   );
 }

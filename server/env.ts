@@ -292,6 +292,14 @@ const EnvSchema = z.object({
   EXPORT_MAX_IMAGE_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
   /** Word exports one process builds at once; more: 429 with Retry-After. */
   EXPORT_MAX_CONCURRENT: z.coerce.number().int().positive().default(2),
+
+  // levels: review levels (三审), sign-offs pinned to the hash, the receipt (issue 14 part B1).
+  /** Most review levels the newsroom may configure; more: 400. */
+  REVIEW_LEVELS_MAX: z.coerce.number().int().positive().default(5),
+  /** Most accounts listed as signers of one level; more: 400. */
+  REVIEW_LEVEL_SIGNERS_MAX: z.coerce.number().int().positive().default(50),
+  /** Sign-offs one story may keep (re-signing after a change adds one); past it: 409. */
+  REVIEW_SIGNOFFS_MAX_PER_STORY: z.coerce.number().int().positive().default(200),
 });
 
 /** The settings as validated values (env.ts's schema), without the derived fields. */

@@ -12,6 +12,8 @@ import { AppHeader } from "../AppHeader";
 import { AccountAuditTable } from "./AccountAuditTable";
 import { AccountTable } from "./AccountTable";
 import { NewAccountForm } from "./NewAccountForm";
+import { ReviewLevelsForm } from "./ReviewLevelsForm";
+import { configuredLevels } from "@/server/review/reviewLevelSetting";
 import "./admin.css";
 
 export const dynamic = "force-dynamic";
@@ -23,7 +25,8 @@ export default async function AdminPage() {
   if (!can(actorOf(user), "manageAccounts")) forbidden();
   if (adminNeedsTotp(user)) redirect("/account?totp=required");
   const db = getDb();
-  const [accounts, audit] = await Promise.all([listAccounts(db), accountAuditLog(db, accountAuditShown())]);
+  const [accounts, audit, levels] = await Promise.all([listAccounts(db), accountAuditLog(db, accountAuditShown()), configuredLevels(db)]);
+  const editors = accounts.filter((a) => !a.disabled && (a.role === "editor" || a.role === "admin")).map(({ username, name }) => ({ username, name }));
   return (
     <>
       <AppHeader user={user} />
@@ -36,6 +39,10 @@ export default async function AdminPage() {
         <section aria-label="账号">
           <h2>账号({accounts.length})</h2>
           <AccountTable accounts={accounts} selfId={user.id} labels={ACCOUNT_LABELS} roleNames={ROLE_NAMES_ZH} />
+        </section>
+        <section aria-label="审级设置">
+          <h2>审级设置(三审)</h2>
+          <ReviewLevelsForm levels={levels} editors={editors} />
         </section>
         <section aria-label="账号操作记录">
           <h2>账号操作记录</h2>

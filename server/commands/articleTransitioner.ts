@@ -14,6 +14,7 @@ import { revisionWriter } from "./revisionWriter";
 import { inStoryCommandQueue } from "./storyCommandQueue";
 import { captureContent } from "../articles/storyContent";
 import { publishGateBlockers, type GateBlocker } from "../review/publishGate";
+import { approvalSignoff, signoffBlockers } from "../review/signoffGate";
 import { announceNotifications } from "../notifications/notificationHub";
 import { notificationWriter, type Audience } from "../notifications/notificationWriter";
 import type { NotificationKind } from "../../newsroom/notificationKinds";
@@ -158,7 +159,11 @@ async function transitionNow(
         }
       }
       if (action === "approve" || action === "publish") {
-        const blockers = await publishGateBlockers(tx, articleId, content);
+        const blockers = [
+          ...(await publishGateBlockers(tx, articleId, content)),
+          // 签发 needs every review level (三审) signed on this very text.
+          ...(action === "approve" ? await signoffBlockers(tx, articleId, content.contentHash) : []),
+        ];
         if (blockers.length > 0) {
           const list = blockers.map((b) => b.message).join(";");
           throw new TransitionConflict(`不能${ACTION_NAMES_ZH[action]}:${list}`, blockers);
@@ -177,7 +182,7 @@ async function transitionNow(
         .set({ state: decision.to, updatedAt: now, ...changesFor(action, article, revision, note, now) })
         .where(eq(articles.id, articleId))
         .returning();
-      await auditEntryWriter(tx, {
+      const entry = await auditEntryWriter(tx, {
         articleId,
         actorId: user.id,
         action,
@@ -187,6 +192,15 @@ async function transitionNow(
         contentHash: content.contentHash,
         revisionId: revision.id,
       });
+      if (action === "approve") {
+        await approvalSignoff(tx, {
+          articleId,
+          approverId: user.id,
+          contentHash: content.contentHash,
+          revisionId: revision.id,
+          auditEntryId: entry.id,
+        });
+      }
       const notice = NOTIFIED[action];
       const notified = notice
         ? await notificationWriter(tx, {

@@ -3,6 +3,7 @@ import { desc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleRevisions, articles } from "../../db/schema";
 import type { PmNode } from "../../newsroom/canonicalContent";
+import { signersOf } from "./storyReceipt";
 
 export interface PublishedEntry {
   slug: string;
@@ -13,6 +14,8 @@ export interface PublishedEntry {
   publishedAt: Date;
   updatedAt: Date;
   authors: string[];
+  /** The served text's hash, its signers per level and the audit chain's head (issue 14). */
+  receipt: { contentHash: string; signers: { level: string; name: string }[]; auditHead: string | null };
 }
 
 /** The newest published stories (their published revisions), for the feed. */
@@ -24,6 +27,10 @@ export async function listPublished(db: Db, limit = 50): Promise<PublishedEntry[
     .where(eq(articles.state, "published"))
     .orderBy(desc(articles.publishedAt))
     .limit(limit);
+  const signers = await signersOf(
+    db,
+    rows.map(({ article, revision }) => ({ articleId: article.id, contentHash: revision.contentHash })),
+  );
   return rows.map(({ article, revision }) => ({
     slug: article.slug!,
     title: revision.title,
@@ -32,5 +39,6 @@ export async function listPublished(db: Db, limit = 50): Promise<PublishedEntry[
     publishedAt: article.firstPublishedAt ?? article.publishedAt!,
     updatedAt: article.publishedAt!,
     authors: (revision.byline as { name: string }[]).map((p) => p.name),
+    receipt: { contentHash: revision.contentHash, signers: signers.get(article.id) ?? [], auditHead: article.auditHead },
   }));
 }

@@ -7,8 +7,8 @@ import { openThreadCount } from "./commentThreads";
 
 /** One thing that keeps a story from 签发 or 发布, as the 409 lists it. */
 export interface GateBlocker {
-  kind: "comments" | "check" | "suggestions";
-  /** The check's id, for `kind: "check"`. */
+  kind: "comments" | "check" | "suggestions" | "signoff";
+  /** The check's id, for `kind: "check"`; the level's name for `kind: "signoff"`. */
   id?: string;
   message: string;
   /** The open suggestions, for `kind: "suggestions"` (counted from the captured content). */
@@ -17,8 +17,8 @@ export interface GateBlocker {
 
 /**
  * What blocks approving or publishing this exact content (DESIGN.md §4): open comment threads,
- * open suggestions (修订) in the content itself, and machine checks of its hash that failed without an editor's override. The checks are run
- * for the hash here when nobody has looked at them yet, so they are never missing. Run inside
+ * open suggestions (修订) in the content itself, and machine checks of its hash that failed
+ * without an editor's override. The checks are run for the hash here when nobody has looked at them yet, so they are never missing. Run inside
  * the transition's transaction, under the story's row lock (comments and overrides take it too).
  */
 export async function publishGateBlockers(

@@ -34,6 +34,7 @@ const EXPECTED: Record<ArticleAction, Table> = {
   changeByline: { ...writing(DESK), submitted: DESK },
   comment: everyState(WRITERS),
   overrideCheck: everyState(DESK),
+  signOff: { submitted: DESK },
   arrangeByline: { ...writing(WRITERS), submitted: DESK },
   askToJoin: writing(["outsider"]),
   "transition:submit": writing(WRITERS),
@@ -69,6 +70,7 @@ describe("can: role × state × action", () => {
       uploadMedia: EVERYONE,
       manageAccounts: ["admin"],
       manageLexicon: ["admin"],
+      manageReviewLevels: ["admin"],
     };
     for (const [action, who] of Object.entries(expected) as [NewsroomAction, Who[]][]) {
       expect(EVERYONE.filter((person) => can(PEOPLE[person], action)), action).toEqual(who);

@@ -5,7 +5,7 @@ import type { AuditReport } from "@/server/articles/auditLog";
 
 const stateName = (s: string) => (isArticleState(s) ? ARTICLE_STATE_NAMES_ZH[s] : s);
 /** Entries besides transitions: an editor's override of a failed check (issue 14). */
-const OTHER_ACTIONS_ZH: Record<string, string> = { override_check: "豁免检查" };
+const OTHER_ACTIONS_ZH: Record<string, string> = { override_check: "豁免检查", sign_off: "签署" };
 const actionName = (a: string) =>
   (WORKFLOW_ACTIONS as readonly string[]).includes(a) ? ACTION_NAMES_ZH[a as WorkflowAction] : (OTHER_ACTIONS_ZH[a] ?? a);
 

@@ -22,6 +22,7 @@ import { BylinePanel } from "./BylinePanel";
 import { ExportLinks } from "./ExportLinks";
 import { StoryEditor } from "./StoryEditor";
 import { WorkflowPanel } from "./WorkflowPanel";
+import { ReviewLevelsPanel } from "./review/ReviewLevelsPanel";
 
 export const dynamic = "force-dynamic";
 
@@ -78,6 +79,7 @@ export default async function ArticlePage({ params }: { params: Promise<{ id: st
           </div>
         )}
         <WorkflowPanel articleId={id} actions={availableActions(actor, facts)} />
+        <ReviewLevelsPanel articleId={id} />
         {state === "approved" && (
           <SchedulePublish articleId={id} publishAt={summary.publishAt} canSchedule={can(actor, "transition:publish", facts)} />
         )}

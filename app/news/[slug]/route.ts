@@ -5,6 +5,7 @@ import { describeText, PUBLIC_PAGE_CSP, renderPublicStory, renderWithdrawnNotice
 import { publicOrigin } from "@/server/http/publicOrigin";
 import { formatLongDate } from "@/newsroom/timeFormat";
 import { findPublishedStory } from "@/server/publication/publishedStory";
+import { storyReceipt } from "@/server/publication/storyReceipt";
 
 export const dynamic = "force-dynamic";
 
@@ -29,11 +30,13 @@ function htmlResponse(html: string, status: number) {
  */
 export async function GET(_request: Request, { params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
-  const found = await findPublishedStory(getDb(), slug);
+  const db = getDb();
+  const found = await findPublishedStory(db, slug);
   if (!found) return htmlResponse("<!doctype html><title>404</title><p>没有这篇稿件。</p>", 404);
   const site = publicOrigin();
   if (!found.revision) return htmlResponse(renderWithdrawnNotice(found.article.withdrawNote, site), 410);
   const { article, revision, editorName } = found;
+  const receipt = await storyReceipt(db, article, revision);
   const correction =
     article.correctionNote && article.correctedAt
       ? { note: article.correctionNote, date: formatLongDate(article.correctedAt.toISOString()) }
@@ -48,6 +51,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ slu
       publishedAt: formatLongDate((article.firstPublishedAt ?? revision.createdAt).toISOString()),
       correction,
       meta: { canonicalUrl: `${site}/news/${slug}`, description: describeText(revision.text), siteUrl: site, title: revision.title },
+      receipt: { ...receipt, url: `/news/${slug}/receipt.json` },
     }),
     200,
   );
