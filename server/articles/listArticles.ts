@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, getTableColumns, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../../db/client";
 import { articleMembers, articles, users } from "../../db/schema";
@@ -30,8 +30,21 @@ export interface ArticleSummary {
 
 const lastEditor = alias(users, "last_editor");
 
-/** The article columns a list shows: not the story's text (search reads it in the database). */
-const { bodyText: _bodyText, searchText: _searchText, searchGrams: _searchGrams, ...listedColumns } = getTableColumns(articles);
+/**
+ * The article columns a list shows, and only those: not the story's text, search columns or an
+ * imported body (search reads those in the database; a list of 500 must not carry them).
+ */
+const listedColumns = {
+  id: articles.id,
+  title: articles.title,
+  state: articles.state,
+  createdAt: articles.createdAt,
+  updatedAt: articles.updatedAt,
+  changesNote: articles.changesNote,
+  slug: articles.slug,
+  publishedAt: articles.publishedAt,
+  publishAt: articles.publishAt,
+};
 
 /** Bylines of several articles (article id → people in byline order). */
 export async function bylines(db: Db, articleIds: string[]): Promise<Map<string, BylineEntry[]>> {
