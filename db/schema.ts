@@ -304,6 +304,25 @@ export const media = pgTable(
 );
 
 /**
+ * Narrower copies of a photo for srcset (`newsroom/mediaVariants.ts` lists the widths, so a
+ * photo has at most that many), made on first request (`server/media/mediaVariant.ts`).
+ */
+export const mediaVariants = pgTable(
+  "media_variants",
+  {
+    mediaId: uuid("media_id")
+      .notNull()
+      .references(() => media.id, { onDelete: "cascade" }),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    contentType: text("content_type").notNull(),
+    bytes: bytea("bytes").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.mediaId, t.width] })],
+);
+
+/**
  * Every change to an account (created, edited, disabled, password reset or changed): who did
  * it, when, what. `actor_id` is null for changes made from the command line (admin:create).
  */

@@ -53,4 +53,15 @@ END
 $$;--> statement-breakpoint
 CREATE TRIGGER "articles_search_columns" BEFORE INSERT OR UPDATE ON "articles"
   FOR EACH ROW EXECUTE FUNCTION "articles_search_columns"();--> statement-breakpoint
-CREATE INDEX "articles_search_grams_idx" ON "articles" USING gin ("search_grams");
+CREATE INDEX "articles_search_grams_idx" ON "articles" USING gin ("search_grams");--> statement-breakpoint
+-- Narrower copies of uploaded photos for srcset (`newsroom/mediaVariants.ts`: a fixed list of
+-- widths, so at most that many rows per photo), made on first request and kept with the photo.
+CREATE TABLE "media_variants" (
+	"media_id" uuid NOT NULL REFERENCES "media"("id") ON DELETE CASCADE,
+	"width" integer NOT NULL,
+	"height" integer NOT NULL,
+	"content_type" text NOT NULL,
+	"bytes" bytea NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	PRIMARY KEY ("media_id", "width")
+);
