@@ -345,8 +345,8 @@ describeInBrowser("the desk's daily tools in a real browser", () => {
     await home.close();
     const other = await signInPage(context, server.url, "yaoyuchao", DEMO_PASSWORD);
     await other.goto(`${server.url}/articles/${id}`);
+    await expect.poll(() => text(other.getByTestId("body-editor")), EVENTUALLY).toContain("村里没有信号");
     await expect.poll(() => text(other.getByTestId("save-status")), EVENTUALLY).toBe("已保存");
-    expect(await text(other.getByTestId("body-editor"))).toContain("村里没有信号");
     expect(await text(other.getByTestId("body-editor"))).not.toContain("这句只在周汨的手机上");
     expect(await text(colleague.getByTestId("body-editor"))).not.toContain("这句只在周汨的手机上");
   });
