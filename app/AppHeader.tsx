@@ -2,8 +2,8 @@ import Link from "next/link";
 import type { User } from "@/db/schema";
 import { can } from "@/newsroom/policy";
 import { actorOf } from "@/server/auth/actorOf";
-import { signOutAction } from "./actions";
 import { NotificationBell } from "./NotificationBell";
+import { SignOutButton } from "./SignOutButton";
 
 /** The top bar of signed-in pages: home link, the notification bell, who is signed in, sign out. */
 export function AppHeader({ user }: { user: User }) {
@@ -19,11 +19,7 @@ export function AppHeader({ user }: { user: User }) {
         </span>
         <Link href="/account">我的账号</Link>
         {can(actorOf(user), "manageAccounts") && <Link href="/admin">系统管理</Link>}
-        <form action={signOutAction}>
-          <button type="submit" className="link-button">
-            退出登录
-          </button>
-        </form>
+        <SignOutButton />
       </div>
     </header>
   );

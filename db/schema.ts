@@ -77,11 +77,19 @@ export const articles = pgTable("articles", {
   initialBody: jsonb("initial_body"),
   /**
    * The story's plain text as of its newest stored version (every checkpoint, named version,
-   * transition and restore writes it), searched with the title (pg_trgm index).
+   * transition and restore writes it), searched with the title.
    */
   bodyText: text("body_text").notNull().default(""),
-  /** `lower(title || ' ' || body_text)`, kept by the database: what search matches (pg_trgm GIN index). */
-  searchText: text("search_text").generatedAlwaysAs(sql`lower(title || ' ' || body_text)`),
+  /**
+   * `lower(title || ' ' || body_text)`, kept by the trigger `articles_search_columns` (migration
+   * 0014) when the title or the text changes: what a search of three characters or more checks.
+   */
+  searchText: text("search_text").notNull().default(""),
+  /**
+   * The distinct characters and character pairs of `search_text` (`article_search_grams`, same
+   * trigger), GIN-indexed: what makes a search index-backed (`listArticles.ts`).
+   */
+  searchGrams: text("search_grams").array().notNull().default(sql`'{}'`),
   /** When an approved story is to be published by itself (定时发布); null when not scheduled. */
   publishAt: timestamp("publish_at", { withTimezone: true }),
   /** The editor who scheduled it: the scheduled publication is theirs. */
@@ -293,6 +301,25 @@ export const media = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("media_uploaded_by_idx").on(t.uploadedBy, t.createdAt)],
+);
+
+/**
+ * Narrower copies of a photo for srcset (`newsroom/mediaVariants.ts` lists the widths, so a
+ * photo has at most that many), made on first request (`server/media/mediaVariant.ts`).
+ */
+export const mediaVariants = pgTable(
+  "media_variants",
+  {
+    mediaId: uuid("media_id")
+      .notNull()
+      .references(() => media.id, { onDelete: "cascade" }),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    contentType: text("content_type").notNull(),
+    bytes: bytea("bytes").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.mediaId, t.width] })],
 );
 
 /**

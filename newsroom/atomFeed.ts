@@ -27,13 +27,17 @@ function entryReceipt(e: FeedEntry): string {
 }
 
 /**
- * The entry's full story as HTML (photos with their width and height), with our `/media/`
- * addresses made absolute: a feed reader fetches them from elsewhere. Only the renderer's own
- * `src="/media/` can match (text is escaped, so it never holds a literal quote).
+ * The entry's full story as HTML (photos with their width, height and srcset), with our
+ * `/media/` addresses made absolute: a feed reader fetches them from elsewhere. Only the
+ * renderer's own `src="/media/` and srcset entries can match (text is escaped, so it never
+ * holds a literal quote).
  */
 function entryContent(siteUrl: string, body: PmNode | undefined): string {
   if (!body) return "";
-  const html = renderStoryBody(body).replaceAll(' src="/media/', ` src="${escapeHtml(siteUrl)}/media/`);
+  const origin = escapeHtml(siteUrl);
+  const html = renderStoryBody(body)
+    .replaceAll(' src="/media/', ` src="${origin}/media/`)
+    .replace(/ srcset="([^"]*)"/g, (_all, list: string) => ` srcset="${list.replace(/(^|, )\/media\//g, (_match, lead: string) => `${lead}${origin}/media/`)}"`);
   return `<content type="html">${escapeHtml(html)}</content>`;
 }
 

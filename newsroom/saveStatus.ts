@@ -21,6 +21,15 @@ export function isSavedFor(
   return (savedVector.get(clientId) ?? 0) >= localClock;
 }
 
+/**
+ * Whether the server's committed state vector covers `vector` (what this browser kept of the
+ * story from an earlier tab, edits made offline included): until then they are not saved.
+ */
+export function coversVector(savedVector: ReadonlyMap<number, number>, vector: ReadonlyMap<number, number>): boolean {
+  for (const [client, clock] of vector) if ((savedVector.get(client) ?? 0) < clock) return false;
+  return true;
+}
+
 export function saveStatus(opts: {
   connected: boolean;
   everConnected: boolean;

@@ -1,5 +1,6 @@
 import type { PmNode } from "./canonicalContent";
 import { isMediaSrc } from "./mediaUrl";
+import { mediaSrcset, STORY_IMAGE_SIZES } from "./mediaVariants";
 import { isSafeUrl } from "./safeUrl";
 import { withoutSuggestions } from "./suggestions";
 
@@ -41,13 +42,16 @@ export const NODE_RENDERERS: Record<string, (node: PmNode) => string> = {
   text: (node) => renderText(node),
 };
 
-/** A figure's picture: only one of our uploads (`/media/<id>`), with its size so the page does not jump. */
+/** A figure's picture: only one of our uploads (`/media/<id>`), with its size so the page does not jump, and its variants. */
 function figureImage(attrs: Record<string, unknown>): string {
   if (!isMediaSrc(attrs.src)) return "";
   const alt = typeof attrs.alt === "string" ? attrs.alt : "";
   const side = (name: "width" | "height") =>
     typeof attrs[name] === "number" && Number.isInteger(attrs[name]) && (attrs[name] as number) > 0 ? ` ${name}="${attrs[name]}"` : "";
-  return `<img src="${escapeHtml(attrs.src)}" alt="${escapeHtml(alt)}"${side("width")}${side("height")} loading="lazy">`;
+  // Sized photos offer their narrower variants (`mediaVariants.ts`): a phone loads 720 px, not 3000.
+  const srcset = typeof attrs.width === "number" && side("width") ? mediaSrcset(attrs.src, attrs.width) : "";
+  const responsive = srcset ? ` srcset="${escapeHtml(srcset)}" sizes="${STORY_IMAGE_SIZES}"` : "";
+  return `<img src="${escapeHtml(attrs.src)}"${responsive} alt="${escapeHtml(alt)}"${side("width")}${side("height")} loading="lazy">`;
 }
 
 /** The photographer's line under the caption ("摄影 张三"). */

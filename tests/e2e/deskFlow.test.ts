@@ -283,13 +283,72 @@ describeInBrowser("the desk's daily tools in a real browser", () => {
     await field.getByTestId("body-editor").click();
     await field.keyboard.press("End");
     await field.keyboard.type("山里没有信号。");
-    expect(await text(field.getByTestId("offline-notice"))).toContain("恢复连接后会自动同步");
+    await expect.poll(() => text(field.getByTestId("offline-notice")), EVENTUALLY).toContain("修改已保存在本机，联网后自动同步");
     await expect.poll(() => text(colleague.getByTestId("presence")), EVENTUALLY).not.toContain("周汨");
     await snap(field, "offline-390");
 
     await field.context().setOffline(false);
     await expect.poll(() => text(field.getByTestId("save-status")), EVENTUALLY).toBe("已保存");
     await expect.poll(() => text(colleague.getByTestId("body-editor")), EVENTUALLY).toContain("山里没有信号。");
+  });
+
+  it("keeps offline edits on the device across a closed tab, sends them when the story is opened again, and forgets them at sign-out", async () => {
+    const id = await writtenStory("山区信号时有时无", "记者沿山路进村采访。");
+    const colleague = await personPage("xuweixiang");
+    await colleague.goto(`${server.url}/articles/${id}`);
+    const field = await freshPersonPage("zhoumi", PHONE);
+    const context = field.context();
+    const localCopies = (page: Page) =>
+      page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? "").filter((n) => n.startsWith("newsroom-story:")));
+
+    /** Opens the story, goes offline, types `words`, waits until they are on the device, closes the tab. */
+    async function typeOfflineAndClose(page: Page, words: string): Promise<void> {
+      await page.goto(`${server.url}/articles/${id}`);
+      await expect.poll(() => text(page.getByTestId("save-status")), EVENTUALLY).toBe("已保存");
+      await context.setOffline(true);
+      await expect.poll(() => text(page.getByTestId("save-status")), EVENTUALLY).toBe("离线");
+      await page.getByTestId("body-editor").click();
+      await page.keyboard.press("End");
+      await page.keyboard.type(words);
+      await expect.poll(() => text(page.getByTestId("offline-notice")), EVENTUALLY).toContain("修改已保存在本机");
+      await snap(page, "offline-stored-390");
+      await page.close();
+      await context.setOffline(false);
+    }
+
+    await typeOfflineAndClose(field, "村里没有信号，稿子先存在手机上。");
+    expect(await text(colleague.getByTestId("body-editor"))).not.toContain("稿子先存在手机上");
+
+    // Back online, the story opened again in a new tab: the kept edits reach the server.
+    const reopened = await context.newPage();
+    await reopened.goto(`${server.url}/articles/${id}`);
+    await expect.poll(() => text(reopened.getByTestId("body-editor")), EVENTUALLY).toContain("村里没有信号，稿子先存在手机上。");
+    await expect.poll(() => text(reopened.getByTestId("save-status")), EVENTUALLY).toBe("已保存");
+    await expect.poll(() => text(colleague.getByTestId("body-editor")), EVENTUALLY).toContain("村里没有信号，稿子先存在手机上。");
+    const fresh = connectClient(server.url, id, cookie.huhongye);
+    try {
+      await fresh.waitSynced();
+      expect(fresh.bodyText()).toContain("村里没有信号，稿子先存在手机上。");
+    } finally {
+      fresh.destroy();
+    }
+
+    // Edits kept offline and never sent: signing out deletes them, and the next person to sign in
+    // on this browser neither loads nor sends them.
+    await typeOfflineAndClose(reopened, "这句只在周汨的手机上。");
+    const home = await context.newPage();
+    await home.goto(`${server.url}/`);
+    expect(await localCopies(home)).toHaveLength(1);
+    await home.getByRole("button", { name: "退出登录" }).click();
+    await home.waitForURL("**/login**");
+    expect(await localCopies(home)).toEqual([]);
+    await home.close();
+    const other = await signInPage(context, server.url, "yaoyuchao", DEMO_PASSWORD);
+    await other.goto(`${server.url}/articles/${id}`);
+    await expect.poll(() => text(other.getByTestId("body-editor")), EVENTUALLY).toContain("村里没有信号");
+    await expect.poll(() => text(other.getByTestId("save-status")), EVENTUALLY).toBe("已保存");
+    expect(await text(other.getByTestId("body-editor"))).not.toContain("这句只在周汨的手机上");
+    expect(await text(colleague.getByTestId("body-editor"))).not.toContain("这句只在周汨的手机上");
   });
 
   it("says the restore worked on the history page and shows the new state", async () => {

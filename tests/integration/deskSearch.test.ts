@@ -43,7 +43,7 @@ describe.each(backends())("search and filters of GET /api/articles (%s)", (backe
     server = await startInProcessServer(store);
     [editor, yao] = await Promise.all([signIn(server.url, "huhongye"), signIn(server.url, "yaoyuchao")]);
     bookshop = await storyWithText(yao, "社区书屋夜读", "老厂房改成的书屋里，居民每晚在这里读书到十点。");
-    flood = await storyWithText(editor, "湘江防汛一线", "防汛队员连夜加固堤岸，100%_完成巡查。");
+    flood = await storyWithText(editor, "湘江防汛一线", "防汛队员连夜加固堤岸，100%_完成巡查，GPS定位每段堤防。");
     await addMembers(server.url, editor, flood, ["zhoumi"]);
   });
   afterAll(async () => {
@@ -60,6 +60,31 @@ describe.each(backends())("search and filters of GET /api/articles (%s)", (backe
     expect(inTitle.body.articles.map((a) => a.id)).not.toContain(flood);
     const none = await search(`q=${encodeURIComponent("不存在的词语")}`);
     expect(none.body.articles).toEqual([]);
+  });
+
+  it("finds one-character and two-character searches exactly, in the text and the title", async () => {
+    const ids = async (q: string) => (await search(`q=${encodeURIComponent(q)}`)).body.articles.map((a) => a.id);
+    expect(await ids("汛")).toEqual([flood]);
+    expect(await ids("夜")).toEqual(expect.arrayContaining([bookshop, flood]));
+    expect(await ids("夜读")).toContain(bookshop);
+    expect(await ids("夜读")).not.toContain(flood);
+    expect(await ids("堤防")).toEqual([flood]);
+    expect(await ids("汛读")).toEqual([]);
+  });
+
+  it("finds nothing for a phrase whose character pairs are all in a story but never together", async () => {
+    // The bookshop story has 读书 and 书屋, not 读书屋: the pairs only pick candidates.
+    const ids = async (q: string) => (await search(`q=${encodeURIComponent(q)}`)).body.articles.map((a) => a.id);
+    expect(await ids("读书")).toContain(bookshop);
+    expect(await ids("书屋")).toContain(bookshop);
+    expect(await ids("读书屋")).toEqual([]);
+  });
+
+  it("ignores letter case, in the search and in the story", async () => {
+    const ids = async (q: string) => (await search(`q=${encodeURIComponent(q)}`)).body.articles.map((a) => a.id);
+    expect(await ids("gps定位")).toEqual([flood]);
+    expect(await ids("Gps")).toEqual([flood]);
+    expect(await ids("G")).toEqual([flood]);
   });
 
   it("matches % and _ literally, not as wildcards", async () => {

@@ -163,7 +163,7 @@ describe.each(backends())("photos, statistics, import and export (%s)", (backend
     expect(past.body.error.code).toBe("rate_limited");
   });
 
-  it("keeps a figure of our own photo, counts it, shows it with its size on the public page; refuses a forged src at the socket", async () => {
+  it("keeps a figure of our own photo, counts it, shows it with its size and srcset on the public page and in the feed (each width served); refuses a forged src at the socket", async () => {
     const photo = await upload(server.url, as("yaoyuchao"), await jpegWithExif(640, 480));
     expect(photo.status).toBe(201);
     const id = await createArticle(server.url, as("yaoyuchao"), "雷锋纪念馆迎来参观高峰");
@@ -211,13 +211,35 @@ describe.each(backends())("photos, statistics, import and export (%s)", (backend
     const published = await transition("huhongye", "publish");
     expect(published.status).toBe(200);
     const page = await (await fetch(`${server.url}/news/${published.body.slug}`)).text();
-    expect(page).toContain(`<img src="${photo.body.url}" alt="纪念馆正门" width="640" height="480" loading="lazy">`);
+    // srcset: the listed widths below the photo's own (360), then the photo itself.
+    expect(page).toContain(
+      `<img src="${photo.body.url}" srcset="${photo.body.url}?w=360 360w, ${photo.body.url} 640w" sizes="(max-width: 760px) calc(100vw - 40px), 720px" alt="纪念馆正门" width="640" height="480" loading="lazy">`,
+    );
+    // Each srcset address serves that width (made once, then kept), any reader, cached a year.
+    for (let i = 0; i < 2; i++) {
+      const variant = await fetch(`${server.url}${photo.body.url}?w=360`);
+      expect(variant.status).toBe(200);
+      expect(variant.headers.get("content-type")).toBe("image/jpeg");
+      expect(variant.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+      expect(await sharp(Buffer.from(await variant.arrayBuffer())).metadata()).toMatchObject({ format: "jpeg", width: 360, height: 270 });
+    }
+    // A width off the list is refused; a listed width past the photo's own gives the photo, never enlarged.
+    for (const width of ["500", "0", "360.5", "1e3", "-360"]) {
+      const refused = await fetch(`${server.url}${photo.body.url}?w=${width}`);
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as ApiError).error.message).toContain("360、720、1080、1440");
+    }
+    const wide = await fetch(`${server.url}${photo.body.url}?w=1440`);
+    expect(await sharp(Buffer.from(await wide.arrayBuffer())).metadata()).toMatchObject({ width: 640, height: 480 });
+    expect((await fetch(`${server.url}/media/00000000-0000-4000-8000-000000000000?w=360`)).status).toBe(404);
     expect(page).toContain("摄影 姚宇超");
     const feed = await (await fetch(`${server.url}/news/feed.xml`)).text();
     // The entry's HTML content (escaped in the XML) shows the photo at its absolute address
     // (the feed's origin: PUBLIC_URL's business, not this test's), sized.
     expect(feed).toMatch(
-      new RegExp(`&lt;img src=&quot;https?://[^&/]+${photo.body.url}&quot; alt=&quot;纪念馆正门&quot; width=&quot;640&quot; height=&quot;480&quot;`),
+      new RegExp(
+        `&lt;img src=&quot;(https?://[^&/]+)${photo.body.url}&quot; srcset=&quot;\\1${photo.body.url}\\?w=360 360w, \\1${photo.body.url} 640w&quot; sizes=&quot;[^&]+&quot; alt=&quot;纪念馆正门&quot; width=&quot;640&quot; height=&quot;480&quot;`,
+      ),
     );
 
     // Export: whoever may read the story gets it as Word (photo embedded) and as a print page.

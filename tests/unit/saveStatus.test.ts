@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isSavedFor, SAVE_STATUS_ZH, saveStatus, statusUnderAccess } from "../../newsroom/saveStatus";
+import { coversVector, isSavedFor, SAVE_STATUS_ZH, saveStatus, statusUnderAccess } from "../../newsroom/saveStatus";
 
 describe("isSavedFor", () => {
   it("is saved when the committed vector has reached the client's clock", () => {
@@ -37,5 +37,16 @@ describe("statusUnderAccess", () => {
     expect(statusUnderAccess("saving", true)).toBe("saving");
     expect(statusUnderAccess("saved", false)).toBe("saved");
     expect(statusUnderAccess("offline", false)).toBe("offline");
+  });
+});
+
+describe("coversVector (what the browser kept from an earlier tab)", () => {
+  it("is covered once the server has committed every client's clock the device holds", () => {
+    expect(coversVector(new Map([[1, 5], [2, 9]]), new Map([[1, 5], [2, 3]]))).toBe(true);
+    expect(coversVector(new Map([[1, 5]]), new Map())).toBe(true);
+  });
+  it("is not covered while an edit kept on the device is missing on the server", () => {
+    expect(coversVector(new Map([[1, 5]]), new Map([[1, 6]]))).toBe(false);
+    expect(coversVector(new Map([[1, 5]]), new Map([[1, 5], [3, 1]]))).toBe(false);
   });
 });

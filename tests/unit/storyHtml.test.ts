@@ -33,11 +33,20 @@ describe("renderStoryBody", () => {
     });
     expect(html).toContain("<h2>以“红”育廉,培根铸魂</h2>");
     expect(html).toContain(
-      '<figure><img src="/media/0b6c4a52-5d8e-4f43-9a55-3f7e2f1c9d10" alt="纪念馆正门" width="1200" height="800" loading="lazy"><figcaption>湖南雷锋纪念馆。 <span class="credit">摄影 姚宇超</span></figcaption></figure>',
+      '<figure><img src="/media/0b6c4a52-5d8e-4f43-9a55-3f7e2f1c9d10" srcset="/media/0b6c4a52-5d8e-4f43-9a55-3f7e2f1c9d10?w=360 360w, /media/0b6c4a52-5d8e-4f43-9a55-3f7e2f1c9d10?w=720 720w, /media/0b6c4a52-5d8e-4f43-9a55-3f7e2f1c9d10?w=1080 1080w, /media/0b6c4a52-5d8e-4f43-9a55-3f7e2f1c9d10 1200w" sizes="(max-width: 760px) calc(100vw - 40px), 720px" alt="纪念馆正门" width="1200" height="800" loading="lazy"><figcaption>湖南雷锋纪念馆。 <span class="credit">摄影 姚宇超</span></figcaption></figure>',
     );
     expect(html).toContain("<figure><figcaption>远程图片不显示。</figcaption></figure>");
     expect(html).toContain("<strong>&lt;b&gt;</strong>");
     expect(html).toContain('<a href="https://www.rednet.cn" rel="noopener noreferrer nofollow" target="_blank">红网</a>');
+  });
+
+  it("offers no srcset for a photo no wider than the narrowest variant, or one without its size", () => {
+    const figure = (attrs: Record<string, unknown>) =>
+      renderStoryBody({ type: "doc", content: [{ type: "figure", attrs: { src: "/media/0b6c4a52-5d8e-4f43-9a55-3f7e2f1c9d10", ...attrs }, content: [] }] });
+    expect(figure({ width: 360, height: 240 })).toContain('<img src="/media/0b6c4a52-5d8e-4f43-9a55-3f7e2f1c9d10" alt="" width="360" height="240" loading="lazy">');
+    expect(figure({})).not.toContain("srcset");
+    expect(figure({ width: "2000", height: 10 })).not.toContain("srcset");
+    expect(figure({ width: 361, height: 10 })).toContain('srcset="/media/0b6c4a52-5d8e-4f43-9a55-3f7e2f1c9d10?w=360 360w, /media/0b6c4a52-5d8e-4f43-9a55-3f7e2f1c9d10 361w"');
   });
 
   it("drops unsafe links, unknown nodes and attributes, keeping the words", () => {

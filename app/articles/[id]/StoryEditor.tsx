@@ -19,6 +19,7 @@ import { SuggestionsPanel, SuggestModeToggle } from "./suggestions/SuggestionsPa
 import { CommentsPanel } from "./review/CommentsPanel";
 import { useAccess } from "./useAccess";
 import { useCollabSession, type CollabSession } from "./useCollabSession";
+import { useLocalCopyState } from "./useLocalCopyState";
 import type { Person } from "@/newsroom/person";
 import { usePresence } from "./usePresence";
 import { useSaveStatus } from "./useSaveStatus";
@@ -55,7 +56,8 @@ export function StoryEditor({
   readOnlyNotice,
   suggestions,
 }: StoryEditorProps) {
-  const session = useCollabSession(articleId);
+  const session = useCollabSession(articleId, user.id);
+  const localCopy = useLocalCopyState(session);
   const connection = useSaveStatus(session);
   const { refusedCode, refusedReason } = connection;
   const refusal = refusedCode === null ? null : refusalFor(refusedCode, refusedReason);
@@ -70,8 +72,9 @@ export function StoryEditor({
     if (access.state !== state) router.refresh();
   }, [access.state, state, router]);
 
-  // Leaving with edits the server has not committed would lose them: ask first.
-  const unsaved = status === "saving" || status === "offline";
+  // Leaving with edits the server has not committed would lose them, unless they are on the
+  // device (the next visit sends them): ask first.
+  const unsaved = (status === "saving" || status === "offline") && localCopy !== "stored";
   useEffect(() => {
     if (!unsaved) return;
     const warn = (event: BeforeUnloadEvent) => event.preventDefault();
@@ -119,13 +122,13 @@ export function StoryEditor({
         ))}
       {status === "offline" && canEdit && (
         <p className="notice" role="status" data-testid="offline-notice">
-          已离线：你的修改暂存在这个页面里（请勿关闭），恢复连接后会自动同步。
+          {OFFLINE_NOTICE_ZH[localCopy]}
         </p>
       )}
       {status === "refused" && (
         <p role="alert" className="error" data-testid="refused-edits">
           你最后的修改在稿件锁定之后才到达，没有保存。
-          <button type="button" className="link-button" onClick={() => window.location.reload()}>
+          <button type="button" className="link-button" onClick={() => void reloadSavedText(session)}>
             重新载入已保存的文本
           </button>
         </p>
@@ -144,6 +147,22 @@ export function StoryEditor({
       )}
     </section>
   );
+}
+
+/** What the offline notice says, by where this tab's edits are kept. */
+const OFFLINE_NOTICE_ZH = {
+  stored: "已离线：修改已保存在本机，联网后自动同步（关闭页面也不会丢失）。",
+  storing: "已离线：正在把修改保存到本机…",
+  unavailable: "已离线：你的修改暂存在这个页面里（请勿关闭），恢复连接后会自动同步。",
+} as const;
+
+/**
+ * Drops the edits the server refused and shows its text: the device's copy goes too, or the
+ * refused edits would come back with the next load.
+ */
+async function reloadSavedText(session: CollabSession | null): Promise<void> {
+  await session?.localCopy?.clear();
+  window.location.reload();
 }
 
 interface EditorsProps {

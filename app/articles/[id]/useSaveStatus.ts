@@ -4,7 +4,7 @@ import * as decoding from "lib0/decoding";
 import { useEffect, useState } from "react";
 import * as Y from "yjs";
 import { MESSAGE_SAVED } from "@/newsroom/collabMessages";
-import { isSavedFor, saveStatus, type SaveStatus } from "@/newsroom/saveStatus";
+import { coversVector, isSavedFor, saveStatus, type SaveStatus } from "@/newsroom/saveStatus";
 import type { CollabSession } from "./useCollabSession";
 
 export interface ConnectionState {
@@ -16,13 +16,14 @@ export interface ConnectionState {
 
 /**
  * Drives the status line from the server's "saved" message (type 100): 已保存 only once the
- * committed state vector covers this client's own edits.
+ * committed state vector covers this client's own edits and what the browser kept from an
+ * earlier tab (edits made offline, then the tab closed).
  */
 export function useSaveStatus(session: CollabSession | null): ConnectionState {
   const [state, setState] = useState<ConnectionState>({ status: "connecting", refusedCode: null, refusedReason: "" });
   useEffect(() => {
     if (!session) return;
-    const { doc, provider } = session;
+    const { doc, provider, localCopy } = session;
     let savedVector = new Map<number, number>();
     let everConnected = false;
     let refusedCode: number | null = null;
@@ -31,7 +32,9 @@ export function useSaveStatus(session: CollabSession | null): ConnectionState {
     const recompute = () => {
       const connected = provider.wsconnected;
       everConnected ||= connected;
-      const saved = isSavedFor(savedVector, doc.clientID, Y.getState(doc.store, doc.clientID));
+      const saved =
+        isSavedFor(savedVector, doc.clientID, Y.getState(doc.store, doc.clientID)) &&
+        (!localCopy || coversVector(savedVector, localCopy.loadedVector));
       const next = { status: saveStatus({ connected, everConnected, saved }), refusedCode, refusedReason };
       // Called on every update, a colleague's keystrokes included: the page re-renders only
       // when the status line actually changes, not once per keystroke.
@@ -52,8 +55,10 @@ export function useSaveStatus(session: CollabSession | null): ConnectionState {
     provider.on("status", recompute);
     provider.on("closed", onClosed);
     doc.on("update", recompute);
+    const stopWatchingCopy = localCopy?.subscribe(recompute);
     recompute();
     return () => {
+      stopWatchingCopy?.();
       provider.off("status", recompute);
       provider.off("closed", onClosed);
       doc.off("update", recompute);
