@@ -25,7 +25,11 @@ export interface ServerStore {
  */
 export async function createStore(backend: Backend, options: { empty?: boolean } = {}): Promise<ServerStore> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "newsroom-test-"));
-  const removeDir = async () => fs.rmSync(dataDir, { recursive: true, force: true });
+  const removeDir = async () => {
+    // A standby for this store would only wait for a start that never comes.
+    if (standby?.envKey.includes(JSON.stringify(dataDir))) dropStandby();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
   const templates = options.empty ? null : await storeTemplates();
   if (backend === "pglite") {
     if (templates?.pgliteDir) fs.cpSync(templates.pgliteDir, dataDir, { recursive: true });
@@ -100,34 +104,102 @@ export interface TestServer {
 }
 
 /**
- * Starts the real server (`server/index.ts`, production Next build) in a child process on a
- * free port, like `npm start` does, and waits until it listens.
+ * A server process started ahead of its turn (standbyServerEntry.ts): its modules are loaded
+ * while the current server runs, and it opens the data directory only when it is needed. Kept
+ * for the next start with exactly the same environment, i.e. a restart of the same store.
  */
-export async function startTestServer(store: ServerStore, extraEnv: Record<string, string> = {}): Promise<TestServer> {
+interface Standby {
+  child: ChildProcess;
+  /** The environment it was spawned with, compared as JSON. */
+  envKey: string;
+  /** Everything it printed so far (the server it becomes keeps this buffer). */
+  output: () => string;
+  /** Calls `listener` with everything printed so far, whenever more is printed. */
+  onOutput: (listener: (all: string) => void) => void;
+}
+
+/** This worker's standby, if any: one at most. */
+let standby: Standby | null = null;
+/** The environment of this worker's last start: a start with the same one is a restart. */
+let lastStartKey: string | null = null;
+
+function dropStandby(): void {
+  if (!standby) return;
+  if (standby.child.exitCode === null && standby.child.signalCode === null) standby.child.kill("SIGKILL");
+  standby = null;
+}
+// A worker that ends leaves no standby behind (one that is not killed exits when its stdin ends).
+process.once("exit", dropStandby);
+
+/** Spawns a server child: the entry itself, or the standby entry that waits for a line on stdin. */
+function spawnServer(env: NodeJS.ProcessEnv, entry: "server/index.ts" | "tests/support/standbyServerEntry.ts") {
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: [entry === "server/index.ts" ? "ignore" : "pipe", "pipe", "pipe"],
+  });
+  let output = "";
+  const listeners: ((chunk: string) => void)[] = [];
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const listener of listeners) listener(output);
+  };
+  child.stdout!.on("data", onData);
+  child.stderr!.on("data", onData);
+  return {
+    child,
+    output: () => output,
+    onOutput: (listener: (all: string) => void) => {
+      listeners.push(listener);
+    },
+  };
+}
+
+/** The environment a server child of this store gets (see startTestServer). */
+function childEnv(store: ServerStore, extraEnv: Record<string, string>): NodeJS.ProcessEnv {
   // An in-process server of this worker (inProcessServer.ts) leaves its secret in process.env;
   // a child gets a secret only from its store or the test, like a fresh `npm start`.
   const { AUTH_SECRET: _inProcessSecret, ...inherited } = process.env;
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
-    cwd: PROJECT_ROOT,
-    env: {
-      ...inherited,
-      ...testServerEnv(store, extraEnv),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+  return { ...inherited, ...testServerEnv(store, extraEnv) };
+}
+
+/**
+ * Starts the real server (`server/index.ts`, production Next build) in a child process on a
+ * free port, like `npm start` does, and waits until it listens. A restart (the same store and
+ * settings as this worker's last start) uses the standby made after that start, so a test that
+ * kills and restarts a server many times waits only for the database and Next to open.
+ */
+export async function startTestServer(store: ServerStore, extraEnv: Record<string, string> = {}): Promise<TestServer> {
+  const env = childEnv(store, extraEnv);
+  const envKey = JSON.stringify(env);
+  const isRestart = lastStartKey === envKey;
+  lastStartKey = envKey;
+  let spawned: ReturnType<typeof spawnServer>;
+  if (standby && standby.envKey === envKey && standby.child.exitCode === null && standby.child.signalCode === null) {
+    spawned = standby;
+    standby = null;
+    spawned.child.stdin!.end("start\n");
+  } else {
+    dropStandby();
+    spawned = spawnServer(env, "server/index.ts");
+  }
+  const { child, output } = spawned;
+  const exited = new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+    else child.once("exit", (code) => resolve(code));
   });
-  let output = "";
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on http:\/\/localhost:(\d+)/.exec(output);
+    const check = (all: string) => {
+      const match = /listening on http:\/\/localhost:(\d+)/.exec(all);
       if (match) resolve(Number(match[1]));
     };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
-    setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output}`)), 60_000).unref();
+    check(output());
+    spawned.onOutput(check);
+    void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${output()}`)));
+    setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output()}`)), 60_000).unref();
   });
+  // The next restart of this store finds its process already loaded (TEST_SERVER_STANDBY=0: not).
+  if (isRestart && !standby && process.env.TEST_SERVER_STANDBY !== "0") standby = { ...spawnServer(env, "tests/support/standbyServerEntry.ts"), envKey };
   const stopWith = async (signal: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill(signal);
@@ -137,7 +209,7 @@ export async function startTestServer(store: ServerStore, extraEnv: Record<strin
     url: `http://127.0.0.1:${port}`,
     port,
     process: child,
-    output: () => output,
+    output,
     stop: () => stopWith("SIGTERM"),
     kill: () => stopWith("SIGKILL"),
   };
