@@ -120,8 +120,16 @@ interface Standby {
 
 /** This worker's standby, if any: one at most. */
 let standby: Standby | null = null;
-/** The environment of this worker's last start: a start with the same one is a restart. */
+/** The environment of this worker's last start, and how many starts in a row used it. */
 let lastStartKey: string | null = null;
+let startsInARow = 0;
+/** Starts asked for and not yet listening (or failed). */
+let startsInFlight = 0;
+/**
+ * A standby is made from the third start in a row with one environment: a file that restarts
+ * its server once or twice does not pay for a process it would never use.
+ */
+const STARTS_BEFORE_STANDBY = 2;
 
 function dropStandby(): void {
   if (!standby) return;
@@ -165,24 +173,44 @@ function childEnv(store: ServerStore, extraEnv: Record<string, string>): NodeJS.
 
 /**
  * Starts the real server (`server/index.ts`, production Next build) in a child process on a
- * free port, like `npm start` does, and waits until it listens. A restart (the same store and
- * settings as this worker's last start) uses the standby made after that start, so a test that
- * kills and restarts a server many times waits only for the database and Next to open.
+ * free port, like `npm start` does, and waits until it listens. A test that restarts one store
+ * with the same settings again and again (kills, restarts) gets, from the third start in a row,
+ * a standby made after the previous start: it waits only for the database and Next to open.
  */
 export async function startTestServer(store: ServerStore, extraEnv: Record<string, string> = {}): Promise<TestServer> {
   const env = childEnv(store, extraEnv);
   const envKey = JSON.stringify(env);
-  const isRestart = lastStartKey === envKey;
-  lastStartKey = envKey;
-  let spawned: ReturnType<typeof spawnServer>;
-  if (standby && standby.envKey === envKey && standby.child.exitCode === null && standby.child.signalCode === null) {
-    spawned = standby;
-    standby = null;
-    spawned.child.stdin!.end("start\n");
-  } else {
-    dropStandby();
-    spawned = spawnServer(env, "server/index.ts");
+  startsInFlight += 1;
+  try {
+    // Starts asked for together (a race for the data directory, a cluster) all get fresh
+    // processes, so none of them is ahead of the others by the module load.
+    await new Promise((resolve) => setImmediate(resolve));
+    const alone = startsInFlight === 1;
+    const usable = standby && standby.envKey === envKey && standby.child.exitCode === null && standby.child.signalCode === null;
+    let spawned: ReturnType<typeof spawnServer>;
+    if (alone && usable) {
+      spawned = standby!;
+      standby = null;
+      spawned.child.stdin!.end("start\n");
+    } else {
+      dropStandby();
+      spawned = spawnServer(env, "server/index.ts");
+    }
+    const server = await listeningServer(spawned);
+    startsInARow = lastStartKey === envKey ? startsInARow + 1 : 1;
+    lastStartKey = envKey;
+    // The next restart of this store finds its process loaded (TEST_SERVER_STANDBY=0: not).
+    if (alone && startsInARow > STARTS_BEFORE_STANDBY && !standby && process.env.TEST_SERVER_STANDBY !== "0") {
+      standby = { ...spawnServer(env, "tests/support/standbyServerEntry.ts"), envKey };
+    }
+    return server;
+  } finally {
+    startsInFlight -= 1;
   }
+}
+
+/** Waits until a spawned server child listens (or fails with what it printed). */
+async function listeningServer(spawned: ReturnType<typeof spawnServer>): Promise<TestServer> {
   const { child, output } = spawned;
   const exited = new Promise<number | null>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
@@ -198,8 +226,6 @@ export async function startTestServer(store: ServerStore, extraEnv: Record<strin
     void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${output()}`)));
     setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output()}`)), 60_000).unref();
   });
-  // The next restart of this store finds its process already loaded (TEST_SERVER_STANDBY=0: not).
-  if (isRestart && !standby && process.env.TEST_SERVER_STANDBY !== "0") standby = { ...spawnServer(env, "tests/support/standbyServerEntry.ts"), envKey };
   const stopWith = async (signal: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill(signal);
