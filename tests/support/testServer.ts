@@ -136,8 +136,15 @@ function dropStandby(): void {
   if (standby.child.exitCode === null && standby.child.signalCode === null) standby.child.kill("SIGKILL");
   standby = null;
 }
-// A worker that ends leaves no standby behind (one that is not killed exits when its stdin ends).
-process.once("exit", dropStandby);
+
+/** Every server child of this worker still running. */
+const children = new Set<ChildProcess>();
+// A worker that ends (a timed-out test never reaches its afterAll) leaves no server or standby
+// behind to eat a shared machine's CPU.
+process.once("exit", () => {
+  dropStandby();
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+});
 
 /** Spawns a server child: the entry itself, or the standby entry that waits for a line on stdin. */
 function spawnServer(env: NodeJS.ProcessEnv, entry: "server/index.ts" | "tests/support/standbyServerEntry.ts") {
@@ -146,6 +153,8 @@ function spawnServer(env: NodeJS.ProcessEnv, entry: "server/index.ts" | "tests/s
     env,
     stdio: [entry === "server/index.ts" ? "ignore" : "pipe", "pipe", "pipe"],
   });
+  children.add(child);
+  child.once("exit", () => children.delete(child));
   let output = "";
   const listeners: ((chunk: string) => void)[] = [];
   const onData = (chunk: Buffer) => {
