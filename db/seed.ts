@@ -47,6 +47,9 @@ const DEMO_STORY: StoryContent = {
  * the caller prints the password exactly once.
  */
 export async function seedDemoNewsroom(db: Db, password: string): Promise<boolean> {
+  // Every start calls this; only a first one seeds. Hashing (scrypt, 32 MiB) is skipped when
+  // there are users already, which is every restart. The check below, under the lock, decides.
+  if ((await db.select({ id: users.id }).from(users).limit(1)).length > 0) return false;
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
     // Two processes starting on one empty PostgreSQL must not both seed.

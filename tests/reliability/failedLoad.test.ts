@@ -10,7 +10,7 @@ import { connectClient, rawConnect, type CollabClient, type RawOutcome } from ".
 import { collabUrl, pointAt, scenarioCount, scenarioTimeout } from "../support/reliability";
 import { createArticle, createTeamStory, getArticle, signIn } from "../support/session";
 import { withStoreSql } from "../support/storeSql";
-import { readStoryRows, storyRows, type StoryRows } from "../support/storedStory";
+import { readStoryRows, storiesRows, type StoryRows } from "../support/storedStory";
 import { createStore, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
 import { waitFor } from "../support/wait";
 
@@ -311,8 +311,7 @@ describe.each(backends())("promise 2: a failed load never wipes a story (%s)", (
             const editor = await signIn(server.url, "huhongye");
             const fresh = { id: await createArticle(server.url, editor, `新稿-${repeat}`), title: `新稿-${repeat}`, body: "" };
             await server.stop();
-            const before = await storyRows(store, story.id);
-            const freshBefore = await storyRows(store, fresh.id);
+            const [before, freshBefore] = await storiesRows(store, [story.id, fresh.id]);
             expect(before.article_snapshots.length, "a snapshot and a tail").toBeGreaterThan(0);
             tally.stories += 2;
 
@@ -338,9 +337,11 @@ describe.each(backends())("promise 2: a failed load never wipes a story (%s)", (
               await waitFor(() => refusals() >= seen + 2, { timeoutMs: 30_000, message: `two refusals (${table} missing)` });
               tally.refused += refusals() - seen;
               await server.stop();
-              await withStoreSql(store, (query) => query(`alter table ${table}_parked rename to ${table}`));
-              const after = await storyRows(store, story.id);
-              const freshAfter = await storyRows(store, fresh.id);
+              // The repair and the rows read through one opening of the store.
+              const [after, freshAfter] = await withStoreSql(store, async (query) => {
+                await query(`alter table ${table}_parked rename to ${table}`);
+                return [await readStoryRows(query, story.id), await readStoryRows(query, fresh.id)];
+              });
               if (JSON.stringify(after) !== JSON.stringify(before)) tally.rowsChanged += 1;
               if (JSON.stringify(freshAfter) !== JSON.stringify(freshBefore)) tally.rowsChanged += 1;
               expect(after, `written story's rows after failed loads (${table} missing)`).toEqual(before);
@@ -360,8 +361,9 @@ describe.each(backends())("promise 2: a failed load never wipes a story (%s)", (
             opener.destroy();
             expect((await getArticle(server.url, editor, story.id)).content).toEqual({ title: story.title, text: story.body });
             await server.stop();
-            expect(await storyRows(store, story.id), "a successful load writes nothing").toEqual(before);
-            expectSeededOnce(freshBefore, await storyRows(store, fresh.id));
+            const [loadedRows, freshLoadedRows] = await storiesRows(store, [story.id, fresh.id]);
+            expect(loadedRows, "a successful load writes nothing").toEqual(before);
+            expectSeededOnce(freshBefore, freshLoadedRows);
             tally.loadedAfter += 2;
             server = await startTestServer(store, serverEnv);
           }

@@ -25,7 +25,7 @@ import {
   startServerProbe,
 } from "../support/serverProbe";
 import { addMembers, api, createArticle, signIn } from "../support/session";
-import { storedDocs, storyRows, type StoryRows } from "../support/storedStory";
+import { storedDocs, storiesRows, type StoryRows } from "../support/storedStory";
 import { createStore, startTestServer, type ServerStore, type TestServer } from "../support/testServer";
 import { recordTraffic, type TrafficRecording } from "../support/trafficRecorder";
 import { sleep, waitFor } from "../support/wait";
@@ -149,8 +149,7 @@ describe.each(backends())("bad frames while people edit (%s)", (backend) => {
     // The stored rows of the bystanders, read with the server stopped (one process per PGlite).
     await sleep(1000); // rooms idle out (COLLAB_ROOM_IDLE_MS=200) and store themselves
     await server.stop();
-    rowsBefore = [];
-    for (const id of bystanders) rowsBefore.push(await storyRows(store, id)); // one PGlite open at a time
+    rowsBefore = await storiesRows(store, bystanders);
     server = await startTestServer(store, serverEnv);
   }, 240_000);
   afterAll(async () => {
@@ -360,8 +359,7 @@ describe.each(backends())("bad frames while people edit (%s)", (backend) => {
 
     // Every other story, byte for byte, from the database (server stopped for PGlite).
     await server.stop();
-    const rowsAfter: StoryRows[] = [];
-    for (const id of bystanders) rowsAfter.push(await storyRows(store, id));
+    const rowsAfter = await storiesRows(store, bystanders);
     const changedStories = rowsAfter.filter((rows, i) => JSON.stringify(rows) !== JSON.stringify(rowsBefore[i])).length;
     const stored = await storedDocs(store, target);
     const storedXml = stored.loaded.getXmlFragment("body").toString();

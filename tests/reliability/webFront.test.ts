@@ -260,12 +260,18 @@ describe.each(backends())("the web front (%s)", (backend) => {
     const claims = await decode({ token: editor.slice(editor.indexOf("=") + 1), secret, salt: SESSION_COOKIE });
     responses.push({ what: "decrypted session token", text: JSON.stringify(claims) });
 
-    // Password hashes straight from the database (the server is stopped for PGlite).
-    await server.stop();
-    const hashes = await withStoreSql(store, async (query) =>
-      (await query<{ password_hash: string }>("select password_hash from users")).map((r) => r.password_hash),
-    );
-    server = await startInProcessServer(store, { SIGN_IN_LIMIT_WINDOW_MS: String(WINDOW_MS) });
+    // Password hashes straight from the database (the server is stopped for PGlite: one process
+    // per data directory; PostgreSQL is read while it runs).
+    const readHashes = () =>
+      withStoreSql(store, async (query) => (await query<{ password_hash: string }>("select password_hash from users")).map((r) => r.password_hash));
+    let hashes: string[];
+    if (backend === "pglite") {
+      await server.stop();
+      hashes = await readHashes();
+      server = await startInProcessServer(store, { SIGN_IN_LIMIT_WINDOW_MS: String(WINDOW_MS) });
+    } else {
+      hashes = await readHashes();
+    }
 
     const stackTrace = [/\n\s*at\s+\S.*:\d+:\d+/, /node_modules\//, /webpack-internal:/, /\/work\/main\//, /"stack"\s*:/, /\.tsx?:\d+:\d+/];
     const leaks: string[] = [];

@@ -37,6 +37,18 @@ export function storyRows(store: ServerStore, articleId: string): Promise<StoryR
   return withStoreSql(store, (query) => readStoryRows(query, articleId));
 }
 
+/**
+ * The rows of several stories, in the order given, through one opening of the store (each
+ * opening of an embedded store loads PGlite in this process: seconds, not milliseconds).
+ */
+export function storiesRows(store: ServerStore, articleIds: readonly string[]): Promise<StoryRows[]> {
+  return withStoreSql(store, async (query) => {
+    const all: StoryRows[] = [];
+    for (const id of articleIds) all.push(await readStoryRows(query, id));
+    return all;
+  });
+}
+
 /** A story rebuilt from the database alone, two ways. */
 export interface StoredDocs {
   /** Newest snapshot plus the log rows after it: what a room loads. */

@@ -25,7 +25,11 @@ export interface ServerStore {
  */
 export async function createStore(backend: Backend, options: { empty?: boolean } = {}): Promise<ServerStore> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "newsroom-test-"));
-  const removeDir = async () => fs.rmSync(dataDir, { recursive: true, force: true });
+  const removeDir = async () => {
+    // A standby for this store would only wait for a start that never comes.
+    if (standby?.envKey.includes(JSON.stringify(dataDir))) dropStandby();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
   const templates = options.empty ? null : await storeTemplates();
   if (backend === "pglite") {
     if (templates?.pgliteDir) fs.cpSync(templates.pgliteDir, dataDir, { recursive: true });
@@ -100,33 +104,136 @@ export interface TestServer {
 }
 
 /**
- * Starts the real server (`server/index.ts`, production Next build) in a child process on a
- * free port, like `npm start` does, and waits until it listens.
+ * A server process started ahead of its turn (standbyServerEntry.ts): its modules are loaded
+ * while the current server runs, and it opens the data directory only when it is needed. Kept
+ * for the next start with exactly the same environment, i.e. a restart of the same store.
  */
-export async function startTestServer(store: ServerStore, extraEnv: Record<string, string> = {}): Promise<TestServer> {
+interface Standby {
+  child: ChildProcess;
+  /** The environment it was spawned with, compared as JSON. */
+  envKey: string;
+  /** Everything it printed so far (the server it becomes keeps this buffer). */
+  output: () => string;
+  /** Calls `listener` with everything printed so far, whenever more is printed. */
+  onOutput: (listener: (all: string) => void) => void;
+}
+
+/** This worker's standby, if any: one at most. */
+let standby: Standby | null = null;
+/** The environment of this worker's last start, and how many starts in a row used it. */
+let lastStartKey: string | null = null;
+let startsInARow = 0;
+/** Starts asked for and not yet listening (or failed). */
+let startsInFlight = 0;
+/**
+ * A standby is made from the third start in a row with one environment: a file that restarts
+ * its server once or twice does not pay for a process it would never use.
+ */
+const STARTS_BEFORE_STANDBY = 2;
+
+function dropStandby(): void {
+  if (!standby) return;
+  if (standby.child.exitCode === null && standby.child.signalCode === null) standby.child.kill("SIGKILL");
+  standby = null;
+}
+
+/** Every server child of this worker still running. */
+const children = new Set<ChildProcess>();
+// A worker that ends (a timed-out test never reaches its afterAll) leaves no server or standby
+// behind to eat a shared machine's CPU.
+process.once("exit", () => {
+  dropStandby();
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+});
+
+/** Spawns a server child: the entry itself, or the standby entry that waits for a line on stdin. */
+function spawnServer(env: NodeJS.ProcessEnv, entry: "server/index.ts" | "tests/support/standbyServerEntry.ts") {
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: [entry === "server/index.ts" ? "ignore" : "pipe", "pipe", "pipe"],
+  });
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  let output = "";
+  const listeners: ((chunk: string) => void)[] = [];
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const listener of listeners) listener(output);
+  };
+  child.stdout!.on("data", onData);
+  child.stderr!.on("data", onData);
+  return {
+    child,
+    output: () => output,
+    onOutput: (listener: (all: string) => void) => {
+      listeners.push(listener);
+    },
+  };
+}
+
+/** The environment a server child of this store gets (see startTestServer). */
+function childEnv(store: ServerStore, extraEnv: Record<string, string>): NodeJS.ProcessEnv {
   // An in-process server of this worker (inProcessServer.ts) leaves its secret in process.env;
   // a child gets a secret only from its store or the test, like a fresh `npm start`.
   const { AUTH_SECRET: _inProcessSecret, ...inherited } = process.env;
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
-    cwd: PROJECT_ROOT,
-    env: {
-      ...inherited,
-      ...testServerEnv(store, extraEnv),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+  return { ...inherited, ...testServerEnv(store, extraEnv) };
+}
+
+/**
+ * Starts the real server (`server/index.ts`, production Next build) in a child process on a
+ * free port, like `npm start` does, and waits until it listens. A test that restarts one store
+ * with the same settings again and again (kills, restarts) gets, from the third start in a row,
+ * a standby made after the previous start: it waits only for the database and Next to open.
+ */
+export async function startTestServer(store: ServerStore, extraEnv: Record<string, string> = {}): Promise<TestServer> {
+  const env = childEnv(store, extraEnv);
+  const envKey = JSON.stringify(env);
+  startsInFlight += 1;
+  try {
+    // Starts asked for together (a race for the data directory, a cluster) all get fresh
+    // processes, so none of them is ahead of the others by the module load.
+    await new Promise((resolve) => setImmediate(resolve));
+    const alone = startsInFlight === 1;
+    const usable = standby && standby.envKey === envKey && standby.child.exitCode === null && standby.child.signalCode === null;
+    let spawned: ReturnType<typeof spawnServer>;
+    if (alone && usable) {
+      spawned = standby!;
+      standby = null;
+      spawned.child.stdin!.end("start\n");
+    } else {
+      dropStandby();
+      spawned = spawnServer(env, "server/index.ts");
+    }
+    const server = await listeningServer(spawned);
+    startsInARow = lastStartKey === envKey ? startsInARow + 1 : 1;
+    lastStartKey = envKey;
+    // The next restart of this store finds its process loaded (TEST_SERVER_STANDBY=0: not).
+    if (alone && startsInARow > STARTS_BEFORE_STANDBY && !standby && process.env.TEST_SERVER_STANDBY !== "0") {
+      standby = { ...spawnServer(env, "tests/support/standbyServerEntry.ts"), envKey };
+    }
+    return server;
+  } finally {
+    startsInFlight -= 1;
+  }
+}
+
+/** Waits until a spawned server child listens (or fails with what it printed). */
+async function listeningServer(spawned: ReturnType<typeof spawnServer>): Promise<TestServer> {
+  const { child, output } = spawned;
+  const exited = new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+    else child.once("exit", (code) => resolve(code));
   });
-  let output = "";
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on http:\/\/localhost:(\d+)/.exec(output);
+    const check = (all: string) => {
+      const match = /listening on http:\/\/localhost:(\d+)/.exec(all);
       if (match) resolve(Number(match[1]));
     };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
-    setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output}`)), 60_000).unref();
+    check(output());
+    spawned.onOutput(check);
+    void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${output()}`)));
+    setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output()}`)), 60_000).unref();
   });
   const stopWith = async (signal: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -137,7 +244,7 @@ export async function startTestServer(store: ServerStore, extraEnv: Record<strin
     url: `http://127.0.0.1:${port}`,
     port,
     process: child,
-    output: () => output,
+    output,
     stop: () => stopWith("SIGTERM"),
     kill: () => stopWith("SIGKILL"),
   };
