@@ -208,8 +208,8 @@ export async function startTestServer(store: ServerStore, extraEnv: Record<strin
     const server = await listeningServer(spawned);
     startsInARow = lastStartKey === envKey ? startsInARow + 1 : 1;
     lastStartKey = envKey;
-    // The next restart of this store finds its process loaded (TEST_SERVER_STANDBY=0: not).
-    if (alone && startsInARow > STARTS_BEFORE_STANDBY && !standby && process.env.TEST_SERVER_STANDBY !== "0") {
+    // With TEST_SERVER_STANDBY=1 the next restart of this store finds its process loaded.
+    if (alone && startsInARow > STARTS_BEFORE_STANDBY && !standby && process.env.TEST_SERVER_STANDBY === "1") {
       standby = { ...spawnServer(env, "tests/support/standbyServerEntry.ts"), envKey };
     }
     return server;
