@@ -292,6 +292,13 @@ const EnvSchema = z.object({
   EXPORT_MAX_IMAGE_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
   /** Word exports one process builds at once; more: 429 with Retry-After. */
   EXPORT_MAX_CONCURRENT: z.coerce.number().int().positive().default(2),
+  // bus: the story-event bus (server/events/): how much it holds at once.
+  /** Events published in this process and not yet delivered to its listeners; past it an event is dropped (logged) and listeners catch up by their re-read. */
+  EVENT_BUS_MAX_QUEUED: z.coerce.number().int().positive().default(10_000),
+  /** Listeners (open comment and notification streams, collaboration servers) subscribed at once in a process; past it a subscription is refused. */
+  EVENT_BUS_MAX_LISTENERS: z.coerce.number().int().positive().default(10_000),
+  /** Scaled out: events sent to Redis and not yet acknowledged; past it an event reaches only this process. */
+  EVENT_BUS_MAX_PENDING_PUBLISHES: z.coerce.number().int().positive().default(1_000),
 });
 
 /** The settings as validated values (env.ts's schema), without the derived fields. */
