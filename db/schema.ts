@@ -122,7 +122,7 @@ export const articleMembers = pgTable(
 export const articleUpdates = pgTable(
   "article_updates",
   {
-    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    id: bigint("id", { mode: "number" }).notNull().generatedAlwaysAsIdentity(),
     articleId: uuid("article_id")
       .notNull()
       .references(() => articles.id, { onDelete: "cascade" }),
@@ -130,7 +130,9 @@ export const articleUpdates = pgTable(
     update: bytea("update").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("article_updates_article_id_idx").on(t.articleId, t.id)],
+  // Every read is by story and id: one index (the key) serves them all, a second would only
+  // cost bytes on every row (migration 0015).
+  (t) => [primaryKey({ columns: [t.articleId, t.id] })],
 );
 
 /** Merged document state covering every log row of the article up to `up_to_update_id`. */

@@ -300,6 +300,14 @@ const EnvSchema = z.object({
   REVIEW_LEVEL_SIGNERS_MAX: z.coerce.number().int().positive().default(50),
   /** Sign-offs one story may keep (re-signing after a change adds one); past it: 409. */
   REVIEW_SIGNOFFS_MAX_PER_STORY: z.coerce.number().int().positive().default(200),
+
+  // bus: the story-event bus (server/events/): how much it holds at once.
+  /** Events published in this process and not yet delivered to its listeners; past it an event is dropped (logged) and listeners catch up by their re-read. */
+  EVENT_BUS_MAX_QUEUED: z.coerce.number().int().positive().default(10_000),
+  /** Listeners (open comment and notification streams, collaboration servers) subscribed at once in a process; past it a subscription is refused. */
+  EVENT_BUS_MAX_LISTENERS: z.coerce.number().int().positive().default(10_000),
+  /** Scaled out: events sent to Redis and not yet acknowledged; past it an event reaches only this process. */
+  EVENT_BUS_MAX_PENDING_PUBLISHES: z.coerce.number().int().positive().default(1_000),
 });
 
 /** The settings as validated values (env.ts's schema), without the derived fields. */

@@ -11,7 +11,6 @@ import { migrateDatabase } from "../db/migrate";
 import { seedDemoNewsroom } from "../db/seed";
 import { withStartupLock } from "../db/startupLock";
 import { resignLegacyAuditChains } from "./articles/auditResign";
-import { StoryBus } from "./cluster/storyBus";
 import { limitRequestBody, MULTIPART_ENVELOPE_BYTES } from "./http/bodyLimit";
 import { handleHealthRequest } from "./http/healthEndpoints";
 import { CollabServer } from "./collab/collabServer";
@@ -19,8 +18,10 @@ import { GroupCommitWriter } from "./collab/groupCommit";
 import { DrizzleStoryStore } from "./storyLog/drizzleStoryStore";
 import type { Actor, ArticleAccessFacts } from "../newsroom/actor";
 import { can } from "../newsroom/policy";
-import { publishLiveAccess } from "./collab/liveAccess";
-import { publishPresenceSource } from "./collab/livePresence";
+import { MemoryEventBus } from "./events/memoryEventBus";
+import { installEventBus, uninstallEventBus } from "./events/processBus";
+import { RedisEventBus } from "./events/redisEventBus";
+import type { EventBusLimits } from "./events/storyEventBus";
 import { RoomRegistry } from "./collab/roomRegistry";
 import { ScheduledPublisher } from "./publication/scheduledPublisher";
 import { publishListenOrigin } from "./http/publicOrigin";
@@ -63,15 +64,23 @@ export async function startServer(env: Env): Promise<RunningServer> {
     await resignLegacyAuditChains(db);
     if (embedded || env.SEED_DEMO === "1") await seedDemo(db, env);
   });
-  const bus = env.REDIS_URL ? new StoryBus(env.REDIS_URL) : null;
-  await bus?.connect().catch(async (err: Error) => {
-    await bus.close();
-    throw new StartupError(`cannot reach Redis at REDIS_URL: ${err.message}`);
-  });
+  const busLimits: EventBusLimits = {
+    maxQueuedEvents: env.EVENT_BUS_MAX_QUEUED,
+    maxListeners: env.EVENT_BUS_MAX_LISTENERS,
+    maxPendingPublishes: env.EVENT_BUS_MAX_PENDING_PUBLISHES,
+  };
+  const bus = env.REDIS_URL ? new RedisEventBus(env.REDIS_URL, busLimits) : new MemoryEventBus(busLimits);
+  if (bus instanceof RedisEventBus) {
+    await bus.connect().catch(async (err: Error) => {
+      await bus.close();
+      throw new StartupError(`cannot reach Redis at REDIS_URL: ${err.message}`);
+    });
+  }
+  installEventBus(bus);
 
   // Scaled out, every update is judged again at commit by the committed article state.
   const storyStore = new DrizzleStoryStore(db, env.COLLAB_COMMIT_MAX_ROWS, target.kind === "postgres");
-  const rightsAtCommit = bus === null ? null : (actor: Actor, facts: ArticleAccessFacts) => can(actor, "edit", facts);
+  const rightsAtCommit = !bus.spansProcesses ? null : (actor: Actor, facts: ArticleAccessFacts) => can(actor, "edit", facts);
   const writer = new GroupCommitWriter(storyStore, {
     delayMs: env.COLLAB_COMMIT_DELAY_MS,
     maxRows: env.COLLAB_COMMIT_MAX_ROWS,
@@ -95,10 +104,10 @@ export async function startServer(env: Env): Promise<RunningServer> {
     bus,
     { tailRows: env.STORY_SNAPSHOT_TAIL_ROWS, tailBytes: env.STORY_SNAPSHOT_TAIL_BYTES },
   );
-  publishPresenceSource(() => registry.presence());
-  publishLiveAccess({
+  bus.serveLiveRooms({
+    presence: () => registry.presence(),
     apply: async (articleId, facts) => {
-      bus?.publish(articleId, { kind: "access", facts });
+      bus.relayToStory(articleId, { kind: "access", facts });
       (await registry.whenLoaded(articleId))?.updateAccess(facts);
     },
     flush: async (articleId) => {
@@ -120,6 +129,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
   const collab = new CollabServer({
     db,
     registry,
+    events: bus,
     authSecret,
     maxMessageBytes: env.COLLAB_MAX_MESSAGE_BYTES,
     allowedOrigins: env.ALLOWED_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
@@ -188,7 +198,8 @@ export async function startServer(env: Env): Promise<RunningServer> {
         await registry.closeAll();
         await writer.drain();
         server.closeAllConnections();
-        await bus?.close();
+        await bus.close();
+        uninstallEventBus(bus);
         await closeDatabase();
         releaseDataDir();
         unmarkServing();

@@ -102,6 +102,9 @@ export const durabilityScenario: Scenario = {
             logBytesPerUpdate: measurable && saved ? grew / saved : Number.NaN,
           });
           ctx.log(`durability ${name} ${server.kind}: log grew ${grew} B for ${bytes} B of updates received (${(grew / bytes).toFixed(2)}×); all tables grew ${after.allTables - before.get(server)!.allTables} B`);
+          const was = before.get(server)!.parts;
+          const growth = Object.fromEntries(Object.entries(after.parts).map(([part, value]) => [part, value - was[part as keyof typeof was]]));
+          ctx.log(`durability ${name} ${server.kind}: where the bytes went: ${JSON.stringify(growth)}`);
         }
       }
     });

@@ -22,13 +22,32 @@ const CO_AUTHORS = ["xuweixiang", "zhoumi"];
 /** Log + snapshots, the tables that grow with every edit. */
 const STORAGE_SQL = `select pg_total_relation_size('article_updates') + pg_total_relation_size('article_snapshots') as log,
   (select coalesce(sum(pg_total_relation_size(c.oid)), 0) from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname = 'public' and c.relkind = 'r') as all_tables`;
+    where n.nspname = 'public' and c.relkind = 'r') as all_tables,
+  pg_relation_size('article_updates') as updates_heap,
+  pg_indexes_size('article_updates') as updates_indexes,
+  pg_total_relation_size('article_snapshots') as snapshots,
+  (select count(*) from article_updates) as update_rows,
+  (select coalesce(sum(octet_length("update")), 0) from article_updates) as update_payload,
+  (select count(*) from article_snapshots) as snapshot_rows,
+  (select coalesce(sum(octet_length(state)), 0) from article_snapshots) as snapshot_payload`;
 
 export interface StorageBytes {
   /** article_updates + article_snapshots, with indexes and TOAST. */
   log: number;
   /** Every table of the schema (articles rows are rewritten on each commit too). */
   allTables: number;
+  /** Where the log's bytes go (to find what to cut): */
+  parts: {
+    /** article_updates' table file, its indexes, and article_snapshots with everything. */
+    updatesHeap: number;
+    updatesIndexes: number;
+    snapshots: number;
+    /** Rows and the Yjs bytes they hold (before TOAST compression). */
+    updateRows: number;
+    updatePayload: number;
+    snapshotRows: number;
+    snapshotPayload: number;
+  };
 }
 
 export interface OurServer extends ServerUnderTest {
@@ -170,7 +189,19 @@ export async function startOurServer(backend: "pglite" | "postgres", options: Ou
     storedText: async (docName) => (await getArticle(server.url, cookies[0], docName)).content.text,
     async storageBytes() {
       const [row] = await whileStopped(() => queryStore(store, STORAGE_SQL));
-      return { log: Number(row.log), allTables: Number(row.all_tables) };
+      return {
+        log: Number(row.log),
+        allTables: Number(row.all_tables),
+        parts: {
+          updatesHeap: Number(row.updates_heap),
+          updatesIndexes: Number(row.updates_indexes),
+          snapshots: Number(row.snapshots),
+          updateRows: Number(row.update_rows),
+          updatePayload: Number(row.update_payload),
+          snapshotRows: Number(row.snapshot_rows),
+          snapshotPayload: Number(row.snapshot_payload),
+        },
+      };
     },
     async restartHard() {
       await server.kill();

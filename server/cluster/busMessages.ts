@@ -3,6 +3,7 @@ import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import { isArticleState } from "../../newsroom/articleStates";
 import type { ArticleAccessFacts } from "../../newsroom/actor";
+import { parseStoryEvent, type StoryEvent } from "../events/storyEvents";
 
 /** What one process tells the others about a story (one Redis channel per story). */
 export type BusMessage =
@@ -66,4 +67,19 @@ export function decodeBusMessage(bytes: Uint8Array): { sender: string; message: 
     return { sender, message: { kind: "access", facts } };
   }
   throw new Error(`unknown bus message kind ${kind}`);
+}
+
+/** A story event for the other processes (events channel): sender process id, then the event as JSON. */
+export function encodeEventMessage(sender: string, event: StoryEvent): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarString(e, sender);
+  encoding.writeVarString(e, JSON.stringify(event));
+  return encoding.toUint8Array(e);
+}
+
+/** Decodes an events-channel envelope; throws on anything that is not a known event. */
+export function decodeEventMessage(bytes: Uint8Array): { sender: string; event: StoryEvent } {
+  const d = decoding.createDecoder(bytes);
+  const sender = decoding.readVarString(d);
+  return { sender, event: parseStoryEvent(JSON.parse(decoding.readVarString(d))) };
 }

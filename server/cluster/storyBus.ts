@@ -1,11 +1,14 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { decodeBusMessage, encodeBusMessage, type BusMessage } from "./busMessages";
+import type { StoryEvent } from "../events/storyEvents";
+import { decodeBusMessage, decodeEventMessage, encodeBusMessage, encodeEventMessage, type BusMessage } from "./busMessages";
 
 type Handler = (message: BusMessage) => void;
 
 const CHANNEL_PREFIX = "newsroom:story:";
+/** Story events (sign-outs, comment and notification changes): every process listens. */
+const EVENTS_CHANNEL = "newsroom:events";
 const PING_TIMEOUT_MS = 2000;
 const CONNECT_TIMEOUT_MS = 15_000;
 const SUBSCRIBE_WAIT_MS = 2000;
@@ -21,6 +24,7 @@ export class StoryBus {
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   private readonly handlers = new Map<string, Handler>();
+  private eventHandler: ((event: StoryEvent) => void) | null = null;
   private readonly reconnectListeners: (() => void)[] = [];
   private connectedOnce = false;
 
@@ -92,6 +96,17 @@ export class StoryBus {
     }
   }
 
+  /** Receives the story events other processes publish (joined once, at start-up). */
+  async subscribeEvents(handler: (event: StoryEvent) => void): Promise<void> {
+    this.eventHandler = handler;
+    await this.subscriber.subscribe(EVENTS_CHANNEL);
+  }
+
+  /** Sends a story event to the other processes; rejects when Redis refuses it (away). */
+  async publishEvent(event: StoryEvent): Promise<void> {
+    await this.publisher.publish(EVENTS_CHANNEL, Buffer.from(encodeEventMessage(this.processId, event)));
+  }
+
   async unsubscribe(articleId: string): Promise<void> {
     const channel = CHANNEL_PREFIX + articleId;
     this.handlers.delete(channel);
@@ -124,10 +139,12 @@ export class StoryBus {
 
   async close(): Promise<void> {
     this.handlers.clear();
+    this.eventHandler = null;
     await Promise.allSettled([this.subscriber.quit(), this.publisher.quit()]);
   }
 
   private deliver(channel: string, payload: Buffer): void {
+    if (channel === EVENTS_CHANNEL) return this.deliverEvent(payload);
     const handler = this.handlers.get(channel);
     if (!handler) return;
     let decoded;
@@ -143,5 +160,17 @@ export class StoryBus {
     } catch (err) {
       console.error(`[cluster] applying a message on ${channel} failed: ${(err as Error).message}`);
     }
+  }
+
+  private deliverEvent(payload: Buffer): void {
+    if (!this.eventHandler) return;
+    let decoded;
+    try {
+      decoded = decodeEventMessage(new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength));
+    } catch (err) {
+      console.error(`[cluster] ignored an unreadable event: ${(err as Error).message}`);
+      return;
+    }
+    if (decoded.sender !== this.processId) this.eventHandler(decoded.event);
   }
 }

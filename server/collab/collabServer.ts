@@ -17,7 +17,7 @@ import { can } from "../../newsroom/policy";
 import { findArticleFacts } from "../articles/articleFacts";
 import { findWorkingUser } from "../auth/activeUser";
 import { actorOf } from "../auth/actorOf";
-import { onSessionEnded } from "../auth/sessionEvents";
+import type { StoryEventBus } from "../events/storyEventBus";
 import { isSessionLive } from "../auth/sessionRevocation";
 import { sessionClaims } from "../auth/sessionToken";
 import { Connection } from "./connection";
@@ -37,6 +37,8 @@ const PING_INTERVAL_MS = 30_000;
 export interface CollabServerOptions {
   db: Db;
   registry: RoomRegistry;
+  /** Where sign-outs are announced (this process's, and scaled out the others'). */
+  events: StoryEventBus;
   authSecret: string;
   maxMessageBytes: number;
   allowedOrigins: readonly string[];
@@ -120,7 +122,7 @@ export class CollabServer {
       void this.recheckSessions();
     }, PING_INTERVAL_MS);
     this.pingTimer.unref();
-    this.stopListening = onSessionEnded((sessionId) => {
+    this.stopListening = options.events.subscribe("sessionEnded", null, ({ sessionId }) => {
       for (const [ws, session] of this.sessions) if (session.sessionId === sessionId) ws.close(CLOSE_NOT_SIGNED_IN, "signed out");
     });
   }

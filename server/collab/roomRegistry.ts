@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "../../db/client";
 import type { BusMessage } from "../cluster/busMessages";
-import type { StoryBus } from "../cluster/storyBus";
+import type { StoryEventBus } from "../events/storyEventBus";
 import type { AwarenessUser } from "./awarenessIdentity";
 import type { GroupCommitWriter } from "./groupCommit";
 import { Room, type RoomRelay } from "./room";
@@ -25,7 +25,7 @@ interface Entry {
 /**
  * The loaded rooms of this process. Concurrent loads of one story share one promise; a room
  * nobody is in is stored and unloaded after a short idle time (a page reload keeps it warm).
- * With a story bus (several processes), a loaded room is subscribed to its story's channel.
+ * A loaded room is joined to its story's channel on the story-event bus (scaled out: Redis).
  */
 export class RoomRegistry {
   private readonly entries = new Map<string, Entry>();
@@ -36,10 +36,11 @@ export class RoomRegistry {
     private readonly store: StoryStore,
     private readonly writer: GroupCommitWriter,
     private readonly timing: { idleMs: number; checkpointPauseMs: number; checkpointMaxMs: number },
-    private readonly bus: StoryBus | null = null,
+    /** Other processes holding the same stories (scaled out); in one process it relays nothing. */
+    private readonly bus: StoryEventBus,
     private readonly snapshotLimits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS,
   ) {
-    bus?.onReconnect(() => void this.resyncAll());
+    bus.onReconnect(() => void this.resyncAll());
   }
 
   /** The loaded room for an article, loading it (and creating first content) if needed. */
@@ -131,7 +132,7 @@ export class RoomRegistry {
     let deliver = (message: BusMessage): void => {
       heldBack.push(message);
     };
-    if (this.bus) await this.bus.subscribe(articleId, (message) => deliver(message));
+    await this.bus.joinStory(articleId, (message) => deliver(message));
     try {
       const room = await this.loadRoom(articleId);
       for (const message of heldBack.splice(0)) applyBusMessage(room, message);
@@ -142,7 +143,7 @@ export class RoomRegistry {
       });
       return room;
     } catch (err) {
-      await this.bus?.unsubscribe(articleId);
+      await this.bus.leaveStory(articleId);
       throw err;
     }
   }
@@ -166,10 +167,10 @@ export class RoomRegistry {
 
   private relayFor(articleId: string): RoomRelay | null {
     const bus = this.bus;
-    if (!bus) return null;
+    if (!bus.spansProcesses) return null;
     return {
-      publishUpdate: (update, newOwners) => bus.publish(articleId, { kind: "update", update, newOwners: [...newOwners] }),
-      publishAwareness: (update) => bus.publish(articleId, { kind: "awareness", update }),
+      publishUpdate: (update, newOwners) => bus.relayToStory(articleId, { kind: "update", update, newOwners: [...newOwners] }),
+      publishAwareness: (update) => bus.relayToStory(articleId, { kind: "awareness", update }),
     };
   }
 
@@ -208,7 +209,7 @@ export class RoomRegistry {
     entry.unloading = room
       .close()
       .catch((err) => console.error(`[collab] unloading ${articleId} failed:`, (err as Error).message))
-      .then(() => this.bus?.unsubscribe(articleId))
+      .then(() => this.bus.leaveStory(articleId))
       .finally(() => {
         if (this.entries.get(articleId) === entry) this.entries.delete(articleId);
       });

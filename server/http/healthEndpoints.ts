@@ -2,13 +2,13 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import type { StoryBus } from "../cluster/storyBus";
+import type { StoryEventBus } from "../events/storyEventBus";
 
 const DB_CHECK_TIMEOUT_MS = 2000;
 
 export interface HealthSources {
   db: Db;
-  bus: StoryBus | null;
+  bus: StoryEventBus;
   /** True once SIGTERM arrived: the load balancer should stop sending new people here. */
   isShuttingDown(): boolean;
 }
@@ -46,7 +46,7 @@ export function handleHealthRequest(req: IncomingMessage, res: ServerResponse, s
   void (async () => {
     const [database, redis] = await Promise.all([
       databaseAnswers(sources.db),
-      sources.bus ? sources.bus.isReachable() : Promise.resolve(null),
+      sources.bus.isReachable(),
     ]);
     const shuttingDown = sources.isShuttingDown();
     const ready = database && redis !== false && !shuttingDown;
