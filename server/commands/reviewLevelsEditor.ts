@@ -5,11 +5,9 @@ import { reviewLevels, users, type User } from "../../db/schema";
 import { isDesk } from "../../newsroom/actor";
 import { can } from "../../newsroom/policy";
 import { actorOf } from "../auth/actorOf";
+import { REVIEW_LEVELS_LOCK_KEY } from "../review/reviewLevelSetting";
 import { maxLevelSigners, maxReviewLevels } from "../review/signoffLimits";
 import { refuse, type CommandResult } from "./commandResult";
-
-/** Any fixed number: every process takes the same transaction-scoped lock for the setting. */
-const REVIEW_LEVELS_LOCK_KEY = 7_260_534;
 
 export interface LevelChange {
   name: string;
