@@ -128,6 +128,11 @@ describe.each(backends())("review levels (三审): sign-offs pinned to the hash,
     const { id } = await submittedStory("长沙市岳麓区今天举办秋季读书会。");
     expect((await status("huhongye", id)).isDefault).toBe(true);
     expect((await transition("yaoyuchao", id, "submit")).status).toBe(200);
+    // 签发 itself signs the default level: signing it by hand is refused (the receipt names the approver).
+    const byHand = await sign("fushen", id, "签发");
+    expect([byHand.status, byHand.body.error?.reason]).toEqual([409, "default_level"]);
+    // Nothing to judge against the live text under the default: the status neither flushes nor hashes it.
+    expect(await status("huhongye", id)).toMatchObject({ isDefault: true, contentHash: null, canSign: null });
     expect((await transition("huhongye", id, "approve")).body.state).toBe("approved");
     const published = await transition("huhongye", id, "publish");
     expect(published.body.state).toBe("published");
@@ -156,6 +161,8 @@ describe.each(backends())("review levels (三审): sign-offs pinned to the hash,
     const tooMany = await levels("admin", "PUT", { levels: [...THREE_LEVELS, { name: "四审", signers: "editors" }] });
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error?.message).toBe("审级最多 3 级");
+    const control = await levels("admin", "PUT", { levels: [{ name: "初\u0007审", signers: "editors" }] });
+    expect([control.status, control.body.error?.message]).toEqual([400, "审级名称不能包含控制字符"]);
 
     const saved = await levels("admin", "PUT", { levels: THREE_LEVELS });
     expect(saved.status).toBe(200);
@@ -286,6 +293,12 @@ describe.each(backends())("review levels (三审): sign-offs pinned to the hash,
     const entry = feed.split("<entry>").find((e) => e.includes(`/news/${slug}<`))!;
     expect(entry).toContain(`<r:receipt contentHash="${receipt.contentHash}" auditHead="${receipt.auditHead}">`);
     expect(entry).toContain(`<r:signer level="终审" name="胡红叶"/>`);
+
+    // A correction under way is unpublished workflow: the public receipt keeps the served revision's head.
+    expect((await transition("huhongye", id, "correct", "更正了活动日期。")).body.state).toBe("correcting");
+    const during = (await api<Receipt>(server.url, null, "GET", `/news/${slug}/receipt.json`)).body;
+    expect([during.contentHash, during.auditHead, during.auditEntries]).toEqual([receipt.contentHash, receipt.auditHead, receipt.auditEntries]);
+    expect(await (await fetch(`${server.url}/news/${slug}`)).text()).toContain(`<em data-testid="receipt-audit-head">${receipt.auditHead}</em>`);
   });
 
   it("a send-back keeps the sign-offs: unchanged text still counts, a changed one must be signed again", async () => {
@@ -333,5 +346,9 @@ describe.each(backends())("review levels (三审): sign-offs pinned to the hash,
     const refused = await sign("huhongye", id, "初审");
     expect([refused.status, refused.body.error?.reason]).toEqual([409, "too_many_signoffs"]);
     expect(refused.body.error?.message).toBe("这篇稿件的签署记录已达上限(6 条)");
+    // The bound is per submission cycle: sent back and submitted again, the story can be signed again.
+    expect((await transition("huhongye", id, "request_changes", "请再核实")).status).toBe(200);
+    expect((await transition("yaoyuchao", id, "submit")).status).toBe(200);
+    expect((await sign("huhongye", id, "初审")).status).toBe(201);
   });
 });
