@@ -171,6 +171,10 @@ describe.each(backends())("review levels (三审): sign-offs pinned to the hash,
       THREE_LEVELS.map((l) => [l.name, l.signers]),
     );
     expect((await levels("admin", "GET")).body).toEqual(saved.body);
+    // The change is on record in the console's audit log: who, and from what to what.
+    const adminPage = await (await fetch(`${server.url}/admin`, { headers: { cookie: cookie.admin } })).text();
+    expect(adminPage).toContain("修改审级");
+    expect(adminPage).toContain("审级: 默认(签发) → 初审[huhongye、fushen] / 复审[fushen、zhongshen] / 终审[zhongshen、huhongye]");
   });
 
   it("three levels: in order, only listed signers, one level per person; an edit voids them and shows each signer exactly that edit; 签发 waits for all; the receipt verifies", async () => {
