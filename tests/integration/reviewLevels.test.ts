@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../../server/auth/password";
+import { REVIEW_LEVELS_LOCK_KEY } from "../../server/review/reviewLevelSetting";
 import { backends } from "../support/backends";
 import { connectClient, type CollabClient } from "../support/collabClient";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
@@ -354,5 +356,45 @@ describe.each(backends())("review levels (三审): sign-offs pinned to the hash,
     expect((await transition("huhongye", id, "request_changes", "请再核实")).status).toBe(200);
     expect((await transition("yaoyuchao", id, "submit")).status).toBe(200);
     expect((await sign("huhongye", id, "初审")).status).toBe(201);
+  });
+});
+
+/**
+ * The approval reads the levels once, under the shared levels lock: while a change of the levels
+ * holds the lock (the editor takes it exclusively), 签发 waits instead of judging half a change.
+ * PostgreSQL only: another session holds the lock from outside, as a second process would.
+ */
+describe.each(backends().filter((b) => b === "postgres"))("review levels (三审): 签发 waits for a change of the levels (%s)", (backend) => {
+  let store: ServerStore;
+  let server: InProcessServer;
+  beforeAll(async () => {
+    store = await createStore(backend);
+    server = await startInProcessServer(store);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await store?.dispose();
+  });
+
+  it("an approval asks for the levels lock and goes on once the change is done", async () => {
+    const reporter = await signIn(server.url, "yaoyuchao");
+    const editor = await signIn(server.url, "huhongye");
+    const id = await createTeamStory(server.url, editor, "芙蓉区社区食堂开张");
+    expect((await api(server.url, reporter, "POST", `/api/articles/${id}/transitions`, { action: "submit" })).status).toBe(200);
+    const holder = new pg.Client({ connectionString: store.env.DATABASE_URL });
+    await holder.connect();
+    try {
+      await holder.query("select pg_advisory_lock($1)", [REVIEW_LEVELS_LOCK_KEY]);
+      const approving = api<{ state?: string }>(server.url, editor, "POST", `/api/articles/${id}/transitions`, { action: "approve" });
+      // The approval's transaction is queued on the levels lock (a waiting, ungranted advisory lock).
+      const waiting = async () =>
+        (await holder.query("select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted and objid = $1", [REVIEW_LEVELS_LOCK_KEY]))
+          .rows[0].n as number;
+      await expect.poll(waiting, { timeout: 15_000 }).toBe(1);
+      await holder.query("select pg_advisory_unlock($1)", [REVIEW_LEVELS_LOCK_KEY]);
+      expect((await approving).body.state).toBe("approved");
+    } finally {
+      await holder.end();
+    }
   });
 });
