@@ -357,6 +357,19 @@ describe.each(backends())("review levels (三审): sign-offs pinned to the hash,
     expect((await transition("yaoyuchao", id, "submit")).status).toBe(200);
     expect((await sign("huhongye", id, "初审")).status).toBe(201);
   });
+
+  it("a sign-off stops counting once its signer is taken off the level: 签发 waits for the level again", async () => {
+    expect((await levels("admin", "PUT", { levels: [{ name: "初审", signers: ["fushen"] }, { name: "复审", signers: ["zhongshen"] }] })).status).toBe(200);
+    const { id } = await submittedStory("开福区新建两座口袋公园。");
+    expect((await transition("yaoyuchao", id, "submit")).status).toBe(200);
+    expect((await sign("fushen", id, "初审")).status).toBe(201);
+    expect((await sign("zhongshen", id, "复审")).status).toBe(201);
+    expect((await levels("admin", "PUT", { levels: [{ name: "初审", signers: ["huhongye"] }, { name: "复审", signers: ["zhongshen"] }] })).status).toBe(200);
+    expect((await status("huhongye", id)).levels.map((l) => l.status)).toEqual(["unsigned", "signed"]);
+    const approve = await transition("huhongye", id, "approve");
+    expect(approve.status).toBe(409);
+    expect(approve.body.error?.blockers?.filter((b) => b.kind === "signoff").map((b) => b.id)).toEqual(["初审"]);
+  });
 });
 
 /**
