@@ -1,6 +1,10 @@
 import { OUTLET } from "./publicationFormat";
 import type { PmNode } from "./canonicalContent";
-import { escapeHtml, renderStoryBody } from "./storyHtml";
+import { escapeHtml as escapeText, renderStoryBody } from "./storyHtml";
+import { xmlSafe } from "./xmlChars";
+
+/** Text escaped for the feed, without the characters XML 1.0 cannot carry (they would break it whole). */
+const escapeHtml = (text: string) => escapeText(xmlSafe(text));
 
 export interface FeedEntry {
   url: string;

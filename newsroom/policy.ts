@@ -37,8 +37,6 @@ export type ArticleAction =
   | "comment"
   /** Override a failed machine check for the current text, with a reason (the desk). */
   | "overrideCheck"
-  /** Sign a review level (三审) of a submitted story; which level is `reviewLevels.ts`'s rule. */
-  | "signOff"
   /** Add colleagues to the byline and reorder it now (the desk, or the reporter who started it). */
   | "arrangeByline"
   /** Ask the byline and the desk to be added (a reporter not on it, while it is written). */
@@ -68,8 +66,6 @@ function mayArticle(actor: Actor, action: ArticleAction, facts: ArticleAccessFac
       return isDesk(actor) || isMember(actor, facts);
     case "overrideCheck":
       return isDesk(actor);
-    case "signOff":
-      return isDesk(actor) && facts.state === "submitted";
     case "arrangeByline":
       return mayArrangeByline(actor, facts);
     case "askToJoin":

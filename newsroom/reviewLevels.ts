@@ -36,6 +36,28 @@ export interface SignoffFacts {
   levelName: string;
   signerId: string;
   contentHash: string;
+  /** Written by 签发 under the default level, not by a sign-off request. */
+  byApproval: boolean;
+  /** The sign-off's entry in the story's audit chain (orders it against the last 提交). */
+  auditEntryId: number | null;
+}
+
+/**
+ * The accounts that may still sign, by id: enabled, with their current role. A sign-off counts
+ * only while its signer is in here and may still sign its level.
+ */
+export type SignerRoster = ReadonlyMap<string, Actor>;
+
+/**
+ * Whether `signoff` still counts for `level`: its signer is still enabled, still on the desk and
+ * still listed for the level; a row written by 签发 counts only under the default setting (it
+ * never stands for a configured level that happens to be named “签发”).
+ */
+export function signoffCounts(setting: ReviewLevelSetting, level: ReviewLevel, signoff: SignoffFacts, roster: SignerRoster): boolean {
+  if (signoff.levelName !== level.name) return false;
+  if (signoff.byApproval !== setting.isDefault) return false;
+  const signer = roster.get(signoff.signerId);
+  return signer !== undefined && maySignLevel(signer, level);
 }
 
 /** One level's standing against the story's current hash. */
@@ -57,9 +79,10 @@ export function levelStandings<S extends SignoffFacts>(
   setting: ReviewLevelSetting,
   signoffs: readonly S[],
   currentHash: string,
+  roster: SignerRoster,
 ): LevelStanding<S>[] {
   return setting.levels.map((level, i) => {
-    const mine = signoffs.filter((s) => s.levelName === level.name);
+    const mine = signoffs.filter((s) => signoffCounts(setting, level, s, roster));
     const signed = mine.find((s) => s.contentHash === currentHash) ?? null;
     const stale = signed ? null : (mine.at(-1) ?? null);
     return { level, position: i + 1, signed, stale };
@@ -67,9 +90,14 @@ export function levelStandings<S extends SignoffFacts>(
 }
 
 /** Levels not signed on the current hash (what keeps 签发 back). The default level never is: 签发 signs it. */
-export function missingLevels(setting: ReviewLevelSetting, signoffs: readonly SignoffFacts[], currentHash: string): ReviewLevel[] {
+export function missingLevels(
+  setting: ReviewLevelSetting,
+  signoffs: readonly SignoffFacts[],
+  currentHash: string,
+  roster: SignerRoster,
+): ReviewLevel[] {
   if (setting.isDefault) return [];
-  return levelStandings(setting, signoffs, currentHash)
+  return levelStandings(setting, signoffs, currentHash, roster)
     .filter((standing) => standing.signed === null)
     .map((standing) => standing.level);
 }
@@ -85,6 +113,7 @@ export interface SignoffRefusal {
   reason:
     | "not_desk"
     | "not_submitted"
+    | "default_level"
     | "unknown_level"
     | "not_a_signer"
     | "already_signed"
@@ -101,24 +130,40 @@ export interface SignoffAttempt {
   /** Every sign-off of the story so far, in the order they were made. */
   signoffs: readonly SignoffFacts[];
   currentHash: string;
+  roster: SignerRoster;
+  /**
+   * Id of the audit entry of the story's latest 提交 (0: never submitted): the current
+   * submission cycle is what came after it.
+   */
+  cycleStart: number;
 }
 
 /**
  * Whether `actor` may sign `levelName` of the story now, or why not: only the desk, only a
- * submitted story (待审), only a listed signer, a level not already signed on this text, never a
- * second level by one person (on any text of the story), and in order: every earlier level
- * signed on the current hash.
+ * submitted story (待审), never the default level (签发 itself signs it, naming the approver),
+ * only a listed signer, a level not already signed on this text, never a second configured level
+ * by one person within the current submission cycle (on any text), and in order: every earlier
+ * level signed on the current hash. The one place this permission is decided.
  */
-export function signoffRefusal({ actor, state, levelName, setting, signoffs, currentHash }: SignoffAttempt): SignoffRefusal | null {
+export function signoffRefusal({ actor, state, levelName, setting, signoffs, currentHash, roster, cycleStart }: SignoffAttempt): SignoffRefusal | null {
   if (!isDesk(actor)) return { status: 403, reason: "not_desk", message: "只有编辑可以签署审稿" };
   if (state !== "submitted") return { status: 409, reason: "not_submitted", message: "只有待审的稿件可以签署" };
+  if (setting.isDefault) return { status: 409, reason: "default_level", message: "本社未设置审级,签发即为签署" };
   const index = setting.levels.findIndex((level) => level.name === levelName);
   if (index < 0) return { status: 400, reason: "unknown_level", message: `没有“${levelName}”这一审级` };
   const level = setting.levels[index];
   if (!maySignLevel(actor, level)) return { status: 403, reason: "not_a_signer", message: `你不在“${level.name}”的签署人之列` };
-  const standings = levelStandings(setting, signoffs, currentHash);
+  const standings = levelStandings(setting, signoffs, currentHash, roster);
   if (standings[index].signed) return { status: 409, reason: "already_signed", message: `“${level.name}”已在当前内容上签署` };
-  const other = signoffs.find((s) => s.signerId === actor.id && s.levelName !== level.name);
+  const configured = new Set(setting.levels.map((l) => l.name));
+  const other = signoffs.find(
+    (s) =>
+      s.signerId === actor.id &&
+      s.levelName !== level.name &&
+      !s.byApproval &&
+      configured.has(s.levelName) &&
+      (s.auditEntryId ?? 0) > cycleStart,
+  );
   if (other) {
     return { status: 409, reason: "signed_other_level", message: `你已签署本稿的“${other.levelName}”,同一人不能签署两个审级` };
   }

@@ -12,6 +12,7 @@ const ACTION_NAMES_ZH: Record<string, string> = {
   signed_out_everywhere: "退出所有设备",
   totp_enabled: "启用两步验证",
   totp_disabled: "关闭两步验证",
+  review_levels_changed: "修改审级",
 };
 
 /** `{role: {from, to}}` as "role: reporter → editor". */

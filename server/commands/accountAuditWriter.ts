@@ -15,7 +15,9 @@ export type AccountAuditAction =
   | "password_changed"
   | "signed_out_everywhere"
   | "totp_enabled"
-  | "totp_disabled";
+  | "totp_disabled"
+  /** The newsroom's review levels (三审) changed; recorded against the admin who changed them. */
+  | "review_levels_changed";
 
 export interface AccountAuditEntry {
   /** Who did it; null for the command line (admin:create). */

@@ -14,6 +14,7 @@ import { revisionWriter } from "./revisionWriter";
 import { inStoryCommandQueue } from "./storyCommandQueue";
 import { captureContent } from "../articles/storyContent";
 import { publishGateBlockers, type GateBlocker } from "../review/publishGate";
+import { lockedReviewLevelSetting } from "../review/reviewLevelSetting";
 import { approvalSignoff, signoffBlockers } from "../review/signoffGate";
 import { announceNotifications } from "../notifications/notificationHub";
 import { notificationWriter, type Audience } from "../notifications/notificationWriter";
@@ -158,11 +159,13 @@ async function transitionNow(
           throw new TransitionConflict("稿件内容与签发时不一致,不能发布;请退回后重新签发");
         }
       }
+      // Read once, under the levels lock: the gate and the default sign-off judge the same setting.
+      const levelSetting = action === "approve" ? await lockedReviewLevelSetting(tx) : null;
       if (action === "approve" || action === "publish") {
         const blockers = [
           ...(await publishGateBlockers(tx, articleId, content)),
           // 签发 needs every review level (三审) signed on this very text.
-          ...(action === "approve" ? await signoffBlockers(tx, articleId, content.contentHash) : []),
+          ...(levelSetting ? await signoffBlockers(tx, articleId, content.contentHash, levelSetting) : []),
         ];
         if (blockers.length > 0) {
           const list = blockers.map((b) => b.message).join(";");
@@ -192,8 +195,9 @@ async function transitionNow(
         contentHash: content.contentHash,
         revisionId: revision.id,
       });
-      if (action === "approve") {
+      if (levelSetting) {
         await approvalSignoff(tx, {
+          setting: levelSetting,
           articleId,
           approverId: user.id,
           contentHash: content.contentHash,

@@ -5,11 +5,10 @@ import { reviewLevels, users, type User } from "../../db/schema";
 import { isDesk } from "../../newsroom/actor";
 import { can } from "../../newsroom/policy";
 import { actorOf } from "../auth/actorOf";
+import { configuredLevels, REVIEW_LEVELS_LOCK_KEY } from "../review/reviewLevelSetting";
+import { accountAuditWriter } from "./accountAuditWriter";
 import { maxLevelSigners, maxReviewLevels } from "../review/signoffLimits";
 import { refuse, type CommandResult } from "./commandResult";
-
-/** Any fixed number: every process takes the same transaction-scoped lock for the setting. */
-const REVIEW_LEVELS_LOCK_KEY = 7_260_534;
 
 export interface LevelChange {
   name: string;
@@ -54,6 +53,7 @@ export async function reviewLevelsEditor(db: Db, { actor, levels }: ReviewLevels
       const asActor = actorOf(account as User);
       if (!asActor || !isDesk(asActor)) return refuse("bad_request", `“${username}”不是编辑,不能签署审级`);
     }
+    const before = await configuredLevels(tx);
     await tx.delete(reviewLevels);
     if (levels.length > 0) {
       await tx.insert(reviewLevels).values(
@@ -66,6 +66,24 @@ export async function reviewLevelsEditor(db: Db, { actor, levels }: ReviewLevels
         })),
       );
     }
+    // Who changed the levels, when, from what to what: in the console's audit log, with the change.
+    await accountAuditWriter(tx, {
+      actorId: actor.id,
+      targetId: actor.id,
+      action: "review_levels_changed",
+      detail: {
+        审级: {
+          from: describeLevels(before.map((l) => ({ name: l.name, signers: l.signers === "editors" ? "editors" : l.signers.map((p) => p.username) }))),
+          to: describeLevels(levels),
+        },
+      },
+    });
     return { ok: true, changed: true };
   });
+}
+
+/** `初审[huhongye、fushen] / 复审[全体编辑]`; the default when nothing is configured. */
+function describeLevels(levels: readonly LevelChange[]): string {
+  if (levels.length === 0) return "默认(签发)";
+  return levels.map((l) => `${l.name}[${l.signers === "editors" ? "全体编辑" : [...new Set(l.signers)].join("、")}]`).join(" / ");
 }

@@ -5,7 +5,7 @@ import { signoffRefusal } from "../../newsroom/reviewLevels";
 import { actorOf } from "../auth/actorOf";
 import { captureContent } from "../articles/storyContent";
 import { liveAccess } from "../collab/liveAccess";
-import { reviewLevelSetting, storySignoffs } from "../review/reviewLevelSetting";
+import { lockedReviewLevelSetting, signerRoster, storySignoffs, submissionCycleStart } from "../review/reviewLevelSetting";
 import { maxSignoffsPerStory } from "../review/signoffLimits";
 import { auditEntryWriter } from "./auditEntryWriter";
 import { refuse, type CommandRefusal, type CommandResult } from "./commandResult";
@@ -43,11 +43,13 @@ export async function signoffWriter(db: Db, props: SignoffWriterProps): Promise<
     return db.transaction(async (tx): Promise<CommandResult<{ signoff: ArticleSignoff }>> => {
       const found = await lockedArticleFacts(tx, articleId);
       if (!found) return refuse("not_found", "没有这篇稿件");
-      const [setting, signoffs, content] = await Promise.all([
-        reviewLevelSetting(tx),
+      const setting = await lockedReviewLevelSetting(tx);
+      const [signoffs, content, cycleStart] = await Promise.all([
         storySignoffs(tx, articleId),
         captureContent(tx, articleId),
+        submissionCycleStart(tx, articleId),
       ]);
+      const roster = await signerRoster(tx, setting, signoffs);
       const refused = signoffRefusal({
         actor,
         state: found.facts.state,
@@ -55,13 +57,16 @@ export async function signoffWriter(db: Db, props: SignoffWriterProps): Promise<
         setting,
         signoffs,
         currentHash: content.contentHash,
+        roster,
+        cycleStart,
       });
       if (refused) return { ...refuse(STATUS_CODES[refused.status], refused.message), reason: refused.reason } as CommandRefusal;
       if (props.contentHash !== undefined && props.contentHash !== content.contentHash) {
         return { ...refuse("conflict", "稿件内容已改变,请看过最新内容后再签署"), reason: "text_changed" };
       }
+      // Bounded per submission cycle: a story sent back and submitted again starts afresh.
       const limit = maxSignoffsPerStory();
-      if (signoffs.length >= limit) {
+      if (signoffs.filter((s) => (s.auditEntryId ?? 0) > cycleStart).length >= limit) {
         return { ...refuse("conflict", `这篇稿件的签署记录已达上限(${limit} 条)`), reason: "too_many_signoffs" };
       }
       const position = setting.levels.findIndex((l) => l.name === level) + 1;

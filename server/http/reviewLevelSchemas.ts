@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { hasControlCharacter } from "../../newsroom/xmlChars";
 
 /** Longest name of a review level (初审, 复审, 终审 …), in characters. */
 export const MAX_LEVEL_NAME_LENGTH = 20;
@@ -15,7 +16,9 @@ const level = strict({
     .string({ error: "审级名称必须是文本" })
     .trim()
     .min(1, { error: "审级需要名称" })
-    .max(MAX_LEVEL_NAME_LENGTH, { error: `审级名称不能超过 ${MAX_LEVEL_NAME_LENGTH} 个字` }),
+    .max(MAX_LEVEL_NAME_LENGTH, { error: `审级名称不能超过 ${MAX_LEVEL_NAME_LENGTH} 个字` })
+    // The name goes into the public page, receipt.json and the Atom feed: no control characters.
+    .refine((name) => !hasControlCharacter(name), { error: "审级名称不能包含控制字符" }),
   /** Usernames of the accounts that may sign, or "editors": any editor. */
   signers: z.union([z.literal("editors"), z.array(z.string({ error: "签署人必须是用户名" }))], {
     error: "signers 必须是用户名数组或 \"editors\"",

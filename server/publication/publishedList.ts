@@ -3,7 +3,7 @@ import { desc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleRevisions, articles } from "../../db/schema";
 import type { PmNode } from "../../newsroom/canonicalContent";
-import { signersOf } from "./storyReceipt";
+import { publishedAuditHeads, signersOf } from "./storyReceipt";
 
 export interface PublishedEntry {
   slug: string;
@@ -27,10 +27,13 @@ export async function listPublished(db: Db, limit = 50): Promise<PublishedEntry[
     .where(eq(articles.state, "published"))
     .orderBy(desc(articles.publishedAt))
     .limit(limit);
-  const signers = await signersOf(
-    db,
-    rows.map(({ article, revision }) => ({ articleId: article.id, contentHash: revision.contentHash })),
-  );
+  const [signers, heads] = await Promise.all([
+    signersOf(
+      db,
+      rows.map(({ article, revision }) => ({ articleId: article.id, contentHash: revision.contentHash })),
+    ),
+    publishedAuditHeads(db, rows.map(({ article }) => article.id)),
+  ]);
   return rows.map(({ article, revision }) => ({
     slug: article.slug!,
     title: revision.title,
@@ -39,6 +42,6 @@ export async function listPublished(db: Db, limit = 50): Promise<PublishedEntry[
     publishedAt: article.firstPublishedAt ?? article.publishedAt!,
     updatedAt: article.publishedAt!,
     authors: (revision.byline as { name: string }[]).map((p) => p.name),
-    receipt: { contentHash: revision.contentHash, signers: signers.get(article.id) ?? [], auditHead: article.auditHead },
+    receipt: { contentHash: revision.contentHash, signers: signers.get(article.id) ?? [], auditHead: heads.get(article.id)?.auditHead ?? null },
   }));
 }

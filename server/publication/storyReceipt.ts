@@ -1,7 +1,7 @@
 import "server-only";
-import { and, asc, eq, inArray, or } from "drizzle-orm";
+import { and, asc, count, eq, inArray, lte, max, or } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { articleSignoffs, users, type Article, type ArticleRevision } from "../../db/schema";
+import { articleAudit, articleSignoffs, users, type Article, type ArticleRevision } from "../../db/schema";
 import type { BylinePerson } from "../../newsroom/byline";
 import { canonicalContent, type PmNode } from "../../newsroom/canonicalContent";
 
@@ -50,10 +50,53 @@ export async function signersOf(db: Db, served: readonly { articleId: string; co
   return result;
 }
 
+/** The audit chain as it stood when the served text was published. */
+export interface PublishedAuditHead {
+  auditHead: string;
+  auditEntries: number;
+}
+
+/**
+ * Per story, the head of its audit chain at its latest 发布 (the entry that put the served text
+ * out) and how many entries the chain had then: what came after (a correction under way, its
+ * sign-offs) is unpublished workflow and stays off the public receipt. One query pair for any
+ * number of stories (the feed).
+ */
+export async function publishedAuditHeads(db: Db, articleIds: readonly string[]): Promise<Map<string, PublishedAuditHead>> {
+  const result = new Map<string, PublishedAuditHead>();
+  if (articleIds.length === 0) return result;
+  const published = db
+    .select({ articleId: articleAudit.articleId, entryId: max(articleAudit.id).as("published_entry_id") })
+    .from(articleAudit)
+    .where(and(inArray(articleAudit.articleId, [...articleIds]), eq(articleAudit.action, "publish")))
+    .groupBy(articleAudit.articleId)
+    .as("published");
+  const counted = await db
+    .select({ articleId: articleAudit.articleId, entries: count(), last: max(articleAudit.id) })
+    .from(articleAudit)
+    .innerJoin(published, and(eq(published.articleId, articleAudit.articleId), lte(articleAudit.id, published.entryId)))
+    .groupBy(articleAudit.articleId);
+  const lastIds = counted.map((c) => Number(c.last));
+  if (lastIds.length === 0) return result;
+  const heads = await db.select({ id: articleAudit.id, entryHash: articleAudit.entryHash }).from(articleAudit).where(inArray(articleAudit.id, lastIds));
+  const hashById = new Map(heads.map((h) => [Number(h.id), h.entryHash]));
+  for (const c of counted) result.set(c.articleId, { auditHead: hashById.get(Number(c.last))!, auditEntries: Number(c.entries) });
+  return result;
+}
+
 /** The receipt of what `/news/:slug` serves now (after a correction: the republished text). */
 export async function storyReceipt(db: Db, article: Article, revision: ArticleRevision): Promise<StoryReceipt> {
-  const signers = (await signersOf(db, [{ articleId: article.id, contentHash: revision.contentHash }])).get(article.id) ?? [];
-  return { contentHash: revision.contentHash, signers, auditHead: article.auditHead, auditEntries: article.auditEntries };
+  const [signers, heads] = await Promise.all([
+    signersOf(db, [{ articleId: article.id, contentHash: revision.contentHash }]),
+    publishedAuditHeads(db, [article.id]),
+  ]);
+  const head = heads.get(article.id);
+  return {
+    contentHash: revision.contentHash,
+    signers: signers.get(article.id) ?? [],
+    auditHead: head?.auditHead ?? null,
+    auditEntries: head?.auditEntries ?? 0,
+  };
 }
 
 /**

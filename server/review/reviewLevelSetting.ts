@@ -1,8 +1,48 @@
 import "server-only";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, max, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { articleSignoffs, reviewLevels, users, type ArticleSignoff } from "../../db/schema";
-import { DEFAULT_REVIEW_LEVELS, type ReviewLevelSetting } from "../../newsroom/reviewLevels";
+import { articleAudit, articleSignoffs, reviewLevels, users, type ArticleSignoff, type User } from "../../db/schema";
+import type { Actor } from "../../newsroom/actor";
+import { DEFAULT_REVIEW_LEVELS, type ReviewLevelSetting, type SignerRoster } from "../../newsroom/reviewLevels";
+import { actorOf } from "../auth/actorOf";
+
+/** Any fixed number: every process takes the same transaction-scoped lock for the setting. */
+export const REVIEW_LEVELS_LOCK_KEY = 7_260_534;
+
+/**
+ * The setting, read once under the shared levels lock: a sign-off or an approval sees either the
+ * levels before a change or after it, never a change half-way through its transaction (the
+ * editor takes the lock exclusively). Call inside the transaction that acts on it.
+ */
+export async function lockedReviewLevelSetting(tx: Db): Promise<ReviewLevelSetting> {
+  await tx.execute(sql`select pg_advisory_xact_lock_shared(${REVIEW_LEVELS_LOCK_KEY})`);
+  return reviewLevelSetting(tx);
+}
+
+/**
+ * The accounts that may still sign, among the setting's listed signers and the story's signers:
+ * enabled ones, with their current role (a disabled or demoted signer's sign-off stops counting).
+ */
+export async function signerRoster(db: Db, setting: ReviewLevelSetting, signoffs: readonly ArticleSignoff[]): Promise<SignerRoster> {
+  const ids = [...new Set([...setting.levels.flatMap((l) => l.signerIds), ...signoffs.map((s) => s.signerId)])];
+  if (ids.length === 0) return new Map();
+  const rows = await db.select().from(users).where(inArray(users.id, ids));
+  const roster = new Map<string, Actor>();
+  for (const row of rows) {
+    const actor = row.disabled ? null : actorOf(row as User);
+    if (actor) roster.set(row.id, actor);
+  }
+  return roster;
+}
+
+/** Id of the audit entry of the story's latest 提交 (0 when never submitted): where its current submission cycle starts. */
+export async function submissionCycleStart(db: Db, articleId: string): Promise<number> {
+  const [row] = await db
+    .select({ last: max(articleAudit.id) })
+    .from(articleAudit)
+    .where(and(eq(articleAudit.articleId, articleId), eq(articleAudit.action, "submit")));
+  return Number(row?.last ?? 0);
+}
 
 /** The newsroom's review levels in order; the default single level when none are configured. */
 export async function reviewLevelSetting(db: Db): Promise<ReviewLevelSetting> {

@@ -3,11 +3,11 @@ import type { Db } from "../../db/client";
 import type { ArticleSignoff } from "../../db/schema";
 import type { Actor, ArticleAccessFacts } from "../../newsroom/actor";
 import type { Person } from "../../newsroom/person";
-import { levelStandings, levelToSign } from "../../newsroom/reviewLevels";
+import { levelStandings, levelToSign, type ReviewLevelSetting } from "../../newsroom/reviewLevels";
 import { captureContent } from "../articles/storyContent";
 import { liveAccess } from "../collab/liveAccess";
 import { peopleById } from "../history/versionQueries";
-import { reviewLevelSetting, storySignoffs } from "./reviewLevelSetting";
+import { reviewLevelSetting, signerRoster, storySignoffs, submissionCycleStart } from "./reviewLevelSetting";
 
 /** A sign-off as the review panel and the API show it. */
 export interface SignoffView {
@@ -31,8 +31,8 @@ export interface LevelView {
 }
 
 export interface SignoffStatus {
-  /** The hash of the committed text the levels are judged against. */
-  contentHash: string;
+  /** The hash of the committed text the levels are judged against (null under the default: not read). */
+  contentHash: string | null;
   /** Nothing configured: one level, signed by 签发 itself. */
   isDefault: boolean;
   levels: LevelView[];
@@ -44,17 +44,24 @@ export interface SignoffStatus {
   history: SignoffView[];
 }
 
-/** The review levels of one story as `actor` sees them, against its committed text. */
-export async function signoffStatus(db: Db, articleId: string, actor: Actor, facts: ArticleAccessFacts): Promise<SignoffStatus> {
-  await liveAccess().flush(articleId); // the text as typed so far
-  const [setting, signoffs, content] = await Promise.all([
-    reviewLevelSetting(db),
-    storySignoffs(db, articleId),
-    captureContent(db, articleId),
-  ]);
-  const listed = setting.levels.flatMap((l) => l.signerIds);
-  const people = await peopleById(db, [...listed, ...signoffs.map((s) => s.signerId)]);
-  const view = (s: ArticleSignoff): SignoffView => ({
+/**
+ * Under the default the levels are not judged against the text (签发 signs), so nothing is
+ * flushed or captured: the one level and the 签发 records, nothing to sign.
+ */
+async function defaultStatus(db: Db, setting: ReviewLevelSetting, signoffs: readonly ArticleSignoff[]): Promise<SignoffStatus> {
+  const people = await peopleById(db, signoffs.map((s) => s.signerId));
+  return {
+    contentHash: null,
+    isDefault: true,
+    levels: setting.levels.map((level, i) => ({ position: i + 1, name: level.name, signers: "editors", status: "unsigned", signoff: null })),
+    canSign: null,
+    mineStale: [],
+    history: signoffs.map((s) => signoffView(s, people)),
+  };
+}
+
+function signoffView(s: ArticleSignoff, people: Map<string, Person>): SignoffView {
+  return {
     id: s.id,
     level: s.levelName,
     signer: people.get(s.signerId) ?? null,
@@ -62,10 +69,27 @@ export async function signoffStatus(db: Db, articleId: string, actor: Actor, fac
     contentHash: s.contentHash,
     revisionId: s.revisionId,
     byApproval: s.byApproval,
-  });
-  const standings = levelStandings(setting, signoffs, content.contentHash);
-  const attempt = { actor, state: facts.state, setting, signoffs, currentHash: content.contentHash };
-  const next = setting.isDefault ? null : levelToSign(attempt);
+  };
+}
+
+/** The review levels of one story as `actor` sees them, against its committed text. */
+export async function signoffStatus(db: Db, articleId: string, actor: Actor, facts: ArticleAccessFacts): Promise<SignoffStatus> {
+  const setting = await reviewLevelSetting(db);
+  const signoffs = await storySignoffs(db, articleId);
+  // Under the default 签发 itself signs: nothing to judge against the live text, so no flush.
+  if (setting.isDefault) return defaultStatus(db, setting, signoffs);
+  await liveAccess().flush(articleId); // the text as typed so far
+  const [content, cycleStart, roster] = await Promise.all([
+    captureContent(db, articleId),
+    submissionCycleStart(db, articleId),
+    signerRoster(db, setting, signoffs),
+  ]);
+  const listed = setting.levels.flatMap((l) => l.signerIds);
+  const people = await peopleById(db, [...listed, ...signoffs.map((s) => s.signerId)]);
+  const view = (s: ArticleSignoff) => signoffView(s, people);
+  const standings = levelStandings(setting, signoffs, content.contentHash, roster);
+  const attempt = { actor, state: facts.state, setting, signoffs, currentHash: content.contentHash, roster, cycleStart };
+  const next = levelToSign(attempt);
   return {
     contentHash: content.contentHash,
     isDefault: setting.isDefault,

@@ -106,6 +106,11 @@ describeInBrowser("三审 in the browser: three editors sign three levels, the r
     const last = await openAs("huhongye", url);
     const body = last.getByTestId("body-editor");
     await expect.poll(() => text(body), EVENTUALLY).toContain("约三百人参加");
+    // The desk suggests by default in 待审 (修订模式); this edit is a direct one, or 签发 would wait for it.
+    const suggestMode = last.getByTestId("suggest-mode");
+    await expect.poll(() => suggestMode.getAttribute("aria-pressed"), EVENTUALLY).toBe("true");
+    await suggestMode.click();
+    await expect.poll(() => suggestMode.getAttribute("aria-pressed"), EVENTUALLY).toBe("false");
     await body.click();
     await last.keyboard.press("ControlOrMeta+End");
     await last.keyboard.type("活动持续三天。");

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../../server/auth/password";
+import { REVIEW_LEVELS_LOCK_KEY } from "../../server/review/reviewLevelSetting";
 import { backends } from "../support/backends";
 import { connectClient, type CollabClient } from "../support/collabClient";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
@@ -128,6 +130,11 @@ describe.each(backends())("review levels (三审): sign-offs pinned to the hash,
     const { id } = await submittedStory("长沙市岳麓区今天举办秋季读书会。");
     expect((await status("huhongye", id)).isDefault).toBe(true);
     expect((await transition("yaoyuchao", id, "submit")).status).toBe(200);
+    // 签发 itself signs the default level: signing it by hand is refused (the receipt names the approver).
+    const byHand = await sign("fushen", id, "签发");
+    expect([byHand.status, byHand.body.error?.reason]).toEqual([409, "default_level"]);
+    // Nothing to judge against the live text under the default: the status neither flushes nor hashes it.
+    expect(await status("huhongye", id)).toMatchObject({ isDefault: true, contentHash: null, canSign: null });
     expect((await transition("huhongye", id, "approve")).body.state).toBe("approved");
     const published = await transition("huhongye", id, "publish");
     expect(published.body.state).toBe("published");
@@ -156,6 +163,8 @@ describe.each(backends())("review levels (三审): sign-offs pinned to the hash,
     const tooMany = await levels("admin", "PUT", { levels: [...THREE_LEVELS, { name: "四审", signers: "editors" }] });
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error?.message).toBe("审级最多 3 级");
+    const control = await levels("admin", "PUT", { levels: [{ name: "初\u0007审", signers: "editors" }] });
+    expect([control.status, control.body.error?.message]).toEqual([400, "审级名称不能包含控制字符"]);
 
     const saved = await levels("admin", "PUT", { levels: THREE_LEVELS });
     expect(saved.status).toBe(200);
@@ -164,6 +173,10 @@ describe.each(backends())("review levels (三审): sign-offs pinned to the hash,
       THREE_LEVELS.map((l) => [l.name, l.signers]),
     );
     expect((await levels("admin", "GET")).body).toEqual(saved.body);
+    // The change is on record in the console's audit log: who, and from what to what.
+    const adminPage = await (await fetch(`${server.url}/admin`, { headers: { cookie: cookie.admin } })).text();
+    expect(adminPage).toContain("修改审级");
+    expect(adminPage).toContain("审级: 默认(签发) → 初审[huhongye、fushen] / 复审[fushen、zhongshen] / 终审[zhongshen、huhongye]");
   });
 
   it("three levels: in order, only listed signers, one level per person; an edit voids them and shows each signer exactly that edit; 签发 waits for all; the receipt verifies", async () => {
@@ -286,6 +299,12 @@ describe.each(backends())("review levels (三审): sign-offs pinned to the hash,
     const entry = feed.split("<entry>").find((e) => e.includes(`/news/${slug}<`))!;
     expect(entry).toContain(`<r:receipt contentHash="${receipt.contentHash}" auditHead="${receipt.auditHead}">`);
     expect(entry).toContain(`<r:signer level="终审" name="胡红叶"/>`);
+
+    // A correction under way is unpublished workflow: the public receipt keeps the served revision's head.
+    expect((await transition("huhongye", id, "correct", "更正了活动日期。")).body.state).toBe("correcting");
+    const during = (await api<Receipt>(server.url, null, "GET", `/news/${slug}/receipt.json`)).body;
+    expect([during.contentHash, during.auditHead, during.auditEntries]).toEqual([receipt.contentHash, receipt.auditHead, receipt.auditEntries]);
+    expect(await (await fetch(`${server.url}/news/${slug}`)).text()).toContain(`<em data-testid="receipt-audit-head">${receipt.auditHead}</em>`);
   });
 
   it("a send-back keeps the sign-offs: unchanged text still counts, a changed one must be signed again", async () => {
@@ -333,5 +352,62 @@ describe.each(backends())("review levels (三审): sign-offs pinned to the hash,
     const refused = await sign("huhongye", id, "初审");
     expect([refused.status, refused.body.error?.reason]).toEqual([409, "too_many_signoffs"]);
     expect(refused.body.error?.message).toBe("这篇稿件的签署记录已达上限(6 条)");
+    // The bound is per submission cycle: sent back and submitted again, the story can be signed again.
+    expect((await transition("huhongye", id, "request_changes", "请再核实")).status).toBe(200);
+    expect((await transition("yaoyuchao", id, "submit")).status).toBe(200);
+    expect((await sign("huhongye", id, "初审")).status).toBe(201);
+  });
+
+  it("a sign-off stops counting once its signer is taken off the level: 签发 waits for the level again", async () => {
+    expect((await levels("admin", "PUT", { levels: [{ name: "初审", signers: ["fushen"] }, { name: "复审", signers: ["zhongshen"] }] })).status).toBe(200);
+    const { id } = await submittedStory("开福区新建两座口袋公园。");
+    expect((await transition("yaoyuchao", id, "submit")).status).toBe(200);
+    expect((await sign("fushen", id, "初审")).status).toBe(201);
+    expect((await sign("zhongshen", id, "复审")).status).toBe(201);
+    expect((await levels("admin", "PUT", { levels: [{ name: "初审", signers: ["huhongye"] }, { name: "复审", signers: ["zhongshen"] }] })).status).toBe(200);
+    expect((await status("huhongye", id)).levels.map((l) => l.status)).toEqual(["unsigned", "signed"]);
+    const approve = await transition("huhongye", id, "approve");
+    expect(approve.status).toBe(409);
+    expect(approve.body.error?.blockers?.filter((b) => b.kind === "signoff").map((b) => b.id)).toEqual(["初审"]);
+  });
+});
+
+/**
+ * The approval reads the levels once, under the shared levels lock: while a change of the levels
+ * holds the lock (the editor takes it exclusively), 签发 waits instead of judging half a change.
+ * PostgreSQL only: another session holds the lock from outside, as a second process would.
+ */
+describe.each(backends().filter((b) => b === "postgres"))("review levels (三审): 签发 waits for a change of the levels (%s)", (backend) => {
+  let store: ServerStore;
+  let server: InProcessServer;
+  beforeAll(async () => {
+    store = await createStore(backend);
+    server = await startInProcessServer(store);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await store?.dispose();
+  });
+
+  it("an approval asks for the levels lock and goes on once the change is done", async () => {
+    const reporter = await signIn(server.url, "yaoyuchao");
+    const editor = await signIn(server.url, "huhongye");
+    const id = await createTeamStory(server.url, editor, "芙蓉区社区食堂开张");
+    expect((await api(server.url, reporter, "POST", `/api/articles/${id}/transitions`, { action: "submit" })).status).toBe(200);
+    const holder = new pg.Client({ connectionString: store.env.DATABASE_URL });
+    await holder.connect();
+    try {
+      await holder.query("select pg_advisory_lock($1)", [REVIEW_LEVELS_LOCK_KEY]);
+      const approving = api<{ state?: string }>(server.url, editor, "POST", `/api/articles/${id}/transitions`, { action: "approve" });
+      // The approval's transaction is queued on the levels lock (a waiting, ungranted advisory lock).
+      const waiting = async () =>
+        (await holder.query("select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted and objid = $1", [REVIEW_LEVELS_LOCK_KEY]))
+          .rows[0].n as number;
+      await expect.poll(waiting, { timeout: 15_000 }).toBe(1);
+      await holder.query("select pg_advisory_unlock($1)", [REVIEW_LEVELS_LOCK_KEY]);
+      expect((await approving).body.state).toBe("approved");
+    } finally {
+      await holder.end();
+    }
   });
 });

@@ -34,7 +34,6 @@ const EXPECTED: Record<ArticleAction, Table> = {
   changeByline: { ...writing(DESK), submitted: DESK },
   comment: everyState(WRITERS),
   overrideCheck: everyState(DESK),
-  signOff: { submitted: DESK },
   arrangeByline: { ...writing(WRITERS), submitted: DESK },
   askToJoin: writing(["outsider"]),
   "transition:submit": writing(WRITERS),

@@ -12,6 +12,7 @@ import { currentUser } from "@/server/auth/currentUser";
 import { ARTICLE_ID_PATTERN } from "@/server/articles/articleFacts";
 import { listEnabledUsers } from "@/server/auth/enabledUsers";
 import { articlePageAccess } from "@/server/http/articlePageAccess";
+import { reviewLevelSetting } from "@/server/review/reviewLevelSetting";
 import { AppHeader } from "@/app/AppHeader";
 import { readOnlyReason } from "@/newsroom/readOnlyReason";
 import { suggestsByDefault } from "@/newsroom/suggestionPolicy";
@@ -39,11 +40,12 @@ export default async function ArticlePage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   const { user, actor, article, facts } = await articlePageAccess(id, `/articles/${id}`);
   const db = getDb();
-  const [summary, audit, people, written] = await Promise.all([
+  const [summary, audit, people, written, levelSetting] = await Promise.all([
     getArticleSummary(db, id),
     verifiedAuditLog(db, id),
     listEnabledUsers(db),
     authorship(db, id),
+    reviewLevelSetting(db),
   ]);
   if (!summary) notFound();
   const names = new Map(people.map((p) => [p.id, p.displayName]));
@@ -79,7 +81,8 @@ export default async function ArticlePage({ params }: { params: Promise<{ id: st
           </div>
         )}
         <WorkflowPanel articleId={id} actions={availableActions(actor, facts)} />
-        <ReviewLevelsPanel articleId={id} />
+        {/* Under the default 签发 itself signs: no panel, and nothing fetched for it. */}
+        {!levelSetting.isDefault && <ReviewLevelsPanel articleId={id} />}
         {state === "approved" && (
           <SchedulePublish articleId={id} publishAt={summary.publishAt} canSchedule={can(actor, "transition:publish", facts)} />
         )}

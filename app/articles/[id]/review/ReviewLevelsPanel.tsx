@@ -72,10 +72,11 @@ export function ReviewLevelsPanel({ articleId }: { articleId: string }) {
     };
   }, [load]);
 
-  if (!status || status.isDefault) return null;
+  if (!status || status.isDefault || status.contentHash === null) return null;
+  const contentHash = status.contentHash;
   const sign = async (level: string) => {
     setPending(true);
-    const failed = await sendJson("POST", `/api/articles/${articleId}/signoffs`, { level, contentHash: status.contentHash });
+    const failed = await sendJson("POST", `/api/articles/${articleId}/signoffs`, { level, contentHash });
     setPending(false);
     setError(failed);
     await load();
@@ -85,7 +86,7 @@ export function ReviewLevelsPanel({ articleId }: { articleId: string }) {
   return (
     <section className="review-levels" aria-label="审级签署" data-testid="review-levels">
       <h2>
-        三审签署 <span className="muted">当前内容 <code title={status.contentHash}>{shortHash(status.contentHash)}</code></span>
+        三审签署 <span className="muted">当前内容 <code title={contentHash}>{shortHash(contentHash)}</code></span>
       </h2>
       <ol>
         {status.levels.map((level) => (
