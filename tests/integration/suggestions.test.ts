@@ -165,7 +165,12 @@ describe.each(backends())("suggestion mode (%s)", (backend) => {
     await waitFor(() => closes.length > 0, { message: "forged suggestion refused", timeoutMs: 30_000 });
     expect(closes[0]).toBe(4400);
     writer.destroy();
-    expect(await serverText(id)).toBe(STORY);
+    // A stored deletion mark would leave the text as it was: what counts is that no copy of the
+    // story, fetched fresh from the server, holds a suggestion in the editor's name.
+    const fresh = await connect("yaoyuchao", id);
+    expect(fresh.bodyText()).toBe(STORY);
+    expect(suggestionsInDoc(fresh.doc)).toEqual([]);
+    fresh.destroy();
 
     // In her own name the same edit is an ordinary suggestion.
     const again = await connect("yaoyuchao", id);
