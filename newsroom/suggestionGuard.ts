@@ -20,9 +20,9 @@ export function suggestionMarkRefusal(doc: Y.Doc, key: string, value: unknown, u
   return `suggestion by someone else (mark ${JSON.stringify(key)} names another author)`;
 }
 
-/** The suggestions a document holds or held, by format key and attributes, and how many structs it had then. */
+/** The suggestions a document holds or held, by format key and attributes, and the document's size then. */
 interface SuggestionIndex {
-  structs: number;
+  size: number;
   known: Set<string>;
 }
 
@@ -30,10 +30,16 @@ const indexes = new WeakMap<Y.Doc, SuggestionIndex>();
 
 const entryOf = (key: string, attrs: SuggestionAttrs) => `${key}\u0000${attrs.id}\u0000${attrs.author}\u0000${attrs.time}`;
 
-function structCount(doc: Y.Doc): number {
-  let count = 0;
-  for (const structs of doc.store.clients.values()) count += structs.length;
-  return count;
+/**
+ * How much content the document has ever been given: the sum of every client's clock. It only
+ * grows, unlike the number of structs, which Yjs lowers when it merges neighbours (deleting
+ * text between two deleted pieces) and which can return to the same value after new
+ * suggestions arrived. Deletions make no format items, so they need not count.
+ */
+function contentSize(doc: Y.Doc): number {
+  let size = 0;
+  for (const client of doc.store.clients.keys()) size += Y.getState(doc.store, client);
+  return size;
 }
 
 /**
@@ -47,8 +53,8 @@ function hasSuggestion(doc: Y.Doc, key: string, attrs: SuggestionAttrs): boolean
   const wanted = entryOf(key, attrs);
   const index = indexes.get(doc);
   if (index?.known.has(wanted)) return true;
-  const structs = structCount(doc);
-  if (index && index.structs === structs) return false;
+  const size = contentSize(doc);
+  if (index && index.size === size) return false;
   const known = new Set<string>();
   for (const clientStructs of doc.store.clients.values()) {
     for (const struct of clientStructs) {
@@ -57,6 +63,6 @@ function hasSuggestion(doc: Y.Doc, key: string, attrs: SuggestionAttrs): boolean
       if (isSuggestionAttrs(format.value)) known.add(entryOf(format.key, format.value));
     }
   }
-  indexes.set(doc, { structs, known });
+  indexes.set(doc, { size, known });
   return known.has(wanted);
 }
