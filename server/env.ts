@@ -300,6 +300,8 @@ const EnvSchema = z.object({
   REVIEW_LEVEL_SIGNERS_MAX: z.coerce.number().int().positive().default(50),
   /** Sign-offs one story may keep (re-signing after a change adds one); past it: 409. */
   REVIEW_SIGNOFFS_MAX_PER_STORY: z.coerce.number().int().positive().default(200),
+  // fixsuggest: how many open suggestions (修订) a refused 签发/发布 lists.
+  GATE_LISTED_SUGGESTIONS_MAX: z.coerce.number().int().positive().default(20),
 });
 
 /** The settings as validated values (env.ts's schema), without the derived fields. */
