@@ -184,7 +184,7 @@ export function checkUpdateSchema(doc: Y.Doc, decoded: DecodedUpdate, { maxTitle
         } else if (content instanceof Y.ContentFormat) {
           checkMark(rootRules, content.key, content.value);
           if (isSuggestionMark(markNameOfKey(content.key))) {
-            const refusal = suggestionMarkRefusal(doc, content.key, content.value, userId);
+            const refusal = suggestionMarkRefusal(doc, content.key, content.value, userId, { item: struct, deletes: decoded.ds });
             if (refusal) throw new OutsideSchema(refusal);
           }
         } else {

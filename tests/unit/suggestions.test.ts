@@ -156,6 +156,20 @@ describe("schema guard and suggestion marks", () => {
     expect(checkAs(server, forged, REPORTER)).toThrow(/suggestion by someone else/);
   });
 
+  it("refuses someone else's existing suggestion copied onto other text", () => {
+    const { server, client } = story();
+    Y.applyUpdate(server, updateOf(client, () => editBody(client, (tr) => suggestInsertion(tr, 3, 3, "市区", suggester(EDITOR)))));
+    const reporter = new Y.Doc();
+    Y.applyUpdate(reporter, Y.encodeStateAsUpdate(server));
+    const ytext = (reporter.getXmlFragment("body").get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    // The editor's mark, exactly as stored (key and attributes), written over the reporter's own words.
+    const delta = ytext.toDelta() as { insert: string; attributes?: Record<string, unknown> }[];
+    const [key, attrs] = Object.entries(delta.find((op) => op.insert === "市区")!.attributes!)[0];
+    const plain = delta.map((op) => op.insert).join("");
+    const copied = updateOf(reporter, () => ytext.format(plain.indexOf("气温"), 2, { [key]: attrs }));
+    expect(checkAs(server, copied, REPORTER)).toThrow(/never covered/);
+  });
+
   it("lets a client carry an existing suggestion of someone else's over moved text (typing inside it)", () => {
     const { server, client } = story();
     const insert = updateOf(client, () => editBody(client, (tr) => suggestInsertion(tr, 3, 3, "市区", suggester(EDITOR))));
