@@ -122,6 +122,8 @@ export const SuggestMode = Extension.create<SuggestModeOptions, SuggestModeStora
           const now: { from: number; to: number }[] = [];
           const removedNow: Removal[] = [];
           for (const transaction of transactions) {
+            /** What the running composition typed, where it stands before this transaction. */
+            const typedBefore = composed;
             composed = composed.map((r) => ({ from: transaction.mapping.map(r.from, -1), to: transaction.mapping.map(r.to, 1) })).filter((r) => r.to > r.from);
             composedRemovals = composedRemovals.map((r) => ({ ...r, at: transaction.mapping.map(r.at, -1) }));
             if (!transaction.docChanged || transaction.getMeta(suggestModeKey) !== undefined || transaction.getMeta(ySyncPluginKey) !== undefined) continue;
@@ -139,7 +141,17 @@ export const SuggestMode = Extension.create<SuggestModeOptions, SuggestModeStora
               if (step instanceof ReplaceStep && step.from < step.to) {
                 const before = transaction.docs[index];
                 const $from = before.resolve(step.from);
-                if ($from.sameParent(before.resolve(step.to)) && $from.parent.inlineContent) {
+                // The composition replacing its own text (pinyin by characters) removes nothing of the story's.
+                const typed = typedBefore.map((r) => {
+                  let { from, to } = r;
+                  for (const earlier of transaction.steps.slice(0, index)) {
+                    from = earlier.getMap().map(from, -1);
+                    to = earlier.getMap().map(to, 1);
+                  }
+                  return { from, to };
+                });
+                const ownComposition = typed.some((r) => r.from <= step.from && step.to <= r.to);
+                if (!ownComposition && $from.sameParent(before.resolve(step.to)) && $from.parent.inlineContent) {
                   let at = step.getMap().map(step.from, -1);
                   for (const later of transaction.steps.slice(index + 1)) at = later.getMap().map(at, -1);
                   for (const later of after) at = later.mapping.map(at, -1);
