@@ -142,7 +142,8 @@ describeInBrowser("suggestion mode (修订) in the browser", () => {
     writer.destroy();
     expect((await api(server.url, reporterCookie, "POST", `/api/articles/${id}/transitions`, { action: "submit" })).status).toBe(200);
 
-    const page = await signInPage(contextE, server.url, "huhongye", DEMO_PASSWORD);
+    // The editor's browser is signed in already (the test above).
+    const page = await contextE.newPage();
     await page.goto(`${server.url}/articles/${id}`);
     await expect.poll(() => text(page.getByTestId("body-editor")), EVENTUALLY).toContain("秋季");
     await expect.poll(() => page.getByTestId("suggest-mode").getAttribute("aria-pressed"), EVENTUALLY).toBe("true");
