@@ -184,7 +184,7 @@ export function checkUpdateSchema(doc: Y.Doc, decoded: DecodedUpdate, { maxTitle
         } else if (content instanceof Y.ContentFormat) {
           checkMark(rootRules, content.key, content.value);
           if (isSuggestionMark(markNameOfKey(content.key))) {
-            const refusal = suggestionMarkRefusal(doc, content.key, content.value, userId);
+            const refusal = suggestionMarkRefusal(doc, content.key, content.value, userId, { item: struct, deletes: decoded.ds });
             if (refusal) throw new OutsideSchema(refusal);
           }
         } else {
@@ -216,9 +216,12 @@ function checkAttributeValue(nodeName: string, attribute: string, content: Y.Con
 /** A name from the update, quoted and cut short: it ends up in close reasons and logs. */
 const shown = (name: string) => JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
 
-/** y-prosemirror keys a mark by its name, or `name--hash` when one mark type may overlap itself. */
+/**
+ * y-prosemirror keys a mark by its name, or `name--hash` when one mark type may overlap itself;
+ * the name is read as y-tiptap reads it (`markNameOfKey`), so any other key is an unknown mark.
+ */
 function checkMark(rules: FragmentRules, key: string, value: unknown): void {
-  const name = key.split("--")[0];
+  const name = markNameOfKey(key);
   const attrs = rules.marks.get(name);
   if (!attrs) throw new OutsideSchema(`mark ${shown(name)} is not in the schema`);
   // null ends a marked range; `true` is how plain Yjs code marks text (no attributes).

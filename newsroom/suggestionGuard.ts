@@ -1,6 +1,9 @@
 import * as Y from "yjs";
 import { isSuggestionAttrs, type SuggestionAttrs } from "./suggestionMarks";
 
+/** An update's delete set, as `Y.decodeUpdate` gives it. */
+type DeleteSet = ReturnType<typeof Y.decodeUpdate>["ds"];
+
 /**
  * Why a client's write of a suggestion mark (`key` of a Yjs format item, `value` its
  * attributes or null) is refused, or null when it is allowed.
@@ -12,17 +15,60 @@ import { isSuggestionAttrs, type SuggestionAttrs } from "./suggestionMarks";
  * reopens it): such a write carries an existing suggestion exactly (same id, author and time),
  * which is allowed, because it makes nothing new in that person's name.
  */
-export function suggestionMarkRefusal(doc: Y.Doc, key: string, value: unknown, userId: string | undefined): string | null {
+export function suggestionMarkRefusal(
+  doc: Y.Doc,
+  key: string,
+  value: unknown,
+  userId: string | undefined,
+  placed?: { item: Y.Item; deletes: DeleteSet },
+): string | null {
   if (value === null) return null;
   if (!isSuggestionAttrs(value)) return `mark ${JSON.stringify(key)} has malformed attributes`;
   if (userId === undefined || value.author === userId) return null;
-  if (hasSuggestion(doc, key, value)) return null;
-  return `suggestion by someone else (mark ${JSON.stringify(key)} names another author)`;
+  const forged = `suggestion by someone else (mark ${JSON.stringify(key)} names another author)`;
+  if (!hasSuggestion(doc, key, value)) return forged;
+  if (placed && !coversOnlyItsText(doc, placed.item, key, value, placed.deletes)) return `${forged} over text it never covered`;
+  return null;
 }
 
-/** The suggestions a document holds or held, by format key and attributes, and how many structs it had then. */
+const sameAttrs = (a: unknown, b: SuggestionAttrs) => isSuggestionAttrs(a) && a.id === b.id && a.author === b.author && a.time === b.time;
+
+/** The document's item holding `id`, or null when the id is not in the document (new in the update). */
+function docItemAt(doc: Y.Doc, id: Y.ID | null): Y.Item | null {
+  if (id === null) return null;
+  const structs = doc.store.clients.get(id.client);
+  if (!structs || id.clock >= Y.getState(doc.store, id.client)) return null;
+  const struct = structs[Y.findIndexSS(structs, id.clock)];
+  return struct instanceof Y.Item ? struct : null;
+}
+
+/**
+ * Whether a format item writing someone else's suggestion (`key` = `attrs`) opens over text
+ * of the document that carried exactly that mark: the rest of her suggestion after typing
+ * inside it, or her text again when an accept is undone. Copying her attributes onto other
+ * text (`ytext.format(i, n, { [key]: attrs })`) opens the mark over text whose nearest
+ * `key` format to the left is something else, and is refused. Only the text the item opens
+ * over in the document is judged: text new in the same update (a paragraph split re-writes
+ * the moved text) is left to the index check.
+ */
+function coversOnlyItsText(doc: Y.Doc, format: Y.Item, key: string, attrs: SuggestionAttrs, deletes: DeleteSet): boolean {
+  // The first counted content the mark opens over, as the document stands.
+  let next = docItemAt(doc, format.rightOrigin);
+  while (next && (next.deleted || (next.content instanceof Y.ContentFormat && next.content.key !== key))) next = next.right;
+  if (!next || next.content instanceof Y.ContentFormat) return true; // ends before any text: covers nothing
+  // The nearest `key` format to its left is what that text carried (or carried before a change this update takes back).
+  for (let left = next.left; left; left = left.left) {
+    if (!(left.content instanceof Y.ContentFormat) || left.content.key !== key) continue;
+    if (sameAttrs(left.content.value, attrs)) return true;
+    if (Y.isDeleted(deletes, left.id)) continue; // removed by this very update (an undo taking back an accept)
+    return false;
+  }
+  return false;
+}
+
+/** The suggestions a document holds or held, by format key and attributes, and the document's size then. */
 interface SuggestionIndex {
-  structs: number;
+  size: number;
   known: Set<string>;
 }
 
@@ -30,10 +76,16 @@ const indexes = new WeakMap<Y.Doc, SuggestionIndex>();
 
 const entryOf = (key: string, attrs: SuggestionAttrs) => `${key}\u0000${attrs.id}\u0000${attrs.author}\u0000${attrs.time}`;
 
-function structCount(doc: Y.Doc): number {
-  let count = 0;
-  for (const structs of doc.store.clients.values()) count += structs.length;
-  return count;
+/**
+ * How much content the document has ever been given: the sum of every client's clock. It only
+ * grows, unlike the number of structs, which Yjs lowers when it merges neighbours (deleting
+ * text between two deleted pieces) and which can return to the same value after new
+ * suggestions arrived. Deletions make no format items, so they need not count.
+ */
+function contentSize(doc: Y.Doc): number {
+  let size = 0;
+  for (const client of doc.store.clients.keys()) size += Y.getState(doc.store, client);
+  return size;
 }
 
 /**
@@ -47,8 +99,8 @@ function hasSuggestion(doc: Y.Doc, key: string, attrs: SuggestionAttrs): boolean
   const wanted = entryOf(key, attrs);
   const index = indexes.get(doc);
   if (index?.known.has(wanted)) return true;
-  const structs = structCount(doc);
-  if (index && index.structs === structs) return false;
+  const size = contentSize(doc);
+  if (index && index.size === size) return false;
   const known = new Set<string>();
   for (const clientStructs of doc.store.clients.values()) {
     for (const struct of clientStructs) {
@@ -57,6 +109,6 @@ function hasSuggestion(doc: Y.Doc, key: string, attrs: SuggestionAttrs): boolean
       if (isSuggestionAttrs(format.value)) known.add(entryOf(format.key, format.value));
     }
   }
-  indexes.set(doc, { structs, known });
+  indexes.set(doc, { size, known });
   return known.has(wanted);
 }

@@ -24,8 +24,17 @@ export interface SuggestionAttrs {
 
 export const isSuggestionMark = (name: string): name is SuggestionMarkName => name === SUGGEST_INSERT || name === SUGGEST_DELETE;
 
-/** The mark name of a Yjs format key (y-tiptap writes `name--hash` for marks that may overlap themselves). */
-export const markNameOfKey = (key: string): string => key.split("--")[0];
+/**
+ * y-tiptap's own reading of a Yjs format key (`hashedMarkNameRegex` in @tiptap/y-tiptap): it
+ * writes `name--hash` (an 8-character base64 hash) for marks that may overlap themselves and
+ * strips exactly that suffix, nothing else. The server must read keys the same way: a key it
+ * took for a known mark but the editor does not (`suggestInsert--x`) makes every editor fail to
+ * build that paragraph and drop its text.
+ */
+const HASHED_MARK_KEY = /^(.*)--[a-zA-Z0-9+/=]{8}$/;
+
+/** The mark name of a Yjs format key, exactly as y-tiptap reads it. */
+export const markNameOfKey = (key: string): string => HASHED_MARK_KEY.exec(key)?.[1] ?? key;
 
 /** Longest id or author id a suggestion mark may carry (ids are UUIDs or shorter). */
 const MAX_ID_LENGTH = 64;

@@ -298,7 +298,7 @@ const EnvSchema = z.object({
   REVIEW_LEVELS_MAX: z.coerce.number().int().positive().default(5),
   /** Most accounts listed as signers of one level; more: 400. */
   REVIEW_LEVEL_SIGNERS_MAX: z.coerce.number().int().positive().default(50),
-  /** Sign-offs one story may keep (re-signing after a change adds one); past it: 409. */
+  /** Sign-offs one story may gather per submission cycle (re-signing after a change adds one); past it: 409. */
   REVIEW_SIGNOFFS_MAX_PER_STORY: z.coerce.number().int().positive().default(200),
 
   // bus: the story-event bus (server/events/): how much it holds at once.
@@ -308,6 +308,10 @@ const EnvSchema = z.object({
   EVENT_BUS_MAX_LISTENERS: z.coerce.number().int().positive().default(10_000),
   /** Scaled out: events sent to Redis and not yet acknowledged; past it an event reaches only this process. */
   EVENT_BUS_MAX_PENDING_PUBLISHES: z.coerce.number().int().positive().default(1_000),
+
+  // fixsuggest: how many open suggestions (修订) a refused 签发/发布 lists.
+  /** Open suggestions a refused approve or publish lists (the rest are counted only). */
+  GATE_LISTED_SUGGESTIONS_MAX: z.coerce.number().int().positive().default(20),
 });
 
 /** The settings as validated values (env.ts's schema), without the derived fields. */

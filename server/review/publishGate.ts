@@ -4,6 +4,7 @@ import type { CheckedContent } from "../../newsroom/checks/runChecks";
 import { suggestionsInJson, type OpenSuggestion } from "../../newsroom/suggestions";
 import { checkReport } from "./checkReport";
 import { openThreadCount } from "./commentThreads";
+import { listedSuggestions } from "./suggestionGateLimits";
 
 /** One thing that keeps a story from 签发 or 发布, as the 409 lists it. */
 export interface GateBlocker {
@@ -11,7 +12,9 @@ export interface GateBlocker {
   /** The check's id, for `kind: "check"`; the level's name for `kind: "signoff"`. */
   id?: string;
   message: string;
-  /** The open suggestions, for `kind: "suggestions"` (counted from the captured content). */
+  /** How many suggestions are open, for `kind: "suggestions"` (counted from the captured content). */
+  count?: number;
+  /** The first of them (GATE_LISTED_SUGGESTIONS_MAX), each text cut to an excerpt. */
   suggestions?: OpenSuggestion[];
 }
 
@@ -30,7 +33,9 @@ export async function publishGateBlockers(
   const open = await openThreadCount(tx, articleId);
   if (open > 0) blockers.push({ kind: "comments", message: `还有 ${open} 条评论未解决` });
   const suggestions = suggestionsInJson(content.body);
-  if (suggestions.length > 0) blockers.push({ kind: "suggestions", message: `还有 ${suggestions.length} 处修订未处理`, suggestions });
+  if (suggestions.length > 0) {
+    blockers.push({ kind: "suggestions", message: `还有 ${suggestions.length} 处修订未处理`, count: suggestions.length, suggestions: listedSuggestions(suggestions) });
+  }
   const report = await checkReport(tx, articleId, content);
   for (const check of report.checks) {
     if (report.blocking.includes(check.id)) {

@@ -130,4 +130,32 @@ describeInBrowser("suggestion mode (修订) in the browser", () => {
     const saved = await api<{ content: { text: string } }>(server.url, editorCookie, "GET", `/api/articles/${id}`);
     expect(saved.body.content.text).toBe(expected);
   });
+
+  it("an IME typing over a selection in 修订模式 suggests deleting the selection, it does not delete it", async () => {
+    const editorCookie = await signIn(server.url, "huhongye");
+    const reporterCookie = await signIn(server.url, "yaoyuchao");
+    const id = await createTeamStory(server.url, editorCookie, "秋季读书会");
+    const writer = connectClient(server.url, id, reporterCookie);
+    await writer.waitSynced();
+    writer.type(STORY);
+    await writer.waitSaved();
+    writer.destroy();
+    expect((await api(server.url, reporterCookie, "POST", `/api/articles/${id}/transitions`, { action: "submit" })).status).toBe(200);
+
+    // The editor's browser is signed in already (the test above).
+    const page = await contextE.newPage();
+    await page.goto(`${server.url}/articles/${id}`);
+    await expect.poll(() => text(page.getByTestId("body-editor")), EVENTUALLY).toContain("秋季");
+    await expect.poll(() => page.getByTestId("suggest-mode").getAttribute("aria-pressed"), EVENTUALLY).toBe("true");
+    await placeInBody(page, "秋季", { select: true });
+    const ime = await contextE.newCDPSession(page);
+    await ime.send("Input.imeSetComposition", { text: "chunji", selectionStart: 6, selectionEnd: 6 });
+    await ime.send("Input.imeSetComposition", { text: "春季", selectionStart: 2, selectionEnd: 2 });
+    await ime.send("Input.insertText", { text: "春季" });
+
+    await expect.poll(() => page.locator(".body-editor del.suggest-delete").allInnerTexts(), EVENTUALLY).toEqual(["秋季"]);
+    await expect.poll(() => page.locator(".body-editor ins.suggest-insert").allInnerTexts(), EVENTUALLY).toEqual(["春季"]);
+    expect(await bodyWords(page)).toBe("长沙市岳麓区今天举办秋季春季读书会，预计吸引市民约三百人参加。");
+    await expect.poll(() => page.getByTestId("save-status").innerText(), EVENTUALLY).toBe("已保存");
+  });
 });

@@ -16,6 +16,7 @@ import { waitFor } from "../support/wait";
 interface Blocker {
   kind: string;
   message: string;
+  count?: number;
   suggestions?: { id: string; kind: string; author: string; text: string }[];
 }
 interface Refusal {
@@ -148,6 +149,34 @@ describe.each(backends())("suggestion mode (%s)", (backend) => {
     expect(approved.status).toBe(200);
   });
 
+  it("a refused 签发 counts every open suggestion but lists only the first few, each an excerpt", async () => {
+    const id = await createTeamStory(server.url, cookie.huhongye, "修订很多");
+    const writer = await connect("yaoyuchao", id);
+    writer.type(STORY);
+    await writer.waitSaved();
+    expect((await transition("yaoyuchao", id, "submit")).status).toBe(200);
+    const editor = await connect("huhongye", id);
+    await waitFor(() => editor.access?.canWrite === true, { message: "the desk may write" });
+    const long = "据省气象台消息".repeat(10);
+    editBody(editor.doc, (tr) => suggestInsertion(tr, positionOf(editor.doc, "长沙"), positionOf(editor.doc, "长沙"), long, suggester(ids.huhongye)));
+    editBody(editor.doc, (tr) => suggestDeletion(tr, positionOf(editor.doc, "今天"), positionOf(editor.doc, "今天") + 2, suggester(ids.huhongye)));
+    editBody(editor.doc, (tr) => suggestDeletion(tr, positionOf(editor.doc, "二十"), positionOf(editor.doc, "二十") + 2, suggester(ids.huhongye)));
+    await editor.waitSaved();
+    const previous = process.env.GATE_LISTED_SUGGESTIONS_MAX;
+    process.env.GATE_LISTED_SUGGESTIONS_MAX = "2";
+    try {
+      const { refused, listed } = await serverSuggestions(id);
+      expect(refused.status).toBe(409);
+      const blocker = refused.body.error?.blockers?.find((b) => b.kind === "suggestions");
+      expect(blocker?.count).toBe(3);
+      expect(blocker?.message).toBe("还有 3 处修订未处理");
+      expect(listed.map((s) => s.text)).toEqual([`${long.slice(0, 40)}…`, "今天"]);
+    } finally {
+      if (previous === undefined) delete process.env.GATE_LISTED_SUGGESTIONS_MAX;
+      else process.env.GATE_LISTED_SUGGESTIONS_MAX = previous;
+    }
+  });
+
   it("refuses a suggestion made in someone else's name, and stores nothing of it", async () => {
     const id = await createTeamStory(server.url, cookie.huhongye, "消息");
     const writer = await connect("yaoyuchao", id);
@@ -165,7 +194,12 @@ describe.each(backends())("suggestion mode (%s)", (backend) => {
     await waitFor(() => closes.length > 0, { message: "forged suggestion refused", timeoutMs: 30_000 });
     expect(closes[0]).toBe(4400);
     writer.destroy();
-    expect(await serverText(id)).toBe(STORY);
+    // A stored deletion mark would leave the text as it was: what counts is that no copy of the
+    // story, fetched fresh from the server, holds a suggestion in the editor's name.
+    const fresh = await connect("yaoyuchao", id);
+    expect(fresh.bodyText()).toBe(STORY);
+    expect(suggestionsInDoc(fresh.doc)).toEqual([]);
+    fresh.destroy();
 
     // In her own name the same edit is an ordinary suggestion.
     const again = await connect("yaoyuchao", id);

@@ -135,6 +135,17 @@ describe("checkUpdateSchema", () => {
     expect(check(server2, editOf(client2, () => bodyText(client2).format(0, 1, { bold: { style: "x" } })))).toThrow(/attribute "style"/);
   });
 
+  it("reads mark keys as y-tiptap does: only the name or `name--` and an 8-character hash", () => {
+    const marked = (key: string) => {
+      const { server, client } = story();
+      return check(server, editOf(client, () => bodyText(client).format(0, 1, { [key]: {} })));
+    };
+    expect(marked("bold")).not.toThrow();
+    expect(marked("bold--AbC+/=12")).not.toThrow();
+    // The editor would not know these marks: it would fail to build the paragraph and drop its text.
+    for (const key of ["bold--x", "bold--AbC+/=123", "bold--abcdefgh--x", "suggestInsert--x"]) expect(marked(key), key).toThrow(/is not in the schema/);
+  });
+
   it("refuses any root type other than title and body", () => {
     const { server, client } = story();
     expect(check(server, editOf(client, () => client.getMap("extra").set("k", "v")))).toThrow(/root type "extra"/);

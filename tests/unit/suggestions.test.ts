@@ -156,6 +156,20 @@ describe("schema guard and suggestion marks", () => {
     expect(checkAs(server, forged, REPORTER)).toThrow(/suggestion by someone else/);
   });
 
+  it("refuses someone else's existing suggestion copied onto other text", () => {
+    const { server, client } = story();
+    Y.applyUpdate(server, updateOf(client, () => editBody(client, (tr) => suggestInsertion(tr, 3, 3, "市区", suggester(EDITOR)))));
+    const reporter = new Y.Doc();
+    Y.applyUpdate(reporter, Y.encodeStateAsUpdate(server));
+    const ytext = (reporter.getXmlFragment("body").get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    // The editor's mark, exactly as stored (key and attributes), written over the reporter's own words.
+    const delta = ytext.toDelta() as { insert: string; attributes?: Record<string, unknown> }[];
+    const [key, attrs] = Object.entries(delta.find((op) => op.insert === "市区")!.attributes!)[0];
+    const plain = delta.map((op) => op.insert).join("");
+    const copied = updateOf(reporter, () => ytext.format(plain.indexOf("气温"), 2, { [key]: attrs }));
+    expect(checkAs(server, copied, REPORTER)).toThrow(/never covered/);
+  });
+
   it("lets a client carry an existing suggestion of someone else's over moved text (typing inside it)", () => {
     const { server, client } = story();
     const insert = updateOf(client, () => editBody(client, (tr) => suggestInsertion(tr, 3, 3, "市区", suggester(EDITOR))));
@@ -187,6 +201,43 @@ describe("schema guard and suggestion marks", () => {
     expect(suggestionsInDoc(server).map((s) => s.text)).toEqual(["市区中心"]);
     expect(carried).toBe(true);
     console.log(`a split inside someone's suggestion re-wrote their mark: ${carried}`);
+  });
+
+  it("knows a suggestion made after a refusal even when merged structs leave the story's struct count unchanged", () => {
+    const { server } = story("长沙今天晴,气温二十度。");
+    const docOf = (update: Uint8Array) => {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, update);
+      return doc;
+    };
+    const ytextOf = (doc: Y.Doc) => (doc.getXmlFragment("body").get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    const structs = () => [...server.store.clients.values()].reduce((n, list) => n + list.length, 0);
+    /** Applies an edit made on a fresh copy of the server's document (as a client would send it). */
+    const edit = (change: (ytext: Y.XmlText) => void) => {
+      const doc = docOf(Y.encodeStateAsUpdate(server));
+      const update = updateOf(doc, () => change(ytextOf(doc)));
+      Y.applyUpdate(server, update);
+    };
+    // The writer's text, cut into pieces by deletions: 长|沙|今天|晴|,气温|二|十|度|。
+    edit((t) => t.delete(1, 1)); // 沙
+    edit((t) => t.delete(3, 1)); // 晴
+    edit((t) => t.delete(6, 1)); // 二
+    edit((t) => t.delete(7, 1)); // 度
+    // A forged suggestion is refused: the guard indexes the story's suggestions now.
+    const forger = docOf(Y.encodeStateAsUpdate(server));
+    const forged = updateOf(forger, () => ytextOf(forger).format(0, 1, { [SUGGEST_INSERT]: { id: "forged1", author: EDITOR, time: 1 } }));
+    expect(checkAs(server, forged, REPORTER)).toThrow(/someone else/);
+    const before = structs();
+    // The editor suggests deleting 今天 (two format items); the writer deletes 十, which merges
+    // the deleted 二, 十 and 度 into one struct (two fewer).
+    edit((t) => t.format(1, 2, { suggestDelete: { id: "real1", author: EDITOR, time: 2 } }));
+    edit((t) => t.delete(6, 1));
+    expect(structs()).toBe(before);
+    console.log(`structs before the editor's suggestion: ${before}, after it and the merging deletions: ${structs()}`);
+    // The reporter types inside the editor's suggestion: Yjs re-writes her mark around it.
+    const reporter = docOf(Y.encodeStateAsUpdate(server));
+    const typed = updateOf(reporter, () => ytextOf(reporter).insert(2, "x", {}));
+    expect(checkAs(server, typed, REPORTER)).not.toThrow();
   });
 
   it("refuses malformed suggestion attributes", () => {

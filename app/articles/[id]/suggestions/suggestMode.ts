@@ -1,5 +1,7 @@
 import { Extension } from "@tiptap/core";
+import type { Slice } from "@tiptap/pm/model";
 import { Plugin, PluginKey, TextSelection, type EditorState, type Transaction } from "@tiptap/pm/state";
+import { ReplaceStep } from "@tiptap/pm/transform";
 import type { EditorView } from "@tiptap/pm/view";
 import { ySyncPluginKey } from "@tiptap/y-tiptap";
 import { suggestDeletion, suggestInsertion, type Suggester } from "@/newsroom/suggestionEdits";
@@ -38,6 +40,12 @@ declare module "@tiptap/core" {
   }
 }
 
+/** Text a change removed (`slice`) and where it stood in the current document (`at`). */
+interface Removal {
+  at: number;
+  slice: Slice;
+}
+
 const newId = () => (globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`).replaceAll("-", "");
 
 export const SuggestMode = Extension.create<SuggestModeOptions, SuggestModeStorage>({
@@ -61,6 +69,12 @@ export const SuggestMode = Extension.create<SuggestModeOptions, SuggestModeStora
     const who: Suggester = { author: this.options.author, now: () => Date.now(), newId };
     /** Ranges typed by an IME composition that is still running, mapped through every change. */
     let composed: { from: number; to: number }[] = [];
+    /**
+     * Text removed by a composition that is still running (an IME typing over a selection),
+     * where it stood, mapped through every change: put back as a suggested deletion once the
+     * composition ends.
+     */
+    let composedRemovals: Removal[] = [];
     const on = () => storage.enabled && who.author !== "";
 
     const run = (view: EditorView, edit: (tr: Transaction) => number | null): boolean => {
@@ -106,15 +120,44 @@ export const SuggestMode = Extension.create<SuggestModeOptions, SuggestModeStora
         appendTransaction(transactions, _old, state) {
           if (!on()) return null;
           const now: { from: number; to: number }[] = [];
+          const removedNow: Removal[] = [];
           for (const transaction of transactions) {
+            /** What the running composition typed, where it stands before this transaction. */
+            const typedBefore = composed;
             composed = composed.map((r) => ({ from: transaction.mapping.map(r.from, -1), to: transaction.mapping.map(r.to, 1) })).filter((r) => r.to > r.from);
+            composedRemovals = composedRemovals.map((r) => ({ ...r, at: transaction.mapping.map(r.at, -1) }));
             if (!transaction.docChanged || transaction.getMeta(suggestModeKey) !== undefined || transaction.getMeta(ySyncPluginKey) !== undefined) continue;
             // A change made in this mode that did not come through the handlers above: text an
             // IME is composing is marked once the composition ends (marking it now would
             // disturb the composition), anything else at once.
             const into = transaction.getMeta("composition") !== undefined ? composed : now;
             const after = transactions.slice(transactions.indexOf(transaction) + 1);
+            const removedInto = transaction.getMeta("composition") !== undefined ? composedRemovals : removedNow;
             transaction.steps.forEach((step, index) => {
+              // Text removed without coming through the handlers (an IME typing over a
+              // selection, autocorrect, a deletion that is no Backspace/Delete key): put back
+              // before whatever replaced it, as a suggested deletion. Only within one paragraph:
+              // joining paragraphs is not suggested.
+              if (step instanceof ReplaceStep && step.from < step.to) {
+                const before = transaction.docs[index];
+                const $from = before.resolve(step.from);
+                // The composition replacing its own text (pinyin by characters) removes nothing of the story's.
+                const typed = typedBefore.map((r) => {
+                  let { from, to } = r;
+                  for (const earlier of transaction.steps.slice(0, index)) {
+                    from = earlier.getMap().map(from, -1);
+                    to = earlier.getMap().map(to, 1);
+                  }
+                  return { from, to };
+                });
+                const ownComposition = typed.some((r) => r.from <= step.from && step.to <= r.to);
+                if (!ownComposition && $from.sameParent(before.resolve(step.to)) && $from.parent.inlineContent) {
+                  let at = step.getMap().map(step.from, -1);
+                  for (const later of transaction.steps.slice(index + 1)) at = later.getMap().map(at, -1);
+                  for (const later of after) at = later.mapping.map(at, -1);
+                  removedInto.push({ at, slice: before.slice(step.from, step.to) });
+                }
+              }
               step.getMap().forEach((_oldStart, _oldEnd, newStart, newEnd) => {
                 let from = newStart;
                 let to = newEnd;
@@ -130,9 +173,10 @@ export const SuggestMode = Extension.create<SuggestModeOptions, SuggestModeStora
               });
             });
           }
-          if (now.length === 0) return null;
+          if (now.length === 0 && removedNow.length === 0) return null;
           const tr = state.tr;
           markInserted(tr, now);
+          restoreRemoved(tr, removedNow);
           return tr.docChanged ? tr.setMeta(suggestModeKey, true) : null;
         },
       }),
@@ -140,12 +184,28 @@ export const SuggestMode = Extension.create<SuggestModeOptions, SuggestModeStora
 
     /** Marks text typed outside the handlers (an IME's composition) as the suggester's insertion. */
     function markComposed(view: EditorView): void {
-      if (view.isDestroyed || view.composing || composed.length === 0) return;
+      if (view.isDestroyed || view.composing || (composed.length === 0 && composedRemovals.length === 0)) return;
       const ranges = composed;
+      const removals = composedRemovals;
       composed = [];
+      composedRemovals = [];
       const tr = view.state.tr;
       markInserted(tr, ranges);
+      restoreRemoved(tr, removals);
       if (tr.docChanged) view.dispatch(tr.setMeta(suggestModeKey, true));
+    }
+
+    /**
+     * Puts removed text back where it stood and suggests deleting it (the suggester's own
+     * suggested insertion in it goes for good, as with Backspace).
+     */
+    function restoreRemoved(tr: Transaction, removals: Removal[]): void {
+      for (const { at, slice } of removals) {
+        const pos = Math.min(tr.mapping.map(at, -1), tr.doc.content.size);
+        if (!tr.doc.resolve(pos).parent.inlineContent) continue;
+        tr.insert(pos, slice.content);
+        suggestDeletion(tr, pos, pos + slice.size, who);
+      }
     }
 
     /** Marks the unmarked text in `ranges` as the suggester's insertion (continuing their own before it). */
