@@ -37,6 +37,18 @@ export class StoryBus {
       client.on("error", (err: Error) => console.error(`[cluster] redis ${name}: ${err.message}`));
     }
     this.subscriber.on("messageBuffer", (channel: Buffer, payload: Buffer) => this.deliver(channel.toString(), payload));
+    // The publisher comes back on its own schedule: a commit whose relay failed while it was
+    // away may land after the other processes already resynchronised on their subscriber's
+    // return, so its return resynchronises too (and the registry re-sends stored state).
+    let publisherConnectedOnce = false;
+    this.publisher.on("ready", () => {
+      if (!publisherConnectedOnce) {
+        publisherConnectedOnce = true;
+        return;
+      }
+      console.log("[cluster] redis publishing is back: re-sending open stories from the database");
+      for (const listener of this.reconnectListeners) listener();
+    });
     this.subscriber.on("ready", () => {
       if (!this.connectedOnce) {
         this.connectedOnce = true;

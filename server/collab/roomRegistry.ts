@@ -156,7 +156,12 @@ export class RoomRegistry {
       try {
         const stored = await this.store.load(articleId);
         const owners = await this.store.clientOwners(articleId);
-        if (stored.state) room.applyRemoteUpdate(stored.state, [...owners]);
+        if (stored.state) {
+          room.applyRemoteUpdate(stored.state, [...owners]);
+          // What this process committed while its relays failed reaches the others even if
+          // they resynchronised before that commit: they apply only what they lack.
+          if (this.bus.spansProcesses) this.bus.relayToStory(articleId, { kind: "update", update: stored.state, newOwners: [...owners] });
+        }
         const found = await findArticleFacts(this.db, articleId);
         if (found) room.updateAccess(found.facts);
       } catch (err) {
