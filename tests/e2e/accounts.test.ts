@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeInBrowser, launchBrowser, signInPage } from "../support/browser";
+import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { freePort, startOidcServer, type OidcServer } from "../support/oidcServer";
 import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
@@ -42,10 +42,7 @@ describeInBrowser("accounts in real browsers: the admin console, a forced passwo
   });
 
   async function newContext(): Promise<BrowserContext> {
-    const context = await browser.newContext();
-    context.setDefaultTimeout(60_000);
-    context.setDefaultNavigationTimeout(60_000);
-    context.on("weberror", (error) => console.warn(`page error: ${error.error().message}`));
+    const context = await personContext(browser);
     contexts.push(context);
     return context;
   }

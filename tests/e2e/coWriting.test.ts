@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeInBrowser, launchBrowser, signInPage } from "../support/browser";
+import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
 import { storyline } from "../support/storyline";
 import { addMembers, signIn } from "../support/session";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
@@ -39,14 +39,8 @@ describeInBrowser("two people co-write a story in real browsers", () => {
     store = await createStore("pglite");
     server = await startInProcessServer(store);
     browser = await launchBrowser();
-    contextA = await browser.newContext();
-    contextB = await browser.newContext();
-    for (const context of [contextA, contextB]) {
-      context.setDefaultTimeout(60_000);
-      context.setDefaultNavigationTimeout(60_000);
-      // Browser-side errors help explain a failure; they are not assertions.
-      context.on("weberror", (error) => console.warn(`page error: ${error.error().message}`));
-    }
+    contextA = await personContext(browser);
+    contextB = await personContext(browser);
   });
 
   afterAll(async () => {

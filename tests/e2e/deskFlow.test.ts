@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { advanceClock, resetClock } from "../../server/clock";
-import { describeInBrowser, launchBrowser, signInPage } from "../support/browser";
+import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { connectClient } from "../support/collabClient";
 import { api, createArticle, createTeamStory, signIn } from "../support/session";
@@ -48,10 +48,7 @@ describeInBrowser("the desk's daily tools in a real browser", () => {
   }
 
   async function freshPersonPage(username: string, viewport: { width: number; height: number }): Promise<Page> {
-    const context = await browser.newContext({ viewport });
-    context.setDefaultTimeout(60_000);
-    context.setDefaultNavigationTimeout(60_000);
-    context.on("weberror", (error) => console.warn(`page error: ${error.error().message}`));
+    const context = await personContext(browser, { viewport });
     contexts.push(context);
     return signInPage(context, server.url, username, DEMO_PASSWORD);
   }

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeInBrowser, launchBrowser, signInPage } from "../support/browser";
+import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
 import { storyline } from "../support/storyline";
 import { connectClient } from "../support/collabClient";
 import { createTeamStory, signIn } from "../support/session";
@@ -61,13 +61,9 @@ describeInBrowser("revision history in real browsers: versions, comparison, time
     // No automatic checkpoints during the test: only the versions people name appear.
     server = await startInProcessServer(store, { HISTORY_CHECKPOINT_PAUSE_MS: "600000" });
     browser = await launchBrowser();
-    contextA = await browser.newContext();
-    contextB = await browser.newContext();
+    contextA = await personContext(browser);
+    contextB = await personContext(browser);
     for (const context of [contextA, contextB]) {
-      context.setDefaultTimeout(60_000);
-      context.setDefaultNavigationTimeout(60_000);
-      // Browser-side errors help explain a failure; they are not assertions.
-      context.on("weberror", (error) => console.warn(`page error: ${error.error().message}`));
       // Restoring asks "把草稿恢复为…吗?": the person says yes.
       context.on("dialog", (dialog) => {
         dialogs.push(dialog.message());

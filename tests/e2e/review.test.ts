@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeInBrowser, launchBrowser, signInPage } from "../support/browser";
+import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
 import { connectClient } from "../support/collabClient";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { createTeamStory, signIn } from "../support/session";
@@ -41,12 +41,8 @@ describeInBrowser("review in the browser: comments beside the text and the check
     // A short headline limit, so the story's title fails a machine check.
     server = await startInProcessServer(store, { CHECKS_MAX_HEADLINE_CHARACTERS: "10" });
     browser = await launchBrowser();
-    contextE = await browser.newContext();
-    contextR = await browser.newContext();
-    for (const context of [contextE, contextR]) {
-      context.setDefaultTimeout(60_000);
-      context.on("weberror", (error) => console.warn(`page error: ${error.error().message}`));
-    }
+    contextE = await personContext(browser);
+    contextR = await personContext(browser);
   });
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { hashPassword } from "../../server/auth/password";
-import { describeInBrowser, launchBrowser, signInPage } from "../support/browser";
+import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
 import { connectClient } from "../support/collabClient";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { api, createTeamStory, signIn } from "../support/session";
@@ -49,9 +49,7 @@ describeInBrowser("三审 in the browser: three editors sign three levels, the r
 
   /** A signed-in page of `username` on the story. */
   const openAs = async (username: string, url: string): Promise<Page> => {
-    const context = await browser.newContext();
-    context.setDefaultTimeout(60_000);
-    context.on("weberror", (error) => console.warn(`page error: ${error.error().message}`));
+    const context = await personContext(browser);
     contexts.push(context);
     const page = await signInPage(context, server.url, username, DEMO_PASSWORD);
     await page.goto(url);

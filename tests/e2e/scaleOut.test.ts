@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { describeInBrowser, launchBrowser, signInPage } from "../support/browser";
+import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
 import { clusterPrerequisitesMissing, startCluster, type TestCluster } from "../support/cluster";
 import { api, createTeamStory, signIn } from "../support/session";
 import { DEMO_PASSWORD } from "../support/testServer";
@@ -33,9 +33,7 @@ describeInBrowser("co-writing across server processes", () => {
     const editor = await signIn(cluster.servers[2].url, "huhongye");
     articleId = await createTeamStory(cluster.servers[2].url, editor, "跨进程的浏览器协作");
     for (const [i, user] of (["yaoyuchao", "xuweixiang"] as const).entries()) {
-      const context = await browser.newContext();
-      context.setDefaultTimeout(60_000);
-      context.on("weberror", (error) => console.warn(`page error: ${error.error().message}`));
+      const context = await personContext(browser);
       contexts.push(context);
       const page = await signInPage(context, cluster.servers[i].url, user, DEMO_PASSWORD);
       await page.goto(`${cluster.servers[i].url}/articles/${articleId}`);

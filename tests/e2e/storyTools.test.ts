@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeInBrowser, launchBrowser, signInPage } from "../support/browser";
+import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
 import { api, createArticle, signIn } from "../support/session";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { createStore, DEMO_PASSWORD, PROJECT_ROOT, type ServerStore } from "../support/testServer";
@@ -41,10 +41,7 @@ describeInBrowser("photos, live counts and import in Chromium", () => {
     server = await startInProcessServer(store);
     cookie = await signIn(server.url, "yaoyuchao");
     browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-    context.setDefaultTimeout(60_000);
-    context.setDefaultNavigationTimeout(60_000);
-    context.on("weberror", (error) => console.warn(`page error: ${error.error().message}`));
+    context = await personContext(browser, { viewport: { width: 1366, height: 768 } });
     page = await signInPage(context, server.url, "yaoyuchao", DEMO_PASSWORD);
   });
 

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeInBrowser, launchBrowser, signInPage } from "../support/browser";
+import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
 import { connectClient } from "../support/collabClient";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { api, createTeamStory, signIn } from "../support/session";
@@ -54,12 +54,8 @@ describeInBrowser("suggestion mode (修订) in the browser", () => {
     store = await createStore("pglite");
     server = await startInProcessServer(store);
     browser = await launchBrowser();
-    contextE = await browser.newContext();
-    contextR = await browser.newContext();
-    for (const context of [contextE, contextR]) {
-      context.setDefaultTimeout(60_000);
-      context.on("weberror", (error) => console.warn(`page error: ${error.error().message}`));
-    }
+    contextE = await personContext(browser);
+    contextR = await personContext(browser);
   });
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeInBrowser, launchBrowser, signInPage } from "../support/browser";
+import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
 import { storyline } from "../support/storyline";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
@@ -46,15 +46,9 @@ describeInBrowser("a story goes from draft to the public page in real browsers",
     store = await createStore("pglite");
     server = await startInProcessServer(store);
     browser = await launchBrowser();
-    contextE = await browser.newContext();
-    contextR = await browser.newContext();
-    contextV = await browser.newContext();
-    for (const context of [contextE, contextR, contextV]) {
-      context.setDefaultTimeout(60_000);
-      context.setDefaultNavigationTimeout(60_000);
-      // Browser-side errors help explain a failure; they are not assertions.
-      context.on("weberror", (error) => console.warn(`page error: ${error.error().message}`));
-    }
+    contextE = await personContext(browser);
+    contextR = await personContext(browser);
+    contextV = await personContext(browser);
   });
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { describe, it } from "vitest";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 
 /** The system Chromium e2e tests drive (DESIGN.md §7). */
 export const CHROME_PATH = process.env.CHROME_PATH ?? "/usr/bin/chromium";
@@ -42,6 +42,19 @@ export async function launchBrowser(): Promise<Browser> {
     throw new Error(CHROME_MISSING);
   }
   return chromium.launch({ executablePath: CHROME_PATH, headless: true, args: CHROME_ARGS });
+}
+
+/**
+ * A fresh browser context for one person (cookies of its own), with the long timeouts a
+ * shared machine needs; browser-side errors are logged to help explain a failure, never
+ * asserted.
+ */
+export async function personContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
+  context.setDefaultTimeout(60_000);
+  context.setDefaultNavigationTimeout(60_000);
+  context.on("weberror", (error) => console.warn(`page error: ${error.error().message}`));
+  return context;
 }
 
 /**
