@@ -420,6 +420,8 @@ export const articleCheckRuns = pgTable(
       .references(() => articles.id, { onDelete: "cascade" }),
     contentHash: text("content_hash").notNull(),
     results: jsonb("results").notNull(),
+    /** The lexicon the sensitive-word check ran against (lexiconVersion): another one means run again. */
+    lexiconVersion: text("lexicon_version").notNull().default(""),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.articleId, t.contentHash] })],

@@ -4,7 +4,7 @@ import type { Db } from "../../db/client";
 import { articleCheckOverrides, articleCheckRuns, users } from "../../db/schema";
 import type { CheckResult } from "../../newsroom/checks/checkResult";
 import { runChecks, type CheckedContent } from "../../newsroom/checks/runChecks";
-import { lexiconWords } from "./lexicon";
+import { lexiconVersion, lexiconWords } from "./lexicon";
 import { checkRunsKeptPerStory, maxBodyCharacters, maxHeadlineCharacters } from "./reviewLimits";
 
 /** A failed check an editor let through for this hash, and why. */
@@ -23,33 +23,44 @@ export interface CheckView extends CheckResult {
 export interface CheckReport {
   contentHash: string;
   checkedAt: string;
+  /** The sensitive-word lexicon the checks ran against (its fingerprint, lexiconVersion). */
+  lexiconVersion: string;
   checks: CheckView[];
   /** Ids of the failed checks nobody overrode: what blocks 签发. */
   blocking: string[];
 }
 
 /**
- * The checks' results for `content` (hashed as `contentHash`): the stored ones, or run now with
- * the newsroom's lexicon and limits and stored with the hash. Call with the transaction that
+ * The checks' results for `content` (hashed as `contentHash`): the stored ones when they ran
+ * against the lexicon as it is now, or run now with the newsroom's lexicon and limits and
+ * stored with the hash and the lexicon's version (replacing a result from an older lexicon). Call with the transaction that
  * holds the story's row lock where the answer decides a transition.
  */
 export async function checksForHash(
   db: Db,
   articleId: string,
   content: CheckedContent & { contentHash: string },
-): Promise<{ results: CheckResult[]; checkedAt: Date }> {
+): Promise<{ results: CheckResult[]; checkedAt: Date; lexiconVersion: string }> {
   const key = and(eq(articleCheckRuns.articleId, articleId), eq(articleCheckRuns.contentHash, content.contentHash));
+  const lexicon = await lexiconWords(db);
+  const version = lexiconVersion(lexicon);
   const [stored] = await db.select().from(articleCheckRuns).where(key);
-  if (stored) return { results: stored.results as CheckResult[], checkedAt: stored.createdAt };
+  // A result from another lexicon is old news: a word added since must not slip through 签发.
+  if (stored && stored.lexiconVersion === version) {
+    return { results: stored.results as CheckResult[], checkedAt: stored.createdAt, lexiconVersion: version };
+  }
   const results = runChecks(content, {
-    lexicon: await lexiconWords(db),
+    lexicon,
     maxBodyCharacters: maxBodyCharacters(),
     maxHeadlineCharacters: maxHeadlineCharacters(),
   });
   const [row] = await db
     .insert(articleCheckRuns)
-    .values({ articleId, contentHash: content.contentHash, results })
-    .onConflictDoNothing()
+    .values({ articleId, contentHash: content.contentHash, results, lexiconVersion: version })
+    .onConflictDoUpdate({
+      target: [articleCheckRuns.articleId, articleCheckRuns.contentHash],
+      set: { results, lexiconVersion: version, createdAt: new Date() },
+    })
     .returning();
   // Every saved text gets a hash, so only the newest runs are kept; an older text asked for
   // again (or approved) is simply checked again.
@@ -60,12 +71,12 @@ export async function checksForHash(
     .orderBy(desc(articleCheckRuns.createdAt))
     .limit(checkRunsKeptPerStory());
   await db.delete(articleCheckRuns).where(and(eq(articleCheckRuns.articleId, articleId), notInArray(articleCheckRuns.contentHash, newest)));
-  return { results, checkedAt: row?.createdAt ?? new Date() };
+  return { results, checkedAt: row?.createdAt ?? new Date(), lexiconVersion: version };
 }
 
 /** The checks of `content` with the overrides recorded for its hash, and what still blocks. */
 export async function checkReport(db: Db, articleId: string, content: CheckedContent & { contentHash: string }): Promise<CheckReport> {
-  const { results, checkedAt } = await checksForHash(db, articleId, content);
+  const { results, checkedAt, lexiconVersion: ranAgainst } = await checksForHash(db, articleId, content);
   const overrides = await db
     .select({ checkId: articleCheckOverrides.checkId, reason: articleCheckOverrides.reason, by: users.displayName, at: articleCheckOverrides.createdAt })
     .from(articleCheckOverrides)
@@ -76,6 +87,7 @@ export async function checkReport(db: Db, articleId: string, content: CheckedCon
   return {
     contentHash: content.contentHash,
     checkedAt: checkedAt.toISOString(),
+    lexiconVersion: ranAgainst,
     checks,
     blocking: checks.filter((c) => c.status === "failed" && !c.override).map((c) => c.id),
   };

@@ -12,6 +12,7 @@ import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testSer
 interface Report {
   contentHash: string;
   checkedAt: string;
+  lexiconVersion: string;
   checks: { id: string; status: string; findings: { message: string }[]; override: { reason: string } | null }[];
   blocking: string[];
 }
@@ -172,5 +173,32 @@ describe.each(backends())("checks pinned to the hash and the publish gate (%s)",
     expect(again.contentHash).toBe(first.contentHash);
     expect(again.checkedAt).not.toBe(first.checkedAt);
     expect(again.checks).toEqual(first.checks);
+  });
+
+  it("a stored result says which lexicon it ran against; a word added since makes it stale, so it cannot slip through 签发", async () => {
+    await ensureLexicon();
+    const { id } = await storyWith("招标过程存在暗箱操作。");
+    const before = await checks("huhongye", id);
+    expect(status(before, "sensitive_words")).toBe("passed");
+    expect(before.lexiconVersion).toMatch(/^lex-[0-9a-f]{16}$/);
+    expect((await transition("yaoyuchao", id, "submit")).status).toBe(200);
+
+    // The admin adds a word after the text was checked: nobody asks for the checks again, the gate does.
+    expect((await lexicon("lexadmin", "POST", { word: "暗箱" })).status).toBe(201);
+    const refused = await transition("huhongye", id, "approve");
+    expect(refused.status).toBe(409);
+    expect(refused.body.error?.blockers?.map((b) => [b.kind, b.id ?? null])).toEqual([["check", "sensitive_words"]]);
+    const after = await checks("huhongye", id);
+    expect(after.contentHash).toBe(before.contentHash);
+    expect(after.lexiconVersion).not.toBe(before.lexiconVersion);
+    expect(status(after, "sensitive_words")).toBe("failed");
+    expect(after.checks.find((c) => c.id === "sensitive_words")?.findings[0].message).toBe("含敏感词“暗箱”");
+
+    // The same words again: the same version, and the text passes again.
+    expect((await lexicon("lexadmin", "DELETE", { word: "暗箱" })).status).toBe(200);
+    const restored = await checks("huhongye", id);
+    expect(restored.lexiconVersion).toBe(before.lexiconVersion);
+    expect(status(restored, "sensitive_words")).toBe("passed");
+    expect((await transition("huhongye", id, "approve")).body.state).toBe("approved");
   });
 });
