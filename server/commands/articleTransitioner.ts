@@ -17,6 +17,7 @@ import { publishGateBlockers, type GateBlocker } from "../review/publishGate";
 import { lockedReviewLevelSetting } from "../review/reviewLevelSetting";
 import { approvalSignoff, signoffBlockers } from "../review/signoffGate";
 import { announceNotifications } from "../notifications/notificationHub";
+import { announceReviewChange } from "../review/commentEvents";
 import { notificationWriter, type Audience } from "../notifications/notificationWriter";
 import type { NotificationKind } from "../../newsroom/notificationKinds";
 
@@ -221,6 +222,8 @@ async function transitionNow(
       return { article: updated, revision, notified };
     });
     announceNotifications(result.notified);
+    // Who may sign now follows the state (a resubmission starts a new cycle): panels read again.
+    announceReviewChange(articleId);
     return { ok: true, article: result.article, revision: result.revision };
   } catch (err) {
     if (err instanceof TransitionConflict) {

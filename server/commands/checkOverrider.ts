@@ -1,4 +1,5 @@
 import "server-only";
+import { announceReviewChange } from "../review/commentEvents";
 import type { Db } from "../../db/client";
 import { articleCheckOverrides, type User } from "../../db/schema";
 import { CHECK_NAMES_ZH, type CheckId } from "../../newsroom/checks/checkResult";
@@ -35,7 +36,7 @@ export async function checkOverrider(db: Db, props: CheckOverriderProps): Promis
   const reason = props.reason.trim();
   if (!reason) return refuse("bad_request", "豁免检查需要填写理由");
   if (reason.length > MAX_OVERRIDE_REASON_LENGTH) return refuse("bad_request", `理由不能超过 ${MAX_OVERRIDE_REASON_LENGTH} 个字`);
-  return db.transaction(async (tx): Promise<CommandResult<{ report: CheckReport }>> => {
+  const result = await db.transaction(async (tx): Promise<CommandResult<{ report: CheckReport }>> => {
     const found = await lockedArticleFacts(tx, articleId);
     if (!found) return refuse("not_found", "没有这篇稿件");
     if (!can(actorOf(user), "overrideCheck", found.facts)) return refuse("forbidden", "只有编辑可以豁免检查");
@@ -58,4 +59,7 @@ export async function checkOverrider(db: Db, props: CheckOverriderProps): Promis
     });
     return { ok: true, report: await checkReport(tx, articleId, content) };
   });
+  // Everyone's checks and 三审 panels show the override without a reload.
+  if (result.ok) announceReviewChange(articleId);
+  return result;
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { announceReviewChange } from "../review/commentEvents";
 import type { Db } from "../../db/client";
 import { articleSignoffs, type ArticleSignoff, type User } from "../../db/schema";
 import { signoffRefusal } from "../../newsroom/reviewLevels";
@@ -37,7 +38,7 @@ export async function signoffWriter(db: Db, props: SignoffWriterProps): Promise<
   const { actor: user, articleId, level } = props;
   const actor = actorOf(user);
   if (!actor) return refuse("forbidden", "没有权限");
-  return inStoryCommandQueue(articleId, async () => {
+  const result = await inStoryCommandQueue(articleId, async () => {
     // What was typed before the click is what the sign-off covers.
     await liveAccess().flush(articleId);
     return db.transaction(async (tx): Promise<CommandResult<{ signoff: ArticleSignoff }>> => {
@@ -102,4 +103,7 @@ export async function signoffWriter(db: Db, props: SignoffWriterProps): Promise<
       return { ok: true, signoff };
     });
   });
+  // Colleagues' 三审 panels show the new sign-off without a reload.
+  if (result.ok) announceReviewChange(articleId);
+  return result;
 }

@@ -28,6 +28,25 @@ export function onCommentChange(articleId: string, listener: () => void): () => 
   return eventBus().subscribe("commentsChanged", articleId, () => listener());
 }
 
+/**
+ * Announces that `articleId`'s review standing changed (a level signed, a check let through),
+ * after the transaction committed: the 三审 and checks panels of everyone on it read again.
+ * A sign-off going stale needs no event: the text changing is seen by every open page itself.
+ */
+export function announceReviewChange(articleId: string): void {
+  eventBus().publish({ kind: "reviewChanged", articleId });
+}
+
+/** Calls `listener` whenever the story's review standing changes; returns the unsubscribe. */
+export function onReviewChange(articleId: string, listener: () => void): () => void {
+  return eventBus().subscribe("reviewChanged", articleId, () => listener());
+}
+
+/** Calls `listener` when the session `sessionId` is signed out (here or on another process). */
+export function onSessionEnded(sessionId: string, listener: () => void): () => void {
+  return eventBus().subscribe("sessionEnded", sessionId, () => listener());
+}
+
 /** Takes one of the user's stream slots: the release function, or null when all `limit` are open. */
 export function takeStreamSlot(userId: string, limit: number): (() => void) | null {
   const streams = streamCounts();

@@ -2,6 +2,8 @@
 export interface EventStream {
   status: number;
   events: string[];
+  /** True once the server ended the stream (or `close` was called). */
+  ended: boolean;
   close(): void;
 }
 
@@ -9,7 +11,7 @@ export interface EventStream {
 export async function openEventStream(baseUrl: string, cookie: string, path: string): Promise<EventStream> {
   const controller = new AbortController();
   const response = await fetch(`${baseUrl}${path}`, { headers: { cookie, accept: "text/event-stream" }, signal: controller.signal });
-  const stream: EventStream = { status: response.status, events: [], close: () => controller.abort() };
+  const stream: EventStream = { status: response.status, events: [], ended: false, close: () => controller.abort() };
   if (!response.ok || !response.body) {
     await response.body?.cancel();
     return stream;
@@ -20,7 +22,7 @@ export async function openEventStream(baseUrl: string, cookie: string, path: str
     try {
       for (;;) {
         const { value, done } = await reader.read();
-        if (done) return;
+        if (done) break;
         buffered += value;
         let end: number;
         while ((end = buffered.indexOf("\n\n")) >= 0) {
@@ -33,6 +35,7 @@ export async function openEventStream(baseUrl: string, cookie: string, path: str
     } catch {
       // aborted by close()
     }
+    stream.ended = true;
   })();
   return stream;
 }

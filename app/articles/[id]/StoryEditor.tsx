@@ -14,6 +14,7 @@ import { EditorToolbar } from "./EditorToolbar";
 import { StoryStatsLine } from "./StoryStatsLine";
 import { EditableFigure, PhotoDropAndPaste, type PhotoNotice } from "./photoEditing";
 import { ChecksPanel } from "./review/ChecksPanel";
+import { storyTextChanged } from "./review/storyStream";
 import { SuggestMode } from "./suggestions/suggestMode";
 import { SuggestionsPanel, SuggestModeToggle } from "./suggestions/SuggestionsPanel";
 import { CommentsPanel } from "./review/CommentsPanel";
@@ -220,6 +221,13 @@ const Editors = memo(function Editors({ articleId, session, user, canEdit, revie
     title?.setEditable(canEdit);
     body?.setEditable(canEdit);
   }, [title, body, canEdit]);
+
+  // The review panels outside the editor (三审) learn of every change of the text, anyone's.
+  useEffect(() => {
+    const changed = () => storyTextChanged(articleId);
+    doc.on("update", changed);
+    return () => doc.off("update", changed);
+  }, [doc, articleId]);
 
   // 修订模式 starts on where the desk reviews (待审), and follows the state as it changes live.
   useEffect(() => {

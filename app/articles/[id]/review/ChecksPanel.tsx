@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from "react";
 import type * as Y from "yjs";
 import type { CheckReport } from "@/server/review/checkReport";
+import { afterQuiet, followStory } from "./storyStream";
 import { errorMessage, sendJson } from "./useCommentThreads";
 
 /** How long the text must rest before the checks are asked for again (the save comes first). */
@@ -12,7 +13,8 @@ const STATUS_ZH = { passed: "通过", warning: "提示", failed: "未通过" } a
 
 /**
  * "检查": the machine checks of the saved text, pinned to its content hash, asked for again
- * a moment after every change. An editor may let a failed check through with a reason.
+ * a moment after every change, and at once when a colleague lets a check through (the story's
+ * live channel). An editor may let a failed check through with a reason.
  */
 export function ChecksPanel({ articleId, doc, canOverride }: { articleId: string; doc: Y.Doc; canOverride: boolean }) {
   const [report, setReport] = useState<CheckReport | null>(null);
@@ -29,18 +31,17 @@ export function ChecksPanel({ articleId, doc, canOverride }: { articleId: string
   }, [articleId]);
 
   useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const later = () => {
-      if (timer !== null) clearTimeout(timer);
-      timer = setTimeout(() => void load(), RECHECK_DELAY_MS);
-    };
+    const later = afterQuiet(() => void load(), RECHECK_DELAY_MS);
     void load();
     doc.on("update", later);
+    // A colleague let a check through (or the state changed): read again at once.
+    const unfollow = followStory(articleId, ["review"], () => void load());
     return () => {
       doc.off("update", later);
-      if (timer !== null) clearTimeout(timer);
+      later.cancel();
+      unfollow();
     };
-  }, [doc, load]);
+  }, [articleId, doc, load]);
 
   const override = async (checkId: string) => {
     if (!report) return;

@@ -7,8 +7,12 @@ import { formatShortTime } from "@/newsroom/timeFormat";
 import type { SignoffStatus, SignoffView } from "@/server/review/signoffStatus";
 import { DiffView } from "../history/DiffView";
 import type { DiffResponse } from "../history/historyTypes";
+import { afterQuiet, followStory } from "./storyStream";
 import { errorMessage, sendJson } from "./useCommentThreads";
 import "./reviewLevels.css";
+
+/** How long the text must rest before the levels are read again (the save comes first). */
+const RELOAD_AFTER_TEXT_MS = 1200;
 
 /** Who signed, when and on which text (short hash). */
 function Signed({ signoff }: { signoff: SignoffView }) {
@@ -47,7 +51,8 @@ function ChangesSince({ articleId, signoff }: { articleId: string; signoff: Sign
  * The story's review levels (三审): who signed each, when and on which text; the sign-offs the
  * text has changed since (需重新签); a 签署 button for the next level this person may sign, and
  * for a signer whose sign-off went stale, what changed since. Hidden while the newsroom keeps
- * the default single level (签发 signs it).
+ * the default single level (签发 signs it). Live: colleagues' sign-offs arrive over the story's
+ * event stream, and an edit (anyone's) makes the panel read again once the text rests.
  */
 export function ReviewLevelsPanel({ articleId }: { articleId: string }) {
   const router = useRouter();
@@ -62,15 +67,23 @@ export function ReviewLevelsPanel({ articleId }: { articleId: string }) {
 
   useEffect(() => {
     void load();
-    // Someone may have signed or edited meanwhile: read again when the tab comes back.
+    // Live: a colleague signs (or the state changes) → the stream says "review"; the text changes
+    // (here or by a colleague, so a sign-off may have gone stale) → read once the text rests.
+    const unfollowReview = followStory(articleId, ["ready", "review"], () => void load());
+    const later = afterQuiet(() => void load(), RELOAD_AFTER_TEXT_MS);
+    const unfollowText = followStory(articleId, ["text"], later);
+    // A stream that was away (a sleeping laptop) may have missed events: read again on return.
     const again = () => document.visibilityState === "visible" && void load();
     document.addEventListener("visibilitychange", again);
     window.addEventListener("focus", again);
     return () => {
+      unfollowReview();
+      unfollowText();
+      later.cancel();
       document.removeEventListener("visibilitychange", again);
       window.removeEventListener("focus", again);
     };
-  }, [load]);
+  }, [articleId, load]);
 
   if (!status || status.isDefault || status.contentHash === null) return null;
   const contentHash = status.contentHash;

@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
+import { followStory } from "./storyStream";
 import type { ThreadItem } from "./threadTypes";
 
 /** The JSON error message of a refused request, or a generic one. */
@@ -21,8 +22,9 @@ export async function sendJson(method: string, url: string, body?: unknown): Pro
 
 /**
  * The story's comment threads, live: read once, then again whenever the story's event stream
- * says they changed (anyone's comment, reply, resolve or delete). The browser's EventSource
- * reconnects by itself after a drop and the stream's first event makes the page read again.
+ * (shared with the other review panels: storyStream.ts) says they changed (anyone's comment,
+ * reply, resolve or delete). The browser's EventSource reconnects by itself after a drop and
+ * the stream's first event makes the page read again.
  */
 export function useCommentThreads(articleId: string, enabled: boolean) {
   const [threads, setThreads] = useState<ThreadItem[]>([]);
@@ -39,11 +41,9 @@ export function useCommentThreads(articleId: string, enabled: boolean) {
 
   useEffect(() => {
     if (!enabled) return;
-    const events = new EventSource(`/api/articles/${articleId}/comments/stream`);
-    const onChange = () => void reload();
-    events.addEventListener("ready", onChange);
-    events.addEventListener("changed", onChange);
-    return () => events.close();
+    // The stream may have said "ready" before this panel joined it: read once now as well.
+    void reload();
+    return followStory(articleId, ["ready", "changed"], () => void reload());
   }, [articleId, enabled, reload]);
 
   return { threads, error, reload };
