@@ -176,16 +176,18 @@ describeInBrowser("the whole review flow in the browser (issue 14's Must show)",
     await workflowButton(reporter, "submit").click();
     await expect.poll(() => articleState(reporter), EVENTUALLY).toBe("待审");
 
-    // 三审: each level signed in its editor's browser, in order.
+    // 三审: each level signed in its editor's browser, in order. The pages already open follow
+    // every sign-off live (the story's event stream), without a reload.
     const first = await openAs("fushen", url);
     await expect.poll(() => text(first.getByTestId("signoff-button")), EVENTUALLY).toBe("签署“初审”");
     await first.getByTestId("signoff-button").click();
     await expect.poll(() => levelStatus(first, 1), EVENTUALLY).toBe("signed");
+    for (const page of [editor, reporter]) await expect.poll(() => levelStatus(page, 1), EVENTUALLY).toBe("signed");
     const second = await openAs("zhongshen", url);
     await expect.poll(() => text(second.getByTestId("signoff-button")), EVENTUALLY).toBe("签署“复审”");
     await second.getByTestId("signoff-button").click();
     await expect.poll(() => levelStatus(second, 2), EVENTUALLY).toBe("signed");
-    await editor.reload();
+    for (const page of [first, editor, reporter]) await expect.poll(() => levelStatus(page, 2), EVENTUALLY).toBe("signed");
     await expect.poll(() => text(editor.getByTestId("signoff-button")), EVENTUALLY).toBe("签署“终审”");
     await editor.getByTestId("signoff-button").click();
     await expect.poll(() => levelStatus(editor, 3), EVENTUALLY).toBe("signed");
