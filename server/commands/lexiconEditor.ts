@@ -1,7 +1,7 @@
 import "server-only";
 import { count, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { articleCheckRuns, sensitiveWords, type User } from "../../db/schema";
+import { sensitiveWords, type User } from "../../db/schema";
 import { can } from "../../newsroom/policy";
 import { actorOf } from "../auth/actorOf";
 import { maxLexiconWords } from "../review/reviewLimits";
@@ -17,8 +17,8 @@ export interface LexiconEditorProps {
 
 /**
  * Adds words to the sensitive-word lexicon or removes them (admins only), in one transaction.
- * Stored check results were judged against the old lexicon, so they are dropped with the
- * change: the next look at a story's checks, and every approval, runs them again.
+ * Stored check results carry the version of the lexicon they ran against, so after a change
+ * the next look at a story's checks, and every approval, runs them again.
  */
 export async function lexiconEditor(db: Db, { actor, change }: LexiconEditorProps): Promise<CommandResult<{ changed: number }>> {
   if (!can(actorOf(actor), "manageLexicon")) return refuse("forbidden", "只有系统管理员可以管理敏感词库");
@@ -42,7 +42,10 @@ export async function lexiconEditor(db: Db, { actor, change }: LexiconEditorProp
       const removed = await tx.delete(sensitiveWords).where(inArray(sensitiveWords.word, words)).returning({ id: sensitiveWords.id });
       changed = removed.length;
     }
-    if (changed > 0) await tx.delete(articleCheckRuns);
+    // No stored check result is dropped here: each says which lexicon it ran against
+    // (`lexiconVersion`), so the next read runs the changed lexicon. Dropping them all instead
+    // wrote to every story's results and lost to a check already running on the old words,
+    // which stored its result after this commit.
     return { ok: true, changed };
   });
 }
