@@ -2,7 +2,7 @@ import { getSchema, type AnyExtension } from "@tiptap/core";
 import type { NodeType } from "@tiptap/pm/model";
 import * as Y from "yjs";
 import { NODE_ATTRIBUTE_CHECKS, bodyExtensions, titleExtensions } from "./editorExtensions";
-import { suggestionMarkRefusal } from "./suggestionGuard";
+import { stretchedSuggestionRefusal, suggestionMarkRefusal } from "./suggestionGuard";
 import { isSuggestionMark, markNameOfKey } from "./suggestionMarks";
 
 /**
@@ -195,6 +195,9 @@ export function checkUpdateSchema(doc: Y.Doc, decoded: DecodedUpdate, { maxTitle
         throw new OutsideSchema("content inside a type the editor never writes");
     }
   }
+  // Deleting a colleague's closing suggestion item would stretch her mark over others' text.
+  const stretched = stretchedSuggestionRefusal(doc, decoded.ds, userId);
+  if (stretched) throw new OutsideSchema(stretched);
   if (titleInserted > 0) {
     const current = titleLength(doc);
     if (current + titleInserted > maxTitleLength && current + titleInserted - titleCharsDeleted(doc, decoded.ds, locator) > maxTitleLength) {

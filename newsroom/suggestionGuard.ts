@@ -1,5 +1,5 @@
 import * as Y from "yjs";
-import { isSuggestionAttrs, type SuggestionAttrs } from "./suggestionMarks";
+import { isSuggestionAttrs, isSuggestionMark, markNameOfKey, type SuggestionAttrs } from "./suggestionMarks";
 
 /** An update's delete set, as `Y.decodeUpdate` gives it. */
 type DeleteSet = ReturnType<typeof Y.decodeUpdate>["ds"];
@@ -111,4 +111,72 @@ function hasSuggestion(doc: Y.Doc, key: string, attrs: SuggestionAttrs): boolean
   }
   indexes.set(doc, { size, known });
   return known.has(wanted);
+}
+
+/**
+ * Why an update's deletions are refused for stretching someone else's suggestion, or null.
+ *
+ * A suggestion mark is a pair of Yjs format items: one opening it with the author's attributes,
+ * one closing it (null). Deleting only the closing item lets her mark run on over the text after
+ * it, text she never wrote or marked, now shown as her suggestion. So whenever an update deletes
+ * a suggestion format item of the document, the text it uncovers is judged: every character
+ * still there after the update, from the deleted item up to the next format item of the same
+ * key that stays, must have carried the very mark that now covers it (the mark of the nearest
+ * remaining format item of that key to its left). Honest edits pass: accepting or rejecting
+ * removes the mark (or its text) whole, deleting text inside or around a suggestion lets Yjs
+ * drop format items that changed nothing, and undoing a colleague's typing inside her
+ * suggestion drops the close-and-reopen pair around it, after which her mark covers her text
+ * again. The sender's own suggestions, and text left unmarked, are not judged.
+ */
+export function stretchedSuggestionRefusal(doc: Y.Doc, deletes: DeleteSet, userId: string | undefined): string | null {
+  if (userId === undefined) return null;
+  for (const [client, ranges] of deletes.clients) {
+    const structs = doc.store.clients.get(client);
+    if (!structs) continue;
+    const known = Y.getState(doc.store, client);
+    for (const { clock, len } of ranges) {
+      if (clock >= known) continue; // beyond what the document has: deletes nothing here
+      for (let index = Y.findIndexSS(structs, clock); index < structs.length && structs[index].id.clock < clock + len; index++) {
+        const struct = structs[index];
+        if (!(struct instanceof Y.Item) || struct.deleted || !(struct.content instanceof Y.ContentFormat)) continue;
+        if (!isSuggestionKey(struct.content.key)) continue;
+        const refusal = uncoveredTextRefusal(struct, struct.content.key, deletes, userId);
+        if (refusal) return refusal;
+      }
+    }
+  }
+  return null;
+}
+
+/** Whether a Yjs format key is a suggestion mark's (`suggestInsert`, `suggestDelete--<hash>`, ...). */
+const isSuggestionKey = (key: string) => isSuggestionMark(markNameOfKey(key));
+
+/** `format` (a suggestion format item of key `key`) is deleted by the update: the text it uncovers, judged. */
+function uncoveredTextRefusal(format: Y.Item, key: string, deletes: DeleteSet, userId: string): string | null {
+  const stays = (item: Y.Item) => !item.deleted && !Y.isDeleted(deletes, item.id);
+  const formatOf = (item: Y.Item) => (item.content instanceof Y.ContentFormat && item.content.key === key ? item.content : null);
+  // The mark covering the uncovered text after the update: the nearest remaining `key` item to the left.
+  let after: unknown = null;
+  for (let left = format.left; left; left = left.left) {
+    const found = formatOf(left);
+    if (found && stays(left)) {
+      after = found.value;
+      break;
+    }
+  }
+  if (!isSuggestionAttrs(after) || after.author === userId) return null;
+  // Walk right to the next remaining `key` item; what each character carried before is tracked on the way.
+  let before: unknown = (format.content as Y.ContentFormat).value;
+  for (let right = format.right; right; right = right.right) {
+    const found = formatOf(right);
+    if (found) {
+      if (stays(right)) break;
+      if (!right.deleted) before = found.value;
+      continue;
+    }
+    if (right.countable && stays(right) && !sameAttrs(before, after)) {
+      return `suggestion by someone else stretched over text it never covered (mark ${JSON.stringify(key)})`;
+    }
+  }
+  return null;
 }

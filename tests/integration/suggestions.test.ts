@@ -213,6 +213,47 @@ describe.each(backends())("suggestion mode (%s)", (backend) => {
     expect(listed.map((s) => [s.kind, s.text, s.author])).toEqual([["delete", "今天", ids.yaoyuchao]]);
   });
 
+  it("refuses stretching the editor's suggestion over the reporter's words (deleting its closing format item)", async () => {
+    const id = await createTeamStory(server.url, cookie.huhongye, "拉伸");
+    const writer = await connect("yaoyuchao", id);
+    writer.type(STORY);
+    await writer.waitSaved();
+    expect((await transition("yaoyuchao", id, "submit")).status).toBe(200);
+    const editor = await connect("huhongye", id);
+    await waitFor(() => editor.access?.canWrite === true, { message: "the desk may write" });
+    editBody(editor.doc, (tr) => suggestInsertion(tr, positionOf(editor.doc, "。"), positionOf(editor.doc, "。"), "左右", suggester(ids.huhongye)));
+    await editor.waitSaved();
+    expect((await transition("huhongye", id, "request_changes", "请处理修订")).status).toBe(200);
+    await waitFor(() => writer.access?.canWrite === true && writer.bodyText().includes("左右"), { message: "the byline may write, with the suggestion" });
+
+    // The reporter's client deletes only the item closing the editor's mark: it would now cover "。" too.
+    const closes: number[] = [];
+    writer.provider.on("connection-close", (event) => {
+      if (event) closes.push(event.code);
+    });
+    const ytext = (writer.doc.getXmlFragment("body").get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    let closing: Y.Item | null = null;
+    for (let item = ytext._start; item; item = item.right) {
+      if (!item.deleted && item.content instanceof Y.ContentFormat && item.content.value === null && item.content.key.startsWith("suggestInsert")) closing = item;
+    }
+    expect(closing).not.toBeNull();
+    writer.doc.transact((tr) => closing!.delete(tr));
+    expect(suggestionsInDoc(writer.doc).map((s) => s.text)).toEqual(["左右。"]);
+    await waitFor(() => closes.length > 0, { message: "the stretch refused", timeoutMs: 30_000 });
+    expect(closes[0]).toBe(4400);
+    writer.destroy();
+
+    // Nothing of it was kept: the editor's suggestion covers its own two characters, everywhere.
+    const fresh = await connect("yaoyuchao", id);
+    expect(suggestionsInDoc(fresh.doc).map((s) => [s.text, s.author])).toEqual([["左右", ids.huhongye]]);
+    expect(suggestionsInDoc(editor.doc).map((s) => s.text)).toEqual(["左右"]);
+    // Her honest decision on it goes through.
+    editBody(fresh.doc, (tr) => decideSuggestions(tr, "accept"));
+    await fresh.waitSaved();
+    await sameEverywhere(id, [fresh, editor], "accepted after the refused stretch");
+    expect(fresh.bodyText()).toBe(STORY.replace("。", "左右。"));
+  });
+
   it("undo: a reviewer takes back a suggestion, a reporter takes back an accept, and the server takes both", async () => {
     const id = await createTeamStory(server.url, cookie.huhongye, "撤销");
     const writer = await connect("yaoyuchao", id);

@@ -33,6 +33,15 @@ const checkAs = (server: Y.Doc, update: Uint8Array, userId: string) => () =>
 
 const text = (doc: Y.Doc) => bodyNode(doc).textContent;
 
+/** The suggestion format items (opening and closing) of a Y.XmlText, deleted ones included. */
+function suggestionFormatItems(ytext: Y.XmlText): Y.Item[] {
+  const items: Y.Item[] = [];
+  for (let item = ytext._start; item; item = item.right) {
+    if (item.content instanceof Y.ContentFormat && markNameOfKey(item.content.key) === SUGGEST_INSERT) items.push(item);
+  }
+  return items;
+}
+
 describe("suggestion edits", () => {
   it("a suggested insertion and deletion keep the text and are counted the same from Yjs, JSON and ProseMirror", () => {
     const { client } = story();
@@ -147,6 +156,57 @@ describe("schema guard and suggestion marks", () => {
     Y.applyUpdate(server, insert);
     const reject = updateOf(client, () => editBody(client, (tr) => decideSuggestions(tr, "reject")));
     expect(checkAs(server, reject, REPORTER)).not.toThrow();
+  });
+
+  it("refuses stretching someone else's suggestion by deleting its closing format item", () => {
+    const { server, client } = story();
+    Y.applyUpdate(server, updateOf(client, () => editBody(client, (tr) => suggestInsertion(tr, 3, 3, "市区", suggester(EDITOR)))));
+    const reporter = new Y.Doc();
+    Y.applyUpdate(reporter, Y.encodeStateAsUpdate(server));
+    const ytext = (reporter.getXmlFragment("body").get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    const closing = suggestionFormatItems(ytext).find((item) => (item.content as Y.ContentFormat).value === null)!;
+    const stretched = updateOf(reporter, () => reporter.transact((tr) => closing.delete(tr)));
+    // Applied, the editor's insertion would run on over the reporter's words.
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(server));
+    Y.applyUpdate(copy, stretched);
+    expect(suggestionsInDoc(copy).map((s) => s.text)).toEqual(["市区今天晴,气温二十度。"]);
+    expect(checkAs(server, stretched, REPORTER)).toThrow(/stretched over text it never covered/);
+    // Its author may (it is her own suggestion to extend).
+    expect(checkAs(server, stretched, EDITOR)).not.toThrow();
+  });
+
+  it("lets honest edits delete someone else's suggestion format items: deciding, deleting around it, undoing typing inside it", () => {
+    const { server, client } = story();
+    Y.applyUpdate(server, updateOf(client, () => editBody(client, (tr) => suggestInsertion(tr, 3, 3, "市区", suggester(EDITOR)))));
+    const edits: [string, (doc: Y.Doc, ytext: Y.XmlText) => void][] = [
+      ["accept", (doc) => editBody(doc, (tr) => decideSuggestions(tr, "accept"))],
+      ["reject", (doc) => editBody(doc, (tr) => decideSuggestions(tr, "reject"))],
+      ["delete the suggestion and the text after it", (_doc, ytext) => ytext.delete(2, 4)],
+      ["delete across its end", (_doc, ytext) => ytext.delete(3, 2)],
+      ["delete across its start", (_doc, ytext) => ytext.delete(1, 2)],
+      ["delete the whole paragraph's text", (_doc, ytext) => ytext.delete(0, ytext.length)],
+    ];
+    for (const [name, edit] of edits) {
+      const reporter = new Y.Doc();
+      Y.applyUpdate(reporter, Y.encodeStateAsUpdate(server));
+      const ytext = (reporter.getXmlFragment("body").get(0) as Y.XmlElement).get(0) as Y.XmlText;
+      const update = updateOf(reporter, () => edit(reporter, ytext));
+      expect(checkAs(server, update, REPORTER), name).not.toThrow();
+    }
+    // Typing inside it (Yjs closes and reopens her mark), then taking that back with Yjs's undo.
+    const reporter = new Y.Doc();
+    Y.applyUpdate(reporter, Y.encodeStateAsUpdate(server));
+    const ytext = (reporter.getXmlFragment("body").get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    const undo = new Y.UndoManager(ytext, { captureTimeout: 0 });
+    const typed = updateOf(reporter, () => ytext.insert(3, "中心", {}));
+    expect(checkAs(server, typed, REPORTER)).not.toThrow();
+    Y.applyUpdate(server, typed);
+    const undone = updateOf(reporter, () => undo.undo());
+    expect(suggestionFormatItems(ytext).filter((item) => !item.deleted).length).toBeGreaterThan(0);
+    expect(checkAs(server, undone, REPORTER)).not.toThrow();
+    Y.applyUpdate(server, undone);
+    expect(suggestionsInDoc(server).map((s) => s.text)).toEqual(["市区"]);
   });
 
   it("refuses a suggestion carrying someone else's user id", () => {
