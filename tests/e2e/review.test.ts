@@ -1,5 +1,6 @@
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { placeInBody } from "../support/bodyCaret";
 import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
 import { connectClient } from "../support/collabClient";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
@@ -9,25 +10,6 @@ import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testSer
 /** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
 const EVENTUALLY = { timeout: 60_000, interval: 200 };
 const text = (locator: Locator) => locator.innerText({ timeout: 2_000 });
-
-/** Selects `phrase` inside the body editor as a person dragging over it would. */
-async function selectInBody(page: Page, phrase: string): Promise<void> {
-  await page.getByTestId("body-editor").evaluate((root, wanted) => {
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = node.textContent?.indexOf(wanted) ?? -1;
-      if (at < 0) continue;
-      const range = document.createRange();
-      range.setStart(node, at);
-      range.setEnd(node, at + wanted.length);
-      const selection = window.getSelection()!;
-      selection.removeAllRanges();
-      selection.addRange(range);
-      return;
-    }
-    throw new Error(`"${wanted}" is not in the body`);
-  }, phrase);
-}
 
 describeInBrowser("review in the browser: comments beside the text and the checks panel", () => {
   let store: ServerStore;
@@ -67,7 +49,7 @@ describeInBrowser("review in the browser: comments beside the text and the check
     await expect.poll(() => text(pageE.getByTestId("body-editor")), EVENTUALLY).toContain("约三百人");
 
     // The editor selects the figure and leaves a comment on it.
-    await selectInBody(pageE, "约三百人");
+    await placeInBody(pageE, "约三百人", { select: true });
     await expect.poll(() => pageE.getByTestId("comment-add").isEnabled(), EVENTUALLY).toBe(true);
     await pageE.getByTestId("comment-add").click();
     await pageE.getByTestId("comment-input").fill("人数请再核实");

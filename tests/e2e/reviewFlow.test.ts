@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { hashPassword } from "../../server/auth/password";
+import { placeInBody } from "../support/bodyCaret";
 import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
 import { connectClient } from "../support/collabClient";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
@@ -15,29 +16,6 @@ const text = (locator: Locator) => locator.innerText({ timeout: 2_000 });
 const workflowButton = (page: Page, action: string) => page.locator(`[data-testid="workflow-panel"] button[data-action="${action}"]`);
 const levelStatus = (page: Page, position: number) => page.getByTestId(`level-${position}`).getAttribute("data-status", { timeout: 2_000 });
 const articleState = (page: Page) => text(page.getByTestId("article-state"));
-
-/** Puts the caret in the body editor: right after `phrase`, or around it (`select`). */
-async function placeInBody(page: Page, phrase: string, { select = false } = {}): Promise<void> {
-  await page.getByTestId("body-editor").evaluate(
-    (root, { wanted, select }) => {
-      (root as HTMLElement).focus();
-      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const at = node.textContent?.indexOf(wanted) ?? -1;
-        if (at < 0) continue;
-        const range = document.createRange();
-        range.setStart(node, select ? at : at + wanted.length);
-        range.setEnd(node, at + wanted.length);
-        const selection = window.getSelection()!;
-        selection.removeAllRanges();
-        selection.addRange(range);
-        return;
-      }
-      throw new Error(`"${wanted}" is not in the body`);
-    },
-    { wanted: phrase, select },
-  );
-}
 
 /** The body's words as a reader sees them (others' carets and their name labels left out). */
 const bodyWords = (page: Page) =>

@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { placeInBody } from "../support/bodyCaret";
 import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
 import { connectClient } from "../support/collabClient";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
@@ -9,29 +10,6 @@ import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testSer
 /** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
 const EVENTUALLY = { timeout: 60_000, interval: 200 };
 const text = (locator: Locator) => locator.innerText({ timeout: 2_000 });
-
-/** Puts the caret in the body editor: right after `phrase`, or around it (`select`). */
-async function placeInBody(page: Page, phrase: string, { select = false } = {}): Promise<void> {
-  await page.getByTestId("body-editor").evaluate(
-    (root, { wanted, select }) => {
-      (root as HTMLElement).focus();
-      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const at = node.textContent?.indexOf(wanted) ?? -1;
-        if (at < 0) continue;
-        const range = document.createRange();
-        range.setStart(node, select ? at : at + wanted.length);
-        range.setEnd(node, at + wanted.length);
-        const selection = window.getSelection()!;
-        selection.removeAllRanges();
-        selection.addRange(range);
-        return;
-      }
-      throw new Error(`"${wanted}" is not in the body`);
-    },
-    { wanted: phrase, select },
-  );
-}
 
 /** The body's words as a reader sees them (others' carets and their name labels left out). */
 const bodyWords = (page: Page) =>
