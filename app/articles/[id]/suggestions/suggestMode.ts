@@ -96,10 +96,12 @@ export const SuggestMode = Extension.create<SuggestModeOptions, SuggestModeStora
           },
           handleKeyDown(view, event) {
             if (!on() || view.composing || (event.key !== "Backspace" && event.key !== "Delete")) return false;
+            takeSelectionFromPage(view);
             return run(view, (tr) => deleteByKey(view.state, tr, event.key === "Backspace" ? -1 : 1, who));
           },
           handlePaste(view, event) {
             if (!on()) return false;
+            takeSelectionFromPage(view);
             const text = (event.clipboardData?.getData("text/plain") ?? "").replace(/\s*\n\s*/g, " ");
             const { from, to } = view.state.selection;
             return run(view, (tr) => suggestInsertion(tr, from, to, text, who));
@@ -227,6 +229,19 @@ export const SuggestMode = Extension.create<SuggestModeOptions, SuggestModeStora
     }
   },
 });
+
+/**
+ * Lets ProseMirror read what the page did that it has not read yet, above all a selection
+ * moved since its last `selectionchange` (a later task, which a key press can overtake on a
+ * busy machine), so a key or paste in 修订模式 acts on the selection the person sees. Without
+ * it, a Backspace pressed right after selecting other text took back the last character the
+ * person had typed (their own insertion goes without a trace) and left the selection alone.
+ * `domObserver` is prosemirror-view's own (it flushes the same way on `selectionchange`);
+ * it is internal, so it is looked up defensively.
+ */
+function takeSelectionFromPage(view: EditorView): void {
+  (view as unknown as { domObserver?: { flush?: () => void } }).domObserver?.flush?.();
+}
 
 /**
  * Backspace (direction -1) or Delete (+1) in 修订模式: the selection, or the character beside
