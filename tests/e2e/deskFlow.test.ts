@@ -348,6 +348,68 @@ describeInBrowser("the desk's daily tools in a real browser", () => {
     expect(await text(colleague.getByTestId("body-editor"))).not.toContain("这句只在周汨的手机上");
   });
 
+  it("lays out the story page without overlap at 1366×768 and 390 px, editable and read-only; the toolbar takes at most two rows on the phone", async () => {
+    const id = await createArticle(server.url, cookie.yaoyuchao, "岳麓山下的枫叶季，游客比去年同期多了三成");
+    const submitted = await approvedStory("橘子洲焰火晚会恢复举办");
+    for (const [size, viewport] of [["1366", DESKTOP], ["390", PHONE]] as const) {
+      // 姚宇超 may edit his draft; 周汨 is not on its byline (read-only, with the reason).
+      for (const [who, editable] of [["yaoyuchao", true], ["zhoumi", false]] as const) {
+        const page = await personPage(who, viewport);
+        await page.goto(`${server.url}/articles/${id}`);
+        await expect.poll(() => text(page.getByTestId("save-status")), EVENTUALLY).toBe("已保存");
+        const parts: Record<string, Locator> = {
+          title: page.getByTestId("title-editor"),
+          status: page.locator(".editor-status-bar"),
+          checkbox: page.locator("label.show-authors"),
+          ...(editable ? { toolbar: page.getByRole("toolbar", { name: "格式" }) } : { reason: page.getByTestId("read-only-reason") }),
+        };
+        const boxes: [string, { x: number; y: number; width: number; height: number }][] = [];
+        for (const [name, locator] of Object.entries(parts)) {
+          await locator.waitFor({ timeout: 60_000 });
+          const box = await locator.boundingBox();
+          expect(box, `${name} has a box at ${size}`).not.toBeNull();
+          boxes.push([name, box!]);
+        }
+        // No two of them share a pixel (half a pixel of rounding allowed).
+        for (let i = 0; i < boxes.length; i++) {
+          for (let j = i + 1; j < boxes.length; j++) {
+            const [a, boxA] = boxes[i];
+            const [b, boxB] = boxes[j];
+            const apart =
+              boxA.x + boxA.width <= boxB.x + 0.5 ||
+              boxB.x + boxB.width <= boxA.x + 0.5 ||
+              boxA.y + boxA.height <= boxB.y + 0.5 ||
+              boxB.y + boxB.height <= boxA.y + 0.5;
+            expect(apart, `${a} and ${b} overlap at ${size} px for ${who}: ${JSON.stringify(boxA)} ${JSON.stringify(boxB)}`).toBe(true);
+          }
+        }
+        // 显示作者 is what a click at its centre reaches, and nothing spills sideways.
+        const checkbox = page.getByTestId("show-authors");
+        const reached = await checkbox.evaluate((box) => {
+          const r = box.getBoundingClientRect();
+          const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return hit === box || hit === box.parentElement;
+        });
+        expect(reached, `显示作者 is covered at ${size} px for ${who}`).toBe(true);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), `page wider than the ${size} px screen`).toBeLessThanOrEqual(viewport.width);
+        if (editable && viewport === PHONE) {
+          const rows = await parts.toolbar.evaluate((bar) => new Set([...bar.querySelectorAll("button")].map((b) => Math.round(b.getBoundingClientRect().top))).size);
+          expect(rows).toBeLessThanOrEqual(2);
+        }
+        await snap(page, `layout-${editable ? "editable" : "read-only"}-${size}`);
+      }
+    }
+
+    // 流程记录 reads as people and steps, not hashes.
+    const editor = await personPage("huhongye");
+    await editor.goto(`${server.url}/articles/${submitted}`);
+    const timeline = editor.getByRole("region", { name: "流程记录" });
+    await expect.poll(() => text(timeline), EVENTUALLY).toContain("记录完整");
+    expect(await text(timeline)).toMatch(/姚宇超 提交/);
+    expect(await text(timeline)).not.toMatch(/[0-9a-f]{16,}/);
+    await snap(editor, "timeline-1366");
+  });
+
   it("says the restore worked on the history page and shows the new state", async () => {
     const id = await writtenStory("恢复版本测试", "第一稿的第一段。");
     await api(server.url, cookie.huhongye, "POST", `/api/articles/${id}/revisions`, { name: "第一稿" });
