@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import sharp from "sharp";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { advanceClock, resetClock } from "../../server/clock";
 import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
@@ -408,6 +409,37 @@ describeInBrowser("the desk's daily tools in a real browser", () => {
     expect(await text(timeline)).toMatch(/姚宇超 提交/);
     expect(await text(timeline)).not.toMatch(/[0-9a-f]{16,}/);
     await snap(editor, "timeline-1366");
+  });
+
+  it("time travel shows headings and photos as they were, its slider above the diff", async () => {
+    const id = await createArticle(server.url, cookie.yaoyuchao, "湘江边的渔民上岸记");
+    const page = await personPage("yaoyuchao");
+    await page.goto(`${server.url}/articles/${id}`);
+    await page.getByTestId("body-editor").click();
+    await page.getByRole("button", { name: "二级标题" }).click();
+    await page.keyboard.type("上岸之后");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("老渔民在社区当起了护河员。");
+    const chooser = page.waitForEvent("filechooser");
+    await page.getByRole("button", { name: "上传图片(也可拖入或粘贴图片文件)" }).click();
+    const png = await sharp({ create: { width: 640, height: 400, channels: 3, background: { r: 30, g: 90, b: 160 } } }).png().toBuffer();
+    await (await chooser).setFiles({ name: "护河.png", mimeType: "image/png", buffer: png });
+    await page.getByTestId("figure").locator("img").waitFor({ timeout: 60_000 });
+    await expect.poll(() => text(page.getByTestId("save-status")), EVENTUALLY).toBe("已保存");
+
+    await page.goto(`${server.url}/articles/${id}/history`);
+    const moment = page.getByTestId("moment");
+    await expect.poll(() => moment.locator("h2").allInnerTexts(), EVENTUALLY).toEqual(["上岸之后"]);
+    expect(await moment.locator("p", { hasText: "老渔民在社区当起了护河员。" }).count()).toBe(1);
+    expect(await moment.locator("img").getAttribute("src")).toMatch(/^\/media\/[0-9a-f-]{36}$/);
+    await expect.poll(() => moment.locator("img").evaluate((img: HTMLImageElement) => img.naturalWidth), EVENTUALLY).toBeGreaterThan(0);
+    // The slider comes before the diff: a long diff does not push it out of sight.
+    await page.getByTestId("diff").waitFor({ timeout: 60_000 });
+    const slider = await page.getByTestId("time-slider").boundingBox();
+    const diff = await page.getByTestId("diff").boundingBox();
+    expect(slider!.y).toBeLessThan(diff!.y);
+    expect(slider!.y + slider!.height).toBeLessThanOrEqual(DESKTOP.height);
+    await snap(page, "time-travel-1366");
   });
 
   it("says the restore worked on the history page and shows the new state", async () => {

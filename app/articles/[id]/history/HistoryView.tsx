@@ -147,6 +147,9 @@ export function HistoryView({ articleId, revisions, logLength, canRestore, canSa
             ))}
           </ol>
         </section>
+        <div className="history-main">
+        {/* Above the diff: a long diff must not push the slider out of sight. */}
+        <TimeTravel api={api} total={logLength} />
         <section className="compare" aria-label="版本对比">
           <div className="compare-controls">
             <label>
@@ -165,8 +168,8 @@ export function HistoryView({ articleId, revisions, logLength, canRestore, canSa
             </div>
           </div>
           {diff ? <DiffView diff={diff} mode={mode} /> : <p className="muted">正在对比…</p>}
-          <TimeTravel api={api} total={logLength} />
         </section>
+        </div>
       </div>
     </div>
   );
@@ -207,9 +210,8 @@ function TimeTravel({ api, total }: { api: string; total: number }) {
       {moment && (
         <article className="moment" data-testid="moment">
           <h3>{moment.title || "(无标题)"}</h3>
-          {moment.text.split("\n").map((line, i) => (
-            <p key={i}>{line}</p>
-          ))}
+          {/* The public page's renderer (a whitelist of tags and attributes): headings and photos as they were. */}
+          <div className="moment-body" dangerouslySetInnerHTML={{ __html: moment.html }} />
         </article>
       )}
     </section>
