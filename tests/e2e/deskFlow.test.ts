@@ -442,6 +442,35 @@ describeInBrowser("the desk's daily tools in a real browser", () => {
     await snap(page, "time-travel-1366");
   });
 
+  it("runs a redirecting server action (new story) with its target page fetched in the same answer", async () => {
+    // Next fetches a redirecting action's target from this process, at the port it was given;
+    // with PORT=0 that was 3000 ("failed to get redirect response ... ECONNREFUSED"), so every
+    // redirect became a second round trip. The server now gives Next the port it listens on.
+    const page = await personPage("yaoyuchao");
+    const logged: string[] = [];
+    const originalError = console.error;
+    console.error = (...args: unknown[]) => {
+      logged.push(args.map(String).join(" "));
+      originalError(...args);
+    };
+    const failed: string[] = [];
+    const onFailed = (request: import("playwright-core").Request) => failed.push(`${request.method()} ${request.url()} ${request.failure()?.errorText}`);
+    page.on("requestfailed", onFailed);
+    try {
+      await page.goto(`${server.url}/`);
+      await page.getByRole("textbox", { name: "新稿件标题" }).fill("服务器动作的跳转");
+      await page.getByRole("button", { name: "新建稿件" }).click();
+      await page.waitForURL(/\/articles\/[0-9a-f-]{36}$/, { timeout: 60_000 });
+      await expect.poll(() => text(page.getByTestId("save-status")), EVENTUALLY).toBe("已保存");
+      expect(logged.filter((line) => line.includes("failed to get redirect response"))).toEqual([]);
+      // Printed, not asserted: Chromium still reports some requests a navigation cut short.
+      console.log(`requests cut short: ${JSON.stringify(failed)}`);
+    } finally {
+      console.error = originalError;
+      page.off("requestfailed", onFailed);
+    }
+  });
+
   it("says the restore worked on the history page and shows the new state", async () => {
     const id = await writtenStory("恢复版本测试", "第一稿的第一段。");
     await api(server.url, cookie.huhongye, "POST", `/api/articles/${id}/revisions`, { name: "第一稿" });
