@@ -421,7 +421,7 @@ describeInBrowser("the desk's daily tools in a real browser", () => {
     await page.keyboard.press("Enter");
     await page.keyboard.type("老渔民在社区当起了护河员。");
     const chooser = page.waitForEvent("filechooser");
-    await page.getByRole("button", { name: "上传图片(也可拖入或粘贴图片文件)" }).click();
+    await page.getByRole("button", { name: "上传图片（也可拖入或粘贴图片文件）" }).click();
     const png = await sharp({ create: { width: 640, height: 400, channels: 3, background: { r: 30, g: 90, b: 160 } } }).png().toBuffer();
     await (await chooser).setFiles({ name: "护河.png", mimeType: "image/png", buffer: png });
     await page.getByTestId("figure").locator("img").waitFor({ timeout: 60_000 });

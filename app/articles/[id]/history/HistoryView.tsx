@@ -16,7 +16,7 @@ interface HistoryViewProps {
 
 async function readJson<T>(response: Response): Promise<T> {
   const body = await response.json();
-  if (!response.ok) throw new Error(body?.error?.message ?? `请求失败(${response.status})`);
+  if (!response.ok) throw new Error(body?.error?.message ?? `请求失败（${response.status}）`);
   return body as T;
 }
 
@@ -137,7 +137,7 @@ export function HistoryView({ articleId, revisions, logLength, canRestore, canSa
                       type="button"
                       className="small"
                       disabled={busy}
-                      onClick={() => window.confirm(`把草稿恢复为“${r.name ?? label(r)}”吗?当前内容会作为历史保留。`) && post(`/revisions/${r.id}/restore`, undefined, `已恢复为“${r.name ?? label(r)}”，当前草稿已更新；恢复前的内容仍保留在历史中。`)}
+                      onClick={() => window.confirm(`把草稿恢复为“${r.name ?? label(r)}”吗？当前内容会作为历史保留。`) && post(`/revisions/${r.id}/restore`, undefined, `已恢复为“${r.name ?? label(r)}”，当前草稿已更新；恢复前的内容仍保留在历史中。`)}
                     >
                       恢复此版本
                     </button>
@@ -209,7 +209,7 @@ function TimeTravel({ api, total }: { api: string; total: number }) {
       </p>
       {moment && (
         <article className="moment" data-testid="moment">
-          <h3>{moment.title || "(无标题)"}</h3>
+          <h3>{moment.title || "（无标题）"}</h3>
           {/* The public page's renderer (a whitelist of tags and attributes): headings and photos as they were. */}
           <div className="moment-body" dangerouslySetInnerHTML={{ __html: moment.html }} />
         </article>
