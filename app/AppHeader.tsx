@@ -15,7 +15,7 @@ export function AppHeader({ user }: { user: User }) {
       <div className="who">
         <NotificationBell />
         <span data-testid="signed-in-user">
-          {user.displayName}({user.bylineLabel})
+          {user.displayName}（{user.bylineLabel}）
         </span>
         <Link href="/account">我的账号</Link>
         {can(actorOf(user), "manageAccounts") && <Link href="/admin">系统管理</Link>}

@@ -7,7 +7,7 @@ import type { ArticleView } from "@/server/articles/articleView";
 export function ArticleCard({ article }: { article: ArticleView }) {
   return (
     <div className="card" data-article-id={article.id}>
-      <Link href={`/articles/${article.id}`}>{article.title || "(无标题)"}</Link>
+      <Link href={`/articles/${article.id}`}>{article.title || "（无标题）"}</Link>
       <div className="meta">{formatBylineNames(article.byline) || "暂无署名"}</div>
       <div className="meta">
         {formatShortTime(article.updatedAt)}
@@ -15,7 +15,7 @@ export function ArticleCard({ article }: { article: ArticleView }) {
       </div>
       {article.present.length > 0 && (
         <div className="meta">
-          正在编辑:
+          正在编辑：
           {article.present.map((p) => (
             <span key={p.id} className="presence-chip" style={{ borderColor: p.color, color: p.color }}>
               {p.name}
@@ -25,7 +25,7 @@ export function ArticleCard({ article }: { article: ArticleView }) {
       )}
       {article.state === "changes_requested" && article.changesNote && (
         <div className="note" data-testid="card-changes-note">
-          退回意见:{article.changesNote}
+          退回意见：{article.changesNote}
         </div>
       )}
     </div>

@@ -62,7 +62,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         )}
         {isDesk && !filtering && (
           <section className="review-queue" aria-label="待审" data-testid="review-queue">
-            <h2>待审({waiting.length})</h2>
+            <h2>待审（{waiting.length}）</h2>
             {waiting.length === 0 ? (
               <p className="muted">没有等待审核的稿件。</p>
             ) : (

@@ -42,15 +42,35 @@ async function fill(db: Db): Promise<void> {
   await db.execute(sql`analyze articles`);
 }
 
+/**
+ * The corpus's worst case for the index: four characters that are in no story although both of
+ * their triples are in every story (each story is a rotation of the same text), so every story
+ * is a candidate and LIKE must read every text to find nothing.
+ */
+function commonTriplesNowhere(text: string): string | null {
+  const chars = Array.from(text);
+  const triples = new Set<string>();
+  for (let i = 0; i + 3 <= chars.length; i++) triples.add(chars.slice(i, i + 3).join(""));
+  for (const a of triples) {
+    for (const b of triples) {
+      const joined = a + b.slice(2);
+      if (a.slice(1) === b.slice(0, 2) && !text.includes(joined) && !/\d|号|第/.test(joined)) return joined;
+    }
+  }
+  return null;
+}
+
 async function timeQueries(db: Db, label: string): Promise<boolean> {
+  const worst = commonTriplesNowhere(baseText());
   const queries: { q: string; state?: ArticleState; what: string }[] = [
     { q: "独有标记4321号", what: "one story" },
     { q: "雷锋", what: "many stories, two characters" },
     { q: "廉", what: "many stories, one character" },
-    { q: "清廉建设净化基层", what: "many stories, eight characters" },
+    { q: "清廉建设净化基层", what: "many stories, eight characters: a long common phrase" },
     { q: "雷锋", state: "published", what: "two characters and a state" },
     { q: "从未出现的词语组合", what: "no story" },
     { q: "清廉洁", what: "no story, though every story has each pair" },
+    ...(worst ? [{ q: worst, what: "no story, though every story has each triple" }] : []),
   ];
   let met = true;
   for (const { q, state, what } of queries) {

@@ -82,12 +82,12 @@ export const articles = pgTable("articles", {
   bodyText: text("body_text").notNull().default(""),
   /**
    * `lower(title || ' ' || body_text)`, kept by the trigger `articles_search_columns` (migration
-   * 0014) when the title or the text changes: what a search of three characters or more checks.
+   * 0014) when the title or the text changes: what a search of four characters or more checks.
    */
   searchText: text("search_text").notNull().default(""),
   /**
-   * The distinct characters and character pairs of `search_text` (`article_search_grams`, same
-   * trigger), GIN-indexed: what makes a search index-backed (`listArticles.ts`).
+   * The distinct characters, character pairs and triples of `search_text` (`article_search_grams`, same
+   * trigger; triples since migration 0017), GIN-indexed: what makes a search index-backed (`listArticles.ts`).
    */
   searchGrams: text("search_grams").array().notNull().default(sql`'{}'`),
   /** When an approved story is to be published by itself (定时发布); null when not scheduled. */

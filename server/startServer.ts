@@ -151,10 +151,12 @@ export async function startServer(env: Env): Promise<RunningServer> {
 
   // A build from this checkout must not rewrite the files this process serves (ensureBuild).
   const unmarkServing = env.dev ? () => {} : markServing(PROJECT_ROOT);
-  const app = next({ dev: env.dev, dir: PROJECT_ROOT, hostname: "localhost", port: env.PORT });
-  await app.prepare();
-  const handleRequest = app.getRequestHandler();
-  const handleNextUpgrade = app.getUpgradeHandler();
+  // Next is made after the socket listens: a server action that redirects has Next fetch the
+  // target page from this very process (to send it with the answer), at the hostname and port
+  // given here. With PORT=0 the port is only known once listening; a wrong one made that fetch
+  // fail and the browser report the action's request as aborted (net::ERR_ABORTED).
+  let handleRequest: ReturnType<ReturnType<typeof next>["getRequestHandler"]> | null = null;
+  let handleNextUpgrade: ReturnType<ReturnType<typeof next>["getUpgradeHandler"]> | null = null;
 
   let shuttingDown = false;
   const health = { db, bus, isShuttingDown: () => shuttingDown };
@@ -164,20 +166,37 @@ export async function startServer(env: Env): Promise<RunningServer> {
     mediaBytes: env.MEDIA_MAX_BYTES + MULTIPART_ENVELOPE_BYTES,
   };
   const server = http.createServer((req, res) => {
+    const nextHandler = handleRequest;
+    if (!nextHandler) {
+      // Between listening and Next being ready (readiness included: not ready yet).
+      res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "1" });
+      res.end("服务正在启动，请稍后重试");
+      return;
+    }
     if (handleHealthRequest(req, res, health)) return;
     // The peer address for sign-in rate limiting; whatever a client put there is replaced.
     req.headers[PEER_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
-    limitRequestBody(req, res, bodyLimits, () => void handleRequest(req, res));
+    limitRequestBody(req, res, bodyLimits, () => void nextHandler(req, res));
   });
   server.on("upgrade", (req, socket, head) => {
     if (collab.handles(req)) collab.handleUpgrade(req, socket, head);
-    else void handleNextUpgrade(req, socket, head); // dev hot reload
+    else if (handleNextUpgrade) void handleNextUpgrade(req, socket, head); // dev hot reload
+    else socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(env.PORT, env.HOST, resolve);
   });
   const port = (server.address() as AddressInfo).port;
+  try {
+    const app = next({ dev: env.dev, dir: PROJECT_ROOT, hostname: selfFetchHost(env.HOST), port });
+    await app.prepare();
+    handleNextUpgrade = app.getUpgradeHandler();
+    handleRequest = app.getRequestHandler();
+  } catch (err) {
+    server.close();
+    throw err;
+  }
   publishListenOrigin(env.HOST, port);
   const scheduledPublisher = new ScheduledPublisher(db, {
     pollMs: env.SCHEDULED_PUBLISH_POLL_MS,
@@ -219,4 +238,12 @@ async function seedDemo(db: Awaited<ReturnType<typeof openDatabase>>, env: Env):
         : `created the demo newsroom: yaoyuchao, xuweixiang, zhoumi, huhongye, admin; password (shown once): ${password}`,
     );
   }
+}
+
+/**
+ * The hostname this process reaches itself at: the listen address, or the loopback address when
+ * listening on every interface ("localhost" may resolve to ::1 where only IPv4 listens).
+ */
+function selfFetchHost(host: string): string {
+  return host === "0.0.0.0" || host === "" ? "127.0.0.1" : host === "::" ? "::1" : host;
 }

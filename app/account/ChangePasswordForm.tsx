@@ -46,7 +46,7 @@ export function ChangePasswordForm({ after }: { after?: string }) {
       )}
       {done && (
         <p role="status" className="notice">
-          密码已修改,其他设备上的登录已退出。
+          密码已修改，其他设备上的登录已退出。
         </p>
       )}
     </form>

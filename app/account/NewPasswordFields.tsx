@@ -3,7 +3,7 @@ export function NewPasswordFields() {
   return (
     <>
       <label>
-        新密码(至少 10 个字符)
+        新密码（至少 10 个字符）
         <input name="next" type="password" autoComplete="new-password" required />
       </label>
       <label>

@@ -27,13 +27,13 @@ export function TotpPanel({ enabled, offer }: Props) {
   return (
     <form className="account-form" onSubmit={submit} data-testid="totp-panel">
       {enabled ? (
-        <p>两步验证已启用:登录时需要输入手机验证器上的动态验证码。</p>
+        <p>两步验证已启用：登录时需要输入手机验证器上的动态验证码。</p>
       ) : (
         <>
-          <p>在手机验证器(如 Google Authenticator、Microsoft Authenticator)中添加以下密钥,再输入它显示的 6 位验证码:</p>
+          <p>在手机验证器（如 Google Authenticator、Microsoft Authenticator）中添加以下密钥，再输入它显示的 6 位验证码：</p>
           <code data-testid="totp-secret">{offer?.secret}</code>
           <p className="muted">
-            或使用链接:<code>{offer?.uri}</code>
+            或使用链接：<code>{offer?.uri}</code>
           </p>
         </>
       )}

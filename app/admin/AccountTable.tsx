@@ -61,8 +61,8 @@ function AccountRow({ account, self, labels, roleNames }: { account: AccountView
     const { link, temporaryPassword, expiresAt } = result.body;
     setMessage(
       link
-        ? { error: false, text: `一次性重置链接(${new Date(expiresAt!).toLocaleString("zh-CN")} 前有效):`, secret: link }
-        : { error: false, text: "临时密码(下次登录后须修改):", secret: temporaryPassword },
+        ? { error: false, text: `一次性重置链接（${new Date(expiresAt!).toLocaleString("zh-CN")} 前有效）：`, secret: link }
+        : { error: false, text: "临时密码（下次登录后须修改）：", secret: temporaryPassword },
     );
     router.refresh();
   }
@@ -71,7 +71,7 @@ function AccountRow({ account, self, labels, roleNames }: { account: AccountView
     <tr data-username={account.username} className={account.disabled ? "disabled" : undefined}>
       <td>
         {account.username}
-        {self && <span className="muted">(我)</span>}
+        {self && <span className="muted">（我）</span>}
       </td>
       <td>
         <input aria-label="姓名" value={name} onChange={(e) => setName(e.target.value)} />
@@ -112,7 +112,7 @@ function AccountRow({ account, self, labels, roleNames }: { account: AccountView
             启用
           </button>
         ) : (
-          <button type="button" disabled={self} onClick={() => patch({ disabled: true }, "已停用,已登出其所有会话")}>
+          <button type="button" disabled={self} onClick={() => patch({ disabled: true }, "已停用，已登出其所有会话")}>
             停用
           </button>
         )}

@@ -72,7 +72,7 @@ export function NewAccountForm({ labels, roleNames }: Props) {
         </select>
       </label>
       <label>
-        初始密码(留空则生成临时密码)
+        初始密码（留空则生成临时密码）
         <input name="password" type="password" autoComplete="new-password" />
       </label>
       <button type="submit" disabled={pending}>
@@ -88,7 +88,7 @@ export function NewAccountForm({ labels, roleNames }: Props) {
           已创建 {created.username}
           {created.temporaryPassword && (
             <>
-              ,临时密码(只显示这一次,首次登录后须修改):<code data-testid="temporary-password">{created.temporaryPassword}</code>
+              ，临时密码（只显示这一次，首次登录后须修改）：<code data-testid="temporary-password">{created.temporaryPassword}</code>
             </>
           )}
         </p>

@@ -50,7 +50,7 @@ export function ReviewLevelsForm({ levels, editors }: Props) {
 
   return (
     <div className="review-levels-form" data-testid="review-levels-form">
-      {drafts.length === 0 && <p className="muted">未设置审级:每篇稿件由编辑“签发”即完成签署。</p>}
+      {drafts.length === 0 && <p className="muted">未设置审级：每篇稿件由编辑“签发”即完成签署。</p>}
       <ol>
         {drafts.map((draft, i) => (
           <li key={i} data-testid="review-level-row">

@@ -4,8 +4,8 @@ export async function callApi<T>(method: string, path: string, body: unknown): P
     const response = await fetch(path, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     const parsed = (await response.json().catch(() => null)) as (T & { error?: { message?: string } }) | null;
     if (response.ok && parsed) return { ok: true, body: parsed };
-    return { ok: false, message: parsed?.error?.message ?? `请求失败(${response.status})` };
+    return { ok: false, message: parsed?.error?.message ?? `请求失败（${response.status}）` };
   } catch {
-    return { ok: false, message: "网络错误,请重试" };
+    return { ok: false, message: "网络错误，请重试" };
   }
 }

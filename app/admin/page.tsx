@@ -37,11 +37,11 @@ export default async function AdminPage() {
           <NewAccountForm labels={ACCOUNT_LABELS} roleNames={ROLE_NAMES_ZH} />
         </section>
         <section aria-label="账号">
-          <h2>账号({accounts.length})</h2>
+          <h2>账号（{accounts.length}）</h2>
           <AccountTable accounts={accounts} selfId={user.id} labels={ACCOUNT_LABELS} roleNames={ROLE_NAMES_ZH} />
         </section>
         <section aria-label="审级设置">
-          <h2>审级设置(三审)</h2>
+          <h2>审级设置（三审）</h2>
           <ReviewLevelsForm levels={levels} editors={editors} />
         </section>
         <section aria-label="账号操作记录">

@@ -18,7 +18,7 @@ export function LoginForm({ next }: { next: string }) {
         <input name="password" type="password" autoComplete="current-password" required />
       </label>
       <label>
-        动态验证码(启用了两步验证时填写)
+        动态验证码（启用了两步验证时填写）
         <input name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={8} />
       </label>
       {state.error && (

@@ -15,8 +15,8 @@ export const metadata = { title: "登录 · 红网编辑台" };
 /** What Auth.js's error codes (`?error=`) mean to the person at the login page. */
 function signInErrorZh(code: string): string {
   return code === "AccessDenied"
-    ? "单点登录成功,但没有对应的编辑部账号(或账号已停用),请联系系统管理员"
-    : "登录没有完成,请重试";
+    ? "单点登录成功，但没有对应的编辑部账号（或账号已停用），请联系系统管理员"
+    : "登录没有完成，请重试";
 }
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string; error?: string }> }) {

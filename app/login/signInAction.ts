@@ -31,7 +31,7 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
     if (err instanceof CredentialsSignin && err.code === RATE_LIMITED_CODE) {
       return { error: rateLimitedMessage(await signInRetryAfter(signInAttemptFrom(username, sent))), username };
     }
-    if (err instanceof AuthError) return { error: "用户名或密码错误(启用了两步验证的账号请同时核对动态验证码)", username };
+    if (err instanceof AuthError) return { error: "用户名或密码错误（启用了两步验证的账号请同时核对动态验证码）", username };
     throw err;
   }
   const jar = await cookies();

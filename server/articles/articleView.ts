@@ -4,7 +4,7 @@ import type { Person } from "../../newsroom/person";
 import type { ArticleSummary } from "./listArticles";
 
 export interface ArticleView extends ArticleSummary {
-  /** People with the story open right now. */
+  /** People editing the story right now: connected and allowed to write (readers along are left out). */
   present: Person[];
 }
 

@@ -170,10 +170,11 @@ export class Room implements CommitListener<CommitState> {
     return this.presence.snapshot();
   }
 
-  /** Distinct people connected now, for the dashboard. */
+  /** Distinct people connected now who may write (the dashboard's 正在编辑). */
   presentUsers(): AwarenessUser[] {
     const byId = new Map<string, AwarenessUser>();
-    for (const connection of this.story.connections) byId.set(connection.user.id, connection.user);
+    // The dashboard says 正在编辑: a colleague reading along (read-only) is not editing.
+    for (const connection of this.story.connections) if (this.canWrite(connection)) byId.set(connection.user.id, connection.user);
     return [...byId.values()];
   }
 

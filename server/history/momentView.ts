@@ -1,20 +1,23 @@
 import "server-only";
 import type { Db } from "../../db/client";
-import { readStoryState, storyTitleAndText } from "../../newsroom/storyBlocks";
+import { renderStoryBody } from "../../newsroom/storyHtml";
+import { documentContent } from "../articles/storyContent";
 import { loadStoredDocument } from "../storyLog/storedDocument";
 import { logLength, logRowAt, peopleById } from "./versionQueries";
 
 /**
  * The story as it was right after the `index`-th logged update (time travel): replayed from
- * the nearest snapshot at or before that row, so the cost does not grow with history.
+ * the nearest snapshot at or before that row, so the cost does not grow with history. `html` is
+ * the body as the public page renders it (headings, lists, photos with captions; the same
+ * whitelist, so nothing unsafe comes through), `text` the plain text.
  */
 export async function momentView(db: Db, articleId: string, index: number) {
   const total = await logLength(db, articleId);
-  if (total === 0) return { index: 0, total, at: null, by: null, updateId: 0, title: "", text: "" };
+  if (total === 0) return { index: 0, total, at: null, by: null, updateId: 0, title: "", text: "", html: "" };
   const clamped = Math.min(Math.max(0, index), total - 1);
   const row = (await logRowAt(db, articleId, clamped))!;
   const stored = await loadStoredDocument(db, articleId, row.id);
-  const { title, text } = readStoryState(stored.state, storyTitleAndText);
+  const { title, text, body } = documentContent(stored.state);
   const people = await peopleById(db, [row.userId]);
   return {
     index: clamped,
@@ -24,5 +27,6 @@ export async function momentView(db: Db, articleId: string, index: number) {
     by: row.userId ? (people.get(row.userId) ?? null) : null,
     title,
     text,
+    html: renderStoryBody(body),
   };
 }

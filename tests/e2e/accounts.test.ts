@@ -82,12 +82,12 @@ describeInBrowser("accounts in real browsers: the admin console, a forced passwo
 
     const newPassword = "王晓岚的新密码-长沙";
     await colleague.getByLabel("当前密码").fill(temporary);
-    await colleague.getByLabel("新密码(至少 10 个字符)").fill("short");
+    await colleague.getByLabel("新密码（至少 10 个字符）").fill("short");
     await colleague.getByLabel("再次输入新密码").fill("short");
     await colleague.getByRole("button", { name: "修改密码" }).click();
     await expect.poll(() => colleague.locator("p[role=alert]").innerText(), EVENTUALLY).toContain("至少需要 10 个字符");
 
-    await colleague.getByLabel("新密码(至少 10 个字符)").fill(newPassword);
+    await colleague.getByLabel("新密码（至少 10 个字符）").fill(newPassword);
     await colleague.getByLabel("再次输入新密码").fill(newPassword);
     await colleague.getByRole("button", { name: "修改密码" }).click();
     await colleague.getByRole("heading", { name: "稿件", exact: true }).waitFor();
@@ -115,7 +115,7 @@ describeInBrowser("accounts in real browsers: the admin console, a forced passwo
     await page.waitForURL((url) => url.origin === server.url && url.pathname === "/");
     await page.getByRole("heading", { name: "稿件", exact: true }).waitFor();
     // The newsroom's account, not the name the identity provider sent.
-    expect(await page.getByTestId("signed-in-user").innerText()).toBe("姚宇超(记者)");
+    expect(await page.getByTestId("signed-in-user").innerText()).toBe("姚宇超（记者）");
 
     // Someone the identity provider knows but the newsroom does not: refused, unless
     // OIDC_AUTO_CREATE=reporter (read at each sign-in) gives them a reporter's account.
@@ -128,7 +128,7 @@ describeInBrowser("accounts in real browsers: the admin console, a forced passwo
       const newcomer = await ssoSignIn("li.sso");
       await newcomer.waitForURL((url) => url.origin === server.url && url.pathname === "/");
       await newcomer.getByRole("heading", { name: "稿件", exact: true }).waitFor();
-      expect(await newcomer.getByTestId("signed-in-user").innerText()).toBe("李新人(记者)");
+      expect(await newcomer.getByTestId("signed-in-user").innerText()).toBe("李新人（记者）");
     } finally {
       delete process.env.OIDC_AUTO_CREATE;
     }

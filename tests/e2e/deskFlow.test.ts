@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import sharp from "sharp";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { advanceClock, resetClock } from "../../server/clock";
 import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
@@ -346,6 +347,128 @@ describeInBrowser("the desk's daily tools in a real browser", () => {
     await expect.poll(() => text(other.getByTestId("save-status")), EVENTUALLY).toBe("已保存");
     expect(await text(other.getByTestId("body-editor"))).not.toContain("这句只在周汨的手机上");
     expect(await text(colleague.getByTestId("body-editor"))).not.toContain("这句只在周汨的手机上");
+  });
+
+  it("lays out the story page without overlap at 1366×768 and 390 px, editable and read-only; the toolbar takes at most two rows on the phone", async () => {
+    const id = await createArticle(server.url, cookie.yaoyuchao, "岳麓山下的枫叶季，游客比去年同期多了三成");
+    const submitted = await approvedStory("橘子洲焰火晚会恢复举办");
+    for (const [size, viewport] of [["1366", DESKTOP], ["390", PHONE]] as const) {
+      // 姚宇超 may edit his draft; 周汨 is not on its byline (read-only, with the reason).
+      for (const [who, editable] of [["yaoyuchao", true], ["zhoumi", false]] as const) {
+        const page = await personPage(who, viewport);
+        await page.goto(`${server.url}/articles/${id}`);
+        await expect.poll(() => text(page.getByTestId("save-status")), EVENTUALLY).toBe("已保存");
+        const parts: Record<string, Locator> = {
+          title: page.getByTestId("title-editor"),
+          status: page.locator(".editor-status-bar"),
+          checkbox: page.locator("label.show-authors"),
+          ...(editable ? { toolbar: page.getByRole("toolbar", { name: "格式" }) } : { reason: page.getByTestId("read-only-reason") }),
+        };
+        const boxes: [string, { x: number; y: number; width: number; height: number }][] = [];
+        for (const [name, locator] of Object.entries(parts)) {
+          await locator.waitFor({ timeout: 60_000 });
+          const box = await locator.boundingBox();
+          expect(box, `${name} has a box at ${size}`).not.toBeNull();
+          boxes.push([name, box!]);
+        }
+        // No two of them share a pixel (half a pixel of rounding allowed).
+        for (let i = 0; i < boxes.length; i++) {
+          for (let j = i + 1; j < boxes.length; j++) {
+            const [a, boxA] = boxes[i];
+            const [b, boxB] = boxes[j];
+            const apart =
+              boxA.x + boxA.width <= boxB.x + 0.5 ||
+              boxB.x + boxB.width <= boxA.x + 0.5 ||
+              boxA.y + boxA.height <= boxB.y + 0.5 ||
+              boxB.y + boxB.height <= boxA.y + 0.5;
+            expect(apart, `${a} and ${b} overlap at ${size} px for ${who}: ${JSON.stringify(boxA)} ${JSON.stringify(boxB)}`).toBe(true);
+          }
+        }
+        // 显示作者 is what a click at its centre reaches, and nothing spills sideways.
+        const checkbox = page.getByTestId("show-authors");
+        const reached = await checkbox.evaluate((box) => {
+          const r = box.getBoundingClientRect();
+          const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return hit === box || hit === box.parentElement;
+        });
+        expect(reached, `显示作者 is covered at ${size} px for ${who}`).toBe(true);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), `page wider than the ${size} px screen`).toBeLessThanOrEqual(viewport.width);
+        if (editable && viewport === PHONE) {
+          const rows = await parts.toolbar.evaluate((bar) => new Set([...bar.querySelectorAll("button")].map((b) => Math.round(b.getBoundingClientRect().top))).size);
+          expect(rows).toBeLessThanOrEqual(2);
+        }
+        await snap(page, `layout-${editable ? "editable" : "read-only"}-${size}`);
+      }
+    }
+
+    // 流程记录 reads as people and steps, not hashes.
+    const editor = await personPage("huhongye");
+    await editor.goto(`${server.url}/articles/${submitted}`);
+    const timeline = editor.getByRole("region", { name: "流程记录" });
+    await expect.poll(() => text(timeline), EVENTUALLY).toContain("记录完整");
+    expect(await text(timeline)).toMatch(/姚宇超 提交/);
+    expect(await text(timeline)).not.toMatch(/[0-9a-f]{16,}/);
+    await snap(editor, "timeline-1366");
+  });
+
+  it("time travel shows headings and photos as they were, its slider above the diff", async () => {
+    const id = await createArticle(server.url, cookie.yaoyuchao, "湘江边的渔民上岸记");
+    const page = await personPage("yaoyuchao");
+    await page.goto(`${server.url}/articles/${id}`);
+    await page.getByTestId("body-editor").click();
+    await page.getByRole("button", { name: "二级标题" }).click();
+    await page.keyboard.type("上岸之后");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("老渔民在社区当起了护河员。");
+    const chooser = page.waitForEvent("filechooser");
+    await page.getByRole("button", { name: "上传图片（也可拖入或粘贴图片文件）" }).click();
+    const png = await sharp({ create: { width: 640, height: 400, channels: 3, background: { r: 30, g: 90, b: 160 } } }).png().toBuffer();
+    await (await chooser).setFiles({ name: "护河.png", mimeType: "image/png", buffer: png });
+    await page.getByTestId("figure").locator("img").waitFor({ timeout: 60_000 });
+    await expect.poll(() => text(page.getByTestId("save-status")), EVENTUALLY).toBe("已保存");
+
+    await page.goto(`${server.url}/articles/${id}/history`);
+    const moment = page.getByTestId("moment");
+    await expect.poll(() => moment.locator("h2").allInnerTexts(), EVENTUALLY).toEqual(["上岸之后"]);
+    expect(await moment.locator("p", { hasText: "老渔民在社区当起了护河员。" }).count()).toBe(1);
+    expect(await moment.locator("img").getAttribute("src")).toMatch(/^\/media\/[0-9a-f-]{36}$/);
+    await expect.poll(() => moment.locator("img").evaluate((img: HTMLImageElement) => img.naturalWidth), EVENTUALLY).toBeGreaterThan(0);
+    // The slider comes before the diff: a long diff does not push it out of sight.
+    await page.getByTestId("diff").waitFor({ timeout: 60_000 });
+    const slider = await page.getByTestId("time-slider").boundingBox();
+    const diff = await page.getByTestId("diff").boundingBox();
+    expect(slider!.y).toBeLessThan(diff!.y);
+    expect(slider!.y + slider!.height).toBeLessThanOrEqual(DESKTOP.height);
+    await snap(page, "time-travel-1366");
+  });
+
+  it("runs a redirecting server action (new story) with its target page fetched in the same answer", async () => {
+    // Next fetches a redirecting action's target from this process, at the port it was given;
+    // with PORT=0 that was 3000 ("failed to get redirect response ... ECONNREFUSED"), so every
+    // redirect became a second round trip. The server now gives Next the port it listens on.
+    const page = await personPage("yaoyuchao");
+    const logged: string[] = [];
+    const originalError = console.error;
+    console.error = (...args: unknown[]) => {
+      logged.push(args.map(String).join(" "));
+      originalError(...args);
+    };
+    const failed: string[] = [];
+    const onFailed = (request: import("playwright-core").Request) => failed.push(`${request.method()} ${request.url()} ${request.failure()?.errorText}`);
+    page.on("requestfailed", onFailed);
+    try {
+      await page.goto(`${server.url}/`);
+      await page.getByRole("textbox", { name: "新稿件标题" }).fill("服务器动作的跳转");
+      await page.getByRole("button", { name: "新建稿件" }).click();
+      await page.waitForURL(/\/articles\/[0-9a-f-]{36}$/, { timeout: 60_000 });
+      await expect.poll(() => text(page.getByTestId("save-status")), EVENTUALLY).toBe("已保存");
+      expect(logged.filter((line) => line.includes("failed to get redirect response"))).toEqual([]);
+      // Printed, not asserted: Chromium still reports some requests a navigation cut short.
+      console.log(`requests cut short: ${JSON.stringify(failed)}`);
+    } finally {
+      console.error = originalError;
+      page.off("requestfailed", onFailed);
+    }
   });
 
   it("says the restore worked on the history page and shows the new state", async () => {

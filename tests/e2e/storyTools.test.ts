@@ -72,7 +72,7 @@ describeInBrowser("photos, live counts and import in Chromium", () => {
     await expect.poll(() => text(counts), EVENTUALLY).toBe("字数 11 · 段落 1 · 图片 0");
 
     const chooser = page.waitForEvent("filechooser");
-    await page.getByRole("button", { name: "上传图片(也可拖入或粘贴图片文件)" }).click();
+    await page.getByRole("button", { name: "上传图片（也可拖入或粘贴图片文件）" }).click();
     await (await chooser).setFiles({ name: "现场.png", mimeType: "image/png", buffer: await photo(800, 500) });
     const figure = page.getByTestId("figure").first();
     const image = figure.locator("img");

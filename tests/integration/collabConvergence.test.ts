@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../support/backends";
 import { connectClient, type CollabClient } from "../support/collabClient";
-import { createTeamStory, getArticle, signIn } from "../support/session";
+import { createArticle, createTeamStory, getArticle, signIn } from "../support/session";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { createStore, type ServerStore } from "../support/testServer";
 import { waitFor } from "../support/wait";
@@ -84,6 +84,20 @@ describe.each(backends())("co-writing converges (%s)", (backend) => {
     expect(article.present.map((p) => p.name).sort()).toEqual(["姚宇超", "徐卫香"].sort());
     a.destroy();
     b.destroy();
+  });
+
+  it("lists as present (正在编辑) only the people who may write, not a colleague reading along", async () => {
+    const id = await createArticle(server.url, cookies.get("yaoyuchao")!, "只读的旁观者");
+    const writer = connectClient(server.url, id, cookies.get("yaoyuchao")!);
+    const reader = connectClient(server.url, id, cookies.get("zhoumi")!);
+    try {
+      await Promise.all([writer.waitSynced(), reader.waitSynced()]);
+      const article = await getArticle(server.url, cookies.get("xuweixiang")!, id);
+      expect(article.present.map((p) => p.name)).toEqual(["姚宇超"]);
+    } finally {
+      writer.destroy();
+      reader.destroy();
+    }
   });
 
   it("sends edits made while offline once the connection returns", async () => {

@@ -189,6 +189,9 @@ describe.each(backends())("notifications, the reporter's byline and scheduled pu
     const past = await transition("huhongye", id, "publish", { at: new Date(serverNow() - 60_000).toISOString() });
     expect(past.status).toBe(400);
     expect(past.body.error?.message).toContain("将来");
+    // Refused, and nothing changed: still approved, not scheduled.
+    const unchanged = await api<{ state: string; publishAt: string | null }>(server.url, cookie.huhongye, "GET", `/api/articles/${id}`);
+    expect(unchanged.body).toMatchObject({ state: "approved", publishAt: null });
     expect((await transition("huhongye", id, "publish", { at: "明天早上" })).status).toBe(400);
     expect((await transition("huhongye", id, "approve", { at: new Date(serverNow() + HOUR).toISOString() })).status).toBe(400);
     const at = new Date(serverNow() + 2 * HOUR).toISOString();

@@ -477,9 +477,9 @@ describe.each(backends())("history guards (%s)", (backend) => {
     const pageOf = async (id: string) => (await fetch(`${server.url}/articles/${id}`, { headers: { cookie: as("huhongye") } })).text();
     const html = await pageOf(chains.plain);
     expect(html).toContain('data-testid="audit-broken-entry"');
-    expect(html).toContain(`第 2 条记录(编号 ${tampered.plainAt})`);
+    expect(html).toContain(`第 2 条记录（编号 ${tampered.plainAt}）`);
     const downgradedHtml = await pageOf(chains.downgraded);
-    expect(downgradedHtml).toContain(`第 1 条记录(编号 ${tampered.downgradedAt})校验失败,这条记录没有密钥签名`);
+    expect(downgradedHtml).toContain(`第 1 条记录（编号 ${tampered.downgradedAt}）校验失败，这条记录没有密钥签名`);
     expect(downgradedHtml).not.toContain("记录完整");
     // A transition after the downgrade does not make the chain whole again.
     expect((await transition("huhongye", chains.downgraded, "approve")).status).toBe(200);

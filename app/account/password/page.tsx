@@ -14,7 +14,7 @@ export default async function ForcedPasswordChangePage() {
     <main className="login">
       <h1>设置新密码</h1>
       <p className="muted">
-        {user.displayName},你正在使用管理员给的临时密码。请先设置自己的新密码,再开始工作。
+        {user.displayName}，你正在使用管理员给的临时密码。请先设置自己的新密码，再开始工作。
       </p>
       <ChangePasswordForm after="/" />
     </main>

@@ -27,11 +27,11 @@ export async function POST(request: Request) {
   try {
     file = (await request.formData()).get("file");
   } catch {
-    return apiError("bad_request", "请求体必须是 multipart/form-data,图片放在 file 字段");
+    return apiError("bad_request", "请求体必须是 multipart/form-data，图片放在 file 字段");
   }
-  if (!(file instanceof Blob)) return apiError("bad_request", "缺少 file 字段(图片文件)");
+  if (!(file instanceof Blob)) return apiError("bad_request", "缺少 file 字段（图片文件）");
   const settings = mediaSettings();
-  if (file.size > settings.MEDIA_MAX_BYTES) return apiError("payload_too_large", `图片过大:上限 ${settings.MEDIA_MAX_BYTES} 字节`);
+  if (file.size > settings.MEDIA_MAX_BYTES) return apiError("payload_too_large", `图片过大：上限 ${settings.MEDIA_MAX_BYTES} 字节`);
   const result = await mediaUploader(getDb(), { actor: user, bytes: new Uint8Array(await file.arrayBuffer()), settings });
   if (!result.ok) return refusalResponse(result);
   const { id, url, width, height } = result;

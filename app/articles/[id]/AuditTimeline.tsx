@@ -14,12 +14,12 @@ function verdictText(report: AuditReport): string {
   if (report.verified) return "记录完整，未被改动";
   if (report.reason === "entries_missing") {
     // Without an intact keyed head there is no count: a story past draft with no entries at all.
-    if (report.missingEntries === 0) return "警告:流程记录被删除,这篇稿件应有的流程记录全部缺失";
-    return `警告:流程记录被改动过,末尾缺少 ${report.missingEntries} 条记录(从第 ${report.brokenPosition} 条起)`;
+    if (report.missingEntries === 0) return "警告：流程记录被删除，这篇稿件应有的流程记录全部缺失";
+    return `警告：流程记录被改动过，末尾缺少 ${report.missingEntries} 条记录（从第 ${report.brokenPosition} 条起）`;
   }
-  const where = report.brokenAt !== null ? `第 ${report.brokenPosition} 条记录(编号 ${report.brokenAt})` : "记录末尾";
-  const unkeyed = report.reason === "unkeyed" ? ",这条记录没有密钥签名" : "";
-  return `警告:流程记录被改动过,${where}校验失败${unkeyed}`;
+  const where = report.brokenAt !== null ? `第 ${report.brokenPosition} 条记录（编号 ${report.brokenAt}）` : "记录末尾";
+  const unkeyed = report.reason === "unkeyed" ? "，这条记录没有密钥签名" : "";
+  return `警告：流程记录被改动过，${where}校验失败${unkeyed}`;
 }
 
 /** The article's workflow history, newest first, and whether its keyed hash chain holds. */
@@ -45,9 +45,9 @@ export function AuditTimeline({ report, names }: { report: AuditReport; names: M
                 className={entry.id === report.brokenAt ? "error" : undefined}
                 data-testid={entry.id === report.brokenAt ? "audit-broken-entry" : undefined}
               >
-                {entry.id === report.brokenAt && <strong>(从这条起校验失败)</strong>}
+                {entry.id === report.brokenAt && <strong>（从这条起校验失败）</strong>}
                 <time>{formatShortTime(entry.createdAt.toISOString())}</time>{" "}
-                <strong>{names.get(entry.actorId) ?? "未知用户"}</strong> {actionName(entry.action)}:
+                <strong>{names.get(entry.actorId) ?? "未知用户"}</strong> {actionName(entry.action)}：
                 {stateName(entry.fromState)} → {stateName(entry.toState)}
                 {entry.note && <blockquote>{entry.note}</blockquote>}
               </li>

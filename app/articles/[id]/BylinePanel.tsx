@@ -59,10 +59,10 @@ export function BylinePanel({
   return (
     <section className="byline-panel" aria-label="署名">
       <h2>署名</h2>
-      <p data-testid="byline">{formatBylineNames(members) || "(暂无署名)"}</p>
+      <p data-testid="byline">{formatBylineNames(members) || "（暂无署名）"}</p>
       {contributions.length > 0 && (
         <p className="muted contributions" data-testid="contributions">
-          写作贡献:{contributions.map((c) => `${c.name} ${c.chars} 字`).join(",")}
+          写作贡献：{contributions.map((c) => `${c.name} ${c.chars} 字`).join("，")}
         </p>
       )}
       <p className="muted byline-preview">{bylineLine(members, dateline)}</p>
@@ -108,13 +108,13 @@ export function BylinePanel({
           </ol>
           {suggested.length > 0 && (
             <div className="suggestions" data-testid="byline-suggestions">
-              <span className="muted">按实际写作建议署名:</span>
+              <span className="muted">按实际写作建议署名：</span>
               {suggested.map((c) => (
                 <form key={c.username} action={formAction}>
                   <input type="hidden" name="kind" value="add" />
                   <input type="hidden" name="username" value={c.username!} />
                   <button type="submit" className="small" disabled={pending}>
-                    + {c.name}({c.chars} 字)
+                    + {c.name}（{c.chars} 字）
                   </button>
                 </form>
               ))}

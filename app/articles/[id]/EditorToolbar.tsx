@@ -35,7 +35,7 @@ export function EditorToolbar({ editor, onError, onPhotoNotice, children }: Tool
 
   const setLink = () => {
     const previous = (editor.getAttributes("link").href as string | undefined) ?? "";
-    const input = window.prompt("链接地址(http、https 或 mailto)", previous);
+    const input = window.prompt("链接地址（http、https 或 mailto）", previous);
     if (input === null) return;
     if (input.trim() === "") {
       editor.chain().focus().extendMarkRange("link").unsetLink().run();
@@ -43,7 +43,7 @@ export function EditorToolbar({ editor, onError, onPhotoNotice, children }: Tool
       return;
     }
     if (!isSafeLinkTarget(input)) {
-      onError("链接地址无效:只支持 http、https 或 mailto 链接");
+      onError("链接地址无效：只支持 http、https 或 mailto 链接");
       return;
     }
     const href = /^[a-z][a-z0-9+.-]*:/i.test(input.trim()) ? input.trim() : `https://${input.trim()}`;
@@ -80,7 +80,7 @@ export function EditorToolbar({ editor, onError, onPhotoNotice, children }: Tool
       {button("1. 列表", "编号列表", active.orderedList, () => editor.chain().focus().toggleOrderedList().run())}
       {button("引用", "引用", active.blockquote, () => editor.chain().focus().toggleBlockquote().run())}
       {button("链接", "插入链接", active.link, setLink)}
-      {button("图片", "上传图片(也可拖入或粘贴图片文件)", false, () => photoPicker.current?.click())}
+      {button("图片", "上传图片（也可拖入或粘贴图片文件）", false, () => photoPicker.current?.click())}
       <input
         ref={photoPicker}
         type="file"

@@ -95,7 +95,7 @@ export function StoryEditor({
             <li key={p.id} style={{ borderColor: p.color }}>
               <span className="dot" style={{ background: p.color }} />
               {p.name}
-              {p.id === user.id ? "(我)" : ""}
+              {p.id === user.id ? "（我）" : ""}
             </li>
           ))}
         </ul>

@@ -27,7 +27,7 @@ export function StoryStatsLine({ doc }: { doc: Y.Doc }) {
     };
   }, [doc]);
   return (
-    <span className="story-stats" data-testid="story-stats" title={`汉字 ${stats.hanzi},字符(不含空白)${stats.characters}`}>
+    <span className="story-stats" data-testid="story-stats" title={`汉字 ${stats.hanzi}，字符（不含空白）${stats.characters}`}>
       {formatStoryStats(stats)}
     </span>
   );

@@ -20,9 +20,9 @@ export async function uploadPhoto(file: File): Promise<UploadedPhoto | { error: 
   try {
     response = await fetch("/api/media", { method: "POST", body: form });
   } catch {
-    return { error: "图片上传失败:网络连接中断,请稍后重试" };
+    return { error: "图片上传失败：网络连接中断，请稍后重试" };
   }
   const body = (await response.json().catch(() => null)) as (UploadedPhoto & { error?: { message?: string } }) | null;
-  if (!response.ok || !body) return { error: `图片上传失败:${body?.error?.message ?? `服务器返回 ${response.status}`}` };
+  if (!response.ok || !body) return { error: `图片上传失败：${body?.error?.message ?? `服务器返回 ${response.status}`}` };
   return { url: body.url, width: body.width, height: body.height };
 }

@@ -76,7 +76,7 @@ export default async function ArticlePage({ params }: { params: Promise<{ id: st
         </div>
         {state === "changes_requested" && summary.changesNote && (
           <div className="changes-note" role="note" data-testid="changes-note">
-            <strong>编辑退回意见:</strong>
+            <strong>编辑退回意见：</strong>
             {summary.changesNote}
           </div>
         )}

@@ -24,13 +24,13 @@ export async function insertPhotos(editor: Editor, files: File[], notify: (notic
   const refused: string[] = [];
   for (const [index, file] of files.entries()) {
     if (!isPhotoFile(file)) {
-      refused.push(`${file.name}:只能上传 JPEG、PNG、WebP 或 GIF 图片`);
+      refused.push(`${file.name}：只能上传 JPEG、PNG、WebP 或 GIF 图片`);
       continue;
     }
-    notify({ kind: "info", text: `正在上传图片(${index + 1}/${files.length})…` });
+    notify({ kind: "info", text: `正在上传图片（${index + 1}/${files.length}）…` });
     const uploaded = await uploadPhoto(file);
     if ("error" in uploaded) refused.push(`${file.name}:${uploaded.error}`);
-    else if (editor.isDestroyed || !editor.isEditable) refused.push(`${file.name}:稿件已不能编辑,图片没有插入`);
+    else if (editor.isDestroyed || !editor.isEditable) refused.push(`${file.name}：稿件已不能编辑，图片没有插入`);
     else editor.chain().focus().insertFigure({ src: uploaded.url, width: uploaded.width, height: uploaded.height }).run();
   }
   notify(refused.length > 0 ? { kind: "error", text: refused.join(";") } : null);
@@ -73,7 +73,7 @@ export const PhotoDropAndPaste = Extension.create<{ notify: (notice: PhotoNotice
             if (remote > 0) {
               notify({
                 kind: "info",
-                text: `粘贴的内容里有 ${remote} 张网页图片:稿件不能引用外部网站的图片地址,已在原位置留下“待补图片”,请点“上传图片”换成自己的照片。`,
+                text: `粘贴的内容里有 ${remote} 张网页图片：稿件不能引用外部网站的图片地址，已在原位置留下“待补图片”，请点“上传图片”换成自己的照片。`,
               });
             }
             return false;

@@ -34,12 +34,12 @@ export function ImportReview({ reporters, maxCharacters }: { reporters: Reporter
   const review = (text: string) => {
     setError(null);
     if (text.length > maxCharacters) {
-      setError(`稿件过长:最多 ${maxCharacters.toLocaleString("en-US")} 个字符`);
+      setError(`稿件过长：最多 ${maxCharacters.toLocaleString("en-US")} 个字符`);
       return;
     }
     const parsed = parsePlainTextStory(text);
     if (!parsed.title) {
-      setError("没有读到内容:第一行应是标题");
+      setError("没有读到内容：第一行应是标题");
       return;
     }
     setDraft(parsed);
@@ -71,7 +71,7 @@ export function ImportReview({ reporters, maxCharacters }: { reporters: Reporter
     const body = (await response?.json().catch(() => null)) as { id?: string; error?: { message: string } } | null;
     if (!response?.ok || !body?.id) {
       setCreating(false);
-      setError(`创建失败:${body?.error?.message ?? "网络连接中断,请重试"}`);
+      setError(`创建失败：${body?.error?.message ?? "网络连接中断，请重试"}`);
       return;
     }
     router.push(`/articles/${body.id}`);
@@ -87,7 +87,7 @@ export function ImportReview({ reporters, maxCharacters }: { reporters: Reporter
             解析预览
           </button>
           <label className="file-button">
-            选择文本文件(.txt)
+            选择文本文件（.txt）
             <input type="file" accept=".txt,text/plain" hidden onChange={(e) => void readFile(e.target.files?.[0])} data-testid="import-file" />
           </label>
         </div>
@@ -113,7 +113,7 @@ export function ImportReview({ reporters, maxCharacters }: { reporters: Reporter
                 return (
                   <li key={member.name} className={account ? undefined : "unmatched"}>
                     <span className="label">{member.label}</span> {member.name}
-                    {!account && <span className="muted">(没有这个账号,不会列入署名)</span>}
+                    {!account && <span className="muted">（没有这个账号，不会列入署名）</span>}
                   </li>
                 );
               })}
@@ -143,11 +143,11 @@ export function ImportReview({ reporters, maxCharacters }: { reporters: Reporter
           </ol>
           {draft.droppedFooter.length > 0 && (
             <div className="import-dropped" data-testid="import-dropped">
-              <p className="muted">以下页脚由系统生成,导入时略去:</p>
+              <p className="muted">以下页脚由系统生成，导入时略去：</p>
               <pre>{draft.droppedFooter.join("\n")}</pre>
             </div>
           )}
-          <p className="muted">图注会成为“待补图片”的位置,打开稿件后逐一上传照片。</p>
+          <p className="muted">图注会成为“待补图片”的位置，打开稿件后逐一上传照片。</p>
           <button type="button" className="primary" onClick={() => void create()} disabled={creating || !draft.title.trim()} data-testid="import-create">
             {creating ? "创建中…" : "创建稿件"}
           </button>

@@ -29,8 +29,8 @@ export default async function ImportPage() {
         </nav>
         <h1>导入稿件</h1>
         <p className="muted">
-          粘贴或选择一篇写好的纯文本稿件:第一行是标题,第二行是署名(如“红网时刻新闻记者 姚宇超 通讯员 徐卫香 周汨 长沙报道”)。
-          导入前请核对标题、署名、小标题和图注;页脚(来源、作者、编辑)由系统生成,会被略去。
+          粘贴或选择一篇写好的纯文本稿件：第一行是标题，第二行是署名（如“红网时刻新闻记者 姚宇超 通讯员 徐卫香 周汨 长沙报道”）。
+          导入前请核对标题、署名、小标题和图注；页脚（来源、作者、编辑）由系统生成，会被略去。
         </p>
         <ImportReview reporters={reporters} maxCharacters={mediaSettings().IMPORT_MAX_CHARACTERS} />
       </main>

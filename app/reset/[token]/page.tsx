@@ -18,7 +18,7 @@ export default async function ResetPage({ params }: { params: Promise<{ token: s
         </>
       ) : (
         <p role="alert" className="error">
-          这个重置链接无效或已过期,请联系系统管理员重新生成。
+          这个重置链接无效或已过期，请联系系统管理员重新生成。
         </p>
       )}
     </main>

@@ -16,7 +16,7 @@ interface HistoryViewProps {
 
 async function readJson<T>(response: Response): Promise<T> {
   const body = await response.json();
-  if (!response.ok) throw new Error(body?.error?.message ?? `请求失败(${response.status})`);
+  if (!response.ok) throw new Error(body?.error?.message ?? `请求失败（${response.status}）`);
   return body as T;
 }
 
@@ -137,7 +137,7 @@ export function HistoryView({ articleId, revisions, logLength, canRestore, canSa
                       type="button"
                       className="small"
                       disabled={busy}
-                      onClick={() => window.confirm(`把草稿恢复为“${r.name ?? label(r)}”吗?当前内容会作为历史保留。`) && post(`/revisions/${r.id}/restore`, undefined, `已恢复为“${r.name ?? label(r)}”，当前草稿已更新；恢复前的内容仍保留在历史中。`)}
+                      onClick={() => window.confirm(`把草稿恢复为“${r.name ?? label(r)}”吗？当前内容会作为历史保留。`) && post(`/revisions/${r.id}/restore`, undefined, `已恢复为“${r.name ?? label(r)}”，当前草稿已更新；恢复前的内容仍保留在历史中。`)}
                     >
                       恢复此版本
                     </button>
@@ -147,6 +147,9 @@ export function HistoryView({ articleId, revisions, logLength, canRestore, canSa
             ))}
           </ol>
         </section>
+        <div className="history-main">
+        {/* Above the diff: a long diff must not push the slider out of sight. */}
+        <TimeTravel api={api} total={logLength} />
         <section className="compare" aria-label="版本对比">
           <div className="compare-controls">
             <label>
@@ -165,8 +168,8 @@ export function HistoryView({ articleId, revisions, logLength, canRestore, canSa
             </div>
           </div>
           {diff ? <DiffView diff={diff} mode={mode} /> : <p className="muted">正在对比…</p>}
-          <TimeTravel api={api} total={logLength} />
         </section>
+        </div>
       </div>
     </div>
   );
@@ -206,10 +209,9 @@ function TimeTravel({ api, total }: { api: string; total: number }) {
       </p>
       {moment && (
         <article className="moment" data-testid="moment">
-          <h3>{moment.title || "(无标题)"}</h3>
-          {moment.text.split("\n").map((line, i) => (
-            <p key={i}>{line}</p>
-          ))}
+          <h3>{moment.title || "（无标题）"}</h3>
+          {/* The public page's renderer (a whitelist of tags and attributes): headings and photos as they were. */}
+          <div className="moment-body" dangerouslySetInnerHTML={{ __html: moment.html }} />
         </article>
       )}
     </section>

@@ -35,4 +35,6 @@ export interface MomentResponse {
   by: Person | null;
   title: string;
   text: string;
+  /** The body as the public page renders it (whitelisted HTML: headings, photos, lists). */
+  html: string;
 }

@@ -35,7 +35,7 @@ export default async function HistoryPage({ params }: { params: Promise<{ id: st
         <nav className="crumbs">
           <Link href={`/articles/${id}`}>← 返回稿件</Link>
         </nav>
-        <h1>历史版本:{article.title || "(无标题)"}</h1>
+        <h1>历史版本：{article.title || "（无标题）"}</h1>
         <HistoryView
           articleId={id}
           revisions={revisions.map((r) => revisionView(r, people))}

@@ -63,7 +63,7 @@ export function ChecksPanel({ articleId, doc, canOverride }: { articleId: string
       ) : (
         <>
           <p className={report.blocking.length > 0 ? "error" : "chain-ok"} data-testid="checks-verdict">
-            {report.blocking.length > 0 ? `有 ${report.blocking.length} 项检查未通过,不能签发` : "检查通过(或已豁免)"}
+            {report.blocking.length > 0 ? `有 ${report.blocking.length} 项检查未通过，不能签发` : "检查通过（或已豁免）"}
           </p>
           <ul>
             {report.checks.map((check) => (
@@ -81,7 +81,7 @@ export function ChecksPanel({ articleId, doc, canOverride }: { articleId: string
                 )}
                 {check.override && (
                   <p className="muted">
-                    {check.override.by ?? "编辑"} 豁免:{check.override.reason}
+                    {check.override.by ?? "编辑"} 豁免：{check.override.reason}
                   </p>
                 )}
                 {canOverride && check.status === "failed" && !check.override && (

@@ -21,7 +21,7 @@ function CommentLine({ articleId, comment, userId }: { articleId: string; commen
   const [draft, setDraft] = useState(comment.text);
   const [error, setError] = useState<string | null>(null);
   const url = `/api/articles/${articleId}/comments/${comment.id}`;
-  if (comment.deleted) return <p className="comment-deleted muted">(评论已删除)</p>;
+  if (comment.deleted) return <p className="comment-deleted muted">（评论已删除）</p>;
   const own = comment.author?.id === userId;
   const save = async () => {
     const failed = await sendJson("PATCH", url, { text: draft });
@@ -32,7 +32,7 @@ function CommentLine({ articleId, comment, userId }: { articleId: string; commen
     <div className="comment" data-testid="comment">
       <div className="comment-head">
         <strong>{comment.author?.name ?? "未知用户"}</strong> <time>{formatShortTime(comment.createdAt)}</time>
-        {comment.editedAt && <span className="muted">(已编辑)</span>}
+        {comment.editedAt && <span className="muted">（已编辑）</span>}
       </div>
       {editing ? (
         <>
@@ -73,7 +73,7 @@ export function CommentThreadCard({ articleId, thread, userId, anchorDeleted, ac
     >
       {anchorDeleted ? (
         <p className="comment-quote comment-quote-deleted" data-testid="anchor-deleted">
-          原文已删除:<q>{thread.quote ?? ""}</q>
+          原文已删除：<q>{thread.quote ?? ""}</q>
         </p>
       ) : (
         thread.quote && <p className="comment-quote"><q>{thread.quote}</q></p>

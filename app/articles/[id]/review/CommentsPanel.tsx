@@ -149,7 +149,7 @@ export function CommentsPanel({ articleId, editor, doc, userId, textColumn }: Co
         </button>
         {pending && (
           <div className="comment-form">
-            <textarea value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="评论(可用 @姓名 提及同事)" aria-label="评论内容" data-testid="comment-input" />
+            <textarea value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="评论（可用 @姓名 提及同事）" aria-label="评论内容" data-testid="comment-input" />
             <button type="button" disabled={!draft.trim()} onClick={() => void submit()} data-testid="comment-send">
               发表
             </button>
@@ -164,15 +164,15 @@ export function CommentsPanel({ articleId, editor, doc, userId, textColumn }: Co
         {inMargin.map(card)}
       </div>
       <section className="comment-list" aria-label="评论列表" data-testid="comment-list">
-        <h3>评论列表({threads.length})</h3>
+        <h3>评论列表（{threads.length}）</h3>
         {threads.length === 0 && <p className="muted">还没有评论。选中正文中的文字即可评论。</p>}
         <ol>
           {threads.map((t) => (
             <li key={t.id}>
               <button type="button" className="link-button" onClick={() => setActive(t.id)}>
-                {t.quote ? `“${t.quote.slice(0, 20)}”` : "(无引文)"}
+                {t.quote ? `“${t.quote.slice(0, 20)}”` : "（无引文）"}
               </button>{" "}
-              {t.deleted ? "(已删除)" : t.text.slice(0, 30)}
+              {t.deleted ? "（已删除）" : t.text.slice(0, 30)}
               {t.resolved ? " · 已解决" : ""}
               {ranges.get(t.id)?.deleted ? " · 原文已删除" : ""}
               {t.replies.length > 0 ? ` · ${t.replies.length} 条回复` : ""}

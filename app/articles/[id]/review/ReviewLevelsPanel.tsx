@@ -39,7 +39,7 @@ function ChangesSince({ articleId, signoff }: { articleId: string; signoff: Sign
   return (
     <div className="since-signed" data-testid="changes-since-signed">
       <button type="button" onClick={() => void toggle()} data-testid="changes-since-button">
-        自签署以来的修改({signoff.level})
+        自签署以来的修改（{signoff.level}）
       </button>
       {error && <p role="alert" className="error">{error}</p>}
       {open && diff && <DiffView diff={diff} mode="inline" />}
@@ -107,8 +107,8 @@ export function ReviewLevelsPanel({ articleId }: { articleId: string }) {
             <strong>{level.name}</strong>:
             {level.status === "unsigned" && (
               <span className="muted">
-                待签署(
-                {level.signers === "editors" ? "任何编辑" : level.signers.map((p) => p.name).join("、")})
+                待签署（
+                {level.signers === "editors" ? "任何编辑" : level.signers.map((p) => p.name).join("、")}）
               </span>
             )}
             {level.signoff && <Signed signoff={level.signoff} />}

@@ -7,7 +7,7 @@ import type { ThreadItem } from "./threadTypes";
 /** The JSON error message of a refused request, or a generic one. */
 export async function errorMessage(response: Response): Promise<string> {
   const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-  return body?.error?.message ?? `请求失败(${response.status})`;
+  return body?.error?.message ?? `请求失败（${response.status}）`;
 }
 
 /** A JSON request from this page (same origin: the session cookie goes with it). */

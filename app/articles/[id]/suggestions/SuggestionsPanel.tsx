@@ -67,7 +67,7 @@ export function SuggestionsPanel({ editor, people, canDecide }: { editor: Editor
                     {author?.name ?? "已停用的账号"}
                   </span>
                   <span className="muted">{formatShortTime(new Date(s.time).toISOString())}</span>{" "}
-                  {KIND_ZH[s.kind]}:
+                  {KIND_ZH[s.kind]}：
                   {s.kind === "insert" ? <ins>{s.text}</ins> : <del>{s.text}</del>}
                   {canDecide && (
                     <span className="suggestion-actions">
@@ -100,7 +100,7 @@ export function SuggestModeToggle({ editor }: { editor: Editor }) {
   return (
     <button
       type="button"
-      title="修订模式:输入和删除记为修订,由作者接受或拒绝"
+      title="修订模式：输入和删除记为修订，由作者接受或拒绝"
       aria-pressed={enabled}
       className={enabled ? "active suggest-toggle" : "suggest-toggle"}
       onMouseDown={(event) => event.preventDefault()}

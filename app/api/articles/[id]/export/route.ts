@@ -46,7 +46,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     throw err;
   }
   if (!docx) {
-    const busy = apiError("rate_limited", "服务器正在导出其他稿件,请稍后再试");
+    const busy = apiError("rate_limited", "服务器正在导出其他稿件，请稍后再试");
     busy.headers.set("retry-after", "5");
     return busy;
   }
