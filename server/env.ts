@@ -77,6 +77,13 @@ const EnvSchema = z.object({
   COLLAB_COMMIT_DELAY_MS: z.coerce.number().int().min(0).default(0),
   /** How long an empty room stays loaded before it is stored and unloaded, in ms. */
   COLLAB_ROOM_IDLE_MS: z.coerce.number().int().min(0).default(2000),
+  /**
+   * How often each collaboration socket is pinged, in ms; one that missed the previous ping is
+   * cut and its presence removed, so a colleague whose network vanished (no close ever arrives)
+   * is no longer listed within two intervals. Lower is quicker but cuts clients whose event loop
+   * stalls that long.
+   */
+  COLLAB_PING_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
   /** An automatic checkpoint is written after this long without edits, in ms. */
   HISTORY_CHECKPOINT_PAUSE_MS: z.coerce.number().int().positive().default(60_000),
   /** …and at least this often while editing goes on, in ms. */

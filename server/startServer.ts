@@ -136,6 +136,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
     maxConnectionsPerUser: env.COLLAB_MAX_CONNECTIONS_PER_USER,
     maxConnectionsPerStory: env.COLLAB_MAX_CONNECTIONS_PER_STORY,
     maxConnections: env.COLLAB_MAX_CONNECTIONS,
+    pingIntervalMs: env.COLLAB_PING_INTERVAL_MS,
     budgets: {
       updatesPerSecond: env.COLLAB_MAX_UPDATES_PER_SECOND,
       updateBytesPerSecond: env.COLLAB_MAX_UPDATE_BYTES_PER_SECOND,

@@ -32,7 +32,8 @@ export const COLLAB_PATH_PREFIX = "/collab/";
 
 /** Frames a client may send while it is being authenticated and its room loads. */
 const MAX_FRAMES_BEFORE_JOIN = 64;
-const PING_INTERVAL_MS = 30_000;
+/** How often signed-in sessions are re-checked and idle budgets forgotten. */
+const HOUSEKEEPING_INTERVAL_MS = 30_000;
 
 export interface CollabServerOptions {
   db: Db;
@@ -47,6 +48,11 @@ export interface CollabServerOptions {
   /** Open collaboration sockets in this process; past it upgrades get HTTP 503 before any auth work. */
   maxConnections: number;
   budgets: SocketBudgetLimits;
+  /**
+   * How often every socket is pinged; one that has not answered the previous ping is cut, so a
+   * colleague whose network went away stops being listed as present within two intervals.
+   */
+  pingIntervalMs: number;
 }
 
 /** Seconds a client refused for a full process is asked to wait before trying again. */
@@ -97,6 +103,7 @@ function refuseHandshake(socket: Duplex, status: number, text: string, extraHead
 export class CollabServer {
   private readonly wss: WebSocketServer;
   private readonly pingTimer: NodeJS.Timeout;
+  private readonly housekeepingTimer: NodeJS.Timeout;
   private readonly alive = new WeakSet<WebSocket>();
   private readonly perUser = new OpenCounts();
   private readonly perStory = new OpenCounts();
@@ -116,12 +123,13 @@ export class CollabServer {
     this.budgets = new AccountBudgets(options.budgets);
     // Built from the extension list once, now, rather than inside the first keystroke.
     storySchemaRules();
-    this.pingTimer = setInterval(() => {
-      this.pingAll();
+    this.pingTimer = setInterval(() => this.pingAll(), options.pingIntervalMs);
+    this.pingTimer.unref();
+    this.housekeepingTimer = setInterval(() => {
       this.budgets.forgetIdle();
       void this.recheckSessions();
-    }, PING_INTERVAL_MS);
-    this.pingTimer.unref();
+    }, HOUSEKEEPING_INTERVAL_MS);
+    this.housekeepingTimer.unref();
     this.stopListening = options.events.subscribe("sessionEnded", null, ({ sessionId }) => {
       for (const [ws, session] of this.sessions) if (session.sessionId === sessionId) ws.close(CLOSE_NOT_SIGNED_IN, "signed out");
     });
@@ -158,6 +166,7 @@ export class CollabServer {
   /** Closes every socket (shutdown); rooms are stored by the registry. */
   close(): void {
     clearInterval(this.pingTimer);
+    clearInterval(this.housekeepingTimer);
     this.stopListening();
     for (const ws of this.wss.clients) ws.close(1001, "server shutting down");
     this.wss.close();
