@@ -12,6 +12,7 @@ import { setting } from "@/server/env";
 import { articleSearchQuery } from "@/server/http/requestSchemas";
 import { AppHeader } from "./AppHeader";
 import { ArticleCard } from "./ArticleCard";
+import { DashboardLiveRefresh } from "./DashboardLiveRefresh";
 import { DashboardSearch } from "./DashboardSearch";
 import { NewArticleForm } from "./NewArticleForm";
 
@@ -50,6 +51,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           </Link>
         </div>
         <DashboardSearch search={search} members={members} maxChars={maxChars} />
+        <DashboardLiveRefresh intervalMs={setting("DASHBOARD_REFRESH_MS")} />
         {problem && (
           <p className="error" role="alert" data-testid="search-problem">
             {problem}

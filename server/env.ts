@@ -267,6 +267,11 @@ const EnvSchema = z.object({
   // Issue 13 (desk flow): search, notifications, scheduled publishing, public links.
   /** Longest search string of `GET /api/articles?q=`, in characters; longer: 400. */
   SEARCH_QUERY_MAX_CHARS: z.coerce.number().int().positive().default(200),
+  /**
+   * How often an open dashboard re-renders (who is writing, 待审, states), in ms; only while its
+   * tab is visible. Each open dashboard costs the server one render per interval.
+   */
+  DASHBOARD_REFRESH_MS: z.coerce.number().int().min(1000).default(15_000),
   /** Most stories one search or dashboard list returns (newest edited first). */
   SEARCH_MAX_RESULTS: z.coerce.number().int().positive().default(500),
   /** Most notifications `GET /api/notifications` returns (newest first). */

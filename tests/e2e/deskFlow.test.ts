@@ -81,7 +81,13 @@ describeInBrowser("the desk's daily tools in a real browser", () => {
 
   beforeAll(async () => {
     store = await createStore("pglite");
-    server = await startInProcessServer(store, { SCHEDULED_PUBLISH_POLL_MS: "200", PUBLIC_URL: "https://news.example.com" });
+    server = await startInProcessServer(store, {
+      SCHEDULED_PUBLISH_POLL_MS: "200",
+      PUBLIC_URL: "https://news.example.com",
+      // Quick enough that waiting for presence and the dashboard takes seconds, not the defaults' 10–20 s.
+      COLLAB_PING_INTERVAL_MS: "1000",
+      DASHBOARD_REFRESH_MS: "1000",
+    });
     browser = await launchBrowser();
     for (const user of ["yaoyuchao", "xuweixiang", "zhoumi", "huhongye"]) cookie[user] = await signIn(server.url, user);
   });
@@ -265,6 +271,27 @@ describeInBrowser("the desk's daily tools in a real browser", () => {
     await snap(page, "signed-out-390");
   });
 
+  it("keeps the dashboard current without a reload: who is writing, and a story entering 待审", async () => {
+    const editor = await personPage("huhongye");
+    await editor.goto(`${server.url}/`);
+    const id = await writtenStory("仪表板实时更新", "记者在会场。");
+    const card = editor.locator(`.board [data-article-id="${id}"]`);
+    await expect.poll(() => card.count(), EVENTUALLY).toBe(1);
+
+    const writer = connectClient(server.url, id, cookie.yaoyuchao);
+    try {
+      await writer.waitSynced();
+      await expect.poll(() => text(card), EVENTUALLY).toContain("正在编辑：姚宇超");
+    } finally {
+      writer.destroy();
+    }
+    await expect.poll(() => text(card), EVENTUALLY).not.toContain("正在编辑");
+
+    expect((await transition("yaoyuchao", id, "submit")).status).toBe(200);
+    await expect.poll(() => editor.getByTestId("review-queue").locator(`[data-article-id="${id}"]`).count(), EVENTUALLY).toBe(1);
+    await snap(editor, "dashboard-live");
+  });
+
   it("says 离线 as soon as the network goes, keeps the edits for later, and drops the person from colleagues' presence", async () => {
     const id = await writtenStory("断网时的现场报道", "记者在山区采访。");
     const colleague = await personPage("xuweixiang");
@@ -283,6 +310,7 @@ describeInBrowser("the desk's daily tools in a real browser", () => {
     await field.keyboard.type("山里没有信号。");
     await expect.poll(() => text(field.getByTestId("offline-notice")), EVENTUALLY).toContain("修改已保存在本机，联网后自动同步");
     await expect.poll(() => text(colleague.getByTestId("presence")), EVENTUALLY).not.toContain("周汨");
+    console.log(`周汨 left the colleague's presence ${Date.now() - started} ms after the network went`);
     await snap(field, "offline-390");
 
     await field.context().setOffline(false);
