@@ -87,6 +87,7 @@ describeInBrowser("the desk's daily tools in a real browser", () => {
       // Quick enough that waiting for presence and the dashboard takes seconds, not the defaults' 10–20 s.
       COLLAB_PING_INTERVAL_MS: "1000",
       DASHBOARD_REFRESH_MS: "1000",
+      CONTRIBUTIONS_REFRESH_MS: "1000",
     });
     browser = await launchBrowser();
     for (const user of ["yaoyuchao", "xuweixiang", "zhoumi", "huhongye"]) cookie[user] = await signIn(server.url, user);
@@ -290,6 +291,24 @@ describeInBrowser("the desk's daily tools in a real browser", () => {
     expect((await transition("yaoyuchao", id, "submit")).status).toBe(200);
     await expect.poll(() => editor.getByTestId("review-queue").locator(`[data-article-id="${id}"]`).count(), EVENTUALLY).toBe(1);
     await snap(editor, "dashboard-live");
+  });
+
+  it("keeps 写作贡献 current on an open story page while a colleague writes", async () => {
+    const id = await writtenStory("贡献实时更新", "姚宇超写的第一段。");
+    const editor = await personPage("huhongye");
+    await editor.goto(`${server.url}/articles/${id}`);
+    await expect.poll(() => text(editor.getByTestId("contributions")), EVENTUALLY).toContain("姚宇超");
+    expect(await text(editor.getByTestId("contributions"))).not.toContain("徐卫香");
+
+    const colleague = connectClient(server.url, id, cookie.xuweixiang);
+    try {
+      await colleague.waitSynced();
+      colleague.type("徐卫香补充的内容。");
+      await colleague.waitSaved();
+    } finally {
+      colleague.destroy();
+    }
+    await expect.poll(() => text(editor.getByTestId("contributions")), EVENTUALLY).toMatch(/徐卫香 \d+ 字/);
   });
 
   it("says 离线 as soon as the network goes, keeps the edits for later, and drops the person from colleagues' presence", async () => {

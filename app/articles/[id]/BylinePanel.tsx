@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 import { formatBylineNames } from "@/newsroom/byline";
 import { bylineLine } from "@/newsroom/publicationFormat";
+import { useLiveContributions, type Contribution } from "./useLiveContributions";
 import { bylineAction, datelineAction, type PanelState } from "./workflowActions";
 
 export interface BylineMember {
@@ -22,8 +23,12 @@ interface BylinePanelProps {
   canRemove?: boolean;
   dateline: string;
   canEditDateline: boolean;
-  /** Characters of the current text per person: who actually wrote the story. */
-  contributions: { name: string; chars: number; username: string | null }[];
+  /** Characters of the current text per person when the page was rendered: who actually wrote the story. */
+  contributions: Contribution[];
+  /** User id → username of the newsroom's people, for contributions read again later. */
+  usernameById: Record<string, string>;
+  /** How often the contributions are read again while the page is visible, in ms. */
+  contributionsRefreshMs: number;
 }
 
 /**
@@ -38,8 +43,11 @@ export function BylinePanel({
   canRemove = canChange,
   dateline,
   canEditDateline,
-  contributions,
+  contributions: renderedContributions,
+  usernameById,
+  contributionsRefreshMs,
 }: BylinePanelProps) {
+  const contributions = useLiveContributions(articleId, renderedContributions, usernameById, contributionsRefreshMs);
   const [state, formAction, pending] = useActionState<PanelState, FormData>(bylineAction.bind(null, articleId), {
     error: null,
   });

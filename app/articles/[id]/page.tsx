@@ -1,3 +1,4 @@
+import { setting } from "@/server/env";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
@@ -117,6 +118,8 @@ export default async function ArticlePage({ params }: { params: Promise<{ id: st
                 chars: c.chars,
                 username: people.find((p) => p.id === c.id)?.username ?? null,
               }))}
+              usernameById={Object.fromEntries(people.map((p) => [p.id, p.username]))}
+              contributionsRefreshMs={setting("CONTRIBUTIONS_REFRESH_MS")}
             />
             <AuditTimeline report={audit} names={names} />
           </aside>
