@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { SCENARIOS } from "../../bench/scenarios";
-import { PROJECT_ROOT, storeTemplates, TEMPLATE_ENV } from "../support/testServer";
+import { COMPILED_SERVER_ENV, compiledServerEntry, PROJECT_ROOT, storeTemplates, TEMPLATE_ENV } from "../support/testServer";
 
 /** About 3–4 minutes here with PostgreSQL, Redis and Chromium; CI machines are slower and shared. */
 const SMOKE_TIMEOUT_MS = 15 * 60_000;
@@ -39,11 +39,16 @@ async function benchEnv(): Promise<NodeJS.ProcessEnv> {
   return { ...env, ...(await templateEnv()), NEXT_TELEMETRY_DISABLED: "1" } as unknown as NodeJS.ProcessEnv;
 }
 
-/** The run's store templates, so the harness's servers skip creating their databases. */
+/**
+ * The run's store templates and compiled server entry, so the harness's servers skip creating
+ * their databases and start without the TypeScript loader.
+ */
 async function templateEnv(): Promise<Record<string, string>> {
+  const compiled = await compiledServerEntry();
+  const entry: Record<string, string> = compiled ? { [COMPILED_SERVER_ENV]: compiled } : {};
   const templates = await storeTemplates();
-  if (!templates) return {};
-  return { [TEMPLATE_ENV.pgliteDir]: templates.pgliteDir, [TEMPLATE_ENV.postgresDatabase]: templates.postgresDatabase };
+  if (!templates) return entry;
+  return { ...entry, [TEMPLATE_ENV.pgliteDir]: templates.pgliteDir, [TEMPLATE_ENV.postgresDatabase]: templates.postgresDatabase };
 }
 
 /** Runs `node --import tsx bench/run.ts …` (what `npm run bench -- …` runs) to its end. */
