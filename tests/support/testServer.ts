@@ -35,7 +35,9 @@ export async function createStore(backend: Backend, options: { empty?: boolean }
     if (templates?.pgliteDir) fs.cpSync(templates.pgliteDir, dataDir, { recursive: true });
     return { backend, env: { DATA_DIR: dataDir }, dispose: removeDir };
   }
-  const database = await createPostgresDatabase(templates?.postgresDatabase || undefined);
+  // Under vitest, like PGLITE_FSYNC=0 for the embedded store (testServerEnv); benchmarks
+  // measuring (no templates) see commits as deployed.
+  const database = await createPostgresDatabase(templates?.postgresDatabase || undefined, { durableCommits: !templates });
   return {
     backend,
     env: {
