@@ -84,10 +84,12 @@ let compiledEntry: Promise<string | null> | null = null;
 /**
  * The compiled server entry this run made once (server/build/compileServer.ts), so a child
  * starts with plain `node` and skips the TypeScript loader; null outside vitest's setup (the
- * benchmarks run on their own), where children start through tsx as `npm run dev` does.
+ * benchmarks run on their own) or with TEST_SERVER_TSX=1 (stack traces that name the .ts
+ * sources, or timing the difference), where children start through tsx as `npm run dev` does.
  */
 export function compiledServerEntry(): Promise<string | null> {
   compiledEntry ??= (async () => {
+    if (process.env.TEST_SERVER_TSX === "1") return null;
     const fromParent = process.env[COMPILED_SERVER_ENV];
     if (fromParent) return fromParent;
     if (!process.env.VITEST) return null;
