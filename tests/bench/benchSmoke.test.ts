@@ -24,6 +24,8 @@ interface SummaryScenario {
   scenario: string;
   error: string | null;
   skipped: string | null;
+  /** Wall time of the scenario: printed, so the slow part of the pass is seen, never judged. */
+  durationS: number;
   cases: SummaryCase[];
 }
 
@@ -94,7 +96,11 @@ describe("benchmark harness", () => {
         const summary = JSON.parse(fs.readFileSync(summaryFile, "utf8")) as SummaryScenario[];
         console.log(
           summary
-            .map((s) => `  ${s.scenario}: ${s.error ? "could not run" : s.skipped ? `skipped (${s.skipped})` : `${s.cases.filter((c) => c.converged).length}/${s.cases.length} cases converged`}`)
+            .map(
+              (s) =>
+                `  ${s.scenario}: ${s.error ? "could not run" : s.skipped ? `skipped (${s.skipped})` : `${s.cases.filter((c) => c.converged).length}/${s.cases.length} cases converged`}` +
+                ` (${s.durationS.toFixed(0)} s)`,
+            )
             .join("\n"),
         );
         expect(summary.map((s) => s.scenario)).toEqual(SCENARIOS.map((s) => s.name));
