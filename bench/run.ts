@@ -127,6 +127,7 @@ function writeSummary(file: string, results: ScenarioResult[]): void {
     scenario: r.scenario,
     error: r.error ?? null,
     skipped: r.skipped ?? null,
+    durationS: r.durationS,
     cases: r.cases.map((c) => ({ case: c.case, server: c.server, runs: c.runs.length, converged: c.converged, failures: c.failures })),
   }));
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });

@@ -136,8 +136,8 @@ const EnvSchema = z.object({
   HISTORY_AUTHORSHIP_CACHE_STORIES: z.coerce.number().int().positive().default(200),
   /**
    * Sync update / step-2 messages one socket may send per second (burst: twice this); past it
-   * the socket closes with 4429. A fast typist sends about 20 a second and the history test's
-   * trace replay about 250 back to back, so 500 is far above real use and still bounds a flood.
+   * the socket closes with 4429. A fast typist sends about 20 a second, so 500 is far above
+   * real use and still bounds a flood.
    */
   COLLAB_MAX_UPDATES_PER_SECOND: z.coerce.number().positive().default(500),
   /**

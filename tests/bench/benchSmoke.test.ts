@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { SCENARIOS } from "../../bench/scenarios";
-import { PROJECT_ROOT, storeTemplates, TEMPLATE_ENV } from "../support/testServer";
+import { COMPILED_SERVER_ENV, compiledServerEntry, PROJECT_ROOT, storeTemplates, TEMPLATE_ENV } from "../support/testServer";
 
 /** About 3–4 minutes here with PostgreSQL, Redis and Chromium; CI machines are slower and shared. */
 const SMOKE_TIMEOUT_MS = 15 * 60_000;
@@ -24,6 +24,8 @@ interface SummaryScenario {
   scenario: string;
   error: string | null;
   skipped: string | null;
+  /** Wall time of the scenario: printed, so the slow part of the pass is seen, never judged. */
+  durationS: number;
   cases: SummaryCase[];
 }
 
@@ -39,11 +41,16 @@ async function benchEnv(): Promise<NodeJS.ProcessEnv> {
   return { ...env, ...(await templateEnv()), NEXT_TELEMETRY_DISABLED: "1" } as unknown as NodeJS.ProcessEnv;
 }
 
-/** The run's store templates, so the harness's servers skip creating their databases. */
+/**
+ * The run's store templates and compiled server entry, so the harness's servers skip creating
+ * their databases and start without the TypeScript loader.
+ */
 async function templateEnv(): Promise<Record<string, string>> {
+  const compiled = await compiledServerEntry();
+  const entry: Record<string, string> = compiled ? { [COMPILED_SERVER_ENV]: compiled } : {};
   const templates = await storeTemplates();
-  if (!templates) return {};
-  return { [TEMPLATE_ENV.pgliteDir]: templates.pgliteDir, [TEMPLATE_ENV.postgresDatabase]: templates.postgresDatabase };
+  if (!templates) return entry;
+  return { ...entry, [TEMPLATE_ENV.pgliteDir]: templates.pgliteDir, [TEMPLATE_ENV.postgresDatabase]: templates.postgresDatabase };
 }
 
 /** Runs `node --import tsx bench/run.ts …` (what `npm run bench -- …` runs) to its end. */
@@ -89,7 +96,11 @@ describe("benchmark harness", () => {
         const summary = JSON.parse(fs.readFileSync(summaryFile, "utf8")) as SummaryScenario[];
         console.log(
           summary
-            .map((s) => `  ${s.scenario}: ${s.error ? "could not run" : s.skipped ? `skipped (${s.skipped})` : `${s.cases.filter((c) => c.converged).length}/${s.cases.length} cases converged`}`)
+            .map(
+              (s) =>
+                `  ${s.scenario}: ${s.error ? "could not run" : s.skipped ? `skipped (${s.skipped})` : `${s.cases.filter((c) => c.converged).length}/${s.cases.length} cases converged`}` +
+                ` (${s.durationS.toFixed(0)} s)`,
+            )
             .join("\n"),
         );
         expect(summary.map((s) => s.scenario)).toEqual(SCENARIOS.map((s) => s.name));

@@ -9,8 +9,9 @@ import fs from "node:fs";
 
 const file = process.env.LOOP_DELAY_FILE;
 const TICK_MS = 10;
-// NODE_OPTIONS reaches any child process too; only the server's entry process is watched.
-if (file && /server[\\/]index\.ts$/.test(process.argv[1] ?? "")) {
+// NODE_OPTIONS reaches any child process too; only the server's entry process is watched:
+// `server/index.ts` under tsx, or the run's compiled entry (server/build/compileServer.ts).
+if (file && /(server[\\/]index\.ts|\.server-build[\\/].*server\.mjs)$/.test(process.argv[1] ?? "")) {
   let delays = [];
   let expected = performance.now() + TICK_MS;
   const tick = () => {

@@ -13,6 +13,8 @@ export const TEMPLATE_DEMO_PASSWORD = "测试-demo-password";
 /** Keys under which the global setup hands the templates to the test workers (vitest `provide`). */
 export const PGLITE_TEMPLATE_KEY = "pgliteTemplateDir";
 export const POSTGRES_TEMPLATE_KEY = "postgresTemplateDatabase";
+/** The key under which the global setup provides the run's compiled server entry. */
+export const COMPILED_SERVER_KEY = "compiledServerEntry";
 
 /** A migrated, seeded database, as a first start of the server leaves it. */
 async function migrateAndSeed(target: DatabaseTarget): Promise<void> {

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createPostgresDatabase, type Backend } from "./backends";
-import { PGLITE_TEMPLATE_KEY, POSTGRES_TEMPLATE_KEY, TEMPLATE_DEMO_PASSWORD } from "./storeTemplate";
+import { COMPILED_SERVER_KEY, PGLITE_TEMPLATE_KEY, POSTGRES_TEMPLATE_KEY, TEMPLATE_DEMO_PASSWORD } from "./storeTemplate";
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, "../..");
 export const DEMO_PASSWORD = TEMPLATE_DEMO_PASSWORD;
@@ -35,7 +35,9 @@ export async function createStore(backend: Backend, options: { empty?: boolean }
     if (templates?.pgliteDir) fs.cpSync(templates.pgliteDir, dataDir, { recursive: true });
     return { backend, env: { DATA_DIR: dataDir }, dispose: removeDir };
   }
-  const database = await createPostgresDatabase(templates?.postgresDatabase || undefined);
+  // Under vitest, like PGLITE_FSYNC=0 for the embedded store (testServerEnv); benchmarks
+  // measuring (no templates) see commits as deployed.
+  const database = await createPostgresDatabase(templates?.postgresDatabase || undefined, { durableCommits: !templates });
   return {
     backend,
     env: {
@@ -68,6 +70,37 @@ export async function storeTemplates(): Promise<{ pgliteDir: string; postgresDat
   } catch {
     return null;
   }
+}
+
+/**
+ * Hands the run's compiled server entry (tests/support/globalSetup.ts) to a child process that
+ * starts servers of its own (the benchmark smoke pass), through this variable.
+ */
+export const COMPILED_SERVER_ENV = "NEWSROOM_TEST_SERVER_ENTRY";
+
+/** The run's compiled `server/index.ts`, once looked up; null: start children through tsx. */
+let compiledEntry: Promise<string | null> | null = null;
+
+/**
+ * The compiled server entry this run made once (server/build/compileServer.ts), so a child
+ * starts with plain `node` and skips the TypeScript loader; null outside vitest's setup (the
+ * benchmarks run on their own) or with TEST_SERVER_TSX=1 (stack traces that name the .ts
+ * sources, or timing the difference), where children start through tsx as `npm run dev` does.
+ */
+export function compiledServerEntry(): Promise<string | null> {
+  compiledEntry ??= (async () => {
+    if (process.env.TEST_SERVER_TSX === "1") return null;
+    const fromParent = process.env[COMPILED_SERVER_ENV];
+    if (fromParent) return fromParent;
+    if (!process.env.VITEST) return null;
+    try {
+      const { inject } = await import("vitest");
+      return inject(COMPILED_SERVER_KEY) || null;
+    } catch {
+      return null;
+    }
+  })();
+  return compiledEntry;
 }
 
 /**
@@ -146,9 +179,13 @@ process.once("exit", () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
 });
 
-/** Spawns a server child: the entry itself, or the standby entry that waits for a line on stdin. */
-function spawnServer(env: NodeJS.ProcessEnv, entry: "server/index.ts" | "tests/support/standbyServerEntry.ts") {
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+/**
+ * Spawns a server child: the entry itself (compiled when the run compiled it), or the standby
+ * entry that waits for a line on stdin.
+ */
+function spawnServer(env: NodeJS.ProcessEnv, entry: "server/index.ts" | "tests/support/standbyServerEntry.ts", compiled: string | null) {
+  const args = entry === "server/index.ts" && compiled ? [compiled] : ["--import", "tsx", entry];
+  const child = spawn(process.execPath, args, {
     cwd: PROJECT_ROOT,
     env,
     stdio: [entry === "server/index.ts" ? "ignore" : "pipe", "pipe", "pipe"],
@@ -189,6 +226,7 @@ function childEnv(store: ServerStore, extraEnv: Record<string, string>): NodeJS.
 export async function startTestServer(store: ServerStore, extraEnv: Record<string, string> = {}): Promise<TestServer> {
   const env = childEnv(store, extraEnv);
   const envKey = JSON.stringify(env);
+  const compiled = await compiledServerEntry();
   startsInFlight += 1;
   try {
     // Starts asked for together (a race for the data directory, a cluster) all get fresh
@@ -203,14 +241,14 @@ export async function startTestServer(store: ServerStore, extraEnv: Record<strin
       spawned.child.stdin!.end("start\n");
     } else {
       dropStandby();
-      spawned = spawnServer(env, "server/index.ts");
+      spawned = spawnServer(env, "server/index.ts", compiled);
     }
     const server = await listeningServer(spawned);
     startsInARow = lastStartKey === envKey ? startsInARow + 1 : 1;
     lastStartKey = envKey;
     // With TEST_SERVER_STANDBY=1 the next restart of this store finds its process loaded.
     if (alone && startsInARow > STARTS_BEFORE_STANDBY && !standby && process.env.TEST_SERVER_STANDBY === "1") {
-      standby = { ...spawnServer(env, "tests/support/standbyServerEntry.ts"), envKey };
+      standby = { ...spawnServer(env, "tests/support/standbyServerEntry.ts", compiled), envKey };
     }
     return server;
   } finally {
