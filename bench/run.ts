@@ -51,6 +51,8 @@ async function main(): Promise<number> {
   // Every y-websocket provider adds a process "exit" listener; hundreds of clients are expected.
   process.setMaxListeners(0);
   const options = parseArgs(process.argv.slice(2), process.env);
+  // The servers and scenarios read it (bench/lib/roomIdle.ts): --smoke and BENCH_SMOKE=1 agree.
+  if (options.smoke) process.env.BENCH_SMOKE = "1";
   if (options.reportOnly) {
     const written = rerenderLatest();
     console.log(`table regenerated from ${written.json} into ${written.markdown}`);

@@ -8,7 +8,7 @@ import { LoadLoopMonitor } from "../load/loadLoop";
 import { SteadyWriter } from "../load/steadyWriter";
 import { mapLimit } from "../lib/mapLimit";
 import { summarizeLatency } from "../lib/stats";
-import { loadEnv } from "../../server/env";
+import { benchRoomIdleMs } from "../lib/roomIdle";
 import { serverLabel, type ServerKind, type ServerUnderTest } from "../servers/serverUnderTest";
 import { CaseRecorder } from "./caseRecorder";
 import type { Scenario, ScenarioContext, TargetCheck } from "./scenario";
@@ -20,11 +20,11 @@ const MiB = 1024 * 1024;
 const LOAD_BOUND_MS = 50;
 
 function plan(smoke: boolean) {
-  return smoke ? { stories: 10, durationMs: 2000 } : { stories: 500, durationMs: 20_000 };
+  return smoke ? { stories: 10, durationMs: 1000 } : { stories: 500, durationMs: 20_000 };
 }
 
 /** How long after the last client leaves a server has unloaded everything (ours: idle time). */
-const unloadWaitMs = (smoke = false) => loadEnv({} as NodeJS.ProcessEnv).COLLAB_ROOM_IDLE_MS + (smoke ? 1000 : 3000);
+const unloadWaitMs = (smoke = false) => benchRoomIdleMs() + (smoke ? 1000 : 3000);
 
 async function runOnce(server: ServerUnderTest, stories: number, durationMs: number, smoke: boolean, log: (m: string) => void) {
   const docs = await mapLimit(Array.from({ length: stories }), 4, (_, i) => server.newDocument(`稿件 ${i + 1}`));
@@ -141,7 +141,7 @@ export const manyStoriesScenario: Scenario = {
     return {
       scenario: "stories",
       title: this.title,
-      method: `${stories} stories, ${CLIENTS_PER_STORY} clients each (one socket per client), every client writing one character per second into its own paragraph for ${durationMs / 1000} s (no carets). Latency is typist → each of the other two clients, as in scenario 1. Memory comes from the server process itself (heap after a forced full GC, via the probe loaded with --import): before any client connects, with every story loaded, and ${unloadWaitMs() / 1000} s after every client has left (our room idle time is ${loadEnv({} as NodeJS.ProcessEnv).COLLAB_ROOM_IDLE_MS} ms). A fresh server process for every run.`,
+      method: `${stories} stories, ${CLIENTS_PER_STORY} clients each (one socket per client), every client writing one character per second into its own paragraph for ${durationMs / 1000} s (no carets). Latency is typist → each of the other two clients, as in scenario 1. Memory comes from the server process itself (heap after a forced full GC, via the probe loaded with --import): before any client connects, with every story loaded, and ${unloadWaitMs() / 1000} s after every client has left (our room idle time is ${benchRoomIdleMs()} ms). A fresh server process for every run.`,
       cases,
       targets: storiesTargets(cases, name, ctx.servers),
       notes: [

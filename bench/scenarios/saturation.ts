@@ -21,7 +21,7 @@ const CASE = `stories of ${CLIENTS_PER_STORY} clients, ${TYPISTS_PER_STORY} typi
 
 function plan(smoke: boolean) {
   return smoke
-    ? { storySteps: [1, 2], stepMs: 1500, settleMs: 300 }
+    ? { storySteps: [1, 2], stepMs: 1000, settleMs: 300 }
     : { storySteps: [1, 2, 4, 6, 8, 12, 16, 24, 32, 48], stepMs: 5000, settleMs: 1000 };
 }
 

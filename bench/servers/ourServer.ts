@@ -7,6 +7,7 @@ import { addMembers, createArticle, getArticle, signIn } from "../../tests/suppo
 import { createStore, startTestServer, type ServerStore, type TestServer } from "../../tests/support/testServer";
 import { connectWebsocketClient } from "../clients/yWebsocketClient";
 import { trackChild } from "../lib/childRegistry";
+import { benchRoomIdleMs } from "../lib/roomIdle";
 import { pinProcess, SERVER_CORE } from "../lib/cpuPin";
 import { Probe, probeEnv } from "../probe/probeClient";
 import type { ServerKind, ServerUnderTest } from "./serverUnderTest";
@@ -84,13 +85,14 @@ export interface OurServerOptions {
 
 /**
  * The environment our server runs with in the benchmark: configuration at its defaults (the
- * test launcher shortens the room idle time; we put the default back), the probe loaded.
+ * test launcher shortens the room idle time; we put the default back, or the smoke pass's short
+ * one), the probe loaded.
  */
 export function ourServerEnv(extraEnv: Record<string, string> = {}): Record<string, string> {
   const defaults = loadEnv({} as NodeJS.ProcessEnv);
   return {
     ...probeEnv(),
-    COLLAB_ROOM_IDLE_MS: String(defaults.COLLAB_ROOM_IDLE_MS),
+    COLLAB_ROOM_IDLE_MS: String(benchRoomIdleMs()),
     // The tests' launcher turns fsync off; the benchmark measures the default.
     PGLITE_FSYNC: defaults.PGLITE_FSYNC,
     // Not at its default: four demo accounts stand in for up to 1500 people,

@@ -51,20 +51,27 @@ const AUDIT_SECRET = randomBytes(32).toString("hex");
 /** No automatic checkpoint may read the log while the test counts what `/authors` reads. */
 const SERVER_ENV = { HISTORY_CHECKPOINT_PAUSE_MS: "3600000", HISTORY_CHECKPOINT_MAX_MS: "3600000", AUDIT_SECRET };
 
-/** A story's log, as three reporters' Yjs clients would have written it, one update per row. */
-function syntheticLog(rows: number, userIds: string[], seed: number) {
+/** Reporters who wrote the big story's log, by seat. */
+const BIG_STORY_WRITERS = ["yaoyuchao", "xuweixiang", "zhoumi"];
+
+/**
+ * A story's log, as `writers` reporters' Yjs clients would have written it, one update per row;
+ * rows and owners say the writer's seat (its place in BIG_STORY_WRITERS), so one log serves
+ * every backend's database.
+ */
+function syntheticLog(rows: number, writers: number, seed: number) {
   const random = seededRandom(seed);
-  const docs = userIds.map(() => new Y.Doc());
-  const updates: { userId: string; update: Uint8Array }[] = [];
-  const owners = new Map<number, string>();
-  docs.forEach((doc, i) => owners.set(doc.clientID, userIds[i]));
+  const docs = Array.from({ length: writers }, () => new Y.Doc());
+  const updates: { seat: number; update: Uint8Array }[] = [];
+  const owners = new Map<number, number>();
+  docs.forEach((doc, i) => owners.set(doc.clientID, i));
   const write = (i: number, change: (doc: Y.Doc) => void) => {
     let captured: Uint8Array | null = null;
     const grab = (update: Uint8Array) => (captured = update);
     docs[i].once("update", grab);
     docs[i].transact(() => change(docs[i]));
     if (!captured) return;
-    updates.push({ userId: userIds[i], update: captured });
+    updates.push({ seat: i, update: captured });
     docs.forEach((other, k) => k !== i && Y.applyUpdate(other, captured!));
   };
   write(0, (doc) => {
@@ -89,6 +96,24 @@ function syntheticLog(rows: number, userIds: string[], seed: number) {
   }
   docs.forEach((d) => d.destroy());
   return { updates, owners };
+}
+
+let bigStoryLog: ReturnType<typeof syntheticLog> | null = null;
+/** The big story's log, built once per file (both backends store the same one). */
+const sharedBigStoryLog = () => (bigStoryLog ??= syntheticLog(BIG_STORY_ROWS, BIG_STORY_WRITERS.length, 20261127));
+
+/** Prints how long each part of a file's set-up took, so the slow part is seen (never judged). */
+function phaseTimer(label: string) {
+  let last = Date.now();
+  const parts: string[] = [];
+  return {
+    mark(part: string) {
+      const now = Date.now();
+      parts.push(`${part} ${((now - last) / 1000).toFixed(1)} s`);
+      last = now;
+    },
+    print: () => console.log(`[figures] ${label} set-up: ${parts.join(", ")}`),
+  };
 }
 
 /** Visible characters (whitespace not counted) per owner: authorship computed from scratch. */
@@ -293,8 +318,11 @@ describe.each(backends())("history guards (%s)", (backend) => {
   };
 
   beforeAll(async () => {
+    const phases = phaseTimer(`history guards (${backend})`);
     store = await createStore(backend);
+    phases.mark("store");
     server = await startInProcessServer(store, SERVER_ENV);
+    phases.mark("server start");
     for (const user of ["yaoyuchao", "xuweixiang", "zhoumi", "huhongye"]) cookie[user] = await signIn(server.url, user);
     bystanderStory = await createTeamStory(server.url, as("huhongye"), "同事的另一篇稿件");
 
@@ -306,6 +334,7 @@ describe.each(backends())("history guards (%s)", (backend) => {
     goodVersion = named.body.id;
     scriptState = Y.encodeStateAsUpdate(writer.doc);
     writer.destroy();
+    phases.mark("sign-ins and attack 9 story");
 
     // Attack 11: stories through the same keyed transitions.
     for (const key of Object.keys(chains) as (keyof typeof chains)[]) {
@@ -316,6 +345,7 @@ describe.each(backends())("history guards (%s)", (backend) => {
       expect((await transition("xuweixiang", id, "submit")).status).toBe(200);
       chains[key] = id;
     }
+    phases.mark("eight audit chains");
     // The database as the release before the keyed head left it: two chains unkeyed (one of them
     // continued with a keyed entry, as the previous release did), no story with a keyed head, no
     // re-sign marker. The start after it re-signs every chain, once.
@@ -329,6 +359,7 @@ describe.each(backends())("history guards (%s)", (backend) => {
       await query("update articles set audit_entries = 0, audit_head_mac = null");
       await query("delete from audit_legacy_resign");
     });
+    phases.mark("previous-release tamper and restart");
     // Attack 12: a story with an early version, before its long log.
     bigStory = await createTeamStory(server.url, as("huhongye"), "长篇稿件");
     const earlyWriter = await typeSaved(bigStory, "yaoyuchao", "早期的正文。");
@@ -378,23 +409,25 @@ describe.each(backends())("history guards (%s)", (backend) => {
       const truncatedAt = await dropNewestEntry(query, chains.truncated);
 
       // Attack 12: a long story log, written by three reporters' clients.
-      const reporters = ["yaoyuchao", "xuweixiang", "zhoumi"].map((u) => userId[u]);
-      const log = syntheticLog(BIG_STORY_ROWS, reporters, 20261127);
-      bigOwners = log.owners;
+      const reporters = BIG_STORY_WRITERS.map((u) => userId[u]);
+      const log = sharedBigStoryLog();
+      bigOwners = new Map([...log.owners].map(([client, seat]) => [client, reporters[seat]]));
       for (let start = 0; start < log.updates.length; start += 500) {
         const chunk = log.updates.slice(start, start + 500);
         const values = chunk.map((_, k) => `($1, $${2 * k + 2}, $${2 * k + 3})`).join(", ");
         await query(`insert into article_updates (article_id, user_id, update) values ${values}`, [
           bigStory,
-          ...chunk.flatMap((row) => [row.userId, Buffer.from(row.update)]),
+          ...chunk.flatMap((row) => [reporters[row.seat], Buffer.from(row.update)]),
         ]);
       }
-      for (const [client, owner] of log.owners) {
+      for (const [client, owner] of bigOwners) {
         await query("insert into article_clients (article_id, client_id, user_id) values ($1, $2, $3)", [bigStory, client, owner]);
       }
       await query("analyze article_updates");
       return { plainAt, wrongKeyAt, downgradedAt, truncatedAt, headlessAt, resignMarker };
     });
+    phases.mark("attacks tamper, big log and restart");
+    phases.print();
   }, 600_000);
 
   afterAll(async () => {
@@ -551,7 +584,8 @@ describe.each(backends())("history guards (%s)", (backend) => {
 
       // A comparison across the long stretch reads the newer version's stored deletions and the
       // tail, and says what the whole log says.
-      const diffBefore = await settledLogRowsRead(url);
+      // Nothing ran since the counter above settled: it is the starting point.
+      const diffBefore = before + readByCalls;
       const compared = await api<{ title: unknown; blocks: unknown }>(server.url, as("yaoyuchao"), "GET", `/api/articles/${bigStory}/diff?from=${earlyVersion}&to=live`);
       expect(compared.status).toBe(200);
       const readByDiff = (await settledLogRowsRead(url)) - diffBefore;
