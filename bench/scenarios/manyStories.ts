@@ -20,7 +20,7 @@ const MiB = 1024 * 1024;
 const LOAD_BOUND_MS = 50;
 
 function plan(smoke: boolean) {
-  return smoke ? { stories: 10, durationMs: 1000 } : { stories: 500, durationMs: 20_000 };
+  return smoke ? { stories: 5, durationMs: 1000 } : { stories: 500, durationMs: 20_000 };
 }
 
 /** How long after the last client leaves a server has unloaded everything (ours: idle time). */
