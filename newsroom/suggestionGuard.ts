@@ -114,22 +114,91 @@ function hasSuggestion(doc: Y.Doc, key: string, attrs: SuggestionAttrs): boolean
 }
 
 /**
+ * An update's delete set sorted and merged per client, as a fresh copy. `Y.decodeUpdate` gives
+ * the ranges in the order they were written and `Y.isDeleted` binary-searches them assuming
+ * they are sorted, while Yjs applies every range whatever its order: a crafted unsorted delete
+ * set could hide a deletion from the guards and still delete. Every guard reads this copy.
+ */
+export function normalizedDeleteSet(deletes: DeleteSet): DeleteSet {
+  return Y.mergeDeleteSets([deletes]);
+}
+
+/** The structs of a decoded update (only their ids and origins are read here). */
+type UpdateStructs = ReturnType<typeof Y.decodeUpdate>["structs"];
+
+/**
+ * Per client id, the highest clock an update refers to: content it adds, content it deletes,
+ * the neighbours (origins) and parents it builds on. A sender that refers to clock k of a client
+ * has seen that client's content up to k (Yjs delivers each client's content in order); text
+ * past every clock it refers to may have been typed concurrently, without the sender seeing it.
+ */
+function referencedClocks(structs: UpdateStructs, deletes: DeleteSet): Map<number, number> {
+  const highest = new Map<number, number>();
+  const note = (id: Y.ID | null | undefined, length = 1) => {
+    if (!id) return;
+    const last = id.clock + length - 1;
+    if ((highest.get(id.client) ?? -1) < last) highest.set(id.client, last);
+  };
+  for (const [client, ranges] of deletes.clients) for (const { clock, len } of ranges) note(Y.createID(client, clock), len);
+  for (const struct of structs) {
+    note(struct.id, struct.length);
+    if (!(struct instanceof Y.Item)) continue;
+    note(struct.origin);
+    note(struct.rightOrigin);
+    if (struct.parent instanceof Y.ID) note(struct.parent);
+  }
+  return highest;
+}
+
+/**
+ * The first clock of `[clock, clock + length)` of `client` that `deletes` (sorted and merged)
+ * leaves standing, or null when it deletes them all: a text item stays while any character does.
+ */
+function firstStandingClock(deletes: DeleteSet, client: number, clock: number, length: number): number | null {
+  let at = clock;
+  for (const range of deletes.clients.get(client) ?? []) {
+    if (range.clock > at) break;
+    if (range.clock + range.len > at) at = range.clock + range.len;
+  }
+  return at < clock + length ? at : null;
+}
+
+/**
  * Why an update's deletions are refused for stretching someone else's suggestion, or null.
  *
  * A suggestion mark is a pair of Yjs format items: one opening it with the author's attributes,
  * one closing it (null). Deleting only the closing item lets her mark run on over the text after
  * it, text she never wrote or marked, now shown as her suggestion. So whenever an update deletes
- * a suggestion format item of the document, the text it uncovers is judged: every character
- * still there after the update, from the deleted item up to the next format item of the same
- * key that stays, must have carried the very mark that now covers it (the mark of the nearest
- * remaining format item of that key to its left). Honest edits pass: accepting or rejecting
- * removes the mark (or its text) whole, deleting text inside or around a suggestion lets Yjs
- * drop format items that changed nothing, and undoing a colleague's typing inside her
- * suggestion drops the close-and-reopen pair around it, after which her mark covers her text
- * again. The sender's own suggestions, and text left unmarked, are not judged.
+ * a suggestion format item of the document, the stretch of text it belongs to is judged once,
+ * from the nearest remaining format item of that key to its left up to the next remaining one:
+ * every character still there after the update (a text item counts as long as any of its
+ * characters stays) must have carried the very mark that now covers it. Honest edits pass:
+ * accepting or rejecting removes the mark (or its text) whole, deleting text inside or around a
+ * suggestion lets Yjs drop format items that changed nothing, and undoing a colleague's typing
+ * inside her suggestion drops the close-and-reopen pair around it, after which her mark covers
+ * her text again. The sender's own suggestions, and text left unmarked, are not judged.
+ *
+ * Text the sender cannot have seen is not held against it. Yjs drops format items it finds
+ * redundant in the sender's copy; someone typing concurrently at that very spot (next to text
+ * the update deletes) adds text the sender never saw, which the dropped item would have kept
+ * unmarked. Such text (past every clock of its client the update refers to, and built next to
+ * content this update deletes or next to other such text) is let through: refusing would throw
+ * away the honest sender's edits, while the stretch stays visible and its update is logged
+ * under its sender. A forger deleting a closing item over text it could see is refused.
  */
-export function stretchedSuggestionRefusal(doc: Y.Doc, deletes: DeleteSet, userId: string | undefined): string | null {
+export function stretchedSuggestionRefusal(
+  doc: Y.Doc,
+  update: { structs: UpdateStructs; deletes: DeleteSet },
+  userId: string | undefined,
+  maxWalk = Number.POSITIVE_INFINITY,
+): string | null {
   if (userId === undefined) return null;
+  const { deletes } = update;
+  const judged = new Set<Y.Item>(); // deleted format items whose stretch of text was already walked
+  const anchorless = new Map<string, Set<Y.Item>>();
+  let referenced: Map<number, number> | null = null;
+  const seen = () => (referenced ??= referencedClocks(update.structs, deletes));
+  const budget = { left: maxWalk };
   for (const [client, ranges] of deletes.clients) {
     const structs = doc.store.clients.get(client);
     if (!structs) continue;
@@ -139,8 +208,8 @@ export function stretchedSuggestionRefusal(doc: Y.Doc, deletes: DeleteSet, userI
       for (let index = Y.findIndexSS(structs, clock); index < structs.length && structs[index].id.clock < clock + len; index++) {
         const struct = structs[index];
         if (!(struct instanceof Y.Item) || struct.deleted || !(struct.content instanceof Y.ContentFormat)) continue;
-        if (!isSuggestionKey(struct.content.key)) continue;
-        const refusal = uncoveredTextRefusal(struct, struct.content.key, deletes, userId);
+        if (judged.has(struct) || !isSuggestionKey(struct.content.key)) continue;
+        const refusal = uncoveredTextRefusal(struct, struct.content.key, deletes, userId, { judged, anchorless, seen, budget });
         if (refusal) return refusal;
       }
     }
@@ -151,32 +220,78 @@ export function stretchedSuggestionRefusal(doc: Y.Doc, deletes: DeleteSet, userI
 /** Whether a Yjs format key is a suggestion mark's (`suggestInsert`, `suggestDelete--<hash>`, ...). */
 const isSuggestionKey = (key: string) => isSuggestionMark(markNameOfKey(key));
 
-/** `format` (a suggestion format item of key `key`) is deleted by the update: the text it uncovers, judged. */
-function uncoveredTextRefusal(format: Y.Item, key: string, deletes: DeleteSet, userId: string): string | null {
-  const stays = (item: Y.Item) => !item.deleted && !Y.isDeleted(deletes, item.id);
+/** What one update's judging shares across its deleted format items. */
+interface WalkState {
+  judged: Set<Y.Item>;
+  /** Per key, items whose left holds no remaining item of that key (a walk left reaching one stops). */
+  anchorless: Map<string, Set<Y.Item>>;
+  seen: () => Map<number, number>;
+  budget: { left: number };
+}
+
+/** Thrown past the walking budget (`maxWalk`): the update is refused rather than judged forever. */
+export class StretchCheckTooLong extends Error {}
+
+/**
+ * `format` (a suggestion format item of key `key`) is deleted by the update: the stretch of text
+ * between the remaining `key` items around it, judged once (every deleted `key` item on the way
+ * is marked judged).
+ */
+function uncoveredTextRefusal(format: Y.Item, key: string, deletes: DeleteSet, userId: string, state: WalkState): string | null {
+  const step = () => {
+    if (--state.budget.left < 0) throw new StretchCheckTooLong("the deletions touch more text than COLLAB_MAX_STRETCH_WALK allows judging");
+  };
+  const stays = (item: Y.Item) => !item.deleted && firstStandingClock(deletes, item.id.client, item.id.clock, item.length) !== null;
   const formatOf = (item: Y.Item) => (item.content instanceof Y.ContentFormat && item.content.key === key ? item.content : null);
-  // The mark covering the uncovered text after the update: the nearest remaining `key` item to the left.
-  let after: unknown = null;
-  for (let left = format.left; left; left = left.left) {
-    const found = formatOf(left);
-    if (found && stays(left)) {
-      after = found.value;
+  // The nearest remaining `key` item to the left: its mark covers the stretch after the update.
+  let anchor: Y.Item | null = null;
+  const walked: Y.Item[] = [];
+  const anchorless = state.anchorless.get(key) ?? new Set<Y.Item>();
+  state.anchorless.set(key, anchorless);
+  for (let left = format.left; left && !anchorless.has(left); left = left.left) {
+    step();
+    if (formatOf(left) && stays(left)) {
+      anchor = left;
       break;
     }
+    walked.push(left);
   }
-  if (!isSuggestionAttrs(after) || after.author === userId) return null;
+  if (!anchor) for (const item of walked) anchorless.add(item); // later walks from its right stop there
+  const after: unknown = anchor ? formatOf(anchor)!.value : null;
   // Walk right to the next remaining `key` item; what each character carried before is tracked on the way.
-  let before: unknown = (format.content as Y.ContentFormat).value;
-  for (let right = format.right; right; right = right.right) {
+  let before: unknown = after;
+  const excused = new Set<Y.Item>(); // text the sender may not have seen (typed concurrently where it deleted)
+  for (let right = anchor ? anchor.right : format; right; right = right.right) {
+    step();
     const found = formatOf(right);
     if (found) {
       if (stays(right)) break;
-      if (!right.deleted) before = found.value;
+      if (!right.deleted) {
+        before = found.value;
+        state.judged.add(right);
+      }
       continue;
     }
-    if (right.countable && stays(right) && !sameAttrs(before, after)) {
-      return `suggestion by someone else stretched over text it never covered (mark ${JSON.stringify(key)})`;
+    if (!right.countable || right.deleted || !isSuggestionAttrs(after) || after.author === userId || sameAttrs(before, after)) continue;
+    const standing = firstStandingClock(deletes, right.id.client, right.id.clock, right.length);
+    if (standing === null) continue;
+    if (unseenBySender(right, standing, deletes, state.seen(), excused)) {
+      excused.add(right);
+      continue;
     }
+    return `suggestion by someone else stretched over text it never covered (mark ${JSON.stringify(key)})`;
   }
   return null;
+}
+
+/**
+ * Whether the standing characters of `item` (the first at clock `standing`) may have been typed
+ * without the sender seeing them: past every clock of their client the update refers to, and
+ * inserted next to content the update deletes (or next to other such text).
+ */
+function unseenBySender(item: Y.Item, standing: number, deletes: DeleteSet, referenced: Map<number, number>, excused: Set<Y.Item>): boolean {
+  if (standing <= (referenced.get(item.id.client) ?? -1)) return false;
+  const beside = (id: Y.ID | null) =>
+    id !== null && (Y.isDeleted(deletes, id) || [...excused].some((other) => other.id.client === id.client && id.clock >= other.id.clock && id.clock < other.id.clock + other.length));
+  return beside(item.origin) || beside(item.rightOrigin);
 }
