@@ -181,10 +181,13 @@ function firstStandingClock(deletes: DeleteSet, client: number, clock: number, l
  * Text the sender cannot have seen is not held against it. Yjs drops format items it finds
  * redundant in the sender's copy; someone typing concurrently at that very spot (next to text
  * the update deletes) adds text the sender never saw, which the dropped item would have kept
- * unmarked. Such text (past every clock of its client the update refers to, and built next to
- * content this update deletes or next to other such text) is let through: refusing would throw
- * away the honest sender's edits, while the stretch stays visible and its update is logged
- * under its sender. A forger deleting a closing item over text it could see is refused.
+ * unmarked. Such text is let through when its characters are past every clock of their client
+ * the update refers to (the sender cannot have seen them) and it was typed right next to
+ * something this update deletes inside the same stretch (or next to other such text): that is
+ * where concurrent typing meets the sender's deletion. Refusing would throw away the honest
+ * sender's edits, while the stretch stays visible and its update is logged under its sender. A
+ * forger deleting a closing item over text it could see, or over text typed next to anything
+ * outside the stretch (deleting the character before her suggestion does not help), is refused.
  */
 export function stretchedSuggestionRefusal(
   doc: Y.Doc,
@@ -258,25 +261,43 @@ function uncoveredTextRefusal(format: Y.Item, key: string, deletes: DeleteSet, u
   }
   if (!anchor) for (const item of walked) anchorless.add(item); // later walks from its right stop there
   const after: unknown = anchor ? formatOf(anchor)!.value : null;
-  // Walk right to the next remaining `key` item; what each character carried before is tracked on the way.
-  let before: unknown = after;
-  const excused = new Set<Y.Item>(); // text the sender may not have seen (typed concurrently where it deleted)
+  // The stretch: from the anchor (or the deleted item) right up to the next remaining `key` item.
+  const stretch: Y.Item[] = [];
   for (let right = anchor ? anchor.right : format; right; right = right.right) {
     step();
-    const found = formatOf(right);
+    if (formatOf(right) && stays(right)) break;
+    stretch.push(right);
+  }
+  const inStretch = new Set(stretch);
+  const store = (format.parent as Y.AbstractType<unknown>).doc!.store;
+  const itemHolding = (id: Y.ID | null): Y.Item | null => {
+    if (id === null || !store.clients.has(id.client) || id.clock >= Y.getState(store, id.client)) return null;
+    const struct = Y.getItem(store, id);
+    return struct instanceof Y.Item ? struct : null;
+  };
+  // Text the sender may not have seen: typed concurrently next to what it deleted in this stretch.
+  const excused = new Set<Y.Item>();
+  const besideDeleted = (id: Y.ID | null) => {
+    const holder = itemHolding(id);
+    return holder !== null && inStretch.has(holder) && (Y.isDeleted(deletes, id!) || excused.has(holder));
+  };
+  // What each character carried before the update is tracked along the stretch.
+  let before: unknown = after;
+  for (const item of stretch) {
+    const found = formatOf(item);
     if (found) {
-      if (stays(right)) break;
-      if (!right.deleted) {
+      if (!item.deleted) {
         before = found.value;
-        state.judged.add(right);
+        state.judged.add(item);
       }
       continue;
     }
-    if (!right.countable || right.deleted || !isSuggestionAttrs(after) || after.author === userId || sameAttrs(before, after)) continue;
-    const standing = firstStandingClock(deletes, right.id.client, right.id.clock, right.length);
+    if (!item.countable || item.deleted || !isSuggestionAttrs(after) || after.author === userId || sameAttrs(before, after)) continue;
+    const standing = firstStandingClock(deletes, item.id.client, item.id.clock, item.length);
     if (standing === null) continue;
-    if (unseenBySender(right, standing, deletes, state.seen(), excused)) {
-      excused.add(right);
+    const unseen = standing > (state.seen().get(item.id.client) ?? -1) && (besideDeleted(item.origin) || besideDeleted(item.rightOrigin));
+    if (unseen) {
+      excused.add(item);
       continue;
     }
     return `suggestion by someone else stretched over text it never covered (mark ${JSON.stringify(key)})`;
@@ -284,14 +305,3 @@ function uncoveredTextRefusal(format: Y.Item, key: string, deletes: DeleteSet, u
   return null;
 }
 
-/**
- * Whether the standing characters of `item` (the first at clock `standing`) may have been typed
- * without the sender seeing them: past every clock of their client the update refers to, and
- * inserted next to content the update deletes (or next to other such text).
- */
-function unseenBySender(item: Y.Item, standing: number, deletes: DeleteSet, referenced: Map<number, number>, excused: Set<Y.Item>): boolean {
-  if (standing <= (referenced.get(item.id.client) ?? -1)) return false;
-  const beside = (id: Y.ID | null) =>
-    id !== null && (Y.isDeleted(deletes, id) || [...excused].some((other) => other.id.client === id.client && id.clock >= other.id.clock && id.clock < other.id.clock + other.length));
-  return beside(item.origin) || beside(item.rightOrigin);
-}

@@ -225,6 +225,30 @@ describe("schema guard and suggestion marks", () => {
     expect(checkAs(server, stretched, REPORTER)).toThrow(/stretched over text it never covered/);
   });
 
+  it("refuses a stretch that also deletes the character the stretched text was typed after (the concurrency excuse needs deletions inside the stretch)", () => {
+    const { server, client } = story();
+    Y.applyUpdate(server, updateOf(client, () => editBody(client, (tr) => suggestInsertion(tr, 3, 3, "市区", suggester(EDITOR)))));
+    const reporter = new Y.Doc();
+    Y.applyUpdate(reporter, Y.encodeStateAsUpdate(server));
+    const ytext = serverText(reporter);
+    const closing = suggestionFormatItems(ytext).find((item) => (item.content as Y.ContentFormat).value === null)!;
+    // 今天晴… was typed after 沙 (its origin), before her suggestion came between them.
+    const following = closing.right!;
+    expect(following.origin).not.toBeNull();
+    const stretched = updateOf(reporter, () =>
+      reporter.transact((tr) => {
+        closing.delete(tr);
+        ytext.delete(1, 1); // 沙
+      }),
+    );
+    expect(Y.isDeleted(Y.decodeUpdate(stretched).ds, following.origin!)).toBe(true);
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(server));
+    Y.applyUpdate(copy, stretched);
+    expect(suggestionsInDoc(copy).map((s) => s.text)).toEqual(["市区今天晴,气温二十度。"]);
+    expect(checkAs(server, stretched, REPORTER)).toThrow(/stretched over text it never covered/);
+  });
+
   it("refuses a stretch whose delete set is crafted unsorted to hide deletions from the guard", () => {
     const { server, client } = story();
     Y.applyUpdate(server, updateOf(client, () => editBody(client, (tr) => suggestInsertion(tr, 3, 3, "市区", suggester(EDITOR)))));
