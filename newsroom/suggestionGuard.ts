@@ -155,12 +155,22 @@ function referencedClocks(structs: UpdateStructs, deletes: DeleteSet): Map<numbe
  * leaves standing, or null when it deletes them all: a text item stays while any character does.
  */
 function firstStandingClock(deletes: DeleteSet, client: number, clock: number, length: number): number | null {
-  let at = clock;
-  for (const range of deletes.clients.get(client) ?? []) {
-    if (range.clock > at) break;
-    if (range.clock + range.len > at) at = range.clock + range.len;
+  const ranges = deletes.clients.get(client);
+  if (!ranges) return clock;
+  // Binary search for the range holding `clock`; merged ranges never touch, so past its end stands.
+  let low = 0;
+  let high = ranges.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const range = ranges[middle];
+    if (range.clock + range.len <= clock) low = middle + 1;
+    else if (range.clock > clock) high = middle - 1;
+    else {
+      const end = range.clock + range.len;
+      return end < clock + length ? end : null;
+    }
   }
-  return at < clock + length ? at : null;
+  return clock;
 }
 
 /**
@@ -169,8 +179,8 @@ function firstStandingClock(deletes: DeleteSet, client: number, clock: number, l
  * A suggestion mark is a pair of Yjs format items: one opening it with the author's attributes,
  * one closing it (null). Deleting only the closing item lets her mark run on over the text after
  * it, text she never wrote or marked, now shown as her suggestion. So whenever an update deletes
- * a suggestion format item of the document, the stretch of text it belongs to is judged once,
- * from the nearest remaining format item of that key to its left up to the next remaining one:
+ * a suggestion format item of the document, the text holding it is judged in one pass (twice over
+ * its items, whatever the number of suggestions), per key from each remaining format item up to the next:
  * every character still there after the update (a text item counts as long as any of its
  * characters stays) must have carried the very mark that now covers it. Honest edits pass:
  * accepting or rejecting removes the mark (or its text) whole, deleting text inside or around a
@@ -197,11 +207,8 @@ export function stretchedSuggestionRefusal(
 ): string | null {
   if (userId === undefined) return null;
   const { deletes } = update;
-  const judged = new Set<Y.Item>(); // deleted format items whose stretch of text was already walked
-  const anchorless = new Map<string, Set<Y.Item>>();
-  let referenced: Map<number, number> | null = null;
-  const seen = () => (referenced ??= referencedClocks(update.structs, deletes));
-  const budget = { left: maxWalk };
+  // The texts holding a suggestion format item this update deletes: each is judged in one pass.
+  const texts = new Set<Y.AbstractType<unknown>>();
   for (const [client, ranges] of deletes.clients) {
     const structs = doc.store.clients.get(client);
     if (!structs) continue;
@@ -211,11 +218,15 @@ export function stretchedSuggestionRefusal(
       for (let index = Y.findIndexSS(structs, clock); index < structs.length && structs[index].id.clock < clock + len; index++) {
         const struct = structs[index];
         if (!(struct instanceof Y.Item) || struct.deleted || !(struct.content instanceof Y.ContentFormat)) continue;
-        if (judged.has(struct) || !isSuggestionKey(struct.content.key)) continue;
-        const refusal = uncoveredTextRefusal(struct, struct.content.key, deletes, userId, { judged, anchorless, seen, budget });
-        if (refusal) return refusal;
+        if (isSuggestionKey(struct.content.key)) texts.add(struct.parent as Y.AbstractType<unknown>);
       }
     }
+  }
+  if (texts.size === 0) return null;
+  const pass: TextPass = { doc, deletes, userId, seen: referencedClocks(update.structs, deletes), budget: { left: maxWalk } };
+  for (const text of texts) {
+    const refusal = stretchInTextRefusal(text, pass);
+    if (refusal) return refusal;
   }
   return null;
 }
@@ -223,85 +234,118 @@ export function stretchedSuggestionRefusal(
 /** Whether a Yjs format key is a suggestion mark's (`suggestInsert`, `suggestDelete--<hash>`, ...). */
 const isSuggestionKey = (key: string) => isSuggestionMark(markNameOfKey(key));
 
-/** What one update's judging shares across its deleted format items. */
-interface WalkState {
-  judged: Set<Y.Item>;
-  /** Per key, items whose left holds no remaining item of that key (a walk left reaching one stops). */
-  anchorless: Map<string, Set<Y.Item>>;
-  seen: () => Map<number, number>;
+/** What judging one update shares across the texts it touches. */
+interface TextPass {
+  doc: Y.Doc;
+  deletes: DeleteSet;
+  userId: string;
+  /** Per client, the highest clock the update refers to (`referencedClocks`). */
+  seen: Map<number, number>;
   budget: { left: number };
 }
 
 /** Thrown past the walking budget (`maxWalk`): the update is refused rather than judged forever. */
 export class StretchCheckTooLong extends Error {}
 
+/** Whether two values of a suggestion key give the same mark (both none, or the same suggestion). */
+const sameMark = (a: unknown, b: unknown) => (a === null && b === null) || (isSuggestionAttrs(b) && sameAttrs(a, b));
+
+/** Per suggestion key, along the pass: the mark covering text after the update and the one it carried before. */
+interface KeyState {
+  after: unknown;
+  before: unknown;
+  /** Position of the last remaining item of the key (where the stretch being walked began), -1: none. */
+  start: number;
+}
+
 /**
- * `format` (a suggestion format item of key `key`) is deleted by the update: the stretch of text
- * between the remaining `key` items around it, judged once (every deleted `key` item on the way
- * is marked judged).
+ * One text, judged in two passes over its items (so the cost is the text's length, however many
+ * suggestions the update touches): the first numbers the items and notes where each key's
+ * remaining format items are; the second follows, per key, the mark each character carries after
+ * the update and the one it carried before, and judges the characters where they differ.
  */
-function uncoveredTextRefusal(format: Y.Item, key: string, deletes: DeleteSet, userId: string, state: WalkState): string | null {
+function stretchInTextRefusal(text: Y.AbstractType<unknown>, pass: TextPass): string | null {
+  const { deletes, userId } = pass;
   const step = () => {
-    if (--state.budget.left < 0) throw new StretchCheckTooLong("the deletions touch more text than COLLAB_MAX_STRETCH_WALK allows judging");
+    if (--pass.budget.left < 0) throw new StretchCheckTooLong("the deletions touch more text than COLLAB_MAX_STRETCH_WALK allows judging");
   };
   const stays = (item: Y.Item) => !item.deleted && firstStandingClock(deletes, item.id.client, item.id.clock, item.length) !== null;
-  const formatOf = (item: Y.Item) => (item.content instanceof Y.ContentFormat && item.content.key === key ? item.content : null);
-  // The nearest remaining `key` item to the left: its mark covers the stretch after the update.
-  let anchor: Y.Item | null = null;
-  const walked: Y.Item[] = [];
-  const anchorless = state.anchorless.get(key) ?? new Set<Y.Item>();
-  state.anchorless.set(key, anchorless);
-  for (let left = format.left; left && !anchorless.has(left); left = left.left) {
+  const suggestionFormat = (item: Y.Item) =>
+    item.content instanceof Y.ContentFormat && isSuggestionKey(item.content.key) ? item.content : null;
+  const items: Y.Item[] = [];
+  const position = new Map<Y.Item, number>();
+  const remaining = new Map<string, number[]>(); // per key, positions of its remaining format items
+  for (let item = text._start; item; item = item.right) {
     step();
-    if (formatOf(left) && stays(left)) {
-      anchor = left;
-      break;
+    position.set(item, items.length);
+    const format = suggestionFormat(item);
+    if (format && stays(item)) {
+      const list = remaining.get(format.key) ?? [];
+      list.push(items.length);
+      remaining.set(format.key, list);
     }
-    walked.push(left);
+    items.push(item);
   }
-  if (!anchor) for (const item of walked) anchorless.add(item); // later walks from its right stop there
-  const after: unknown = anchor ? formatOf(anchor)!.value : null;
-  // The stretch: from the anchor (or the deleted item) right up to the next remaining `key` item.
-  const stretch: Y.Item[] = [];
-  for (let right = anchor ? anchor.right : format; right; right = right.right) {
-    step();
-    if (formatOf(right) && stays(right)) break;
-    stretch.push(right);
-  }
-  const inStretch = new Set(stretch);
-  const store = (format.parent as Y.AbstractType<unknown>).doc!.store;
+  /** Position of the next remaining item of `key` after `at` (the stretch's end), or the text's end. */
+  const stretchEnd = (key: string, at: number) => {
+    const list = remaining.get(key) ?? [];
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (list[middle] <= at) low = middle + 1;
+      else high = middle;
+    }
+    return low < list.length ? list[low] : items.length;
+  };
+  const store = pass.doc.store;
   const itemHolding = (id: Y.ID | null): Y.Item | null => {
     if (id === null || !store.clients.has(id.client) || id.clock >= Y.getState(store, id.client)) return null;
     const struct = Y.getItem(store, id);
     return struct instanceof Y.Item ? struct : null;
   };
-  // Text the sender may not have seen: typed concurrently next to what it deleted in this stretch.
-  const excused = new Set<Y.Item>();
-  const besideDeleted = (id: Y.ID | null) => {
-    const holder = itemHolding(id);
-    return holder !== null && inStretch.has(holder) && (Y.isDeleted(deletes, id!) || excused.has(holder));
-  };
-  // What each character carried before the update is tracked along the stretch.
-  let before: unknown = after;
-  for (const item of stretch) {
-    const found = formatOf(item);
-    if (found) {
-      if (!item.deleted) {
-        before = found.value;
-        state.judged.add(item);
+  const keys = new Map<string, KeyState>();
+  const differing = new Set<string>(); // keys whose mark after the update differs from before, here
+  const excused = new Set<Y.Item>(); // text the sender may not have seen (typed concurrently where it deleted)
+  for (let at = 0; at < items.length; at++) {
+    step();
+    const item = items[at];
+    const format = suggestionFormat(item);
+    if (format) {
+      if (item.deleted) continue; // gone before the update: carries nothing
+      const state = keys.get(format.key) ?? { after: null, before: null, start: -1 };
+      keys.set(format.key, state);
+      if (stays(item)) {
+        state.after = state.before = format.value;
+        state.start = at;
+        differing.delete(format.key);
+      } else {
+        state.before = format.value; // removed by this update: what follows carried it, and will carry `after`
+        if (sameMark(state.before, state.after)) differing.delete(format.key);
+        else differing.add(format.key);
       }
       continue;
     }
-    if (!item.countable || item.deleted || !isSuggestionAttrs(after) || after.author === userId || sameAttrs(before, after)) continue;
+    if (differing.size === 0 || !item.countable || item.deleted) continue;
     const standing = firstStandingClock(deletes, item.id.client, item.id.clock, item.length);
     if (standing === null) continue;
-    const unseen = standing > (state.seen().get(item.id.client) ?? -1) && (besideDeleted(item.origin) || besideDeleted(item.rightOrigin));
-    if (unseen) {
-      excused.add(item);
-      continue;
+    for (const key of differing) {
+      const state = keys.get(key)!;
+      if (!isSuggestionAttrs(state.after) || state.after.author === userId) continue;
+      // Typed concurrently next to something this update deletes inside the same stretch?
+      const end = stretchEnd(key, at);
+      const besideDeleted = (id: Y.ID | null) => {
+        const holder = itemHolding(id);
+        const where = holder ? position.get(holder) : undefined;
+        return where !== undefined && where > state.start && where < end && (Y.isDeleted(deletes, id!) || excused.has(holder!));
+      };
+      const unseen = standing > (pass.seen.get(item.id.client) ?? -1) && (besideDeleted(item.origin) || besideDeleted(item.rightOrigin));
+      if (unseen) {
+        excused.add(item);
+        continue;
+      }
+      return `suggestion by someone else stretched over text it never covered (mark ${JSON.stringify(key)})`;
     }
-    return `suggestion by someone else stretched over text it never covered (mark ${JSON.stringify(key)})`;
   }
   return null;
 }
-
