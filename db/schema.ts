@@ -437,6 +437,8 @@ export const articleCheckOverrides = pgTable(
     contentHash: text("content_hash").notNull(),
     checkId: text("check_id").notNull(),
     reason: text("reason").notNull(),
+    /** The lexicon it was given under (lexiconVersion): a sensitive-word override holds for that lexicon only. */
+    lexiconVersion: text("lexicon_version").notNull().default(""),
     actorId: uuid("actor_id")
       .notNull()
       .references(() => users.id),
@@ -451,6 +453,15 @@ export const sensitiveWords = pgTable("sensitive_words", {
   word: text("word").notNull().unique(),
   createdBy: uuid("created_by").references(() => users.id),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * One row (id 1) counting the lexicon's changes, bumped in the transaction that changes the
+ * words: each process caches the lexicon with the revision it read (server/review/lexicon.ts).
+ */
+export const lexiconRevision = pgTable("lexicon_revision", {
+  id: integer("id").primaryKey(),
+  revision: bigint("revision", { mode: "number" }).notNull().default(0),
 });
 
 /**

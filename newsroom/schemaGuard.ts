@@ -2,7 +2,7 @@ import { getSchema, type AnyExtension } from "@tiptap/core";
 import type { NodeType } from "@tiptap/pm/model";
 import * as Y from "yjs";
 import { NODE_ATTRIBUTE_CHECKS, bodyExtensions, titleExtensions } from "./editorExtensions";
-import { stretchedSuggestionRefusal, suggestionMarkRefusal } from "./suggestionGuard";
+import { normalizedDeleteSet, stretchedSuggestionRefusal, suggestionMarkRefusal } from "./suggestionGuard";
 import { isSuggestionMark, markNameOfKey } from "./suggestionMarks";
 
 /**
@@ -128,6 +128,11 @@ export interface SchemaCheckOptions {
    * only where no person sends the update (unit tests of the schema alone).
    */
   userId?: string;
+  /**
+   * Most items the stretched-suggestion check may walk for one update (COLLAB_MAX_STRETCH_WALK);
+   * past it `StretchCheckTooLong` is thrown. Unbounded when left out.
+   */
+  maxStretchWalk?: number;
 }
 
 /**
@@ -138,8 +143,10 @@ export interface SchemaCheckOptions {
  * Cheap enough for every keystroke: one pass over the update's structs, lookups into the live
  * document's store, no copy of the document.
  */
-export function checkUpdateSchema(doc: Y.Doc, decoded: DecodedUpdate, { maxTitleLength, userId }: SchemaCheckOptions): void {
+export function checkUpdateSchema(doc: Y.Doc, decoded: DecodedUpdate, { maxTitleLength, userId, maxStretchWalk }: SchemaCheckOptions): void {
   const rules = storySchemaRules();
+  // Sorted and merged: `Y.isDeleted` assumes it, Yjs applies an unsorted one all the same.
+  const deletes = normalizedDeleteSet(decoded.ds);
   const locator = new Locator(doc, decoded.structs);
   let titleInserted = 0;
   for (const struct of decoded.structs) {
@@ -184,7 +191,7 @@ export function checkUpdateSchema(doc: Y.Doc, decoded: DecodedUpdate, { maxTitle
         } else if (content instanceof Y.ContentFormat) {
           checkMark(rootRules, content.key, content.value);
           if (isSuggestionMark(markNameOfKey(content.key))) {
-            const refusal = suggestionMarkRefusal(doc, content.key, content.value, userId, { item: struct, deletes: decoded.ds });
+            const refusal = suggestionMarkRefusal(doc, content.key, content.value, userId, { item: struct, deletes });
             if (refusal) throw new OutsideSchema(refusal);
           }
         } else {
@@ -196,11 +203,11 @@ export function checkUpdateSchema(doc: Y.Doc, decoded: DecodedUpdate, { maxTitle
     }
   }
   // Deleting a colleague's closing suggestion item would stretch her mark over others' text.
-  const stretched = stretchedSuggestionRefusal(doc, decoded.ds, userId);
+  const stretched = stretchedSuggestionRefusal(doc, { structs: decoded.structs, deletes }, userId, maxStretchWalk);
   if (stretched) throw new OutsideSchema(stretched);
   if (titleInserted > 0) {
     const current = titleLength(doc);
-    if (current + titleInserted > maxTitleLength && current + titleInserted - titleCharsDeleted(doc, decoded.ds, locator) > maxTitleLength) {
+    if (current + titleInserted > maxTitleLength && current + titleInserted - titleCharsDeleted(doc, deletes, locator) > maxTitleLength) {
       throw new OutsideSchema(`title longer than ${maxTitleLength} characters`);
     }
   }

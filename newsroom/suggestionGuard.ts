@@ -114,22 +114,101 @@ function hasSuggestion(doc: Y.Doc, key: string, attrs: SuggestionAttrs): boolean
 }
 
 /**
+ * An update's delete set sorted and merged per client, as a fresh copy. `Y.decodeUpdate` gives
+ * the ranges in the order they were written and `Y.isDeleted` binary-searches them assuming
+ * they are sorted, while Yjs applies every range whatever its order: a crafted unsorted delete
+ * set could hide a deletion from the guards and still delete. Every guard reads this copy.
+ */
+export function normalizedDeleteSet(deletes: DeleteSet): DeleteSet {
+  return Y.mergeDeleteSets([deletes]);
+}
+
+/** The structs of a decoded update (only their ids and origins are read here). */
+type UpdateStructs = ReturnType<typeof Y.decodeUpdate>["structs"];
+
+/**
+ * Per client id, the highest clock an update refers to: content it adds, content it deletes,
+ * the neighbours (origins) and parents it builds on. A sender that refers to clock k of a client
+ * has seen that client's content up to k (Yjs delivers each client's content in order); text
+ * past every clock it refers to may have been typed concurrently, without the sender seeing it.
+ */
+function referencedClocks(structs: UpdateStructs, deletes: DeleteSet): Map<number, number> {
+  const highest = new Map<number, number>();
+  const note = (id: Y.ID | null | undefined, length = 1) => {
+    if (!id) return;
+    const last = id.clock + length - 1;
+    if ((highest.get(id.client) ?? -1) < last) highest.set(id.client, last);
+  };
+  for (const [client, ranges] of deletes.clients) for (const { clock, len } of ranges) note(Y.createID(client, clock), len);
+  for (const struct of structs) {
+    note(struct.id, struct.length);
+    if (!(struct instanceof Y.Item)) continue;
+    note(struct.origin);
+    note(struct.rightOrigin);
+    if (struct.parent instanceof Y.ID) note(struct.parent);
+  }
+  return highest;
+}
+
+/**
+ * The first clock of `[clock, clock + length)` of `client` that `deletes` (sorted and merged)
+ * leaves standing, or null when it deletes them all: a text item stays while any character does.
+ */
+function firstStandingClock(deletes: DeleteSet, client: number, clock: number, length: number): number | null {
+  const ranges = deletes.clients.get(client);
+  if (!ranges) return clock;
+  // Binary search for the range holding `clock`; merged ranges never touch, so past its end stands.
+  let low = 0;
+  let high = ranges.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const range = ranges[middle];
+    if (range.clock + range.len <= clock) low = middle + 1;
+    else if (range.clock > clock) high = middle - 1;
+    else {
+      const end = range.clock + range.len;
+      return end < clock + length ? end : null;
+    }
+  }
+  return clock;
+}
+
+/**
  * Why an update's deletions are refused for stretching someone else's suggestion, or null.
  *
  * A suggestion mark is a pair of Yjs format items: one opening it with the author's attributes,
  * one closing it (null). Deleting only the closing item lets her mark run on over the text after
  * it, text she never wrote or marked, now shown as her suggestion. So whenever an update deletes
- * a suggestion format item of the document, the text it uncovers is judged: every character
- * still there after the update, from the deleted item up to the next format item of the same
- * key that stays, must have carried the very mark that now covers it (the mark of the nearest
- * remaining format item of that key to its left). Honest edits pass: accepting or rejecting
- * removes the mark (or its text) whole, deleting text inside or around a suggestion lets Yjs
- * drop format items that changed nothing, and undoing a colleague's typing inside her
- * suggestion drops the close-and-reopen pair around it, after which her mark covers her text
- * again. The sender's own suggestions, and text left unmarked, are not judged.
+ * a suggestion format item of the document, the text holding it is judged in one pass (twice over
+ * its items, whatever the number of suggestions), per key from each remaining format item up to the next:
+ * every character still there after the update (a text item counts as long as any of its
+ * characters stays) must have carried the very mark that now covers it. Honest edits pass:
+ * accepting or rejecting removes the mark (or its text) whole, deleting text inside or around a
+ * suggestion lets Yjs drop format items that changed nothing, and undoing a colleague's typing
+ * inside her suggestion drops the close-and-reopen pair around it, after which her mark covers
+ * her text again. The sender's own suggestions, and text left unmarked, are not judged.
+ *
+ * Text the sender cannot have seen is not held against it. Yjs drops format items it finds
+ * redundant in the sender's copy; someone typing concurrently at that very spot (next to text
+ * the update deletes) adds text the sender never saw, which the dropped item would have kept
+ * unmarked. Such text is let through when its characters are past every clock of their client
+ * the update refers to (the sender cannot have seen them) and it was typed right next to
+ * something this update deletes inside the same stretch (or next to other such text): that is
+ * where concurrent typing meets the sender's deletion. Refusing would throw away the honest
+ * sender's edits, while the stretch stays visible and its update is logged under its sender. A
+ * forger deleting a closing item over text it could see, or over text typed next to anything
+ * outside the stretch (deleting the character before her suggestion does not help), is refused.
  */
-export function stretchedSuggestionRefusal(doc: Y.Doc, deletes: DeleteSet, userId: string | undefined): string | null {
+export function stretchedSuggestionRefusal(
+  doc: Y.Doc,
+  update: { structs: UpdateStructs; deletes: DeleteSet },
+  userId: string | undefined,
+  maxWalk = Number.POSITIVE_INFINITY,
+): string | null {
   if (userId === undefined) return null;
+  const { deletes } = update;
+  // The texts holding a suggestion format item this update deletes: each is judged in one pass.
+  const texts = new Set<Y.AbstractType<unknown>>();
   for (const [client, ranges] of deletes.clients) {
     const structs = doc.store.clients.get(client);
     if (!structs) continue;
@@ -139,11 +218,15 @@ export function stretchedSuggestionRefusal(doc: Y.Doc, deletes: DeleteSet, userI
       for (let index = Y.findIndexSS(structs, clock); index < structs.length && structs[index].id.clock < clock + len; index++) {
         const struct = structs[index];
         if (!(struct instanceof Y.Item) || struct.deleted || !(struct.content instanceof Y.ContentFormat)) continue;
-        if (!isSuggestionKey(struct.content.key)) continue;
-        const refusal = uncoveredTextRefusal(struct, struct.content.key, deletes, userId);
-        if (refusal) return refusal;
+        if (isSuggestionKey(struct.content.key)) texts.add(struct.parent as Y.AbstractType<unknown>);
       }
     }
+  }
+  if (texts.size === 0) return null;
+  const pass: TextPass = { doc, deletes, userId, seen: referencedClocks(update.structs, deletes), budget: { left: maxWalk } };
+  for (const text of texts) {
+    const refusal = stretchInTextRefusal(text, pass);
+    if (refusal) return refusal;
   }
   return null;
 }
@@ -151,30 +234,116 @@ export function stretchedSuggestionRefusal(doc: Y.Doc, deletes: DeleteSet, userI
 /** Whether a Yjs format key is a suggestion mark's (`suggestInsert`, `suggestDelete--<hash>`, ...). */
 const isSuggestionKey = (key: string) => isSuggestionMark(markNameOfKey(key));
 
-/** `format` (a suggestion format item of key `key`) is deleted by the update: the text it uncovers, judged. */
-function uncoveredTextRefusal(format: Y.Item, key: string, deletes: DeleteSet, userId: string): string | null {
-  const stays = (item: Y.Item) => !item.deleted && !Y.isDeleted(deletes, item.id);
-  const formatOf = (item: Y.Item) => (item.content instanceof Y.ContentFormat && item.content.key === key ? item.content : null);
-  // The mark covering the uncovered text after the update: the nearest remaining `key` item to the left.
-  let after: unknown = null;
-  for (let left = format.left; left; left = left.left) {
-    const found = formatOf(left);
-    if (found && stays(left)) {
-      after = found.value;
-      break;
+/** What judging one update shares across the texts it touches. */
+interface TextPass {
+  doc: Y.Doc;
+  deletes: DeleteSet;
+  userId: string;
+  /** Per client, the highest clock the update refers to (`referencedClocks`). */
+  seen: Map<number, number>;
+  budget: { left: number };
+}
+
+/** Thrown past the walking budget (`maxWalk`): the update is refused rather than judged forever. */
+export class StretchCheckTooLong extends Error {}
+
+/** Whether two values of a suggestion key give the same mark (both none, or the same suggestion). */
+const sameMark = (a: unknown, b: unknown) => (a === null && b === null) || (isSuggestionAttrs(b) && sameAttrs(a, b));
+
+/** Per suggestion key, along the pass: the mark covering text after the update and the one it carried before. */
+interface KeyState {
+  after: unknown;
+  before: unknown;
+  /** Position of the last remaining item of the key (where the stretch being walked began), -1: none. */
+  start: number;
+}
+
+/**
+ * One text, judged in two passes over its items (so the cost is the text's length, however many
+ * suggestions the update touches): the first numbers the items and notes where each key's
+ * remaining format items are; the second follows, per key, the mark each character carries after
+ * the update and the one it carried before, and judges the characters where they differ.
+ */
+function stretchInTextRefusal(text: Y.AbstractType<unknown>, pass: TextPass): string | null {
+  const { deletes, userId } = pass;
+  const step = () => {
+    if (--pass.budget.left < 0) throw new StretchCheckTooLong("the deletions touch more text than COLLAB_MAX_STRETCH_WALK allows judging");
+  };
+  const stays = (item: Y.Item) => !item.deleted && firstStandingClock(deletes, item.id.client, item.id.clock, item.length) !== null;
+  const suggestionFormat = (item: Y.Item) =>
+    item.content instanceof Y.ContentFormat && isSuggestionKey(item.content.key) ? item.content : null;
+  const items: Y.Item[] = [];
+  const position = new Map<Y.Item, number>();
+  const remaining = new Map<string, number[]>(); // per key, positions of its remaining format items
+  for (let item = text._start; item; item = item.right) {
+    step();
+    position.set(item, items.length);
+    const format = suggestionFormat(item);
+    if (format && stays(item)) {
+      const list = remaining.get(format.key) ?? [];
+      list.push(items.length);
+      remaining.set(format.key, list);
     }
+    items.push(item);
   }
-  if (!isSuggestionAttrs(after) || after.author === userId) return null;
-  // Walk right to the next remaining `key` item; what each character carried before is tracked on the way.
-  let before: unknown = (format.content as Y.ContentFormat).value;
-  for (let right = format.right; right; right = right.right) {
-    const found = formatOf(right);
-    if (found) {
-      if (stays(right)) break;
-      if (!right.deleted) before = found.value;
+  /** Position of the next remaining item of `key` after `at` (the stretch's end), or the text's end. */
+  const stretchEnd = (key: string, at: number) => {
+    const list = remaining.get(key) ?? [];
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (list[middle] <= at) low = middle + 1;
+      else high = middle;
+    }
+    return low < list.length ? list[low] : items.length;
+  };
+  const store = pass.doc.store;
+  const itemHolding = (id: Y.ID | null): Y.Item | null => {
+    if (id === null || !store.clients.has(id.client) || id.clock >= Y.getState(store, id.client)) return null;
+    const struct = Y.getItem(store, id);
+    return struct instanceof Y.Item ? struct : null;
+  };
+  const keys = new Map<string, KeyState>();
+  const differing = new Set<string>(); // keys whose mark after the update differs from before, here
+  const excused = new Set<Y.Item>(); // text the sender may not have seen (typed concurrently where it deleted)
+  for (let at = 0; at < items.length; at++) {
+    step();
+    const item = items[at];
+    const format = suggestionFormat(item);
+    if (format) {
+      if (item.deleted) continue; // gone before the update: carries nothing
+      const state = keys.get(format.key) ?? { after: null, before: null, start: -1 };
+      keys.set(format.key, state);
+      if (stays(item)) {
+        state.after = state.before = format.value;
+        state.start = at;
+        differing.delete(format.key);
+      } else {
+        state.before = format.value; // removed by this update: what follows carried it, and will carry `after`
+        if (sameMark(state.before, state.after)) differing.delete(format.key);
+        else differing.add(format.key);
+      }
       continue;
     }
-    if (right.countable && stays(right) && !sameAttrs(before, after)) {
+    if (differing.size === 0 || !item.countable || item.deleted) continue;
+    const standing = firstStandingClock(deletes, item.id.client, item.id.clock, item.length);
+    if (standing === null) continue;
+    for (const key of differing) {
+      const state = keys.get(key)!;
+      if (!isSuggestionAttrs(state.after) || state.after.author === userId) continue;
+      // Typed concurrently next to something this update deletes inside the same stretch?
+      const end = stretchEnd(key, at);
+      const besideDeleted = (id: Y.ID | null) => {
+        const holder = itemHolding(id);
+        const where = holder ? position.get(holder) : undefined;
+        return where !== undefined && where > state.start && where < end && (Y.isDeleted(deletes, id!) || excused.has(holder!));
+      };
+      const unseen = standing > (pass.seen.get(item.id.client) ?? -1) && (besideDeleted(item.origin) || besideDeleted(item.rightOrigin));
+      if (unseen) {
+        excused.add(item);
+        continue;
+      }
       return `suggestion by someone else stretched over text it never covered (mark ${JSON.stringify(key)})`;
     }
   }

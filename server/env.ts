@@ -183,6 +183,15 @@ const EnvSchema = z.object({
    */
   COLLAB_MAX_PARKED_UPDATES: z.coerce.number().int().positive().default(32),
   /**
+   * Items (characters runs, marks, deleted pieces) the server may walk to judge whether one
+   * update's deletions stretch someone else's suggestion over text it never covered
+   * (`newsroom/suggestionGuard.ts`). Each text touched is walked twice, whatever the number of
+   * suggestions in it (an accept-all of 2,000 suggestions in a 42,000-character paragraph: about
+   * 16,000 items walked); past it the update is
+   * refused and the socket closes with 4429, so a crafted update cannot hold the story's turn.
+   */
+  COLLAB_MAX_STRETCH_WALK: z.coerce.number().int().positive().default(1_000_000),
+  /**
    * Updates one story may hold unsaved in the commit writer (a quarter of the process-wide
    * queue by default). Checked first, so a story flooding the queue is the one closed (4501),
    * never a colleague writing next in another story.

@@ -147,6 +147,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
       maxParkedUpdates: env.COLLAB_MAX_PARKED_UPDATES,
       awarenessQueriesPerSecond: env.COLLAB_MAX_AWARENESS_QUERIES_PER_SECOND,
       maxAwarenessStateBytes: env.COLLAB_MAX_AWARENESS_STATE_BYTES,
+      maxStretchWalk: env.COLLAB_MAX_STRETCH_WALK,
     },
   });
 

@@ -34,6 +34,10 @@ function cookieValue(cookies: Map<string, string>, name: string): string | undef
 export interface SessionClaims {
   userId: string;
   sessionId: unknown;
+  /** When the session began (ms; absent on sessions from older versions): its absolute lifetime counts from it. */
+  signedInAt?: number;
+  /** When this cookie's token expires (ms), from its `exp`. */
+  expiresAt?: number;
 }
 
 /**
@@ -48,7 +52,14 @@ export async function sessionClaims(cookieHeader: string | undefined, secret: st
     if (!token) continue;
     try {
       const payload = await decode({ token, secret, salt: name });
-      if (payload && typeof payload.sub === "string") return { userId: payload.sub, sessionId: payload.sid };
+      if (payload && typeof payload.sub === "string") {
+        return {
+          userId: payload.sub,
+          sessionId: payload.sid,
+          signedInAt: typeof payload.signedInAt === "number" ? payload.signedInAt : undefined,
+          expiresAt: typeof payload.exp === "number" ? payload.exp * 1000 : undefined,
+        };
+      }
     } catch {
       // not a token we issued
     }

@@ -2,6 +2,7 @@ import "server-only";
 import * as Y from "yjs";
 import { CLOSE_FORBIDDEN, CLOSE_MALFORMED, CLOSE_OVER_BUDGET } from "../../newsroom/collabMessages";
 import { checkUpdateSchema, MissingDependency, OutsideSchema } from "../../newsroom/schemaGuard";
+import { StretchCheckTooLong } from "../../newsroom/suggestionGuard";
 import { MAX_TITLE_LENGTH } from "../commands/articleCreator";
 import { clientClocksOf } from "../storyLog/clientOwners";
 import type { ClientOwners, NewOwners } from "../storyLog/storyStore";
@@ -125,8 +126,9 @@ export class ClientUpdates {
     }
     if (standing.waitsFor) return { waitsFor: standing.waitsFor, deletesAheadIn };
     try {
-      checkUpdateSchema(this.story.doc, decoded, { maxTitleLength: MAX_TITLE_LENGTH, userId: from.user.id });
+      checkUpdateSchema(this.story.doc, decoded, { maxTitleLength: MAX_TITLE_LENGTH, userId: from.user.id, maxStretchWalk: from.budget.limits.maxStretchWalk });
     } catch (err) {
+      if (err instanceof StretchCheckTooLong) throw new OverBudget(err.message);
       // Every dependency is in the story (checked above), yet one is not an item: gone for good.
       if (err instanceof MissingDependency) throw new MalformedUpdate("builds on content the story no longer has");
       throw err;

@@ -25,6 +25,8 @@ export interface SocketBudgetLimits {
   awarenessQueriesPerSecond: number;
   /** Largest awareness state (caret, selection, name), in bytes of JSON. */
   maxAwarenessStateBytes: number;
+  /** Most items the stretched-suggestion check walks for one update; unbounded when left out. */
+  maxStretchWalk?: number;
 }
 
 /** A socket went past one of its budgets: it is closed with 4429 and the message names which. */

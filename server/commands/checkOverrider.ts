@@ -46,7 +46,16 @@ export async function checkOverrider(db: Db, props: CheckOverriderProps): Promis
     const check = before.checks.find((c) => c.id === checkId);
     if (check?.status !== "failed") return refuse("conflict", `“${CHECK_NAMES_ZH[checkId]}”检查没有失败,无需豁免`);
     if (check.override) return refuse("conflict", `“${CHECK_NAMES_ZH[checkId]}”已被豁免`);
-    await tx.insert(articleCheckOverrides).values({ articleId, contentHash, checkId, reason, actorId: user.id });
+    // Given under the lexicon the checks ran against; one given under an older lexicon (which
+    // no longer holds, so `check.override` is null) is replaced. The audit chain keeps both.
+    const values = { articleId, contentHash, checkId, reason, actorId: user.id, lexiconVersion: before.lexiconVersion };
+    await tx
+      .insert(articleCheckOverrides)
+      .values(values)
+      .onConflictDoUpdate({
+        target: [articleCheckOverrides.articleId, articleCheckOverrides.contentHash, articleCheckOverrides.checkId],
+        set: { reason, actorId: user.id, lexiconVersion: before.lexiconVersion, createdAt: new Date() },
+      });
     await auditEntryWriter(tx, {
       articleId,
       actorId: user.id,

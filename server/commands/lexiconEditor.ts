@@ -4,6 +4,7 @@ import type { Db } from "../../db/client";
 import { sensitiveWords, type User } from "../../db/schema";
 import { can } from "../../newsroom/policy";
 import { actorOf } from "../auth/actorOf";
+import { bumpLexiconRevision } from "../review/lexicon";
 import { maxLexiconWords } from "../review/reviewLimits";
 import { refuse, type CommandResult } from "./commandResult";
 
@@ -42,6 +43,8 @@ export async function lexiconEditor(db: Db, { actor, change }: LexiconEditorProp
       const removed = await tx.delete(sensitiveWords).where(inArray(sensitiveWords.word, words)).returning({ id: sensitiveWords.id });
       changed = removed.length;
     }
+    // Every process's cached lexicon (`currentLexicon`) is checked against this counter.
+    if (changed > 0) await bumpLexiconRevision(tx);
     // No stored check result is dropped here: each says which lexicon it ran against
     // (`lexiconVersion`), so the next read runs the changed lexicon. Dropping them all instead
     // wrote to every story's results and lost to a check already running on the old words,

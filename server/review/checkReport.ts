@@ -4,7 +4,7 @@ import type { Db } from "../../db/client";
 import { articleCheckOverrides, articleCheckRuns, users } from "../../db/schema";
 import type { CheckResult } from "../../newsroom/checks/checkResult";
 import { runChecks, type CheckedContent } from "../../newsroom/checks/runChecks";
-import { lexiconVersion, lexiconWords } from "./lexicon";
+import { currentLexicon } from "./lexicon";
 import { checkRunsKeptPerStory, maxBodyCharacters, maxHeadlineCharacters } from "./reviewLimits";
 
 /** A failed check an editor let through for this hash, and why. */
@@ -42,8 +42,7 @@ export async function checksForHash(
   content: CheckedContent & { contentHash: string },
 ): Promise<{ results: CheckResult[]; checkedAt: Date; lexiconVersion: string }> {
   const key = and(eq(articleCheckRuns.articleId, articleId), eq(articleCheckRuns.contentHash, content.contentHash));
-  const lexicon = await lexiconWords(db);
-  const version = lexiconVersion(lexicon);
+  const { words: lexicon, version } = await currentLexicon(db);
   const [stored] = await db.select().from(articleCheckRuns).where(key);
   // A result from another lexicon is old news: a word added since must not slip through 签发.
   if (stored && stored.lexiconVersion === version) {
@@ -74,15 +73,27 @@ export async function checksForHash(
   return { results, checkedAt: row?.createdAt ?? new Date(), lexiconVersion: version };
 }
 
+/** The checks whose verdict depends on the lexicon: their overrides hold for one lexicon version. */
+const LEXICON_CHECKS: ReadonlySet<string> = new Set(["sensitive_words"]);
+
 /** The checks of `content` with the overrides recorded for its hash, and what still blocks. */
 export async function checkReport(db: Db, articleId: string, content: CheckedContent & { contentHash: string }): Promise<CheckReport> {
   const { results, checkedAt, lexiconVersion: ranAgainst } = await checksForHash(db, articleId, content);
   const overrides = await db
-    .select({ checkId: articleCheckOverrides.checkId, reason: articleCheckOverrides.reason, by: users.displayName, at: articleCheckOverrides.createdAt })
+    .select({
+      checkId: articleCheckOverrides.checkId,
+      reason: articleCheckOverrides.reason,
+      by: users.displayName,
+      at: articleCheckOverrides.createdAt,
+      lexiconVersion: articleCheckOverrides.lexiconVersion,
+    })
     .from(articleCheckOverrides)
     .leftJoin(users, eq(users.id, articleCheckOverrides.actorId))
     .where(and(eq(articleCheckOverrides.articleId, articleId), eq(articleCheckOverrides.contentHash, content.contentHash)));
-  const byCheck = new Map(overrides.map((o) => [o.checkId, { reason: o.reason, by: o.by, at: o.at.toISOString() }]));
+  // A sensitive-word override was given for the words it saw: under another lexicon (a word
+  // added since) it no longer holds, and the check blocks 签发 until overridden again.
+  const holding = overrides.filter((o) => !LEXICON_CHECKS.has(o.checkId) || o.lexiconVersion === ranAgainst);
+  const byCheck = new Map(holding.map((o) => [o.checkId, { reason: o.reason, by: o.by, at: o.at.toISOString() }]));
   const checks = results.map((result) => ({ ...result, override: byCheck.get(result.id) ?? null }));
   return {
     contentHash: content.contentHash,

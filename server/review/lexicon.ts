@@ -1,8 +1,8 @@
 import "server-only";
-import { asc } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { createHash } from "node:crypto";
 import type { Db } from "../../db/client";
-import { sensitiveWords } from "../../db/schema";
+import { lexiconRevision, sensitiveWords } from "../../db/schema";
 
 /** The sensitive-word lexicon (敏感词), alphabetical: what the checks look for. */
 export async function lexiconWords(db: Db): Promise<string[]> {
@@ -20,4 +20,31 @@ export async function lexiconWords(db: Db): Promise<string[]> {
 export function lexiconVersion(words: readonly string[]): string {
   const sorted = [...new Set(words)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return `lex-${createHash("sha256").update(JSON.stringify(sorted), "utf8").digest("hex").slice(0, 16)}`;
+}
+
+/** The lexicon as this process last loaded it, with the revision counter read before loading. */
+let cached: { revision: number; words: string[]; version: string } | null = null;
+
+/**
+ * The newsroom's lexicon and its version, cheaply: one row (the revision counter that
+ * `bumpLexiconRevision` raises with every change of the words, in any process) is read, and the
+ * words are loaded and hashed again only when it moved. The counter is read before the words,
+ * so a change committed in between leaves the cache under the older revision, reloaded on the
+ * next read; never newer-looking than its words. One entry: nothing to bound.
+ */
+export async function currentLexicon(db: Db): Promise<{ words: string[]; version: string }> {
+  const [row] = await db.select({ revision: lexiconRevision.revision }).from(lexiconRevision).where(eq(lexiconRevision.id, 1));
+  const revision = Number(row?.revision ?? 0);
+  if (cached && cached.revision === revision) return cached;
+  const words = await lexiconWords(db);
+  cached = { revision, words, version: lexiconVersion(words) };
+  return cached;
+}
+
+/** Marks a change of the words; call in the transaction that changes them. */
+export async function bumpLexiconRevision(db: Db): Promise<void> {
+  await db
+    .insert(lexiconRevision)
+    .values({ id: 1, revision: 1 })
+    .onConflictDoUpdate({ target: lexiconRevision.id, set: { revision: sql`${lexiconRevision.revision} + 1` } });
 }

@@ -4,7 +4,7 @@ import { placeInBody } from "../support/bodyCaret";
 import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
 import { connectClient } from "../support/collabClient";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
-import { createTeamStory, signIn } from "../support/session";
+import { api, createArticle, createTeamStory, signIn } from "../support/session";
 import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
 
 /** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
@@ -76,5 +76,36 @@ describeInBrowser("review in the browser: comments beside the text and the check
     await expect.poll(() => pageE.getByTestId("check-headline").getAttribute("data-status"), EVENTUALLY).toBe("failed");
     expect(await text(pageE.getByTestId("checks-verdict"))).toContain("不能签发");
     expect(await text(pageE.getByTestId("check-headline"))).toContain("超过上限 10 字");
+  });
+  it("a reporter outside the story (may read, not comment) opens no review stream, and sees a check let through on returning to the page", async () => {
+    const editorCookie = await signIn(server.url, "huhongye");
+    const id = await createArticle(server.url, editorCookie, "岳麓山下的秋季读书会今天闭幕");
+    const editor = connectClient(server.url, id, editorCookie);
+    await editor.waitSynced();
+    editor.type("长沙市岳麓区今天举办秋季读书会闭幕式。");
+    await editor.waitSaved();
+    editor.destroy();
+
+    const pageR = await contextR.newPage(); // 姚宇超, not on this story's byline
+    const streams: string[] = [];
+    pageR.on("request", (request) => {
+      if (request.url().includes("/comments/stream")) streams.push(request.url());
+    });
+    await pageR.goto(`${server.url}/articles/${id}`);
+    await expect.poll(() => pageR.getByTestId("check-headline").getAttribute("data-status"), EVENTUALLY).toBe("failed");
+
+    // The editor lets the headline through; the reporter's page has no stream to hear it...
+    const report = (await api<{ contentHash: string }>(server.url, editorCookie, "GET", `/api/articles/${id}/checks`)).body;
+    const overridden = await api(server.url, editorCookie, "POST", `/api/articles/${id}/checks/overrides`, {
+      checkId: "headline",
+      contentHash: report.contentHash,
+      reason: "标题按版面要求",
+    });
+    expect(overridden.status).toBe(201);
+    // ...and reads again when she comes back to it.
+    await pageR.evaluate(() => window.dispatchEvent(new Event("focus")));
+    await expect.poll(() => text(pageR.getByTestId("check-headline")), EVENTUALLY).toContain("已豁免");
+    expect(streams).toEqual([]);
+    await pageR.close();
   });
 });

@@ -201,4 +201,56 @@ describe.each(backends())("checks pinned to the hash and the publish gate (%s)",
     expect(status(restored, "sensitive_words")).toBe("passed");
     expect((await transition("huhongye", id, "approve")).body.state).toBe("approved");
   });
+  it("an override of the sensitive-word check holds for the lexicon it was given under only; a word added since blocks 签发 again", async () => {
+    await ensureLexicon();
+    const { id } = await storyWith("赌博与暗箱", "一".repeat(41));
+    const first = await checks("huhongye", id);
+    expect(first.blocking).toEqual(["sensitive_words", "headline"]);
+    for (const checkId of ["sensitive_words", "headline"]) {
+      expect((await override("huhongye", id, { checkId, contentHash: first.contentHash, reason: "引用原话" })).status).toBe(201);
+    }
+    expect((await checks("huhongye", id)).blocking).toEqual([]);
+    expect((await transition("yaoyuchao", id, "submit")).status).toBe(200);
+
+    // A word added after the override: the override was given for 赌博, not for 暗箱.
+    expect((await lexicon("lexadmin", "POST", { word: "暗箱" })).status).toBe(201);
+    try {
+      const after = await checks("huhongye", id);
+      expect(after.blocking).toEqual(["sensitive_words"]); // the headline's override does not depend on the words
+      expect(after.checks.find((c) => c.id === "headline")?.override?.reason).toBe("引用原话");
+      const refused = await transition("huhongye", id, "approve");
+      expect(refused.status).toBe(409);
+      expect(refused.body.error?.blockers?.map((b) => b.id)).toEqual(["sensitive_words"]);
+      // Overridden again under the new lexicon, it passes.
+      const again = await override("huhongye", id, { checkId: "sensitive_words", contentHash: after.contentHash, reason: "两处都是引用" });
+      expect(again.status).toBe(201);
+      expect(again.body.blocking).toEqual([]);
+      expect((await transition("huhongye", id, "approve")).body.state).toBe("approved");
+    } finally {
+      expect((await lexicon("lexadmin", "DELETE", { word: "暗箱" })).status).toBe(200);
+    }
+  });
+
+  // Only PostgreSQL is shared by processes (PGlite is one process per data directory): there the
+  // other process is played by SQL straight into the database while this server runs.
+  it.runIf(backend === "postgres")("a lexicon change made by another process is seen through the shared revision counter", async () => {
+    await ensureLexicon();
+    const { id } = await storyWith("这里有黑幕。");
+    const before = await checks("huhongye", id);
+    expect(status(before, "sensitive_words")).toBe("passed");
+    // Another process changes the words and bumps the counter in one transaction (lexiconEditor does).
+    await withStoreSql(store, async (query) => {
+      await query("begin");
+      await query("insert into sensitive_words (word) values ('黑幕')");
+      await query("update lexicon_revision set revision = revision + 1 where id = 1");
+      await query("commit");
+    });
+    try {
+      const after = await checks("huhongye", id);
+      expect(after.lexiconVersion).not.toBe(before.lexiconVersion);
+      expect(status(after, "sensitive_words")).toBe("failed");
+    } finally {
+      expect((await lexicon("lexadmin", "DELETE", { word: "黑幕" })).status).toBe(200);
+    }
+  });
 });

@@ -2,6 +2,8 @@ import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { anchorInText } from "../../newsroom/commentAnchor";
 import { hashPassword } from "../../server/auth/password";
+import { SESSION_MAX_AGE_S } from "../../server/auth/sessionLifetime";
+import { advanceClock, resetClock } from "../../server/clock";
 import { backends } from "../support/backends";
 import { connectClient, type CollabClient } from "../support/collabClient";
 import { openEventStream, type EventStream } from "../support/eventStream";
@@ -126,5 +128,20 @@ describe.each(backends())("the story's live review stream (%s)", (backend) => {
     expect(staying.ended).toBe(false);
     expect(linxi.events).not.toContain("changed");
     expect(leaving.events).not.toContain("changed");
+  });
+  it("a stream ends once the session's token it was opened with has expired, as every request's session check would", async () => {
+    const id = await submittedStory("读书会预告");
+    const yao = await streamOf("yaoyuchao", id);
+    expect(await editorComments(id, "过期前")).toBe(201);
+    await waitFor(() => yao.events.includes("changed"), { message: "the stream hears the story before its token expires" });
+    // Past the token's expiry (the idle lifetime, 12 h): the next event closes the stream instead.
+    advanceClock(SESSION_MAX_AGE_S * 1000 + 60_000);
+    try {
+      expect(await editorComments(id, "过期后")).toBe(201);
+      await waitFor(() => yao.ended, { message: "the expired session's stream closes" });
+      expect(yao.events.filter((e) => e === "changed")).toHaveLength(1);
+    } finally {
+      resetClock();
+    }
   });
 });

@@ -254,6 +254,53 @@ describe.each(backends())("suggestion mode (%s)", (backend) => {
     expect(fresh.bodyText()).toBe(STORY.replace("。", "左右。"));
   });
 
+  it("an honest delete is not refused when a colleague's concurrent typing reached the server first (the race the stretch check must let through)", async () => {
+    const id = await createTeamStory(server.url, cookie.huhongye, "竞态");
+    const dave = await connect("yaoyuchao", id);
+    dave.type(STORY);
+    await dave.waitSaved();
+    expect((await transition("yaoyuchao", id, "submit")).status).toBe(200);
+    const editor = await connect("huhongye", id);
+    await waitFor(() => editor.access?.canWrite === true, { message: "the desk may write" });
+    editBody(editor.doc, (tr) => suggestInsertion(tr, positionOf(editor.doc, "今天"), positionOf(editor.doc, "今天"), "市区", suggester(ids.huhongye)));
+    await editor.waitSaved();
+    expect((await transition("huhongye", id, "request_changes", "请处理修订")).status).toBe(200);
+    const erin = await connect("xuweixiang", id);
+    await waitFor(() => dave.access?.canWrite === true && erin.access?.canWrite === true && dave.bodyText().includes("市区"), { message: "the byline may write" });
+    const textOf = (client: CollabClient) => (client.doc.getXmlFragment("body").get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    // Someone types X inside the editor's insertion: Yjs closes and reopens her mark around it.
+    textOf(dave).insert(3, "X", {});
+    await dave.waitSaved();
+    await waitFor(() => erin.bodyText().includes("市X区"), { message: "Erin has X" });
+
+    // Both go offline; Dave deletes X (his Yjs drops her closing item, now redundant), Erin types Y after X.
+    const closes: number[] = [];
+    dave.provider.on("connection-close", (event) => {
+      if (event) closes.push(event.code);
+    });
+    dave.provider.disconnect();
+    erin.provider.disconnect();
+    const formatsBefore = Y.encodeStateVector(dave.doc);
+    textOf(dave).delete(3, 1);
+    const daveUpdate = Y.decodeUpdate(Y.encodeStateAsUpdate(dave.doc, formatsBefore));
+    // It did delete one of her format items (the editor's copy still has them all).
+    const herFormats: Y.Item[] = [];
+    for (let item = textOf(editor)._start; item; item = item.right) {
+      if (!item.deleted && item.content instanceof Y.ContentFormat && item.content.key.startsWith("suggestInsert")) herFormats.push(item);
+    }
+    expect(herFormats.some((item) => Y.isDeleted(daveUpdate.ds, item.id))).toBe(true);
+    textOf(erin).insert(4, "Y", {});
+    // Erin's Y reaches the server first, then Dave's delete.
+    erin.provider.connect();
+    await erin.waitSaved();
+    dave.provider.connect();
+    await dave.waitSaved();
+    await sameEverywhere(id, [dave, erin, editor], "after the race");
+    expect(closes).toEqual([]);
+    console.log(`after the race: ${JSON.stringify(suggestionsInDoc(editor.doc).map((s) => s.text))}`);
+    expect(dave.bodyText()).toContain("市Y区");
+  });
+
   it("undo: a reviewer takes back a suggestion, a reporter takes back an accept, and the server takes both", async () => {
     const id = await createTeamStory(server.url, cookie.huhongye, "撤销");
     const writer = await connect("yaoyuchao", id);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
 import { OutsideSchema, checkUpdateSchema, storySchemaRules } from "../../newsroom/schemaGuard";
 import { encodeStoryContent } from "../../newsroom/storyBlocks";
@@ -7,10 +8,12 @@ import { decideSuggestions, suggestDeletion, suggestInsertion } from "../../news
 import { SUGGEST_INSERT, markNameOfKey } from "../../newsroom/suggestionMarks";
 import { suggestsByDefault } from "../../newsroom/suggestionPolicy";
 import { suggestionsInDoc, suggestionsInJson, suggestionsInNode, withoutSuggestions } from "../../newsroom/suggestions";
+import { StretchCheckTooLong } from "../../newsroom/suggestionGuard";
 import { bodyNode, editBody, positionOf, suggester } from "../support/suggesting";
 
 const EDITOR = "a1b2c3d4-0000-4000-8000-000000000001";
 const REPORTER = "a1b2c3d4-0000-4000-8000-000000000002";
+const OTHER = "a1b2c3d4-0000-4000-8000-000000000003";
 
 /** A story's server document (no garbage collection, as on the server) and a client's copy. */
 function story(text = "长沙今天晴,气温二十度。") {
@@ -32,6 +35,31 @@ const checkAs = (server: Y.Doc, update: Uint8Array, userId: string) => () =>
   checkUpdateSchema(server, Y.decodeUpdate(update), { maxTitleLength: 200, userId });
 
 const text = (doc: Y.Doc) => bodyNode(doc).textContent;
+
+/** The first paragraph's text of a story's document. */
+const serverText = (doc: Y.Doc) => (doc.getXmlFragment("body").get(0) as Y.XmlElement).get(0) as Y.XmlText;
+
+/** The Yjs key of the first suggested insertion's mark in `ytext`. */
+const suggestionKeyOf = (ytext: Y.XmlText) => (suggestionFormatItems(ytext)[0].content as Y.ContentFormat).key;
+
+/**
+ * A v1 update holding no structs and exactly these delete ranges ([clock, len], in the order
+ * given): what a crafted client can send, honest encoders always sort and merge them.
+ */
+function deletesOnlyUpdate(ranges: Map<number, [number, number][]>): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 0); // no structs
+  encoding.writeVarUint(encoder, ranges.size);
+  for (const [client, list] of ranges) {
+    encoding.writeVarUint(encoder, client);
+    encoding.writeVarUint(encoder, list.length);
+    for (const [clock, len] of list) {
+      encoding.writeVarUint(encoder, clock);
+      encoding.writeVarUint(encoder, len);
+    }
+  }
+  return encoding.toUint8Array(encoder);
+}
 
 /** The suggestion format items (opening and closing) of a Y.XmlText, deleted ones included. */
 function suggestionFormatItems(ytext: Y.XmlText): Y.Item[] {
@@ -176,22 +204,124 @@ describe("schema guard and suggestion marks", () => {
     expect(checkAs(server, stretched, EDITOR)).not.toThrow();
   });
 
+  it("refuses a stretch that also deletes the first character of the text after her closing format item", () => {
+    const { server, client } = story();
+    Y.applyUpdate(server, updateOf(client, () => editBody(client, (tr) => suggestInsertion(tr, 3, 3, "市区", suggester(EDITOR)))));
+    const reporter = new Y.Doc();
+    Y.applyUpdate(reporter, Y.encodeStateAsUpdate(server));
+    const ytext = (reporter.getXmlFragment("body").get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    const closing = suggestionFormatItems(ytext).find((item) => (item.content as Y.ContentFormat).value === null)!;
+    const following = closing.right!;
+    expect((following.content as Y.ContentString).str.length).toBeGreaterThan(1); // one item: 今天晴,气温二十度。
+    // Deletes C and 今 only (the item's first character): the rest of the item stays and gets her mark.
+    const stretched = updateOf(reporter, () => reporter.transact((tr) => {
+      closing.delete(tr);
+      ytext.delete(4, 1);
+    }));
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(server));
+    Y.applyUpdate(copy, stretched);
+    expect(suggestionsInDoc(copy).map((s) => s.text)).toEqual(["市区天晴,气温二十度。"]);
+    expect(checkAs(server, stretched, REPORTER)).toThrow(/stretched over text it never covered/);
+  });
+
+  it("refuses a stretch that also deletes the character the stretched text was typed after (the concurrency excuse needs deletions inside the stretch)", () => {
+    const { server, client } = story();
+    Y.applyUpdate(server, updateOf(client, () => editBody(client, (tr) => suggestInsertion(tr, 3, 3, "市区", suggester(EDITOR)))));
+    const reporter = new Y.Doc();
+    Y.applyUpdate(reporter, Y.encodeStateAsUpdate(server));
+    const ytext = serverText(reporter);
+    const closing = suggestionFormatItems(ytext).find((item) => (item.content as Y.ContentFormat).value === null)!;
+    // 今天晴… was typed after 沙 (its origin), before her suggestion came between them.
+    const following = closing.right!;
+    expect(following.origin).not.toBeNull();
+    const stretched = updateOf(reporter, () =>
+      reporter.transact((tr) => {
+        closing.delete(tr);
+        ytext.delete(1, 1); // 沙
+      }),
+    );
+    expect(Y.isDeleted(Y.decodeUpdate(stretched).ds, following.origin!)).toBe(true);
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(server));
+    Y.applyUpdate(copy, stretched);
+    expect(suggestionsInDoc(copy).map((s) => s.text)).toEqual(["市区今天晴,气温二十度。"]);
+    expect(checkAs(server, stretched, REPORTER)).toThrow(/stretched over text it never covered/);
+  });
+
+  it("refuses a stretch whose delete set is crafted unsorted to hide deletions from the guard", () => {
+    const { server, client } = story();
+    Y.applyUpdate(server, updateOf(client, () => editBody(client, (tr) => suggestInsertion(tr, 3, 3, "市区", suggester(EDITOR)))));
+    // The editor later types and deletes a character: an item of hers past her closing item's clock.
+    const clientText = () => (client.getXmlFragment("body").get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    Y.applyUpdate(server, updateOf(client, () => clientText().insert(0, "x", {})));
+    Y.applyUpdate(server, updateOf(client, () => clientText().delete(0, 1)));
+    const reporter = new Y.Doc();
+    Y.applyUpdate(reporter, Y.encodeStateAsUpdate(server));
+    const ytext = serverText(reporter);
+    // The reporter's own suggestion right after the editor's: O 市区 C O' 的 C' 今天...
+    const own = updateOf(reporter, () => ytext.insert(4, "的", { [suggestionKeyOf(ytext)]: { id: "own1", author: REPORTER, time: 1 } }));
+    expect(checkAs(server, own, REPORTER)).not.toThrow();
+    Y.applyUpdate(server, own);
+    const items = suggestionFormatItems(serverText(server));
+    const editorClosing = items.find((item) => item.id.client === client.clientID && (item.content as Y.ContentFormat).value === null)!;
+    const ownClocks = items.filter((item) => item.id.client === reporter.clientID).map((item) => item.id.clock);
+    const [ownStart, ownEnd] = [Math.min(...ownClocks), Math.max(...ownClocks) + 1];
+    const editorLast = Y.getState(server.store, client.clientID) - 1; // the deleted x
+    expect(editorLast).toBeGreaterThan(editorClosing.id.clock);
+    // Deletes C, and O' 的 C'. Honest encoders write each client's ranges sorted; here the later
+    // range comes first, so a binary search misses C and O' and a guard reading it sees them stay.
+    const crafted = deletesOnlyUpdate(
+      new Map([
+        [client.clientID, [[editorLast, 1], [editorClosing.id.clock, 1]]],
+        [reporter.clientID, [[ownStart + 1, ownEnd - ownStart - 1], [ownStart, 1]]],
+      ]),
+    );
+    const decoded = Y.decodeUpdate(crafted);
+    expect(Y.isDeleted(decoded.ds, editorClosing.id)).toBe(false);
+    expect(Y.isDeleted(decoded.ds, Y.createID(reporter.clientID, ownStart))).toBe(false);
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(server));
+    Y.applyUpdate(copy, crafted);
+    expect(suggestionsInDoc(copy).map((s) => s.text)).toEqual(["市区今天晴,气温二十度。"]);
+    expect(checkAs(server, crafted, REPORTER)).toThrow(/stretched over text it never covered/);
+  });
+
+  it("refuses clearly an update whose stretch check would walk past the limit", () => {
+    const { server, client } = story();
+    Y.applyUpdate(server, updateOf(client, () => editBody(client, (tr) => suggestInsertion(tr, 3, 3, "市区", suggester(EDITOR)))));
+    const reporter = new Y.Doc();
+    Y.applyUpdate(reporter, Y.encodeStateAsUpdate(server));
+    const update = updateOf(reporter, () => editBody(reporter, (tr) => decideSuggestions(tr, "accept")));
+    const check = (maxStretchWalk: number) => () => checkUpdateSchema(server, Y.decodeUpdate(update), { maxTitleLength: 200, userId: REPORTER, maxStretchWalk });
+    expect(suggestionFormatItems(serverText(server)).some((item) => Y.isDeleted(Y.decodeUpdate(update).ds, item.id))).toBe(true);
+    expect(check(1)).toThrow(StretchCheckTooLong);
+    expect(check(1)).toThrow(/COLLAB_MAX_STRETCH_WALK/);
+    expect(check(1000)).not.toThrow();
+  });
+
   it("lets honest edits delete someone else's suggestion format items: deciding, deleting around it, undoing typing inside it", () => {
     const { server, client } = story();
     Y.applyUpdate(server, updateOf(client, () => editBody(client, (tr) => suggestInsertion(tr, 3, 3, "市区", suggester(EDITOR)))));
-    const edits: [string, (doc: Y.Doc, ytext: Y.XmlText) => void][] = [
-      ["accept", (doc) => editBody(doc, (tr) => decideSuggestions(tr, "accept"))],
-      ["reject", (doc) => editBody(doc, (tr) => decideSuggestions(tr, "reject"))],
-      ["delete the suggestion and the text after it", (_doc, ytext) => ytext.delete(2, 4)],
-      ["delete across its end", (_doc, ytext) => ytext.delete(3, 2)],
-      ["delete across its start", (_doc, ytext) => ytext.delete(1, 2)],
-      ["delete the whole paragraph's text", (_doc, ytext) => ytext.delete(0, ytext.length)],
+    // Each case says whether it deletes her format items (and so exercises the stretch check).
+    const edits: [string, boolean, (doc: Y.Doc, ytext: Y.XmlText) => void][] = [
+      ["accept", true, (doc) => editBody(doc, (tr) => decideSuggestions(tr, "accept"))],
+      ["reject", true, (doc) => editBody(doc, (tr) => decideSuggestions(tr, "reject"))],
+      ["delete exactly its text", true, (_doc, ytext) => ytext.delete(2, 2)],
+      ["delete the suggestion and the text after it", true, (_doc, ytext) => ytext.delete(2, 4)],
+      ["delete the text before it and the suggestion", true, (_doc, ytext) => ytext.delete(1, 3)],
+      ["delete the whole paragraph's text", true, (_doc, ytext) => ytext.delete(0, ytext.length)],
+      ["delete across its end (her closing item stays)", false, (_doc, ytext) => ytext.delete(3, 2)],
+      ["delete across its start (her opening item stays)", false, (_doc, ytext) => ytext.delete(1, 2)],
     ];
-    for (const [name, edit] of edits) {
+    for (const [name, deletesFormats, edit] of edits) {
       const reporter = new Y.Doc();
       Y.applyUpdate(reporter, Y.encodeStateAsUpdate(server));
       const ytext = (reporter.getXmlFragment("body").get(0) as Y.XmlElement).get(0) as Y.XmlText;
       const update = updateOf(reporter, () => edit(reporter, ytext));
+      const deletes = Y.decodeUpdate(update).ds;
+      const formatsDeleted = suggestionFormatItems(serverText(server)).filter((item) => !item.deleted && Y.isDeleted(deletes, item.id)).length;
+      expect(formatsDeleted > 0, name).toBe(deletesFormats);
       expect(checkAs(server, update, REPORTER), name).not.toThrow();
     }
     // Typing inside it (Yjs closes and reopens her mark), then taking that back with Yjs's undo.
@@ -207,6 +337,38 @@ describe("schema guard and suggestion marks", () => {
     expect(checkAs(server, undone, REPORTER)).not.toThrow();
     Y.applyUpdate(server, undone);
     expect(suggestionsInDoc(server).map((s) => s.text)).toEqual(["市区"]);
+  });
+
+  it("lets an honest delete through when text typed concurrently by someone else sits where Yjs dropped her redundant format items", () => {
+    const { server, client } = story();
+    Y.applyUpdate(server, updateOf(client, () => editBody(client, (tr) => suggestInsertion(tr, 3, 3, "市区", suggester(EDITOR)))));
+    const copyOf = () => {
+      const doc = new Y.Doc({ gc: false }); // keeps deleted format items to count
+
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(server));
+      return { doc, ytext: (doc.getXmlFragment("body").get(0) as Y.XmlElement).get(0) as Y.XmlText };
+    };
+    // Carol types X inside the editor's insertion: O 市 C X O2 区 C2.
+    const carol = copyOf();
+    const typed = updateOf(carol.doc, () => carol.ytext.insert(3, "X", {}));
+    expect(checkAs(server, typed, REPORTER)).not.toThrow();
+    Y.applyUpdate(server, typed);
+    expect(suggestionFormatItems(copyOf().ytext).filter((item) => !item.deleted)).toHaveLength(4);
+    // Dave deletes X (his Yjs drops the now redundant C and O2); Erin, concurrently, types Y after X.
+    const dave = copyOf();
+    const erin = copyOf();
+    const deleted = updateOf(dave.doc, () => dave.ytext.delete(3, 1));
+    const droppedFormats = suggestionFormatItems(dave.ytext).filter((item) => item.deleted).length;
+    expect(droppedFormats).toBeGreaterThan(0);
+    const erinTyped = updateOf(erin.doc, () => erin.ytext.insert(4, "Y", {}));
+    // Erin's Y reaches the server first.
+    expect(checkAs(server, erinTyped, OTHER)).not.toThrow();
+    Y.applyUpdate(server, erinTyped);
+    const merged = new Y.Doc();
+    Y.applyUpdate(merged, Y.encodeStateAsUpdate(server));
+    Y.applyUpdate(merged, deleted);
+    console.log(`after the race the editor's insertion reads ${JSON.stringify(suggestionsInDoc(merged).map((s) => s.text))}`);
+    expect(checkAs(server, deleted, REPORTER)).not.toThrow();
   });
 
   it("refuses a suggestion carrying someone else's user id", () => {

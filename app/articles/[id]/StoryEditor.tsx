@@ -306,7 +306,7 @@ const Editors = memo(function Editors({ articleId, session, user, canEdit, revie
         {review.canComment && body && <CommentsPanel articleId={articleId} editor={body} doc={doc} userId={user.id} textColumn={textColumn} />}
       </div>
       {body && <SuggestionsPanel editor={body} people={suggestions.people} canDecide={canEdit} />}
-      <ChecksPanel articleId={articleId} doc={doc} canOverride={review.canOverrideChecks} />
+      <ChecksPanel articleId={articleId} doc={doc} canOverride={review.canOverrideChecks} live={review.canComment} />
     </div>
   );
 });

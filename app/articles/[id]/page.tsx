@@ -83,7 +83,7 @@ export default async function ArticlePage({ params }: { params: Promise<{ id: st
         )}
         <WorkflowPanel articleId={id} actions={availableActions(actor, facts)} />
         {/* Under the default 签发 itself signs: no panel, and nothing fetched for it. */}
-        {!levelSetting.isDefault && <ReviewLevelsPanel articleId={id} />}
+        {!levelSetting.isDefault && <ReviewLevelsPanel articleId={id} live={can(actor, "comment", facts)} />}
         {state === "approved" && (
           <SchedulePublish articleId={id} publishAt={summary.publishAt} canSchedule={can(actor, "transition:publish", facts)} />
         )}

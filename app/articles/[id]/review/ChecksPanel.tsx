@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type * as Y from "yjs";
 import type { CheckReport } from "@/server/review/checkReport";
 import { afterQuiet, followStory } from "./storyStream";
@@ -16,32 +16,40 @@ const STATUS_ZH = { passed: "通过", warning: "提示", failed: "未通过" } a
  * a moment after every change, and at once when a colleague lets a check through (the story's
  * live channel). An editor may let a failed check through with a reason.
  */
-export function ChecksPanel({ articleId, doc, canOverride }: { articleId: string; doc: Y.Doc; canOverride: boolean }) {
+export function ChecksPanel({ articleId, doc, canOverride, live }: { articleId: string; doc: Y.Doc; canOverride: boolean; live: boolean }) {
   const [report, setReport] = useState<CheckReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [reasons, setReasons] = useState<Record<string, string>>({});
+  // Reads overlap (typing pauses, the stream, focus): only the newest one started may show.
+  const latest = useRef(0);
   const load = useCallback(async () => {
+    const mine = ++latest.current;
     const response = await fetch(`/api/articles/${articleId}/checks`);
-    if (!response.ok) {
-      setError(await errorMessage(response));
-      return;
-    }
+    const answer = response.ok ? ((await response.json()) as CheckReport) : await errorMessage(response);
+    if (mine !== latest.current) return;
+    if (typeof answer === "string") return setError(answer);
     setError(null);
-    setReport((await response.json()) as CheckReport);
+    setReport(answer);
   }, [articleId]);
 
   useEffect(() => {
     const later = afterQuiet(() => void load(), RECHECK_DELAY_MS);
     void load();
     doc.on("update", later);
-    // A colleague let a check through (or the state changed): read again at once.
-    const unfollow = followStory(articleId, ["review"], () => void load());
+    // A colleague let a check through (or the state changed), or the stream (re)opened: read
+    // again at once. Without the stream (no comment permission), on returning to the page.
+    const unfollow = followStory(articleId, ["ready", "review"], () => void load(), live);
+    const again = () => document.visibilityState === "visible" && void load();
+    document.addEventListener("visibilitychange", again);
+    window.addEventListener("focus", again);
     return () => {
       doc.off("update", later);
       later.cancel();
       unfollow();
+      document.removeEventListener("visibilitychange", again);
+      window.removeEventListener("focus", again);
     };
-  }, [articleId, doc, load]);
+  }, [articleId, doc, load, live]);
 
   const override = async (checkId: string) => {
     if (!report) return;

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { shortHash } from "@/newsroom/reviewLevels";
 import { formatShortTime } from "@/newsroom/timeFormat";
 import type { SignoffStatus, SignoffView } from "@/server/review/signoffStatus";
@@ -54,22 +54,29 @@ function ChangesSince({ articleId, signoff }: { articleId: string; signoff: Sign
  * the default single level (签发 signs it). Live: colleagues' sign-offs arrive over the story's
  * event stream, and an edit (anyone's) makes the panel read again once the text rests.
  */
-export function ReviewLevelsPanel({ articleId }: { articleId: string }) {
+export function ReviewLevelsPanel({ articleId, live }: { articleId: string; live: boolean }) {
   const router = useRouter();
   const [status, setStatus] = useState<SignoffStatus | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  // Reads overlap (the stream, text at rest, focus): only the newest one started may show.
+  const latest = useRef(0);
   const load = useCallback(async () => {
+    const mine = ++latest.current;
     const response = await fetch(`/api/articles/${articleId}/signoffs`);
-    if (!response.ok) return setError(await errorMessage(response));
-    setStatus((await response.json()) as SignoffStatus);
+    const answer = response.ok ? ((await response.json()) as SignoffStatus) : await errorMessage(response);
+    if (mine !== latest.current) return;
+    if (typeof answer === "string") return setError(answer);
+    setError(null);
+    setStatus(answer);
   }, [articleId]);
 
   useEffect(() => {
     void load();
     // Live: a colleague signs (or the state changes) → the stream says "review"; the text changes
     // (here or by a colleague, so a sign-off may have gone stale) → read once the text rests.
-    const unfollowReview = followStory(articleId, ["ready", "review"], () => void load());
+    // Without comment permission no stream is opened (it requires it): text at rest and focus remain.
+    const unfollowReview = followStory(articleId, ["ready", "review"], () => void load(), live);
     const later = afterQuiet(() => void load(), RELOAD_AFTER_TEXT_MS);
     const unfollowText = followStory(articleId, ["text"], later);
     // A stream that was away (a sleeping laptop) may have missed events: read again on return.
@@ -83,7 +90,7 @@ export function ReviewLevelsPanel({ articleId }: { articleId: string }) {
       document.removeEventListener("visibilitychange", again);
       window.removeEventListener("focus", again);
     };
-  }, [articleId, load]);
+  }, [articleId, load, live]);
 
   if (!status || status.isDefault || status.contentHash === null) return null;
   const contentHash = status.contentHash;

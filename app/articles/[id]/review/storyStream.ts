@@ -10,24 +10,62 @@
  */
 export type StorySignal = "ready" | "changed" | "review" | "text";
 
+/** First wait before opening a stream the browser gave up on, doubled each time up to the cap. */
+const REOPEN_FIRST_MS = 1000;
+const REOPEN_MAX_MS = 30_000;
+
 interface Channel {
-  source: EventSource;
+  /** The server's stream, or null: nobody here may comment (the stream needs it), or it is waiting to reopen. */
+  source: EventSource | null;
+  /** Whether some follower may open the stream (it may comment on the story). */
+  live: boolean;
   listeners: Map<StorySignal, Set<() => void>>;
+  reopenDelayMs: number;
+  reopenTimer: ReturnType<typeof setTimeout> | null;
 }
 
 const channels = new Map<string, Channel>();
 
-function channelOf(articleId: string): Channel {
+function channelOf(articleId: string, live: boolean): Channel {
   let channel = channels.get(articleId);
-  if (channel) return channel;
-  const source = new EventSource(`/api/articles/${articleId}/comments/stream`);
-  const listeners = new Map<StorySignal, Set<() => void>>();
-  channel = { source, listeners };
-  for (const name of ["ready", "changed", "review"] as const) {
-    source.addEventListener(name, () => tell(listeners, name));
+  if (!channel) {
+    channel = { source: null, live: false, listeners: new Map(), reopenDelayMs: REOPEN_FIRST_MS, reopenTimer: null };
+    channels.set(articleId, channel);
   }
-  channels.set(articleId, channel);
+  if (live && !channel.live) {
+    channel.live = true;
+    open(articleId, channel);
+  }
   return channel;
+}
+
+/**
+ * Opens the server's stream for a channel. A stream the browser closed for good (a refusal,
+ * the server gone past its retries) is dropped and opened again after a wait that doubles up
+ * to REOPEN_MAX_MS, so panels are never left following a dead stream; its `ready` tells them
+ * to read again whatever they may have missed.
+ */
+function open(articleId: string, channel: Channel): void {
+  const source = new EventSource(`/api/articles/${articleId}/comments/stream`);
+  channel.source = source;
+  for (const name of ["ready", "changed", "review"] as const) {
+    source.addEventListener(name, () => {
+      if (name === "ready") channel.reopenDelayMs = REOPEN_FIRST_MS;
+      tell(channel.listeners, name);
+    });
+  }
+  source.addEventListener("error", () => {
+    if (source.readyState !== EventSource.CLOSED || channel.source !== source) return; // the browser retries by itself
+    source.close();
+    channel.source = null;
+    if (channels.get(articleId) !== channel) return;
+    const delay = channel.reopenDelayMs;
+    channel.reopenDelayMs = Math.min(REOPEN_MAX_MS, delay * 2);
+    channel.reopenTimer = setTimeout(() => {
+      channel.reopenTimer = null;
+      if (channels.get(articleId) === channel) open(articleId, channel);
+    }, delay);
+  });
 }
 
 function tell(listeners: Map<StorySignal, Set<() => void>>, name: StorySignal): void {
@@ -35,22 +73,28 @@ function tell(listeners: Map<StorySignal, Set<() => void>>, name: StorySignal): 
 }
 
 /**
- * Calls `listener` on each of `signals` for the story; returns the unsubscribe. A panel that
- * joins after the stream said `ready` reads once itself (it is not told `ready` again).
+ * Calls `listener` on each of `signals` for the story; returns the unsubscribe (safe to call
+ * twice). A panel that joins after the stream said `ready` reads once itself (it is not told
+ * `ready` again). `live` false (the person may not comment, and the stream requires it): no
+ * stream is opened for this follower; it still hears `text`, and re-reads on its own.
  */
-export function followStory(articleId: string, signals: readonly StorySignal[], listener: () => void): () => void {
-  const channel = channelOf(articleId);
+export function followStory(articleId: string, signals: readonly StorySignal[], listener: () => void, live = true): () => void {
+  const channel = channelOf(articleId, live);
   for (const name of signals) {
     let set = channel.listeners.get(name);
     if (!set) channel.listeners.set(name, (set = new Set()));
     set.add(listener);
   }
+  let followed = true;
   return () => {
+    if (!followed) return;
+    followed = false;
     for (const name of signals) channel.listeners.get(name)?.delete(listener);
-    if ([...channel.listeners.values()].every((set) => set.size === 0)) {
-      channel.source.close();
-      channels.delete(articleId);
-    }
+    if ([...channel.listeners.values()].some((set) => set.size > 0)) return;
+    channel.source?.close();
+    channel.source = null;
+    if (channel.reopenTimer !== null) clearTimeout(channel.reopenTimer);
+    if (channels.get(articleId) === channel) channels.delete(articleId);
   };
 }
 

@@ -1,5 +1,5 @@
 import { getDb } from "@/db/client";
-import { currentSessionId } from "@/server/auth/currentSession";
+import { currentSessionTimes } from "@/server/auth/currentSession";
 import { commentableArticle } from "@/server/http/commentableArticle";
 import { commentStreamResponse } from "@/server/review/commentStream";
 import { mayStillFollowStory } from "@/server/review/streamAccess";
@@ -15,6 +15,6 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const { id } = await params;
   const access = await commentableArticle(id);
   if ("error" in access) return access.error;
-  const holder = { userId: access.user.id, sessionId: await currentSessionId(), articleId: id };
+  const holder = { userId: access.user.id, ...(await currentSessionTimes()), articleId: id };
   return commentStreamResponse(holder, { signal: request.signal, stillAllowed: () => mayStillFollowStory(getDb(), holder) });
 }
