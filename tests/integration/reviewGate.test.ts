@@ -231,26 +231,29 @@ describe.each(backends())("checks pinned to the hash and the publish gate (%s)",
     }
   });
 
-  // Only PostgreSQL is shared by processes (PGlite is one process per data directory): there the
-  // other process is played by SQL straight into the database while this server runs.
-  it.runIf(backend === "postgres")("a lexicon change made by another process is seen through the shared revision counter", async () => {
-    await ensureLexicon();
-    const { id } = await storyWith("这里有黑幕。");
-    const before = await checks("huhongye", id);
-    expect(status(before, "sensitive_words")).toBe("passed");
-    // Another process changes the words and bumps the counter in one transaction (lexiconEditor does).
-    await withStoreSql(store, async (query) => {
-      await query("begin");
-      await query("insert into sensitive_words (word) values ('黑幕')");
-      await query("update lexicon_revision set revision = revision + 1 where id = 1");
-      await query("commit");
+  // Only PostgreSQL is shared by processes (PGlite is one process per data directory), so the case
+  // exists only there (defined, not skipped, under PGlite): the other process is played by SQL
+  // straight into the database while this server runs.
+  if (backend === "postgres") {
+    it("a lexicon change made by another process is seen through the shared revision counter", async () => {
+      await ensureLexicon();
+      const { id } = await storyWith("这里有黑幕。");
+      const before = await checks("huhongye", id);
+      expect(status(before, "sensitive_words")).toBe("passed");
+      // Another process changes the words and bumps the counter in one transaction (lexiconEditor does).
+      await withStoreSql(store, async (query) => {
+        await query("begin");
+        await query("insert into sensitive_words (word) values ('黑幕')");
+        await query("update lexicon_revision set revision = revision + 1 where id = 1");
+        await query("commit");
+      });
+      try {
+        const after = await checks("huhongye", id);
+        expect(after.lexiconVersion).not.toBe(before.lexiconVersion);
+        expect(status(after, "sensitive_words")).toBe("failed");
+      } finally {
+        expect((await lexicon("lexadmin", "DELETE", { word: "黑幕" })).status).toBe(200);
+      }
     });
-    try {
-      const after = await checks("huhongye", id);
-      expect(after.lexiconVersion).not.toBe(before.lexiconVersion);
-      expect(status(after, "sensitive_words")).toBe("failed");
-    } finally {
-      expect((await lexicon("lexadmin", "DELETE", { word: "黑幕" })).status).toBe(200);
-    }
-  });
+  }
 });
