@@ -23,6 +23,7 @@ import { installEventBus, uninstallEventBus } from "./events/processBus";
 import { RedisEventBus } from "./events/redisEventBus";
 import type { EventBusLimits } from "./events/storyEventBus";
 import { RoomRegistry } from "./collab/roomRegistry";
+import { SearchGramsBackfill } from "./articles/searchGramsBackfill";
 import { ScheduledPublisher } from "./publication/scheduledPublisher";
 import { publishListenOrigin } from "./http/publicOrigin";
 import { PEER_ADDRESS_HEADER } from "./auth/signInLimiter";
@@ -204,6 +205,11 @@ export async function startServer(env: Env): Promise<RunningServer> {
     batch: env.SCHEDULED_PUBLISH_BATCH,
   });
   scheduledPublisher.start();
+  const gramsBackfill = new SearchGramsBackfill(db, {
+    batch: env.SEARCH_GRAMS_BACKFILL_BATCH,
+    pauseMs: env.SEARCH_GRAMS_BACKFILL_PAUSE_MS,
+  });
+  gramsBackfill.start();
 
   let closing: Promise<void> | null = null;
   return {
@@ -214,6 +220,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
         if (env.SHUTDOWN_DRAIN_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.SHUTDOWN_DRAIN_MS));
         server.close();
         await scheduledPublisher.stop();
+        await gramsBackfill.stop();
         collab.close();
         await registry.closeAll();
         await writer.drain();
