@@ -187,11 +187,6 @@ export async function startServer(env: Env): Promise<RunningServer> {
     else if (handleNextUpgrade) void handleNextUpgrade(req, socket, head); // dev hot reload
     else socket.destroy();
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(env.PORT, env.HOST, resolve);
-  });
-  const port = (server.address() as AddressInfo).port;
   const scheduledPublisher = new ScheduledPublisher(db, {
     pollMs: env.SCHEDULED_PUBLISH_POLL_MS,
     batch: env.SCHEDULED_PUBLISH_BATCH,
@@ -222,6 +217,18 @@ export async function startServer(env: Env): Promise<RunningServer> {
     })();
     return closing;
   };
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(env.PORT, env.HOST, resolve);
+    });
+  } catch (err) {
+    // E.g. the port is taken: let go of everything opened so far, as after a failed prepare.
+    await close(false).catch((closeErr: Error) => console.error("[server] closing after a failed start:", closeErr.message));
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
 
   try {
     const selfHost = selfFetchHost(env.HOST);
