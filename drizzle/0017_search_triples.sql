@@ -42,6 +42,18 @@ CREATE OR REPLACE FUNCTION "article_search_query_grams"("q" text) RETURNS text[]
     WHERE after_next IS NOT NULL
   ) END
 $$;--> statement-breakpoint
+-- 0014's query grams (q's characters or pairs), which rows not yet rebuilt still hold: they narrow
+-- a search's candidates among those rows (the rest confirmed with LIKE) during the backfill.
+CREATE OR REPLACE FUNCTION "article_search_pair_grams"("q" text) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN char_length(q) <= 1 THEN ARRAY[q] ELSE (
+    SELECT array_agg(DISTINCT (c || next) COLLATE "C")
+    FROM (
+      SELECT c, lead(c) OVER (ORDER BY i) AS next
+      FROM unnest(string_to_array(q, NULL)) WITH ORDINALITY AS chars(c, i)
+    ) pairs
+    WHERE next IS NOT NULL
+  ) END
+$$;--> statement-breakpoint
 -- A constant default: no table rewrite. Every existing row is 0 (grams without triples).
 ALTER TABLE "articles" ADD COLUMN "search_grams_version" smallint DEFAULT 0 NOT NULL;--> statement-breakpoint
 -- The rows still to bring current: what a search adds to its candidates and what the backfill

@@ -94,6 +94,22 @@ export const SEARCH_GRAMS_VERSION = 1;
 const staleGrams = sql`${articles.searchGramsVersion} < ${sql.raw(String(SEARCH_GRAMS_VERSION))}`;
 
 /**
+ * Set once this process saw no row below the current grams. Rows only ever become current
+ * (every write rebuilds a stale row, new rows are current), so from then on a search leaves
+ * the stale rows' condition out.
+ */
+const allGramsCurrent = new WeakSet<Db>();
+
+/** Whether rows with old grams may be left in `db` (a look at the partial index, until it is empty). */
+async function staleRowsMayBeLeft(db: Db): Promise<boolean> {
+  if (allGramsCurrent.has(db)) return false;
+  const [stale] = await db.select({ id: articles.id }).from(articles).where(staleGrams).limit(1);
+  if (stale) return true;
+  allGramsCurrent.add(db);
+  return false;
+}
+
+/**
  * How many candidates the first LIKE check reads at least. The first check is the result
  * limit's size (a common phrase is in nearly every candidate, so that one check usually fills
  * the page); each further check reads twice as many as the one before, up to `LAST_CHECK`, so a
@@ -111,9 +127,14 @@ const LAST_CHECK = 4000;
  * and byline member. Lower-casing happens in the database on both sides, so they agree on
  * every character.
  */
-function indexedConditions(filter: ArticleFilter): SQL[] {
+function indexedConditions(filter: ArticleFilter, staleRowsLeft = true): SQL[] {
   const conditions: SQL[] = [];
-  if (filter.q) conditions.push(sql`(${articles.searchGrams} @> article_search_query_grams(lower(${filter.q})) or ${staleGrams})`);
+  if (filter.q) {
+    const current = sql`${articles.searchGrams} @> article_search_query_grams(lower(${filter.q}))`;
+    // A row not rebuilt yet holds 0014's characters and pairs: those of q narrow it down.
+    const stale = sql`(${staleGrams} and ${articles.searchGrams} @> article_search_pair_grams(lower(${filter.q})))`;
+    conditions.push(staleRowsLeft ? sql`(${current} or ${stale})` : current);
+  }
   if (filter.state) conditions.push(eq(articles.state, filter.state));
   if (filter.memberId) {
     conditions.push(
@@ -162,7 +183,7 @@ interface CheckedCandidate {
  * stories reads every candidate's, page by page. Same stories, same order as a LIKE over
  * every story.
  */
-async function newestMatchingIds(db: Db, filter: ArticleFilter & { q: string }, limit: number): Promise<string[]> {
+async function newestMatchingIds(db: Db, filter: ArticleFilter & { q: string }, limit: number, staleRowsLeft: boolean): Promise<string[]> {
   const found: string[] = [];
   let after: { at: string; id: string } | null = null;
   let size = Math.min(Math.max(limit, FIRST_CHECK), LAST_CHECK);
@@ -177,7 +198,7 @@ async function newestMatchingIds(db: Db, filter: ArticleFilter & { q: string }, 
                ${articles.updatedAt} as sort_at
         from (
           select ${articles.id}, ${articles.updatedAt}, ${articles.searchText}, ${articles.searchGramsVersion} from ${articles}
-          where ${and(...indexedConditions(filter))} ${cursor}
+          where ${and(...indexedConditions(filter, staleRowsLeft))} ${cursor}
           order by ${articles.updatedAt} desc, ${articles.id} desc
           limit ${size}
         ) ${articles}
@@ -222,13 +243,16 @@ export async function listArticles(
     rows = await select(db).where(eq(articles.id, opts.articleId));
   } else if (!q) {
     rows = await select(db).where(and(...indexedConditions(filter))).limit(limit);
-  } else if (Array.from(q).length <= 3) {
-    // Usually decided by the grams alone (no text read), so one statement with the check in it.
-    // This choice of plan is all the length here decides: `containsSearch` decides exactness
-    // in SQL on the lower-cased text, with LIKE wherever the grams cannot.
-    rows = await withoutSeqScan(db, (tx) => select(tx).where(and(...indexedConditions(filter), containsSearch(q))).limit(limit));
+  } else if (Array.from(q).length <= 3 && !(await staleRowsMayBeLeft(db))) {
+    // Decided by the grams alone (no text read), so one statement with the check in it. The
+    // length here only picks the plan: `containsSearch` decides exactness in SQL on the
+    // lower-cased text, with LIKE wherever the grams cannot.
+    rows = await withoutSeqScan(db, (tx) => select(tx).where(and(...indexedConditions(filter, false), containsSearch(q))).limit(limit));
   } else {
-    const ids = await withoutSeqScan(db, (tx) => newestMatchingIds(tx, { ...filter, q }, limit));
+    // Past three characters, or while old rows are left (whose LIKE checks must stay bounded
+    // by the page, not run on every old row before the sort).
+    const staleRowsLeft = await staleRowsMayBeLeft(db);
+    const ids = await withoutSeqScan(db, (tx) => newestMatchingIds(tx, { ...filter, q }, limit, staleRowsLeft));
     // Same order as the candidates (newest first, then id), which this query's order repeats;
     // the ids go as one array parameter (one bind parameter per id fails past 65,535).
     rows = ids.length === 0 ? [] : await select(db).where(sql`${articles.id} = any(${sql.param(ids)}::uuid[])`);

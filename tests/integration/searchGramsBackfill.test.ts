@@ -29,7 +29,9 @@ describe.each(backends())("search grams backfill (%s)", (backend) => {
         : { kind: "pglite", dataDir: path.join(store.env.DATA_DIR, "pglite") },
     );
     await db.execute(sql`insert into articles (title, body_text, state, updated_at)
-      select '旧稿' || n, '岳麓山下。' || case when n % 10 = 0 then '橘子洲头看湘江。' else '' end,
+      select '旧稿' || n, '岳麓山下。' || case when n % 10 = 0 then '橘子洲头看湘江。' else '' end
+               -- Every pair of 橘子洲 and of 看湘江, but neither: an old row LIKE must turn away.
+               || case when n % 7 = 0 then '橘子，子洲；看湘，湘江。' else '' end,
              'draft', now() - n * interval '1 minute'
       from generate_series(1, ${STORIES}) as n`);
     // The rows as 0014 left them: triples stripped, version 0 (the trigger kept out of the way).
