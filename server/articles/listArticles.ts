@@ -122,9 +122,9 @@ const LAST_CHECK = 4000;
 /**
  * The conditions the index and the small columns decide: the GIN index
  * `articles_search_grams_idx` gives the stories holding every gram of the lower-cased search
- * (`article_search_query_grams`), plus every story whose grams are not current yet (the small
- * partial index `articles_search_grams_stale_idx`: empty once the backfill is done), then state
- * and byline member. Lower-casing happens in the database on both sides, so they agree on
+ * (`article_search_query_grams`), plus, while `staleRowsLeft`, the stories whose grams are not
+ * current yet (partial index `articles_search_grams_stale_idx`) holding q's characters or pairs
+ * (0014's grams, `article_search_pair_grams`; LIKE confirms them), then state and byline member. Lower-casing happens in the database on both sides, so they agree on
  * every character.
  */
 function indexedConditions(filter: ArticleFilter, staleRowsLeft = true): SQL[] {
