@@ -8,6 +8,7 @@ import {
   index,
   jsonb,
   integer,
+  smallint,
   pgTable,
   primaryKey,
   text,
@@ -90,6 +91,11 @@ export const articles = pgTable("articles", {
    * trigger; triples since migration 0017), GIN-indexed: what makes a search index-backed (`listArticles.ts`).
    */
   searchGrams: text("search_grams").array().notNull().default(sql`'{}'`),
+  /**
+   * Which `article_search_grams` built `search_grams`: 1 with triples (0017), 0 for a row written
+   * before it (characters and pairs only), brought current by `searchGramsBackfill.ts`.
+   */
+  searchGramsVersion: smallint("search_grams_version").notNull().default(0),
   /** When an approved story is to be published by itself (定时发布); null when not scheduled. */
   publishAt: timestamp("publish_at", { withTimezone: true }),
   /** The editor who scheduled it: the scheduled publication is theirs. */

@@ -17,7 +17,7 @@ export function passwordProblem(password: string, username: string): string | nu
   const lower = password.toLowerCase();
   const name = username.trim().toLowerCase();
   if (name && (lower === name || lower.includes(name))) return "密码不能包含用户名";
-  if (COMMON_PASSWORDS.has(lower)) return "这个密码太常见,请换一个";
-  if (new Set(password).size <= 2) return "这个密码太容易猜到,请换一个";
+  if (COMMON_PASSWORDS.has(lower)) return "这个密码太常见，请换一个";
+  if (new Set(password).size <= 2) return "这个密码太容易猜到，请换一个";
   return null;
 }

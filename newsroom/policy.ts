@@ -146,7 +146,7 @@ export function accountChangeRefusal(
   const losesAdmin =
     facts.targetRole === "admin" && !facts.targetDisabled && (change.disabled === true || (change.role !== undefined && change.role !== "admin"));
   if (losesAdmin && facts.enabledAdmins <= 1) {
-    return { code: "conflict", message: "这是最后一个启用的系统管理员账号,不能停用或降级" };
+    return { code: "conflict", message: "这是最后一个启用的系统管理员账号，不能停用或降级" };
   }
   return null;
 }

@@ -16,5 +16,5 @@ figure img{max-width:100%;height:auto}figcaption{font-size:14px;color:#444;text-
  * same whitelist renderer as the public page.
  */
 export function renderPrintableStory(content: StoryContentSnapshot): string {
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(content.title)} - 打印</title><style>${STYLE}</style></head><body><p class="hint">按 Ctrl+P(Mac 上 ⌘+P)打印或存为 PDF。</p><main><article><h1>${escapeHtml(content.title)}</h1><p class="byline">${escapeHtml(bylineLine(content.byline, content.dateline))}</p><div class="body">${renderStoryBody(content.body)}</div></article></main></body></html>`;
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(content.title)} - 打印</title><style>${STYLE}</style></head><body><p class="hint">按 Ctrl+P（Mac 上 ⌘+P）打印或存为 PDF。</p><main><article><h1>${escapeHtml(content.title)}</h1><p class="byline">${escapeHtml(bylineLine(content.byline, content.dateline))}</p><div class="body">${renderStoryBody(content.body)}</div></article></main></body></html>`;
 }

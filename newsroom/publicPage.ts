@@ -96,8 +96,8 @@ export interface PageReceipt {
  */
 function receiptBlock(receipt: PageReceipt | null | undefined): string {
   if (!receipt) return "";
-  const signers = receipt.signers.map((s) => `${escapeHtml(s.level)}:${escapeHtml(s.name)}`).join(" · ");
-  return `<div class="receipt" data-testid="receipt"><p><strong>核验信息</strong></p><p>内容哈希(SHA-256):<em data-testid="receipt-hash">${escapeHtml(receipt.contentHash)}</em></p><p data-testid="receipt-signers">签署:${signers || "无"}</p><p>审计链:<em data-testid="receipt-audit-head">${escapeHtml(receipt.auditHead ?? "")}</em></p><p><a href="${escapeHtml(receipt.url)}">核验回执(JSON)</a></p></div>`;
+  const signers = receipt.signers.map((s) => `${escapeHtml(s.level)}：${escapeHtml(s.name)}`).join(" · ");
+  return `<div class="receipt" data-testid="receipt"><p><strong>核验信息</strong></p><p>内容哈希（SHA-256）：<em data-testid="receipt-hash">${escapeHtml(receipt.contentHash)}</em></p><p data-testid="receipt-signers">签署：${signers || "无"}</p><p>审计链：<em data-testid="receipt-audit-head">${escapeHtml(receipt.auditHead ?? "")}</em></p><p><a href="${escapeHtml(receipt.url)}">核验回执（JSON）</a></p></div>`;
 }
 
 /** The published story in the shape of the sample article: title, byline, body, footer. */

@@ -148,7 +148,7 @@ export interface SignoffAttempt {
 export function signoffRefusal({ actor, state, levelName, setting, signoffs, currentHash, roster, cycleStart }: SignoffAttempt): SignoffRefusal | null {
   if (!isDesk(actor)) return { status: 403, reason: "not_desk", message: "只有编辑可以签署审稿" };
   if (state !== "submitted") return { status: 409, reason: "not_submitted", message: "只有待审的稿件可以签署" };
-  if (setting.isDefault) return { status: 409, reason: "default_level", message: "本社未设置审级,签发即为签署" };
+  if (setting.isDefault) return { status: 409, reason: "default_level", message: "本社未设置审级，签发即为签署" };
   const index = setting.levels.findIndex((level) => level.name === levelName);
   if (index < 0) return { status: 400, reason: "unknown_level", message: `没有“${levelName}”这一审级` };
   const level = setting.levels[index];
@@ -165,7 +165,7 @@ export function signoffRefusal({ actor, state, levelName, setting, signoffs, cur
       (s.auditEntryId ?? 0) > cycleStart,
   );
   if (other) {
-    return { status: 409, reason: "signed_other_level", message: `你已签署本稿的“${other.levelName}”,同一人不能签署两个审级` };
+    return { status: 409, reason: "signed_other_level", message: `你已签署本稿的“${other.levelName}”，同一人不能签署两个审级` };
   }
   const earlier = standings.slice(0, index).filter((s) => s.signed === null);
   if (earlier.length > 0) {

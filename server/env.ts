@@ -284,7 +284,14 @@ const EnvSchema = z.object({
   /** How often an open story page reads 写作贡献 again (while visible), in ms. */
   CONTRIBUTIONS_REFRESH_MS: z.coerce.number().int().min(1000).default(20_000),
   /** Most stories one search or dashboard list returns (newest edited first). */
-  SEARCH_MAX_RESULTS: z.coerce.number().int().positive().default(500),
+  SEARCH_MAX_RESULTS: z.coerce.number().int().positive().max(5000).default(500),
+  /**
+   * Stories written before migration 0017 get their search grams rebuilt after start, this many
+   * per statement (10–18 ms each), newest first; searches stay exact meanwhile (LIKE confirms them).
+   */
+  SEARCH_GRAMS_BACKFILL_BATCH: z.coerce.number().int().positive().max(10_000).default(50),
+  /** Pause between two such statements, in ms, so requests get the database in between. */
+  SEARCH_GRAMS_BACKFILL_PAUSE_MS: z.coerce.number().int().nonnegative().default(100),
   /** Most notifications `GET /api/notifications` returns (newest first). */
   NOTIFICATIONS_LIST_MAX: z.coerce.number().int().positive().default(50),
   /** Open notification streams (the bell, one per tab) per account and process; more: 429. */

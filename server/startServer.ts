@@ -13,6 +13,7 @@ import { withStartupLock } from "../db/startupLock";
 import { resignLegacyAuditChains } from "./articles/auditResign";
 import { limitRequestBody, MULTIPART_ENVELOPE_BYTES } from "./http/bodyLimit";
 import { handleHealthRequest } from "./http/healthEndpoints";
+import { answerWhileStarting, refuseUpgradeWhileStarting } from "./http/startingGate";
 import { CollabServer } from "./collab/collabServer";
 import { GroupCommitWriter } from "./collab/groupCommit";
 import { DrizzleStoryStore } from "./storyLog/drizzleStoryStore";
@@ -23,6 +24,7 @@ import { installEventBus, uninstallEventBus } from "./events/processBus";
 import { RedisEventBus } from "./events/redisEventBus";
 import type { EventBusLimits } from "./events/storyEventBus";
 import { RoomRegistry } from "./collab/roomRegistry";
+import { SearchGramsBackfill } from "./articles/searchGramsBackfill";
 import { ScheduledPublisher } from "./publication/scheduledPublisher";
 import { publishListenOrigin } from "./http/publicOrigin";
 import { PEER_ADDRESS_HEADER } from "./auth/signInLimiter";
@@ -170,9 +172,8 @@ export async function startServer(env: Env): Promise<RunningServer> {
   const server = http.createServer((req, res) => {
     const nextHandler = handleRequest;
     if (!nextHandler) {
-      // Between listening and Next being ready (readiness included: not ready yet).
-      res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "1" });
-      res.end("服务正在启动，请稍后重试");
+      // Between listening and Next being ready: alive, not ready.
+      answerWhileStarting(req, res);
       return;
     }
     if (handleHealthRequest(req, res, health)) return;
@@ -181,53 +182,76 @@ export async function startServer(env: Env): Promise<RunningServer> {
     limitRequestBody(req, res, bodyLimits, () => void nextHandler(req, res));
   });
   server.on("upgrade", (req, socket, head) => {
-    if (collab.handles(req)) collab.handleUpgrade(req, socket, head);
+    // Nothing joins a room before the process is ready (its requests would still get 503).
+    if (!handleRequest) refuseUpgradeWhileStarting(socket);
+    else if (collab.handles(req)) collab.handleUpgrade(req, socket, head);
     else if (handleNextUpgrade) void handleNextUpgrade(req, socket, head); // dev hot reload
     else socket.destroy();
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(env.PORT, env.HOST, resolve);
-  });
-  const port = (server.address() as AddressInfo).port;
-  try {
-    const app = next({ dev: env.dev, dir: PROJECT_ROOT, hostname: selfFetchHost(env.HOST), port });
-    await app.prepare();
-    handleNextUpgrade = app.getUpgradeHandler();
-    handleRequest = app.getRequestHandler();
-  } catch (err) {
-    server.close();
-    throw err;
-  }
-  publishListenOrigin(env.HOST, port);
   const scheduledPublisher = new ScheduledPublisher(db, {
     pollMs: env.SCHEDULED_PUBLISH_POLL_MS,
     batch: env.SCHEDULED_PUBLISH_BATCH,
   });
-  scheduledPublisher.start();
+  const gramsBackfill = new SearchGramsBackfill(db, {
+    batch: env.SEARCH_GRAMS_BACKFILL_BATCH,
+    pauseMs: env.SEARCH_GRAMS_BACKFILL_PAUSE_MS,
+  });
 
   let closing: Promise<void> | null = null;
-  return {
-    port,
-    close() {
-      closing ??= (async () => {
-        shuttingDown = true;
-        if (env.SHUTDOWN_DRAIN_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.SHUTDOWN_DRAIN_MS));
-        server.close();
-        await scheduledPublisher.stop();
-        collab.close();
-        await registry.closeAll();
-        await writer.drain();
-        server.closeAllConnections();
-        await bus.close();
-        uninstallEventBus(bus);
-        await closeDatabase();
-        releaseDataDir();
-        unmarkServing();
-      })();
-      return closing;
-    },
+  /** Stops accepting, stores every room, closes the database (also after a failed start, without the drain). */
+  const close = (drain = true) => {
+    closing ??= (async () => {
+      shuttingDown = true;
+      if (drain && env.SHUTDOWN_DRAIN_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.SHUTDOWN_DRAIN_MS));
+      server.close();
+      await scheduledPublisher.stop();
+      await gramsBackfill.stop();
+      collab.close();
+      await registry.closeAll();
+      await writer.drain();
+      server.closeAllConnections();
+      await bus.close();
+      uninstallEventBus(bus);
+      await closeDatabase();
+      releaseDataDir();
+      unmarkServing();
+    })();
+    return closing;
   };
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(env.PORT, env.HOST, resolve);
+    });
+  } catch (err) {
+    // E.g. the port is taken: let go of everything opened so far, as after a failed prepare.
+    await close(false).catch((closeErr: Error) => console.error("[server] closing after a failed start:", closeErr.message));
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
+
+  try {
+    const selfHost = selfFetchHost(env.HOST);
+    // What `next start` sets once listening: the origin a forwarded server action or a
+    // redirecting one fetches its page from. Without it Next builds that origin from the
+    // request, whose `x-forwarded-proto: https` (behind a TLS proxy) points at a port that does
+    // not speak TLS here, and the fetch fails.
+    process.env.__NEXT_PRIVATE_ORIGIN = `http://${selfHost.includes(":") ? `[${selfHost}]` : selfHost}:${port}`;
+    const app = next({ dev: env.dev, dir: PROJECT_ROOT, hostname: selfHost, port });
+    await app.prepare();
+    handleNextUpgrade = app.getUpgradeHandler();
+    handleRequest = app.getRequestHandler();
+  } catch (err) {
+    // Everything opened so far (database, bus, rooms, timers, data-dir lock) is let go.
+    await close(false).catch((closeErr: Error) => console.error("[server] closing after a failed start:", closeErr.message));
+    throw err;
+  }
+  publishListenOrigin(env.HOST, port);
+  scheduledPublisher.start();
+  gramsBackfill.start();
+
+  return { port, close: () => close() };
 }
 
 /** Creates the demo newsroom on first start (printing the password when it was generated). */

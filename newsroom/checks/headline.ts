@@ -5,7 +5,7 @@ import { countedCharacters } from "./storyText";
 export function headlineCheck(title: string, maxCharacters: number): CheckResult {
   const count = countedCharacters(title);
   if (count > maxCharacters) {
-    return checkResult("headline", "failed", [{ message: `标题 ${count} 字,超过上限 ${maxCharacters} 字`, excerpt: title }]);
+    return checkResult("headline", "failed", [{ message: `标题 ${count} 字，超过上限 ${maxCharacters} 字`, excerpt: title }]);
   }
   return checkResult("headline", "warning", count === 0 ? [{ message: "还没有标题" }] : []);
 }

@@ -85,32 +85,56 @@ export function containsPattern(text: string): string {
 }
 
 /**
- * Whether a search of `text` is decided by the grams alone: a text of up to three characters
- * (code points, as PostgreSQL counts them) is in a story exactly when it is among the story's
- * `search_grams` (its distinct characters, pairs and triples, migration 0017). Lower-casing
- * keeps the length (PostgreSQL maps one character to one).
+ * The `search_grams_version` the trigger writes now (migration 0017: characters, pairs and
+ * triples). A row below it still holds 0014's grams until `searchGramsBackfill.ts` reaches it.
  */
-export function gramsAreExact(text: string): boolean {
-  return Array.from(text).length <= 3;
+export const SEARCH_GRAMS_VERSION = 1;
+
+/** Rows whose grams are not current; literal, so the planner matches the partial index on it. */
+const staleGrams = sql`${articles.searchGramsVersion} < ${sql.raw(String(SEARCH_GRAMS_VERSION))}`;
+
+/**
+ * Set once this process saw no row below the current grams. Rows only ever become current
+ * (every write rebuilds a stale row, new rows are current), so from then on a search leaves
+ * the stale rows' condition out.
+ */
+const allGramsCurrent = new WeakSet<Db>();
+
+/** Whether rows with old grams may be left in `db` (a look at the partial index, until it is empty). */
+async function staleRowsMayBeLeft(db: Db): Promise<boolean> {
+  if (allGramsCurrent.has(db)) return false;
+  const [stale] = await db.select({ id: articles.id }).from(articles).where(staleGrams).limit(1);
+  if (stale) return true;
+  allGramsCurrent.add(db);
+  return false;
 }
 
 /**
  * How many candidates the first LIKE check reads at least. The first check is the result
  * limit's size (a common phrase is in nearly every candidate, so that one check usually fills
- * the page); each further check reads twice as many as the one before, so a phrase in few of
- * many candidates costs a handful of round trips, not one per page.
+ * the page); each further check reads twice as many as the one before, up to `LAST_CHECK`, so a
+ * phrase in few of many candidates costs a handful of round trips, not one per page.
  */
 const FIRST_CHECK = 200;
+/** The most candidates one check reads (and returns ids of): a bounded statement and answer. */
+const LAST_CHECK = 4000;
 
 /**
  * The conditions the index and the small columns decide: the GIN index
  * `articles_search_grams_idx` gives the stories holding every gram of the lower-cased search
- * (`article_search_query_grams`), then state and byline member. Lower-casing happens in the
- * database on both sides, so they agree on every character.
+ * (`article_search_query_grams`), plus, while `staleRowsLeft`, the stories whose grams are not
+ * current yet (partial index `articles_search_grams_stale_idx`) holding q's characters or pairs
+ * (0014's grams, `article_search_pair_grams`; LIKE confirms them), then state and byline member. Lower-casing happens in the database on both sides, so they agree on
+ * every character.
  */
-function indexedConditions(filter: ArticleFilter): SQL[] {
+function indexedConditions(filter: ArticleFilter, staleRowsLeft = true): SQL[] {
   const conditions: SQL[] = [];
-  if (filter.q) conditions.push(sql`${articles.searchGrams} @> article_search_query_grams(lower(${filter.q}))`);
+  if (filter.q) {
+    const current = sql`${articles.searchGrams} @> article_search_query_grams(lower(${filter.q}))`;
+    // A row not rebuilt yet holds 0014's characters and pairs: those of q narrow it down.
+    const stale = sql`(${staleGrams} and ${articles.searchGrams} @> article_search_pair_grams(lower(${filter.q})))`;
+    conditions.push(staleRowsLeft ? sql`(${current} or ${stale})` : current);
+  }
   if (filter.state) conditions.push(eq(articles.state, filter.state));
   if (filter.memberId) {
     conditions.push(
@@ -120,8 +144,15 @@ function indexedConditions(filter: ArticleFilter): SQL[] {
   return conditions;
 }
 
-/** The check that a candidate's text really contains the search (it holds all its grams). */
-const containsSearch = (q: string): SQL => sql`${articles.searchText} like lower(${containsPattern(q)})`;
+/**
+ * Whether a candidate really contains `q`. The grams decide it alone when the lower-cased
+ * search has at most three characters (counted by PostgreSQL, as `article_search_query_grams`
+ * does) and the row's grams are current: the candidate holds `q` itself as a gram. Otherwise
+ * LIKE reads the stored text; CASE keeps it from reading the text when the grams decide.
+ */
+const containsSearch = (q: string): SQL => sql`case
+  when char_length(lower(${q})) <= 3 and ${articles.searchGramsVersion} >= ${SEARCH_GRAMS_VERSION} then true
+  else ${articles.searchText} like lower(${containsPattern(q)}) end`;
 
 /**
  * Runs `work` with sequential scans off. The planner prices a scan of every story at the size
@@ -136,43 +167,62 @@ function withoutSeqScan<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
   });
 }
 
+interface CheckedCandidate {
+  id: string;
+  /** `updated_at` as PostgreSQL prints it: microseconds kept, unlike a JS Date. */
+  at: string;
+  hit: boolean;
+}
+
 /**
- * The ids of at most `limit` stories matching a search past three characters, newest edited
- * first: every candidate the index gives (ids only, newest first), then LIKE on the stored text
- * of the newest ones in growing batches, stopping once `limit` are found. A LIKE over every candidate
- * and a sort would read all of their texts (every story, for a phrase of common words) to
- * return the same page; this reads about one page of texts when the phrase is common, and
- * every candidate's only when fewer than `limit` match. Same stories, same order.
+ * The ids of at most `limit` stories matching a search, newest edited first: the candidates
+ * the index gives are paged in SQL by (updated_at, id) descending, each page checked by
+ * `containsSearch` in the same statement (only the page's rows are read), in growing pages
+ * that stop once `limit` are found. Nothing is sent to the database per candidate: a page is
+ * a keyset cursor and a size. A common phrase reads about one page of texts; a phrase in few
+ * stories reads every candidate's, page by page. Same stories, same order as a LIKE over
+ * every story.
  */
-async function newestMatchingIds(db: Db, filter: ArticleFilter & { q: string }, limit: number): Promise<string[]> {
-  const candidates = (
-    await db
-      .select({ id: articles.id })
-      .from(articles)
-      .where(and(...indexedConditions(filter)))
-      .orderBy(desc(articles.updatedAt), desc(articles.id))
-  ).map((c) => c.id);
+async function newestMatchingIds(db: Db, filter: ArticleFilter & { q: string }, limit: number, staleRowsLeft: boolean): Promise<string[]> {
   const found: string[] = [];
-  let next = 0;
-  let size = Math.max(limit, FIRST_CHECK);
-  while (next < candidates.length && found.length < limit) {
-    const batch = candidates.slice(next, next + size);
-    next += batch.length;
-    size *= 2;
-    const hits = await db
-      .select({ id: articles.id })
-      .from(articles)
-      .where(and(inArray(articles.id, batch), containsSearch(filter.q)));
-    const matched = new Set(hits.map((h) => h.id));
-    found.push(...batch.filter((id) => matched.has(id)));
+  let after: { at: string; id: string } | null = null;
+  let size = Math.min(Math.max(limit, FIRST_CHECK), LAST_CHECK);
+  for (;;) {
+    const cursor: SQL = after
+      ? sql`and (${articles.updatedAt}, ${articles.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`
+      : sql``;
+    // The page is chosen (and sorted) first; LIKE runs on its rows only, outside the sort.
+    const result = await db.execute<{ id: string; at: string; hit: boolean }>(sql`
+      select page.id, page.at, page.hit from (
+        select ${articles.id} as id, ${articles.updatedAt}::text as at, ${containsSearch(filter.q)} as hit,
+               ${articles.updatedAt} as sort_at
+        from (
+          select ${articles.id}, ${articles.updatedAt}, ${articles.searchText}, ${articles.searchGramsVersion} from ${articles}
+          where ${and(...indexedConditions(filter, staleRowsLeft))} ${cursor}
+          order by ${articles.updatedAt} desc, ${articles.id} desc
+          limit ${size}
+        ) ${articles}
+      ) page
+      order by page.sort_at desc, page.id desc`);
+    const page = rowsOf<CheckedCandidate>(result);
+    for (const row of page) if (row.hit) found.push(row.id);
+    if (found.length >= limit || page.length < size) break;
+    const last = page[page.length - 1];
+    after = { at: last.at, id: last.id };
+    size = Math.min(size * 2, LAST_CHECK);
   }
   return found.slice(0, limit);
 }
 
+/** Rows of `db.execute` on either driver (node-postgres and PGlite both answer `{ rows }`). */
+function rowsOf<T>(result: unknown): T[] {
+  return (result as { rows: T[] }).rows;
+}
+
 /**
  * Articles for the dashboard and `GET /api/articles`, most recently edited first, at most
- * `limit` of them, narrowed by `filter`. A search of up to three characters is answered by the
- * index in one query; a longer one by `newestMatchingIds`.
+ * `limit` of them, narrowed by `filter`. A search of up to three characters in one statement
+ * (the grams decide it), a longer one by `newestMatchingIds`.
  */
 export async function listArticles(
   db: Db,
@@ -193,12 +243,19 @@ export async function listArticles(
     rows = await select(db).where(eq(articles.id, opts.articleId));
   } else if (!q) {
     rows = await select(db).where(and(...indexedConditions(filter))).limit(limit);
-  } else if (gramsAreExact(q)) {
-    rows = await withoutSeqScan(db, (tx) => select(tx).where(and(...indexedConditions(filter))).limit(limit));
+  } else if (Array.from(q).length <= 3 && !(await staleRowsMayBeLeft(db))) {
+    // Decided by the grams alone (no text read), so one statement with the check in it. The
+    // length here only picks the plan: `containsSearch` decides exactness in SQL on the
+    // lower-cased text, with LIKE wherever the grams cannot.
+    rows = await withoutSeqScan(db, (tx) => select(tx).where(and(...indexedConditions(filter, false), containsSearch(q))).limit(limit));
   } else {
-    const ids = await withoutSeqScan(db, (tx) => newestMatchingIds(tx, { ...filter, q }, limit));
-    // Same order as the candidates (newest first, then id), which this query's order repeats.
-    rows = ids.length === 0 ? [] : await select(db).where(inArray(articles.id, ids));
+    // Past three characters, or while old rows are left (whose LIKE checks must stay bounded
+    // by the page, not run on every old row before the sort).
+    const staleRowsLeft = await staleRowsMayBeLeft(db);
+    const ids = await withoutSeqScan(db, (tx) => newestMatchingIds(tx, { ...filter, q }, limit, staleRowsLeft));
+    // Same order as the candidates (newest first, then id), which this query's order repeats;
+    // the ids go as one array parameter (one bind parameter per id fails past 65,535).
+    rows = ids.length === 0 ? [] : await select(db).where(sql`${articles.id} = any(${sql.param(ids)}::uuid[])`);
   }
   const byArticle = await bylines(
     db,

@@ -9,7 +9,7 @@ export const RATE_LIMITED_CODE = "rate_limited";
 
 /** The message shown for a refused attempt, in whole minutes. */
 export function rateLimitedMessage(waitSeconds: number): string {
-  return `登录尝试过多,请 ${Math.max(1, Math.ceil(waitSeconds / 60))} 分钟后再试`;
+  return `登录尝试过多，请 ${Math.max(1, Math.ceil(waitSeconds / 60))} 分钟后再试`;
 }
 
 /** 429 `rate_limited` with Retry-After for an attempt the limits refused. */

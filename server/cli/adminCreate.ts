@@ -25,10 +25,10 @@ async function main(argv: string[]): Promise<void> {
   if (!name || name.length > 50) throw new StartupError("--name needs 1–50 characters");
 
   const env = loadEnv(process.env);
-  const password = await readSecret("新管理员的密码:");
+  const password = await readSecret("新管理员的密码：");
   const problem = passwordProblem(password, username.data);
   if (problem) throw new StartupError(problem);
-  if (process.stdin.isTTY && (await readSecret("再输入一次:")) !== password) throw new StartupError("两次输入的密码不一致");
+  if (process.stdin.isTTY && (await readSecret("再输入一次：")) !== password) throw new StartupError("两次输入的密码不一致");
 
   // The embedded database belongs to one process: a running server holds it (clear message).
   const release = env.DATABASE_URL ? () => {} : lockDataDir(env.dataDir);

@@ -53,7 +53,7 @@ export async function accountCreator(
   return db.transaction(async (tx) => {
     await lockAccounts(tx);
     const [{ accounts }] = await tx.select({ accounts: count() }).from(users);
-    if (accounts >= maxAccounts()) return refuse("conflict", `账号数已达上限(${maxAccounts()} 个,ACCOUNTS_MAX)`);
+    if (accounts >= maxAccounts()) return refuse("conflict", `账号数已达上限（${maxAccounts()} 个，ACCOUNTS_MAX）`);
     const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.username, username)).limit(1);
     if (taken) return refuse("conflict", `用户名 ${username} 已被使用`);
     const [user] = await tx

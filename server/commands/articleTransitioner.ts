@@ -140,14 +140,14 @@ async function transitionNow(
 ): Promise<CommandResult<{ article: Article; revision: ArticleRevision }>> {
   const live = liveAccess();
   const found = await findArticleFacts(db, articleId);
-  if (!found || found.facts.state !== fromState) return refuse("conflict", "稿件状态已被他人更改,请刷新后重试");
+  if (!found || found.facts.state !== fromState) return refuse("conflict", "稿件状态已被他人更改，请刷新后重试");
   const decision = { to: toState };
   await live.apply(articleId, { ...found.facts, state: decision.to });
   try {
     await live.flush(articleId);
     const result = await db.transaction(async (tx) => {
       const [article] = await tx.select().from(articles).where(eq(articles.id, articleId)).for("update");
-      if (!article || article.state !== found.facts.state) throw new TransitionConflict("稿件状态已被他人更改,请刷新后重试");
+      if (!article || article.state !== found.facts.state) throw new TransitionConflict("稿件状态已被他人更改，请刷新后重试");
       if (scheduledAt && article.publishAt?.getTime() !== scheduledAt.getTime()) {
         throw new TransitionConflict("定时发布已取消或已更改");
       }
@@ -157,7 +157,7 @@ async function transitionNow(
           ? await tx.select().from(articleRevisions).where(eq(articleRevisions.id, article.approvedRevisionId))
           : [];
         if (!approved || approved.contentHash !== content.contentHash) {
-          throw new TransitionConflict("稿件内容与签发时不一致,不能发布;请退回后重新签发");
+          throw new TransitionConflict("稿件内容与签发时不一致，不能发布；请退回后重新签发");
         }
       }
       // Read once, under the levels lock: the gate and the default sign-off judge the same setting.

@@ -34,9 +34,9 @@ function isLabel(value: string): value is BylineLabel {
 function bylineRefusal(actor: Actor | null, change: BylineChange, facts: ArticleAccessFacts) {
   const action = change.kind === "remove" ? "changeByline" : "arrangeByline";
   if (can(actor, action, facts)) return null;
-  if (can(actor, "manageMembers")) return refuse("conflict", "稿件已签发或发布,署名不能再改");
+  if (can(actor, "manageMembers")) return refuse("conflict", "稿件已签发或发布，署名不能再改");
   if (actor && change.kind !== "remove" && facts.createdBy === actor.id && facts.memberIds.includes(actor.id)) {
-    return refuse("conflict", "稿件已提交审核,署名只能由编辑调整");
+    return refuse("conflict", "稿件已提交审核，署名只能由编辑调整");
   }
   return refuse("forbidden", change.kind === "remove" ? "只有编辑可以移除署名" : "只有编辑和稿件的发起记者可以调整署名");
 }

@@ -41,10 +41,10 @@ export async function checkOverrider(db: Db, props: CheckOverriderProps): Promis
     if (!found) return refuse("not_found", "没有这篇稿件");
     if (!can(actorOf(user), "overrideCheck", found.facts)) return refuse("forbidden", "只有编辑可以豁免检查");
     const content = await captureContent(tx, articleId);
-    if (content.contentHash !== contentHash) return refuse("conflict", "稿件内容已改变,请在最新内容的检查结果上豁免");
+    if (content.contentHash !== contentHash) return refuse("conflict", "稿件内容已改变，请在最新内容的检查结果上豁免");
     const before = await checkReport(tx, articleId, content);
     const check = before.checks.find((c) => c.id === checkId);
-    if (check?.status !== "failed") return refuse("conflict", `“${CHECK_NAMES_ZH[checkId]}”检查没有失败,无需豁免`);
+    if (check?.status !== "failed") return refuse("conflict", `“${CHECK_NAMES_ZH[checkId]}”检查没有失败，无需豁免`);
     if (check.override) return refuse("conflict", `“${CHECK_NAMES_ZH[checkId]}”已被豁免`);
     // Given under the lexicon the checks ran against; one given under an older lexicon (which
     // no longer holds, so `check.override` is null) is replaced. The audit chain keeps both.

@@ -51,7 +51,7 @@ export async function commentWriter(db: Db, props: CommentWriterProps): Promise<
     }
     const limit = maxCommentsPerStory();
     if ((await storyCommentCount(tx, articleId)) >= limit) {
-      return refuse("conflict", `这篇稿件的评论已达上限(${limit} 条)`);
+      return refuse("conflict", `这篇稿件的评论已达上限（${limit} 条）`);
     }
     const [comment] = await tx
       .insert(articleComments)

@@ -32,7 +32,7 @@ export async function datelineEditor(
   return db.transaction(async (tx) => {
     const locked = await lockedArticleFacts(tx, articleId);
     if (!locked) return refuse("not_found", "没有这篇稿件");
-    if (!can(actor, "editDateline", locked.facts)) return refuse("conflict", "稿件状态已被他人更改,不能再修改电头");
+    if (!can(actor, "editDateline", locked.facts)) return refuse("conflict", "稿件状态已被他人更改，不能再修改电头");
     await tx.update(articles).set({ dateline: value, updatedAt: new Date() }).where(eq(articles.id, articleId));
     return { ok: true } as const;
   });

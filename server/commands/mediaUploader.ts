@@ -42,11 +42,11 @@ async function uploadsInLastHour(db: Db, userId: string): Promise<number> {
  */
 export async function mediaUploader(db: Db, { actor, bytes, settings }: MediaUploaderProps): Promise<CommandResult<UploadedMedia>> {
   if (bytes.byteLength > settings.MEDIA_MAX_BYTES) {
-    return refuse("payload_too_large", `图片过大:上限 ${formatMegabytes(settings.MEDIA_MAX_BYTES)}`);
+    return refuse("payload_too_large", `图片过大：上限 ${formatMegabytes(settings.MEDIA_MAX_BYTES)}`);
   }
   const type = sniffImageType(bytes);
   if (!type) return refuse("unsupported_media_type", "只能上传 JPEG、PNG、WebP 或 GIF 图片");
-  const overAllowance = () => refuse("rate_limited", `一小时内最多上传 ${settings.MEDIA_UPLOADS_PER_HOUR} 张图片,请稍后再试`);
+  const overAllowance = () => refuse("rate_limited", `一小时内最多上传 ${settings.MEDIA_UPLOADS_PER_HOUR} 张图片，请稍后再试`);
   // Cheap refusal first; the count that decides is taken again under the lock below.
   if ((await uploadsInLastHour(db, actor.id)) >= settings.MEDIA_UPLOADS_PER_HOUR) return overAllowance();
   // Decoded before the transaction: the allowance is then counted and the row written under one
@@ -55,7 +55,7 @@ export async function mediaUploader(db: Db, { actor, bytes, settings }: MediaUpl
   try {
     image = await reencodeImage(bytes, type, { maxPixels: settings.MEDIA_MAX_PIXELS, maxDimension: settings.MEDIA_MAX_DIMENSION });
   } catch (error) {
-    if (error instanceof UndecodableImage) return refuse("unsupported_media_type", "图片无法读取(文件损坏或尺寸过大)");
+    if (error instanceof UndecodableImage) return refuse("unsupported_media_type", "图片无法读取（文件损坏或尺寸过大）");
     throw error;
   }
   const stored = image;

@@ -55,7 +55,7 @@ export async function publicationScheduler(
       note: formatShortTime(at.toISOString()),
     });
   });
-  if (notified === null) return refuse("conflict", "稿件状态已被他人更改,请刷新后重试");
+  if (notified === null) return refuse("conflict", "稿件状态已被他人更改，请刷新后重试");
   announceNotifications(notified);
   return { ok: true, publishAt: at.toISOString() };
 }

@@ -10,7 +10,7 @@ import { accountAuditWriter } from "./accountAuditWriter";
 import { refuse, type CommandResult } from "./commandResult";
 import { resetTokenHash } from "./passwordResetter";
 
-const EXPIRED = "这个重置链接无效或已过期,请联系系统管理员重新生成";
+const EXPIRED = "这个重置链接无效或已过期，请联系系统管理员重新生成";
 
 /** Whose account a reset token opens, while it is unused and unexpired; null otherwise. */
 export async function resetLinkAccount(db: Db, token: string): Promise<{ username: string } | null> {

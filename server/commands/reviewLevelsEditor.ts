@@ -51,7 +51,7 @@ export async function reviewLevelsEditor(db: Db, { actor, levels }: ReviewLevels
       const account = byName.get(username);
       if (!account || account.disabled) return refuse("bad_request", `没有启用的账号“${username}”`);
       const asActor = actorOf(account as User);
-      if (!asActor || !isDesk(asActor)) return refuse("bad_request", `“${username}”不是编辑,不能签署审级`);
+      if (!asActor || !isDesk(asActor)) return refuse("bad_request", `“${username}”不是编辑，不能签署审级`);
     }
     const before = await configuredLevels(tx);
     await tx.delete(reviewLevels);
@@ -84,6 +84,6 @@ export async function reviewLevelsEditor(db: Db, { actor, levels }: ReviewLevels
 
 /** `初审[huhongye、fushen] / 复审[全体编辑]`; the default when nothing is configured. */
 function describeLevels(levels: readonly LevelChange[]): string {
-  if (levels.length === 0) return "默认(签发)";
+  if (levels.length === 0) return "默认（签发）";
   return levels.map((l) => `${l.name}[${l.signers === "editors" ? "全体编辑" : [...new Set(l.signers)].join("、")}]`).join(" / ");
 }

@@ -63,12 +63,12 @@ export async function signoffWriter(db: Db, props: SignoffWriterProps): Promise<
       });
       if (refused) return { ...refuse(STATUS_CODES[refused.status], refused.message), reason: refused.reason } as CommandRefusal;
       if (props.contentHash !== undefined && props.contentHash !== content.contentHash) {
-        return { ...refuse("conflict", "稿件内容已改变,请看过最新内容后再签署"), reason: "text_changed" };
+        return { ...refuse("conflict", "稿件内容已改变，请看过最新内容后再签署"), reason: "text_changed" };
       }
       // Bounded per submission cycle: a story sent back and submitted again starts afresh.
       const limit = maxSignoffsPerStory();
       if (signoffs.filter((s) => (s.auditEntryId ?? 0) > cycleStart).length >= limit) {
-        return { ...refuse("conflict", `这篇稿件的签署记录已达上限(${limit} 条)`), reason: "too_many_signoffs" };
+        return { ...refuse("conflict", `这篇稿件的签署记录已达上限（${limit} 条）`), reason: "too_many_signoffs" };
       }
       const position = setting.levels.findIndex((l) => l.name === level) + 1;
       const revision = await revisionWriter(tx, {

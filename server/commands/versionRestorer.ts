@@ -78,7 +78,7 @@ export async function versionRestorer(
   if (!target) return refuse("not_found", "没有这个版本");
   const document = revisionDocument(target);
   if (!document.ok) {
-    return { ok: false, code: "invalid_revision", message: "这个版本含有编辑器不支持的内容,无法恢复;请选择其他版本" };
+    return { ok: false, code: "invalid_revision", message: "这个版本含有编辑器不支持的内容，无法恢复；请选择其他版本" };
   }
 
   return inStoryCommandQueue(articleId, async () => {
@@ -86,13 +86,13 @@ export async function versionRestorer(
       const now = await lockedArticleFacts(tx, articleId);
       return now !== null && can(actor, "restore", now.facts);
     });
-    if (!stillWritable) return refuse("conflict", "稿件状态已被他人更改,不能再恢复版本;请刷新后查看");
+    if (!stillWritable) return refuse("conflict", "稿件状态已被他人更改，不能再恢复版本；请刷新后查看");
 
     try {
       await liveAccess().applyEdit(articleId, user.id, (current) => restoreUpdate(current, document));
     } catch (err) {
       if (!isEditNotSaved(err)) throw err;
-      return { ok: false as const, code: "save_failed" as const, message: "服务器暂时无法保存,版本没有恢复;请稍后重试" };
+      return { ok: false as const, code: "save_failed" as const, message: "服务器暂时无法保存，版本没有恢复；请稍后重试" };
     }
     // The restore's edit is committed; its version is written under the row lock, so it
     // captures exactly the story as it is after the edit, in one transaction.
@@ -101,7 +101,7 @@ export async function versionRestorer(
       return revisionWriter(tx, {
         articleId,
         kind: "restore",
-        name: `恢复到:${target.name ?? `版本 ${target.id}`}`,
+        name: `恢复到：${target.name ?? `版本 ${target.id}`}`,
         createdBy: user.id,
         content: await captureContent(tx, articleId),
       });

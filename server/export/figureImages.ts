@@ -37,12 +37,12 @@ function figureMediaIds(body: PmNode): string[] {
 export async function loadFigureImages(db: Db, body: PmNode): Promise<Map<string, ExportImage>> {
   const ids = figureMediaIds(body);
   const maxImages = setting("EXPORT_MAX_IMAGES");
-  if (ids.length > maxImages) throw new ExportTooLarge(`这篇稿件有 ${ids.length} 张图片,导出 Word 最多 ${maxImages} 张;请用打印版`);
+  if (ids.length > maxImages) throw new ExportTooLarge(`这篇稿件有 ${ids.length} 张图片，导出 Word 最多 ${maxImages} 张；请用打印版`);
   if (ids.length === 0) return new Map();
   const [{ bytes }] = await db.select({ bytes: sum(media.byteSize) }).from(media).where(inArray(media.id, ids));
   const maxBytes = setting("EXPORT_MAX_IMAGE_BYTES");
   if (Number(bytes ?? 0) > maxBytes) {
-    throw new ExportTooLarge(`这篇稿件的图片共 ${Math.ceil(Number(bytes) / 2 ** 20)} MB,导出 Word 最多 ${Math.floor(maxBytes / 2 ** 20)} MB;请用打印版`);
+    throw new ExportTooLarge(`这篇稿件的图片共 ${Math.ceil(Number(bytes) / 2 ** 20)} MB，导出 Word 最多 ${Math.floor(maxBytes / 2 ** 20)} MB；请用打印版`);
   }
   const images = new Map<string, ExportImage>();
   for (const id of ids) {

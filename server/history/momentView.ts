@@ -8,8 +8,9 @@ import { logLength, logRowAt, peopleById } from "./versionQueries";
 /**
  * The story as it was right after the `index`-th logged update (time travel): replayed from
  * the nearest snapshot at or before that row, so the cost does not grow with history. `html` is
- * the body as the public page renders it (headings, lists, photos with captions; the same
- * whitelist, so nothing unsafe comes through), `text` the plain text.
+ * the body through the public page's whitelist (headings, lists, photos with captions; nothing
+ * unsafe comes through) with pending suggestions (修订) shown as `<ins class="suggest-insert">`
+ * and `<del class="suggest-delete">`, `text` the plain text.
  */
 export async function momentView(db: Db, articleId: string, index: number) {
   const total = await logLength(db, articleId);
@@ -27,6 +28,7 @@ export async function momentView(db: Db, articleId: string, index: number) {
     by: row.userId ? (people.get(row.userId) ?? null) : null,
     title,
     text,
-    html: renderStoryBody(body),
+    // The workbench's view: pending suggestions (修订) shown as such, as `text` holds them.
+    html: renderStoryBody(body, { suggestions: "show" }),
   };
 }

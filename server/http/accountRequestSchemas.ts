@@ -12,7 +12,7 @@ import { ROLES } from "../../newsroom/roles";
 export const usernameSchema = z
   .string({ error: "需要 username" })
   .trim()
-  .regex(/^[a-z0-9][a-z0-9._-]{1,39}$/, { error: "用户名需为 2–40 个小写字母、数字或 . _ -,以字母或数字开头" });
+  .regex(/^[a-z0-9][a-z0-9._-]{1,39}$/, { error: "用户名需为 2–40 个小写字母、数字或 . _ -，以字母或数字开头" });
 
 const nameSchema = z
   .string({ error: "姓名必须是文本" })

@@ -10,7 +10,7 @@ import { apiError, notSignedIn } from "./apiErrors";
 export const NOT_AN_ADMIN = "只有系统管理员可以管理账号";
 
 /** What an admin without a second factor is told while ADMIN_REQUIRE_TOTP=1. */
-export const TOTP_REQUIRED = "系统管理员须先在“我的账号”中启用两步验证(ADMIN_REQUIRE_TOTP)";
+export const TOTP_REQUIRED = "系统管理员须先在“我的账号”中启用两步验证（ADMIN_REQUIRE_TOTP）";
 
 /** The start of every admin route: signed in (401) and allowed to manage accounts (403). */
 export async function adminUser(): Promise<{ user: User } | { error: Response }> {

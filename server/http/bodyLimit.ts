@@ -36,7 +36,7 @@ const LINGER_MS = 1000;
 
 function refuse(req: http.IncomingMessage, res: http.ServerResponse, limit: number): void {
   const body = JSON.stringify({
-    error: { code: "payload_too_large", message: `请求体过大(上限 ${limit} 字节)` },
+    error: { code: "payload_too_large", message: `请求体过大（上限 ${limit} 字节）` },
   });
   res.writeHead(413, {
     "content-type": "application/json; charset=utf-8",

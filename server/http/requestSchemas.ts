@@ -61,11 +61,11 @@ export const transitionBody = z
     action: workflowAction,
     note: z.string({ error: "note 必须是文本" }).nullish().transform((note) => note ?? null),
     at: z.iso
-      .datetime({ offset: true, error: "at 必须是带时区的 ISO 时间,例如 2026-11-28T08:00:00+08:00" })
+      .datetime({ offset: true, error: "at 必须是带时区的 ISO 时间，例如 2026-11-28T08:00:00+08:00" })
       .nullish()
       .transform((at) => (at ? new Date(at) : null)),
   })
-  .refine((body) => body.at === null || body.action === "publish", { error: "只有发布(publish)可以指定时间 at" });
+  .refine((body) => body.at === null || body.action === "publish", { error: "只有发布（publish）可以指定时间 at" });
 
 /**
  * `GET /api/articles?q=&state=&member=` (and the dashboard's search form): `q` trimmed, at
@@ -98,7 +98,7 @@ export const markNotificationsBody = z.object({
 });
 
 /** `POST /api/articles/:id/members` `{username, label?}`. */
-const addMemberHint = "需要 username(以及可选的 label)";
+const addMemberHint = "需要 username（以及可选的 label）";
 export const addMemberBody = z.object({
   username: z.string({ error: addMemberHint }),
   label: z.string({ error: addMemberHint }).optional(),
@@ -106,7 +106,7 @@ export const addMemberBody = z.object({
 
 /** `PUT /api/articles/:id/members` `{usernames}`: the byline in its new order. */
 export const reorderMembersBody = z.object({
-  usernames: z.array(z.string(), { error: "需要 usernames(用户名数组)" }),
+  usernames: z.array(z.string(), { error: "需要 usernames（用户名数组）" }),
 });
 
 /** `DELETE /api/articles/:id/members` `{username}`. */
@@ -218,8 +218,8 @@ export const deleteCommentBody = z.object({});
 /** `POST /api/articles/:id/checks/overrides` `{checkId, contentHash, reason}`. */
 export const checkOverrideBody = z.object({
   checkId: z.enum(CHECK_IDS, { error: `checkId 必须是 ${CHECK_IDS.join("、")} 之一` }),
-  contentHash: z.string({ error: "需要 contentHash(所豁免的检查结果对应的内容哈希)" }).regex(/^[0-9a-f]{64}$/, { error: "contentHash 格式不正确" }),
-  reason: z.string({ error: "需要 reason(豁免理由)" }),
+  contentHash: z.string({ error: "需要 contentHash（所豁免的检查结果对应的内容哈希）" }).regex(/^[0-9a-f]{64}$/, { error: "contentHash 格式不正确" }),
+  reason: z.string({ error: "需要 reason（豁免理由）" }),
 });
 
 /** `POST|DELETE /api/admin/lexicon` `{word}` or `{words}`: one word or several. */

@@ -8,7 +8,7 @@ export const MAX_LEVEL_NAME_LENGTH = 20;
 /** Unknown fields are refused with a message naming them (the bodies are strict). */
 const strict = <Shape extends z.ZodRawShape>(shape: Shape) =>
   z.strictObject(shape, {
-    error: (issue) => (issue.code === "unrecognized_keys" ? `不认识的字段:${issue.keys.join("、")}` : "请求必须是 JSON 对象"),
+    error: (issue) => (issue.code === "unrecognized_keys" ? `不认识的字段：${issue.keys.join("、")}` : "请求必须是 JSON 对象"),
   });
 
 const level = strict({

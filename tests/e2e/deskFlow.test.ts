@@ -489,11 +489,11 @@ describeInBrowser("the desk's daily tools in a real browser", () => {
     await snap(page, "time-travel-1366");
   });
 
-  it("runs a redirecting server action (new story) with its target page fetched in the same answer", async () => {
-    // Next fetches a redirecting action's target from this process, at the port it was given;
-    // with PORT=0 that was 3000 ("failed to get redirect response ... ECONNREFUSED"), so every
-    // redirect became a second round trip. The server now gives Next the port it listens on.
-    const page = await personPage("yaoyuchao");
+  /**
+   * Makes a story with the dashboard's 新建稿件 (a server action that redirects) on `page` and
+   * checks Next fetched the target page from this process, sending it with the answer.
+   */
+  async function expectRedirectServedInline(page: Page, title: string): Promise<void> {
     const logged: string[] = [];
     const originalError = console.error;
     console.error = (...args: unknown[]) => {
@@ -505,7 +505,7 @@ describeInBrowser("the desk's daily tools in a real browser", () => {
     page.on("requestfailed", onFailed);
     try {
       await page.goto(`${server.url}/`);
-      await page.getByRole("textbox", { name: "新稿件标题" }).fill("服务器动作的跳转");
+      await page.getByRole("textbox", { name: "新稿件标题" }).fill(title);
       await page.getByRole("button", { name: "新建稿件" }).click();
       await page.waitForURL(/\/articles\/[0-9a-f-]{36}$/, { timeout: 60_000 });
       await expect.poll(() => text(page.getByTestId("save-status")), EVENTUALLY).toBe("已保存");
@@ -516,6 +516,23 @@ describeInBrowser("the desk's daily tools in a real browser", () => {
       console.error = originalError;
       page.off("requestfailed", onFailed);
     }
+  }
+
+  it("runs a redirecting server action (new story) with its target page fetched in the same answer", async () => {
+    // Next fetches a redirecting action's target from this process, at the port it was given;
+    // with PORT=0 that was 3000 ("failed to get redirect response ... ECONNREFUSED"), so every
+    // redirect became a second round trip. The server now gives Next the port it listens on.
+    await expectRedirectServedInline(await personPage("yaoyuchao"), "服务器动作的跳转");
+  });
+
+  it("serves the redirect in the same answer behind an HTTPS proxy (x-forwarded-proto: https)", async () => {
+    // Behind a TLS proxy every request says x-forwarded-proto: https. Next built its self-fetch
+    // origin from that (https:// to a port speaking plain HTTP) and the fetch failed; the
+    // server now sets the plain self origin (__NEXT_PRIVATE_ORIGIN) as `next start` does.
+    const context = await personContext(browser, { viewport: DESKTOP, extraHTTPHeaders: { "x-forwarded-proto": "https" } });
+    contexts.push(context);
+    const page = await signInPage(context, server.url, "yaoyuchao", DEMO_PASSWORD);
+    await expectRedirectServedInline(page, "代理后的跳转");
   });
 
   it("says the restore worked on the history page and shows the new state", async () => {

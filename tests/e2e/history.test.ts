@@ -193,7 +193,7 @@ describeInBrowser("revision history in real browsers: versions, comparison, time
     expect(await text(bodyB)).toContain(LEAD);
 
     // The restore is itself a version, named after what it brought back.
-    const restored = versionEntry(pageA, "恢复到:第一稿");
+    const restored = versionEntry(pageA, "恢复到：第一稿");
     await expect.poll(() => restored.count(), EVENTUALLY).toBe(1);
     expect(await text(restored.locator("span.muted").first())).toBe("恢复");
     // Nothing went wrong on the history page.

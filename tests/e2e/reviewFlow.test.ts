@@ -192,7 +192,7 @@ describeInBrowser("the whole review flow in the browser (issue 14's Must show)",
     expect((await reader.goto(`${server.url}${href}`))?.status()).toBe(200);
     expect(await text(reader.locator("article .body"))).toContain(DECIDED);
     const shownHash = await text(reader.getByTestId("receipt-hash"));
-    expect(await text(reader.getByTestId("receipt-signers"))).toBe("签署:初审:复审编辑 · 复审:终审编辑 · 终审:胡红叶");
+    expect(await text(reader.getByTestId("receipt-signers"))).toBe("签署：初审：复审编辑 · 复审：终审编辑 · 终审：胡红叶");
     const receipt = (await (await fetch(`${server.url}${href}/receipt.json`)).json()) as { contentHash: string; content: string; auditHead: string };
     expect(shownHash).toBe(receipt.contentHash);
     expect(receipt.content).toContain(DECIDED);

@@ -151,7 +151,7 @@ describeInBrowser("三审 in the browser: three editors sign three levels, the r
     expect((await reader.goto(`${server.url}${href}`))?.status()).toBe(200);
     expect(await text(reader.locator("article .body"))).toContain("活动持续三天。");
     const shownHash = await text(reader.getByTestId("receipt-hash"));
-    expect(await text(reader.getByTestId("receipt-signers"))).toBe("签署:初审:复审编辑 · 复审:终审编辑 · 终审:胡红叶");
+    expect(await text(reader.getByTestId("receipt-signers"))).toBe("签署：初审：复审编辑 · 复审：终审编辑 · 终审：胡红叶");
     const receipt = (await (await fetch(`${server.url}${href}/receipt.json`)).json()) as { contentHash: string; content: string; auditHead: string };
     expect(shownHash).toBe(receipt.contentHash);
     expect(createHash("sha256").update(receipt.content, "utf8").digest("hex")).toBe(shownHash);

@@ -150,12 +150,12 @@ describe.each(backends())("review levels (三审): sign-offs pinned to the hash,
     expect((await levels("huhongye", "PUT", { levels: THREE_LEVELS })).status).toBe(403);
     const unknownField = await levels("admin", "PUT", { levels: THREE_LEVELS, order: "strict" });
     expect(unknownField.status).toBe(400);
-    expect(unknownField.body.error).toMatchObject({ code: "invalid_request", message: "不认识的字段:order" });
+    expect(unknownField.body.error).toMatchObject({ code: "invalid_request", message: "不认识的字段：order" });
     expect((await levels("admin", "PUT", { levels: [{ name: "初审", signers: ["huhongye"], extra: 1 }] })).status).toBe(400);
     expect((await levels("admin", "PUT", { levels: [{ name: "初审", signers: "everyone" }] })).status).toBe(400);
     const reporter = await levels("admin", "PUT", { levels: [{ name: "初审", signers: ["yaoyuchao"] }] });
     expect(reporter.status).toBe(400);
-    expect(reporter.body.error?.message).toBe("“yaoyuchao”不是编辑,不能签署审级");
+    expect(reporter.body.error?.message).toBe("“yaoyuchao”不是编辑，不能签署审级");
     expect((await levels("admin", "PUT", { levels: [{ name: "初审", signers: ["nobody"] }] })).body.error?.message).toBe("没有启用的账号“nobody”");
     expect((await levels("admin", "PUT", { levels: [{ name: "初审", signers: [] }] })).status).toBe(400);
     const twice = await levels("admin", "PUT", { levels: [THREE_LEVELS[0], THREE_LEVELS[0]] });
@@ -176,7 +176,7 @@ describe.each(backends())("review levels (三审): sign-offs pinned to the hash,
     // The change is on record in the console's audit log: who, and from what to what.
     const adminPage = await (await fetch(`${server.url}/admin`, { headers: { cookie: cookie.admin } })).text();
     expect(adminPage).toContain("修改审级");
-    expect(adminPage).toContain("审级: 默认(签发) → 初审[huhongye、fushen] / 复审[fushen、zhongshen] / 终审[zhongshen、huhongye]");
+    expect(adminPage).toContain("审级: 默认（签发） → 初审[huhongye、fushen] / 复审[fushen、zhongshen] / 终审[zhongshen、huhongye]");
   });
 
   it("three levels: in order, only listed signers, one level per person; an edit voids them and shows each signer exactly that edit; 签发 waits for all; the receipt verifies", async () => {
@@ -200,7 +200,7 @@ describe.each(backends())("review levels (三审): sign-offs pinned to the hash,
     expect(first.status).toBe(201);
     const sameTwice = await sign("fushen", id, "复审");
     expect([sameTwice.status, sameTwice.body.error?.reason]).toEqual([409, "signed_other_level"]);
-    expect(sameTwice.body.error?.message).toBe("你已签署本稿的“初审”,同一人不能签署两个审级");
+    expect(sameTwice.body.error?.message).toBe("你已签署本稿的“初审”，同一人不能签署两个审级");
     expect((await sign("huhongye", id, "初审")).body.error?.reason).toBe("already_signed");
     expect((await sign("zhongshen", id, "复审")).status).toBe(201);
 
@@ -291,7 +291,7 @@ describe.each(backends())("review levels (三审): sign-offs pinned to the hash,
     // The page serves the same text: its receipt block carries the same hash, signers and head.
     const page = await (await fetch(`${server.url}/news/${slug}`)).text();
     expect(page).toContain(`<em data-testid="receipt-hash">${receipt.contentHash}</em>`);
-    expect(page).toContain("初审:复审编辑 · 复审:终审编辑 · 终审:胡红叶");
+    expect(page).toContain("初审：复审编辑 · 复审：终审编辑 · 终审：胡红叶");
     expect(page).toContain(`<em data-testid="receipt-audit-head">${receipt.auditHead}</em>`);
     expect(page).toContain(`href="/news/${slug}/receipt.json"`);
     expect(page).toContain("活动持续三天。");
@@ -351,7 +351,7 @@ describe.each(backends())("review levels (三审): sign-offs pinned to the hash,
     }
     const refused = await sign("huhongye", id, "初审");
     expect([refused.status, refused.body.error?.reason]).toEqual([409, "too_many_signoffs"]);
-    expect(refused.body.error?.message).toBe("这篇稿件的签署记录已达上限(6 条)");
+    expect(refused.body.error?.message).toBe("这篇稿件的签署记录已达上限（6 条）");
     // The bound is per submission cycle: sent back and submitted again, the story can be signed again.
     expect((await transition("huhongye", id, "request_changes", "请再核实")).status).toBe(200);
     expect((await transition("yaoyuchao", id, "submit")).status).toBe(200);

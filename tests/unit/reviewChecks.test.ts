@@ -40,7 +40,7 @@ describe("machine checks", () => {
   it("character count: fails past the limit, whitespace not counted", () => {
     expect(verdict("标题", doc(paragraph("一二三四五 六七八九十"), paragraph("一二三四五六七八九十")), "character_count").status).toBe("passed");
     const over = verdict("标题", doc(paragraph("一二三四五六七八九十"), paragraph("一二三四五六七八九十一")), "character_count");
-    expect(over).toMatchObject({ status: "failed", findings: [{ message: "正文 21 字,超过上限 20 字" }] });
+    expect(over).toMatchObject({ status: "failed", findings: [{ message: "正文 21 字，超过上限 20 字" }] });
   });
 
   it("photo captions: a figure or image without a caption fails, however the caption is held", () => {
@@ -84,7 +84,7 @@ describe("machine checks", () => {
 
   it("headline: too long fails, missing warns", () => {
     expect(verdict("一二三四五六七八九十", doc(), "headline").status).toBe("passed");
-    expect(verdict("一二三四五六七八九十一", doc(), "headline")).toMatchObject({ status: "failed", findings: [{ message: "标题 11 字,超过上限 10 字" }] });
+    expect(verdict("一二三四五六七八九十一", doc(), "headline")).toMatchObject({ status: "failed", findings: [{ message: "标题 11 字，超过上限 10 字" }] });
     expect(verdict("", doc(), "headline").status).toBe("warning");
   });
 

@@ -60,6 +60,30 @@ describe("renderStoryBody", () => {
     });
     expect(html).toBe("<p>点我</p>\nalert(1)\n<figure><figcaption></figcaption></figure>");
   });
+
+  it("shows pending suggestions (修订) as fixed tags for the workbench, and leaves them out for the public", () => {
+    const mark = (type: string) => ({ type, attrs: { id: "s1", author: "\"><script>alert(1)</script>", time: 1 } });
+    const doc = {
+      type: "doc",
+      content: [
+        {
+          type: "paragraph",
+          content: [
+            { type: "text", text: "长沙" },
+            { type: "text", text: "今天", marks: [mark("suggestDelete")] },
+            { type: "text", text: "晴，气温二十度" },
+            { type: "text", text: "<左右>", marks: [mark("suggestInsert"), { type: "bold" }] },
+            { type: "text", text: "。" },
+          ],
+        },
+      ],
+    };
+    expect(renderStoryBody(doc, { suggestions: "show" })).toBe(
+      '<p>长沙<del class="suggest-delete">今天</del>晴，气温二十度<strong><ins class="suggest-insert">&lt;左右&gt;</ins></strong>。</p>',
+    );
+    expect(renderStoryBody(doc)).toBe("<p>长沙今天晴，气温二十度。</p>");
+    expect(renderStoryBody(doc, { suggestions: "hide" })).toBe("<p>长沙今天晴，气温二十度。</p>");
+  });
 });
 
 describe("publication format", () => {
