@@ -169,8 +169,8 @@ async function transitionNow(
           ...(levelSetting ? await signoffBlockers(tx, articleId, content.contentHash, levelSetting) : []),
         ];
         if (blockers.length > 0) {
-          const list = blockers.map((b) => b.message).join(";");
-          throw new TransitionConflict(`不能${ACTION_NAMES_ZH[action]}:${list}`, blockers);
+          const list = blockers.map((b) => b.message).join("；");
+          throw new TransitionConflict(`不能${ACTION_NAMES_ZH[action]}：${list}`, blockers);
         }
       }
       const revision = await revisionWriter(tx, {

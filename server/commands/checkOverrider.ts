@@ -62,7 +62,7 @@ export async function checkOverrider(db: Db, props: CheckOverriderProps): Promis
       action: OVERRIDE_CHECK_ACTION,
       fromState: found.facts.state,
       toState: found.facts.state,
-      note: `${CHECK_NAMES_ZH[checkId]}:${reason}`,
+      note: `${CHECK_NAMES_ZH[checkId]}：${reason}`,
       contentHash,
       revisionId: null,
     });

@@ -32,7 +32,7 @@ export interface CommentStreamOptions {
  */
 export function commentStreamResponse(holder: StreamHolder, options: CommentStreamOptions): Response {
   const release = takeStreamSlot(holder.userId, maxCommentStreamsPerUser());
-  if (!release) return apiError("rate_limited", "打开的评论实时连接过多,请关闭一些稿件页面");
+  if (!release) return apiError("rate_limited", "打开的评论实时连接过多，请关闭一些稿件页面");
   const encoder = new TextEncoder();
   let stop = () => {};
   let stopped = false;

@@ -39,7 +39,7 @@ export async function publishGateBlockers(
   const report = await checkReport(tx, articleId, content);
   for (const check of report.checks) {
     if (report.blocking.includes(check.id)) {
-      blockers.push({ kind: "check", id: check.id, message: `检查未通过:${check.name}(${check.findings[0]?.message ?? ""})` });
+      blockers.push({ kind: "check", id: check.id, message: `检查未通过：${check.name}（${check.findings[0]?.message ?? ""}）` });
     }
   }
   return blockers;

@@ -140,7 +140,7 @@ describe.each(backends())("checks pinned to the hash and the publish gate (%s)",
     );
     expect(audit.body.verified).toBe(true);
     expect(audit.body.entries.map((e) => e.action)).toEqual(["submit", "override_check", "approve", "publish"]);
-    expect(audit.body.entries[1]).toMatchObject({ note: `敏感词:${body.reason}`, contentHash: report.contentHash });
+    expect(audit.body.entries[1]).toMatchObject({ note: `敏感词：${body.reason}`, contentHash: report.contentHash });
   });
 
   it("a new text needs a new override, and a headline past the limit blocks too", async () => {

@@ -29,11 +29,11 @@ export async function insertPhotos(editor: Editor, files: File[], notify: (notic
     }
     notify({ kind: "info", text: `正在上传图片（${index + 1}/${files.length}）…` });
     const uploaded = await uploadPhoto(file);
-    if ("error" in uploaded) refused.push(`${file.name}:${uploaded.error}`);
+    if ("error" in uploaded) refused.push(`${file.name}：${uploaded.error}`);
     else if (editor.isDestroyed || !editor.isEditable) refused.push(`${file.name}：稿件已不能编辑，图片没有插入`);
     else editor.chain().focus().insertFigure({ src: uploaded.url, width: uploaded.width, height: uploaded.height }).run();
   }
-  notify(refused.length > 0 ? { kind: "error", text: refused.join(";") } : null);
+  notify(refused.length > 0 ? { kind: "error", text: refused.join("；") } : null);
 }
 
 const filesOf = (data: DataTransfer | null) => Array.from(data?.files ?? []).filter((file) => file.type.startsWith("image/"));
