@@ -193,11 +193,14 @@ function firstStandingClock(deletes: DeleteSet, client: number, clock: number, l
  * the update deletes) adds text the sender never saw, which the dropped item would have kept
  * unmarked. Such text is let through when its characters are past every clock of their client
  * the update refers to (the sender cannot have seen them) and it was typed right next to
- * something this update deletes inside the same stretch (or next to other such text): that is
- * where concurrent typing meets the sender's deletion. Refusing would throw away the honest
- * sender's edits, while the stretch stays visible and its update is logged under its sender. A
- * forger deleting a closing item over text it could see, or over text typed next to anything
- * outside the stretch (deleting the character before her suggestion does not help), is refused.
+ * text this update deletes inside the same stretch (or next to other such text): that is
+ * where concurrent typing meets the sender's deletion. A deleted format item does not count:
+ * words typed after her suggestion sit right beside her closing item, and a pure delete of that
+ * item refers to none of their client's clocks, so they would always look unseen. Refusing
+ * would throw away the honest sender's edits, while the stretch stays visible and its update
+ * is logged under its sender. A forger deleting a closing item over text it could see, or over
+ * text typed next to anything outside the stretch (deleting the character before her
+ * suggestion does not help), is refused.
  */
 export function stretchedSuggestionRefusal(
   doc: Y.Doc,
@@ -332,12 +335,15 @@ function stretchInTextRefusal(text: Y.AbstractType<unknown>, pass: TextPass): st
     for (const key of differing) {
       const state = keys.get(key)!;
       if (!isSuggestionAttrs(state.after) || state.after.author === userId) continue;
-      // Typed concurrently next to something this update deletes inside the same stretch?
+      // Typed concurrently next to text this update deletes inside the same stretch? Only deleted
+      // text counts, never a deleted format item: text typed after her suggestion sits right
+      // beside her closing item, so deleting that item alone would otherwise excuse it.
       const end = stretchEnd(key, at);
       const besideDeleted = (id: Y.ID | null) => {
         const holder = itemHolding(id);
         const where = holder ? position.get(holder) : undefined;
-        return where !== undefined && where > state.start && where < end && (Y.isDeleted(deletes, id!) || excused.has(holder!));
+        if (!holder || where === undefined || where <= state.start || where >= end) return false;
+        return excused.has(holder) || (holder.countable && !(holder.content instanceof Y.ContentFormat) && Y.isDeleted(deletes, id!));
       };
       const unseen = standing > (pass.seen.get(item.id.client) ?? -1) && (besideDeleted(item.origin) || besideDeleted(item.rightOrigin));
       if (unseen) {

@@ -249,6 +249,43 @@ describe("schema guard and suggestion marks", () => {
     expect(checkAs(server, stretched, REPORTER)).toThrow(/stretched over text it never covered/);
   });
 
+  it("refuses a stretch over a colleague's words typed after her suggestion at a paragraph's end (deleting only her closing item)", () => {
+    const paragraph = "长沙今天晴,气温二十度。";
+    const { server } = story(paragraph);
+    const clientOf = () => {
+      const doc = new Y.Doc({ gc: false });
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(server));
+      return doc;
+    };
+    // Alice (the editor) suggests words at the paragraph's end, on her own client.
+    const alice = clientOf();
+    const suggested = updateOf(alice, () => editBody(alice, (tr) => suggestInsertion(tr, 1 + paragraph.length, 1 + paragraph.length, "有雨", suggester(EDITOR))));
+    Y.applyUpdate(server, suggested);
+    // Bob keeps typing after her suggestion on his own client: Yjs puts his words after her closing item.
+    const bob = clientOf();
+    const bobTyped = updateOf(bob, () => serverText(bob).insert(serverText(bob).length, "明天转晴", {}));
+    expect(checkAs(server, bobTyped, OTHER)).not.toThrow();
+    Y.applyUpdate(server, bobTyped);
+    const closingOnServer = suggestionFormatItems(serverText(server)).find((item) => (item.content as Y.ContentFormat).value === null)!;
+    expect(closingOnServer.right?.id.client).toBe(bob.clientID);
+    expect(suggestionsInDoc(server).map((s) => s.text)).toEqual(["有雨"]);
+    // Carol's update deletes only that closing item: no structs, and it refers to Alice's client alone.
+    const carol = clientOf();
+    const closing = suggestionFormatItems(serverText(carol)).find((item) => (item.content as Y.ContentFormat).value === null)!;
+    const stretched = updateOf(carol, () => carol.transact((tr) => closing.delete(tr)));
+    const decoded = Y.decodeUpdate(stretched);
+    expect(decoded.structs).toHaveLength(0);
+    expect([...decoded.ds.clients.keys()]).toEqual([alice.clientID]);
+    // Applied, Bob's words would show as Alice's suggestion.
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(server));
+    Y.applyUpdate(copy, stretched);
+    expect(suggestionsInDoc(copy).map((s) => s.text)).toEqual(["有雨明天转晴"]);
+    expect(checkAs(server, stretched, REPORTER)).toThrow(/stretched over text it never covered/);
+    // Its author may (it is her own suggestion to extend).
+    expect(checkAs(server, stretched, EDITOR)).not.toThrow();
+  });
+
   it("refuses a stretch whose delete set is crafted unsorted to hide deletions from the guard", () => {
     const { server, client } = story();
     Y.applyUpdate(server, updateOf(client, () => editBody(client, (tr) => suggestInsertion(tr, 3, 3, "市区", suggester(EDITOR)))));
@@ -354,21 +391,30 @@ describe("schema guard and suggestion marks", () => {
     expect(checkAs(server, typed, REPORTER)).not.toThrow();
     Y.applyUpdate(server, typed);
     expect(suggestionFormatItems(copyOf().ytext).filter((item) => !item.deleted)).toHaveLength(4);
-    // Dave deletes X (his Yjs drops the now redundant C and O2); Erin, concurrently, types Y after X.
-    const dave = copyOf();
-    const erin = copyOf();
-    const deleted = updateOf(dave.doc, () => dave.ytext.delete(3, 1));
-    const droppedFormats = suggestionFormatItems(dave.ytext).filter((item) => item.deleted).length;
-    expect(droppedFormats).toBeGreaterThan(0);
-    const erinTyped = updateOf(erin.doc, () => erin.ytext.insert(4, "Y", {}));
-    // Erin's Y reaches the server first.
-    expect(checkAs(server, erinTyped, OTHER)).not.toThrow();
-    Y.applyUpdate(server, erinTyped);
-    const merged = new Y.Doc();
-    Y.applyUpdate(merged, Y.encodeStateAsUpdate(server));
-    Y.applyUpdate(merged, deleted);
-    console.log(`after the race the editor's insertion reads ${JSON.stringify(suggestionsInDoc(merged).map((s) => s.text))}`);
-    expect(checkAs(server, deleted, REPORTER)).not.toThrow();
+    // Dave deletes X (his Yjs drops the now redundant C and O2); Erin, concurrently, types Y after
+    // X (its origin is X) or before it (its right origin is X).
+    const typedBeforeRace = Y.encodeStateAsUpdate(server);
+    for (const [where, index] of [["after X", 4], ["before X", 3]] as const) {
+      const raced = new Y.Doc({ gc: false });
+      Y.applyUpdate(raced, typedBeforeRace);
+      const dave = copyOf();
+      const erin = copyOf();
+      const deleted = updateOf(dave.doc, () => dave.ytext.delete(3, 1));
+      const droppedFormats = suggestionFormatItems(dave.ytext).filter((item) => item.deleted).length;
+      expect(droppedFormats, where).toBeGreaterThan(0);
+      const erinTyped = updateOf(erin.doc, () => erin.ytext.insert(index, "Y", {}));
+      const y = Y.decodeUpdate(erinTyped).structs.find((s) => s instanceof Y.Item && s.content instanceof Y.ContentString) as Y.Item;
+      const x = (Y.decodeUpdate(typed).structs.find((s) => s instanceof Y.Item && s.content instanceof Y.ContentString) as Y.Item).id;
+      expect(Y.compareIDs(index === 4 ? y.origin : y.rightOrigin, x), where).toBe(true);
+      // Erin's Y reaches the server first.
+      expect(checkAs(raced, erinTyped, OTHER), where).not.toThrow();
+      Y.applyUpdate(raced, erinTyped);
+      const merged = new Y.Doc();
+      Y.applyUpdate(merged, Y.encodeStateAsUpdate(raced));
+      Y.applyUpdate(merged, deleted);
+      console.log(`after the race (Y ${where}) the editor's insertion reads ${JSON.stringify(suggestionsInDoc(merged).map((s) => s.text))}`);
+      expect(checkAs(raced, deleted, REPORTER), where).not.toThrow();
+    }
   });
 
   it("refuses a suggestion carrying someone else's user id", () => {
