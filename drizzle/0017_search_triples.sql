@@ -31,8 +31,10 @@ BEGIN
 END
 $$;--> statement-breakpoint
 -- The grams a story must hold to contain q: q itself up to three characters (exact), else
--- every triple of q.
-CREATE OR REPLACE FUNCTION "article_search_query_grams"("q" text) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+-- every triple of q. A new name, not a replacement of 0014's article_search_query_grams: during
+-- a rolling restart the processes still on the old code keep calling that one with its meaning
+-- (characters or pairs, which every row holds).
+CREATE FUNCTION "article_search_triple_grams"("q" text) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT CASE WHEN char_length(q) <= 3 THEN ARRAY[q] ELSE (
     SELECT array_agg(DISTINCT (c || next || after_next) COLLATE "C")
     FROM (

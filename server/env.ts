@@ -80,8 +80,9 @@ const EnvSchema = z.object({
   /**
    * How often each collaboration socket is pinged, in ms; one that missed the previous ping is
    * cut and its presence removed, so a colleague whose network vanished (no close ever arrives)
-   * is no longer listed within two intervals. Lower is quicker but cuts clients whose event loop
-   * stalls that long.
+   * is no longer listed within two intervals (four while the server is still sending to it, so
+   * a slow link busy with a long first sync is not cut; any frame from the client counts as an
+   * answer). Lower is quicker but cuts clients whose event loop stalls that long.
    */
   COLLAB_PING_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
   /** An automatic checkpoint is written after this long without edits, in ms. */

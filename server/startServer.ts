@@ -249,7 +249,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
   }
   publishListenOrigin(env.HOST, port);
   scheduledPublisher.start();
-  gramsBackfill.start();
+  void gramsBackfill.start();
 
   return { port, close: () => close() };
 }

@@ -122,7 +122,7 @@ const LAST_CHECK = 4000;
 /**
  * The conditions the index and the small columns decide: the GIN index
  * `articles_search_grams_idx` gives the stories holding every gram of the lower-cased search
- * (`article_search_query_grams`), plus, while `staleRowsLeft`, the stories whose grams are not
+ * (`article_search_triple_grams`), plus, while `staleRowsLeft`, the stories whose grams are not
  * current yet (partial index `articles_search_grams_stale_idx`) holding q's characters or pairs
  * (0014's grams, `article_search_pair_grams`; LIKE confirms them), then state and byline member. Lower-casing happens in the database on both sides, so they agree on
  * every character.
@@ -130,7 +130,7 @@ const LAST_CHECK = 4000;
 function indexedConditions(filter: ArticleFilter, staleRowsLeft = true): SQL[] {
   const conditions: SQL[] = [];
   if (filter.q) {
-    const current = sql`${articles.searchGrams} @> article_search_query_grams(lower(${filter.q}))`;
+    const current = sql`${articles.searchGrams} @> article_search_triple_grams(lower(${filter.q}))`;
     // A row not rebuilt yet holds 0014's characters and pairs: those of q narrow it down.
     const stale = sql`(${staleGrams} and ${articles.searchGrams} @> article_search_pair_grams(lower(${filter.q})))`;
     conditions.push(staleRowsLeft ? sql`(${current} or ${stale})` : current);
@@ -146,7 +146,7 @@ function indexedConditions(filter: ArticleFilter, staleRowsLeft = true): SQL[] {
 
 /**
  * Whether a candidate really contains `q`. The grams decide it alone when the lower-cased
- * search has at most three characters (counted by PostgreSQL, as `article_search_query_grams`
+ * search has at most three characters (counted by PostgreSQL, as `article_search_triple_grams`
  * does) and the row's grams are current: the candidate holds `q` itself as a gram. Otherwise
  * LIKE reads the stored text; CASE keeps it from reading the text when the grams decide.
  */

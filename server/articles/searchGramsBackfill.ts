@@ -9,6 +9,8 @@ export interface SearchGramsBackfillOptions {
   batch: number;
   /** Pause between statements, in ms, so requests get the database between them. */
   pauseMs: number;
+  /** First pause after a failed batch, in ms (×4 for each further failure, at most a minute). */
+  backoffBaseMs?: number;
 }
 
 /**
@@ -19,8 +21,15 @@ export interface SearchGramsBackfillOptions {
  * `articles_search_columns` rebuilds any row below the current version. Until a row is reached a
  * search confirms it with LIKE (`listArticles.ts`), so results are exact throughout. Several
  * processes may run one: `skip locked` gives each different rows. Stops by itself when no stale
- * row is left; a failure is logged and the next start resumes.
+ * row is left. A failed batch (a busy database, a dropped connection) is tried again after a
+ * growing pause, at most `BACKFILL_MAX_FAILURES` times in a row; then it is logged and the next
+ * start resumes (searches stay exact meanwhile, only slower).
  */
+/** Failed batches in a row after which the backfill gives up until the next start (~1.5 min of tries). */
+export const BACKFILL_MAX_FAILURES = 6;
+/** Longest pause after a failed batch, in ms. */
+const BACKFILL_MAX_BACKOFF_MS = 60_000;
+
 export class SearchGramsBackfill {
   private stopped = false;
   private running: Promise<void> | null = null;
@@ -31,11 +40,12 @@ export class SearchGramsBackfill {
     private readonly options: SearchGramsBackfillOptions,
   ) {}
 
-  /** Starts the batches in the background. */
-  start(): void {
+  /** Starts the batches in the background; the promise settles when they end (never rejects). */
+  start(): Promise<void> {
     this.running ??= this.loop().catch((err) => {
-      console.error("[search] rebuilding old stories' search grams failed:", (err as Error).message);
+      console.error("[search] rebuilding old stories' search grams failed; the next start resumes:", (err as Error).message);
     });
+    return this.running;
   }
 
   /** Stops after the batch in progress and waits for it. */
@@ -60,17 +70,32 @@ export class SearchGramsBackfill {
   }
 
   private async loop(): Promise<void> {
+    let failures = 0;
     while (!this.stopped) {
-      const rebuilt = await this.runBatch();
+      let rebuilt: number;
+      try {
+        rebuilt = await this.runBatch();
+        failures = 0;
+      } catch (err) {
+        failures += 1;
+        if (failures >= BACKFILL_MAX_FAILURES || this.stopped) throw err;
+        await this.pause(Math.min(BACKFILL_MAX_BACKOFF_MS, (this.options.backoffBaseMs ?? 400) * 4 ** (failures - 1)));
+        continue;
+      }
       if (rebuilt < this.options.batch) return;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.options.pauseMs);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = null;
+      await this.pause(this.options.pauseMs);
     }
+  }
+
+  /** Waits `ms`, or less if `stop()` is called meanwhile. */
+  private async pause(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = null;
   }
 }

@@ -32,6 +32,8 @@ export const COLLAB_PATH_PREFIX = "/collab/";
 
 /** Frames a client may send while it is being authenticated and its room loads. */
 const MAX_FRAMES_BEFORE_JOIN = 64;
+/** Unanswered pings in a row after which a socket we are still sending to is cut. */
+const MISSED_PINGS_WHILE_SENDING = 3;
 /** How often signed-in sessions are re-checked and idle budgets forgotten. */
 const HOUSEKEEPING_INTERVAL_MS = 30_000;
 
@@ -105,6 +107,8 @@ export class CollabServer {
   private readonly pingTimer: NodeJS.Timeout;
   private readonly housekeepingTimer: NodeJS.Timeout;
   private readonly alive = new WeakSet<WebSocket>();
+  /** Pings in a row a socket we are still sending to has not answered. */
+  private readonly missedPings = new WeakMap<WebSocket, number>();
   private readonly perUser = new OpenCounts();
   private readonly perStory = new OpenCounts();
   /** Whose session each joined socket runs on, so signing out (or disabling) can end it. */
@@ -184,7 +188,10 @@ export class CollabServer {
     // terminating here would cut the close frame off before it is sent.
     ws.on("error", () => {});
     this.alive.add(ws);
+    // Any frame from the client proves it is there, not only a pong: a client busy uploading a
+    // large paste answers the ping only after it.
     ws.on("pong", () => this.alive.add(ws));
+    ws.on("message", () => this.alive.add(ws));
 
     const { db, registry, authSecret } = this.options;
     let room;
@@ -283,9 +290,18 @@ export class CollabServer {
 
   private pingAll(): void {
     for (const ws of this.wss.clients) {
-      if (!this.alive.has(ws)) {
-        ws.terminate();
-        continue;
+      if (this.alive.has(ws)) {
+        this.missedPings.delete(ws);
+      } else {
+        // While we are still sending to it (a first sync of a long story over a slow link) its
+        // pong may be queued behind our own bytes: it gets a few more intervals, not forever
+        // (bytes to a vanished client never drain).
+        const missed = (this.missedPings.get(ws) ?? 0) + 1;
+        if (missed >= (ws.bufferedAmount > 0 ? MISSED_PINGS_WHILE_SENDING : 1)) {
+          ws.terminate();
+          continue;
+        }
+        this.missedPings.set(ws, missed);
       }
       this.alive.delete(ws);
       ws.ping();

@@ -24,6 +24,11 @@ export interface CheckOverriderProps {
   /** The hash the editor saw failing: an override never lands on text they did not see. */
   contentHash: string;
   reason: string;
+  /**
+   * The lexicon version of the report the editor saw, when the client sends it: a sensitive-word
+   * override given after the lexicon changed would cover findings nobody looked at.
+   */
+  lexiconVersion?: string;
 }
 
 /**
@@ -46,6 +51,8 @@ export async function checkOverrider(db: Db, props: CheckOverriderProps): Promis
     const check = before.checks.find((c) => c.id === checkId);
     if (check?.status !== "failed") return refuse("conflict", `“${CHECK_NAMES_ZH[checkId]}”检查没有失败，无需豁免`);
     if (check.override) return refuse("conflict", `“${CHECK_NAMES_ZH[checkId]}”已被豁免`);
+    if (checkId === "sensitive_words" && props.lexiconVersion !== undefined && props.lexiconVersion !== before.lexiconVersion)
+      return refuse("conflict", "敏感词词库已更新，请查看最新的检查结果后再豁免");
     // Given under the lexicon the checks ran against; one given under an older lexicon (which
     // no longer holds, so `check.override` is null) is replaced. The audit chain keeps both.
     const values = { articleId, contentHash, checkId, reason, actorId: user.id, lexiconVersion: before.lexiconVersion };

@@ -215,11 +215,16 @@ export const resolveCommentBody = z.object({ resolved: z.boolean({ error: "resol
 /** `DELETE …/comments/:cid`: no parameters. */
 export const deleteCommentBody = z.object({});
 
-/** `POST /api/articles/:id/checks/overrides` `{checkId, contentHash, reason}`. */
+/**
+ * `POST /api/articles/:id/checks/overrides` `{checkId, contentHash, reason, lexiconVersion?}`
+ * (`lexiconVersion`: the one the editor's report showed; a sensitive-word override is refused if
+ * the lexicon changed since, so it never covers a finding nobody saw).
+ */
 export const checkOverrideBody = z.object({
   checkId: z.enum(CHECK_IDS, { error: `checkId 必须是 ${CHECK_IDS.join("、")} 之一` }),
   contentHash: z.string({ error: "需要 contentHash（所豁免的检查结果对应的内容哈希）" }).regex(/^[0-9a-f]{64}$/, { error: "contentHash 格式不正确" }),
   reason: z.string({ error: "需要 reason（豁免理由）" }),
+  lexiconVersion: z.string({ error: "lexiconVersion 必须是文本" }).max(100, { error: "lexiconVersion 格式不正确" }).optional(),
 });
 
 /** `POST|DELETE /api/admin/lexicon` `{word}` or `{words}`: one word or several. */

@@ -22,23 +22,30 @@ export function lexiconVersion(words: readonly string[]): string {
   return `lex-${createHash("sha256").update(JSON.stringify(sorted), "utf8").digest("hex").slice(0, 16)}`;
 }
 
-/** The lexicon as this process last loaded it, with the revision counter read before loading. */
-let cached: { revision: number; words: string[]; version: string } | null = null;
+/**
+ * The lexicon as this process last loaded it from each database, with the revision counter read
+ * before loading. Keyed by database because every database's counter starts at 0: a process
+ * holding two stores (tests, a restart after a failed start) must not serve one's words for the
+ * other's. Entries go with their database handle.
+ */
+const cachedByDb = new WeakMap<Db, { revision: number; words: string[]; version: string }>();
 
 /**
  * The newsroom's lexicon and its version, cheaply: one row (the revision counter that
  * `bumpLexiconRevision` raises with every change of the words, in any process) is read, and the
  * words are loaded and hashed again only when it moved. The counter is read before the words,
  * so a change committed in between leaves the cache under the older revision, reloaded on the
- * next read; never newer-looking than its words. One entry: nothing to bound.
+ * next read; never newer-looking than its words. One entry per open database handle.
  */
 export async function currentLexicon(db: Db): Promise<{ words: string[]; version: string }> {
   const [row] = await db.select({ revision: lexiconRevision.revision }).from(lexiconRevision).where(eq(lexiconRevision.id, 1));
   const revision = Number(row?.revision ?? 0);
+  const cached = cachedByDb.get(db);
   if (cached && cached.revision === revision) return cached;
   const words = await lexiconWords(db);
-  cached = { revision, words, version: lexiconVersion(words) };
-  return cached;
+  const loaded = { revision, words, version: lexiconVersion(words) };
+  cachedByDb.set(db, loaded);
+  return loaded;
 }
 
 /** Marks a change of the words; call in the transaction that changes them. */

@@ -221,8 +221,24 @@ describe.each(backends())("checks pinned to the hash and the publish gate (%s)",
       const refused = await transition("huhongye", id, "approve");
       expect(refused.status).toBe(409);
       expect(refused.body.error?.blockers?.map((b) => b.id)).toEqual(["sensitive_words"]);
-      // Overridden again under the new lexicon, it passes.
-      const again = await override("huhongye", id, { checkId: "sensitive_words", contentHash: after.contentHash, reason: "两处都是引用" });
+      // An override sent from the report seen before the word was added is refused: it would
+      // cover 暗箱, which the editor never saw. Nothing is stored.
+      const blind = await override("huhongye", id, {
+        checkId: "sensitive_words",
+        contentHash: after.contentHash,
+        lexiconVersion: first.lexiconVersion,
+        reason: "只看过旧的结果",
+      });
+      expect(blind.status).toBe(409);
+      expect(blind.body.error?.message).toContain("敏感词词库已更新");
+      expect((await checks("huhongye", id)).blocking).toEqual(["sensitive_words"]);
+      // Overridden again from the report under the new lexicon, it passes.
+      const again = await override("huhongye", id, {
+        checkId: "sensitive_words",
+        contentHash: after.contentHash,
+        lexiconVersion: after.lexiconVersion,
+        reason: "两处都是引用",
+      });
       expect(again.status).toBe(201);
       expect(again.body.blocking).toEqual([]);
       expect((await transition("huhongye", id, "approve")).body.state).toBe("approved");

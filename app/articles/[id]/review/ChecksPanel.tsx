@@ -56,10 +56,12 @@ export function ChecksPanel({ articleId, doc, canOverride, live }: { articleId: 
     const failed = await sendJson("POST", `/api/articles/${articleId}/checks/overrides`, {
       checkId,
       contentHash: report.contentHash,
+      lexiconVersion: report.lexiconVersion,
       reason: reasons[checkId] ?? "",
     });
     setError(failed);
-    if (!failed) await load();
+    // Refused because the text or the lexicon changed meanwhile: show the newest findings.
+    await load();
   };
 
   return (
