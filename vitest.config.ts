@@ -13,11 +13,12 @@ const serverProject = {
   hookTimeout: 120_000,
   teardownTimeout: 30_000,
   fileParallelism: true,
-  // Three files at a time on two cores: much of a server file's time is waiting (commits, sockets,
-  // timers, child starts), so a third file fills it. Measured on the integration project at
-  // load ~10: 398 s with three, 452 s with two. One count for the whole group: vitest refuses
-  // projects of one groupOrder with different maxWorkers. TEST_MAX_WORKERS changes it.
-  maxWorkers: Number(process.env.TEST_MAX_WORKERS) || 3,
+  // Four files at a time on two cores: much of a server file's time is waiting (commits, sockets,
+  // timers, child starts), so more files fill it. Measured: the integration project at load ~10,
+  // 398 s with three, 452 s with two; the whole suite in CI, 827 s with three, FOUR_WORKERS_CI
+  // with four. One count for the whole group: vitest refuses projects of one groupOrder with
+  // different maxWorkers. TEST_MAX_WORKERS changes it.
+  maxWorkers: Number(process.env.TEST_MAX_WORKERS) || 4,
   // Unit files run first (their own pool); the server projects then share one pool of workers.
   sequence: { groupOrder: 1 },
   // Servers started in the worker (tests/support/inProcessServer.ts) run Next's production build.
