@@ -15,7 +15,7 @@ const serverProject = {
   fileParallelism: true,
   // Four files at a time on two cores: much of a server file's time is waiting (commits, sockets,
   // timers, child starts), so more files fill it. Measured: the integration project at load ~10,
-  // 398 s with three, 452 s with two; the whole suite in CI, 827 s with three, FOUR_WORKERS_CI
+  // 398 s with three, 452 s with two; the whole suite in CI, 827 s with three, 714 s
   // with four. One count for the whole group: vitest refuses projects of one groupOrder with
   // different maxWorkers. TEST_MAX_WORKERS changes it.
   maxWorkers: Number(process.env.TEST_MAX_WORKERS) || 4,

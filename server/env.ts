@@ -282,8 +282,8 @@ const EnvSchema = z.object({
    * tab is visible. Each open dashboard costs the server one render per interval.
    */
   DASHBOARD_REFRESH_MS: z.coerce.number().int().min(1000).default(15_000),
-  /** How often an open story page reads 写作贡献 again (while visible), in ms. */
-  CONTRIBUTIONS_REFRESH_MS: z.coerce.number().int().min(1000).default(20_000),
+  /** How long after the text stops changing an open story page reads 写作贡献 again, in ms (no timer otherwise). */
+  CONTRIBUTIONS_REFRESH_MS: z.coerce.number().int().min(200).default(3000),
   /** Most stories one search or dashboard list returns (newest edited first). */
   SEARCH_MAX_RESULTS: z.coerce.number().int().positive().max(5000).default(500),
   /**

@@ -27,7 +27,7 @@ interface BylinePanelProps {
   contributions: Contribution[];
   /** User id → username of the newsroom's people, for contributions read again later. */
   usernameById: Record<string, string>;
-  /** How often the contributions are read again while the page is visible, in ms. */
+  /** How long after the text rests the contributions are read again, in ms. */
   contributionsRefreshMs: number;
 }
 
