@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { hashPassword } from "../../server/auth/password";
+import { addReviewEditors } from "../support/reviewDesk";
 import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
 import { connectClient } from "../support/collabClient";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { api, createTeamStory, signIn } from "../support/session";
-import { withStoreSql } from "../support/storeSql";
 import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
 
 /** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
@@ -23,19 +22,7 @@ describeInBrowser("三审 in the browser: three editors sign three levels, the r
 
   beforeAll(async () => {
     store = await createStore("pglite");
-    const passwordHash = await hashPassword(DEMO_PASSWORD);
-    await withStoreSql(store, async (query) => {
-      for (const [username, name] of [
-        ["fushen", "复审编辑"],
-        ["zhongshen", "终审编辑"],
-      ]) {
-        await query("insert into users (username, display_name, role, byline_label, password_hash) values ($1, $2, 'editor', '编辑', $3)", [
-          username,
-          name,
-          passwordHash,
-        ]);
-      }
-    });
+    await addReviewEditors(store);
     server = await startInProcessServer(store);
     browser = await launchBrowser();
   });
