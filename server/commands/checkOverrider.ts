@@ -6,7 +6,7 @@ import { CHECK_NAMES_ZH, type CheckId } from "../../newsroom/checks/checkResult"
 import { can } from "../../newsroom/policy";
 import { actorOf } from "../auth/actorOf";
 import { captureContent } from "../articles/storyContent";
-import { checkReport, type CheckReport } from "../review/checkReport";
+import { checkReport, dependsOnLexicon, type CheckReport } from "../review/checkReport";
 import { auditEntryWriter } from "./auditEntryWriter";
 import { refuse, type CommandResult } from "./commandResult";
 import { lockedArticleFacts } from "./lockedArticleFacts";
@@ -51,7 +51,7 @@ export async function checkOverrider(db: Db, props: CheckOverriderProps): Promis
     const check = before.checks.find((c) => c.id === checkId);
     if (check?.status !== "failed") return refuse("conflict", `“${CHECK_NAMES_ZH[checkId]}”检查没有失败，无需豁免`);
     if (check.override) return refuse("conflict", `“${CHECK_NAMES_ZH[checkId]}”已被豁免`);
-    if (checkId === "sensitive_words" && props.lexiconVersion !== undefined && props.lexiconVersion !== before.lexiconVersion)
+    if (dependsOnLexicon(checkId) && props.lexiconVersion !== undefined && props.lexiconVersion !== before.lexiconVersion)
       return refuse("conflict", "敏感词词库已更新，请查看最新的检查结果后再豁免");
     // Given under the lexicon the checks ran against; one given under an older lexicon (which
     // no longer holds, so `check.override` is null) is replaced. The audit chain keeps both.

@@ -76,6 +76,11 @@ export async function checksForHash(
 /** The checks whose verdict depends on the lexicon: their overrides hold for one lexicon version. */
 const LEXICON_CHECKS: ReadonlySet<string> = new Set(["sensitive_words"]);
 
+/** Whether a check's findings depend on the sensitive-word lexicon (so its overrides are tied to a version). */
+export function dependsOnLexicon(checkId: string): boolean {
+  return LEXICON_CHECKS.has(checkId);
+}
+
 /** The checks of `content` with the overrides recorded for its hash, and what still blocks. */
 export async function checkReport(db: Db, articleId: string, content: CheckedContent & { contentHash: string }): Promise<CheckReport> {
   const { results, checkedAt, lexiconVersion: ranAgainst } = await checksForHash(db, articleId, content);
@@ -92,7 +97,7 @@ export async function checkReport(db: Db, articleId: string, content: CheckedCon
     .where(and(eq(articleCheckOverrides.articleId, articleId), eq(articleCheckOverrides.contentHash, content.contentHash)));
   // A sensitive-word override was given for the words it saw: under another lexicon (a word
   // added since) it no longer holds, and the check blocks 签发 until overridden again.
-  const holding = overrides.filter((o) => !LEXICON_CHECKS.has(o.checkId) || o.lexiconVersion === ranAgainst);
+  const holding = overrides.filter((o) => !dependsOnLexicon(o.checkId) || o.lexiconVersion === ranAgainst);
   const byCheck = new Map(holding.map((o) => [o.checkId, { reason: o.reason, by: o.by, at: o.at.toISOString() }]));
   const checks = results.map((result) => ({ ...result, override: byCheck.get(result.id) ?? null }));
   return {

@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { placeInBody } from "../support/bodyCaret";
-import { addReviewEditors } from "../support/reviewDesk";
+import { bodyWords, placeInBody } from "../support/bodyCaret";
+import { addReviewEditors, submittedStory } from "../support/reviewDesk";
 import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
-import { connectClient } from "../support/collabClient";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
-import { api, createTeamStory, signIn } from "../support/session";
+import { api, signIn } from "../support/session";
 import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
 
 /** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
@@ -15,14 +14,6 @@ const text = (locator: Locator) => locator.innerText({ timeout: 2_000 });
 const workflowButton = (page: Page, action: string) => page.locator(`[data-testid="workflow-panel"] button[data-action="${action}"]`);
 const levelStatus = (page: Page, position: number) => page.getByTestId(`level-${position}`).getAttribute("data-status", { timeout: 2_000 });
 const articleState = (page: Page) => text(page.getByTestId("article-state"));
-
-/** The body's words as a reader sees them (others' carets and their name labels left out). */
-const bodyWords = (page: Page) =>
-  page.getByTestId("body-editor").evaluate((root) => {
-    const copy = root.cloneNode(true) as HTMLElement;
-    copy.querySelectorAll("[class*='caret']").forEach((caret) => caret.remove());
-    return copy.textContent ?? "";
-  });
 
 const TITLE = "岳麓山下的秋季读书会开幕";
 const STORY = "长沙市岳麓区今天举办秋季读书会，预计吸引市民约三百人参加。";
@@ -71,15 +62,7 @@ describeInBrowser("the whole review flow in the browser (issue 14's Must show)",
     expect((await api(server.url, adminCookie, "PUT", "/api/admin/review-levels", { levels })).status).toBe(200);
 
     // The reporter's first draft, submitted.
-    const editorCookie = await signIn(server.url, "huhongye");
-    const id = await createTeamStory(server.url, editorCookie, TITLE);
-    const reporterCookie = await signIn(server.url, "yaoyuchao");
-    const writer = connectClient(server.url, id, reporterCookie);
-    await writer.waitSynced();
-    writer.type(STORY);
-    await writer.waitSaved();
-    writer.destroy();
-    expect((await api(server.url, reporterCookie, "POST", `/api/articles/${id}/transitions`, { action: "submit" })).status).toBe(200);
+    const id = await submittedStory(server.url, TITLE, STORY);
     const url = `${server.url}/articles/${id}`;
 
     // The 终审 editor reviews: a comment on the figure...

@@ -1,10 +1,9 @@
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { placeInBody } from "../support/bodyCaret";
+import { submittedStory } from "../support/reviewDesk";
 import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
-import { connectClient } from "../support/collabClient";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
-import { api, createTeamStory, signIn } from "../support/session";
 import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
 
 /** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
@@ -39,15 +38,7 @@ async function reviewWords(server: InProcessServer, browser: Browser, title: str
 }
 
 async function reviewWordsIn(server: InProcessServer, context: BrowserContext, title: string, waitForEditor: boolean): Promise<void> {
-  const editorCookie = await signIn(server.url, "huhongye");
-  const reporterCookie = await signIn(server.url, "yaoyuchao");
-  const id = await createTeamStory(server.url, editorCookie, title);
-  const writer = connectClient(server.url, id, reporterCookie);
-  await writer.waitSynced();
-  writer.type(STORY);
-  await writer.waitSaved();
-  writer.destroy();
-  expect((await api(server.url, reporterCookie, "POST", `/api/articles/${id}/transitions`, { action: "submit" })).status).toBe(200);
+  const id = await submittedStory(server.url, title, STORY);
 
   const page = await signInPage(context, server.url, "huhongye", DEMO_PASSWORD);
   await page.goto(`${server.url}/articles/${id}`);

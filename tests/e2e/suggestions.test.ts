@@ -1,23 +1,15 @@
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { placeInBody } from "../support/bodyCaret";
+import { bodyWords, placeInBody } from "../support/bodyCaret";
+import { submittedStory } from "../support/reviewDesk";
 import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
-import { connectClient } from "../support/collabClient";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
-import { api, createTeamStory, signIn } from "../support/session";
+import { api, signIn } from "../support/session";
 import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
 
 /** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
 const EVENTUALLY = { timeout: 60_000, interval: 200 };
 const text = (locator: Locator) => locator.innerText({ timeout: 2_000 });
-
-/** The body's words as a reader sees them (others' carets and their name labels left out). */
-const bodyWords = (page: Page) =>
-  page.getByTestId("body-editor").evaluate((root) => {
-    const copy = root.cloneNode(true) as HTMLElement;
-    copy.querySelectorAll("[class*='caret']").forEach((caret) => caret.remove());
-    return copy.textContent ?? "";
-  });
 
 const STORY = "长沙市岳麓区今天举办秋季读书会，预计吸引市民约三百人参加。";
 
@@ -45,14 +37,7 @@ describeInBrowser("suggestion mode (修订) in the browser", () => {
 
   it("the editor suggests an insertion and a deletion; the reporter accepts one and rejects the other (an IME's too)", async () => {
     const editorCookie = await signIn(server.url, "huhongye");
-    const reporterCookie = await signIn(server.url, "yaoyuchao");
-    const id = await createTeamStory(server.url, editorCookie, "岳麓山下读书会");
-    const writer = connectClient(server.url, id, reporterCookie);
-    await writer.waitSynced();
-    writer.type(STORY);
-    await writer.waitSaved();
-    writer.destroy();
-    expect((await api(server.url, reporterCookie, "POST", `/api/articles/${id}/transitions`, { action: "submit" })).status).toBe(200);
+    const id = await submittedStory(server.url, "岳麓山下读书会", STORY);
 
     const pageE = await signInPage(contextE, server.url, "huhongye", DEMO_PASSWORD);
     const pageR = await signInPage(contextR, server.url, "yaoyuchao", DEMO_PASSWORD);
@@ -106,15 +91,7 @@ describeInBrowser("suggestion mode (修订) in the browser", () => {
   });
 
   it("an IME typing over a selection in 修订模式 suggests deleting the selection, it does not delete it", async () => {
-    const editorCookie = await signIn(server.url, "huhongye");
-    const reporterCookie = await signIn(server.url, "yaoyuchao");
-    const id = await createTeamStory(server.url, editorCookie, "秋季读书会");
-    const writer = connectClient(server.url, id, reporterCookie);
-    await writer.waitSynced();
-    writer.type(STORY);
-    await writer.waitSaved();
-    writer.destroy();
-    expect((await api(server.url, reporterCookie, "POST", `/api/articles/${id}/transitions`, { action: "submit" })).status).toBe(200);
+    const id = await submittedStory(server.url, "秋季读书会", STORY);
 
     // The editor's browser is signed in already (the test above).
     const page = await contextE.newPage();

@@ -1,14 +1,13 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashPassword } from "../../server/auth/password";
 import { REVIEW_LEVELS_LOCK_KEY } from "../../server/review/reviewLevelSetting";
 import { backends } from "../support/backends";
+import { addReviewEditors } from "../support/reviewDesk";
 import { connectClient, type CollabClient } from "../support/collabClient";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { api, createTeamStory, signIn } from "../support/session";
-import { withStoreSql } from "../support/storeSql";
-import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
+import { createStore, type ServerStore } from "../support/testServer";
 
 interface Refusal {
   error?: { code: string; reason?: string; message: string; blockers?: { kind: string; id?: string; message: string }[] };
@@ -102,19 +101,7 @@ describe.each(backends())("review levels (三审): sign-offs pinned to the hash,
   beforeAll(async () => {
     store = await createStore(backend);
     // The demo desk has one editor; 三审 needs three, made here.
-    const passwordHash = await hashPassword(DEMO_PASSWORD);
-    await withStoreSql(store, async (query) => {
-      for (const [username, name] of [
-        ["fushen", "复审编辑"],
-        ["zhongshen", "终审编辑"],
-      ]) {
-        await query("insert into users (username, display_name, role, byline_label, password_hash) values ($1, $2, 'editor', '编辑', $3)", [
-          username,
-          name,
-          passwordHash,
-        ]);
-      }
-    });
+    await addReviewEditors(store);
     server = await startInProcessServer(store, { REVIEW_LEVELS_MAX: "3", REVIEW_SIGNOFFS_MAX_PER_STORY: "6" });
     for (const user of ["yaoyuchao", "huhongye", "fushen", "zhongshen", "admin"]) cookie[user] = await signIn(server.url, user);
   });

@@ -53,3 +53,12 @@ export async function placeInBody(page: Page, phrase: string, { select = false, 
     { wanted: phrase, select, wait: waitForEditor, within: SELECTION_NOTICED_WITHIN_MS },
   );
 }
+
+/** The body's words as a reader sees them (colleagues' carets and their name labels left out). */
+export function bodyWords(page: Page): Promise<string> {
+  return page.getByTestId("body-editor").evaluate((root) => {
+    const copy = root.cloneNode(true) as HTMLElement;
+    copy.querySelectorAll("[class*='caret']").forEach((caret) => caret.remove());
+    return copy.textContent ?? "";
+  });
+}

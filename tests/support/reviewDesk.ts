@@ -1,4 +1,6 @@
 import { hashPassword } from "../../server/auth/password";
+import { connectClient } from "./collabClient";
+import { api, createTeamStory, signIn } from "./session";
 import { withStoreSql } from "./storeSql";
 import { DEMO_PASSWORD, type ServerStore } from "./testServer";
 
@@ -21,4 +23,24 @@ export async function addReviewEditors(store: ServerStore): Promise<void> {
       ]);
     }
   });
+}
+
+/**
+ * A story sent to the desk for review: 胡红叶 starts it with the reporters on the byline,
+ * 姚宇超 writes `text` live (saved before it is submitted) and submits it. Returns its id.
+ */
+export async function submittedStory(baseUrl: string, title: string, text: string): Promise<string> {
+  const id = await createTeamStory(baseUrl, await signIn(baseUrl, "huhongye"), title);
+  const reporterCookie = await signIn(baseUrl, "yaoyuchao");
+  const writer = connectClient(baseUrl, id, reporterCookie);
+  try {
+    await writer.waitSynced();
+    writer.type(text);
+    await writer.waitSaved();
+  } finally {
+    writer.destroy();
+  }
+  const submitted = await api(baseUrl, reporterCookie, "POST", `/api/articles/${id}/transitions`, { action: "submit" });
+  if (submitted.status !== 200) throw new Error(`submitting the story answered ${submitted.status}`);
+  return id;
 }
