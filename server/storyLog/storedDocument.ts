@@ -14,25 +14,38 @@ interface Base {
   state: Uint8Array;
 }
 
+type BaseTable = typeof articleSnapshots | typeof articleRevisions;
+
 /**
- * The newest full state in `table` at or before `upTo` (any, without it): a snapshot, or a
- * version (checkpoint, named or transition), which holds the committed state exactly up to its
- * log row (captured under the story's row lock), so it serves as a starting point where
- * snapshots were lost or never written.
+ * The log row the newest full state in `table` at or before `upTo` (any, without it) reaches:
+ * a snapshot, or a version (checkpoint, named or transition), which holds the committed state
+ * exactly up to its log row (captured under the story's row lock), so it serves as a starting
+ * point where snapshots were lost or never written. Only the row number: a long story's state
+ * is hundreds of kilobytes, read once for the base that wins.
  */
-async function newestBase(
-  db: Db,
-  table: typeof articleSnapshots | typeof articleRevisions,
-  articleId: string,
-  upTo?: number,
-): Promise<Base | undefined> {
+async function newestBaseRow(db: Db, table: BaseTable, articleId: string, upTo?: number): Promise<number | undefined> {
   const [row] = await db
-    .select({ upTo: table.upToUpdateId, state: table.state })
+    .select({ upTo: table.upToUpdateId })
     .from(table as typeof articleSnapshots)
     .where(and(eq(table.articleId, articleId), upTo === undefined ? undefined : lte(table.upToUpdateId, upTo)))
     .orderBy(desc(table.upToUpdateId))
     .limit(1);
-  return row;
+  return row?.upTo;
+}
+
+/** The newest snapshot or version at or before `upTo`, whichever reaches further. */
+async function newestBase(db: Db, articleId: string, upTo?: number): Promise<Base | undefined> {
+  const snapshotUpTo = await newestBaseRow(db, articleSnapshots, articleId, upTo);
+  const versionUpTo = await newestBaseRow(db, articleRevisions, articleId, upTo);
+  if (snapshotUpTo === undefined && versionUpTo === undefined) return undefined;
+  const table: BaseTable = versionUpTo !== undefined && (snapshotUpTo === undefined || versionUpTo > snapshotUpTo) ? articleRevisions : articleSnapshots;
+  const baseUpTo = table === articleRevisions ? versionUpTo! : snapshotUpTo!;
+  const [row] = await db
+    .select({ state: table.state })
+    .from(table as typeof articleSnapshots)
+    .where(and(eq(table.articleId, articleId), eq(table.upToUpdateId, baseUpTo)))
+    .limit(1);
+  return row && { upTo: baseUpTo, state: row.state };
 }
 
 /**
@@ -45,9 +58,7 @@ async function newestBase(
  * (`foldLogTail`).
  */
 export async function loadStoredDocument(db: Db, articleId: string, upTo?: number): Promise<StoredDocument> {
-  const snapshot = await newestBase(db, articleSnapshots, articleId, upTo);
-  const version = await newestBase(db, articleRevisions, articleId, upTo);
-  const base = version && (!snapshot || version.upTo > snapshot.upTo) ? version : snapshot;
+  const base = await newestBase(db, articleId, upTo);
   const after = base?.upTo ?? 0;
   const tail = await foldLogTail(db, articleId, base?.state ?? null, { after, upTo });
   return {
