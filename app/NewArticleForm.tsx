@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { ErrorAlert } from "@/app/ErrorAlert";
 import { createArticleAction, type FormState } from "./actions";
 
 export function NewArticleForm() {
@@ -11,11 +12,7 @@ export function NewArticleForm() {
       <button type="submit" disabled={pending}>
         {pending ? "创建中…" : "新建稿件"}
       </button>
-      {state.error && (
-        <p role="alert" className="error">
-          {state.error}
-        </p>
-      )}
+      <ErrorAlert message={state.error} />
     </form>
   );
 }

@@ -18,3 +18,17 @@ export function formatBylineNames(people: readonly BylinePerson[]): string {
   }
   return parts.join(" ");
 }
+
+/** A person on a byline with the account behind them (the byline panel, the import review). */
+export interface BylineAccount extends BylinePerson {
+  username: string;
+}
+
+/** The reporters among `accounts`, as the byline pickers offer them. */
+export function bylineCandidates(
+  accounts: readonly { role: string; username: string; displayName: string; bylineLabel: string }[],
+): BylineAccount[] {
+  return accounts
+    .filter((account) => account.role === "reporter")
+    .map((account) => ({ username: account.username, name: account.displayName, label: account.bylineLabel }));
+}

@@ -1,6 +1,7 @@
 import { getSchema, type AnyExtension } from "@tiptap/core";
 import type { NodeType } from "@tiptap/pm/model";
 import * as Y from "yjs";
+import { indexOfRunHolding } from "./clockRuns";
 import { NODE_ATTRIBUTE_CHECKS, bodyExtensions, titleExtensions } from "./editorExtensions";
 import { normalizedDeleteSet, stretchedSuggestionRefusal, suggestionMarkRefusal } from "./suggestionGuard";
 import { isSuggestionMark, markNameOfKey } from "./suggestionMarks";
@@ -396,16 +397,8 @@ class Locator {
   private updateItem(id: Y.ID): Y.Item | null {
     const list = this.byClient.get(id.client);
     if (!list) return null;
-    let low = 0;
-    let high = list.length - 1;
-    while (low <= high) {
-      const mid = (low + high) >> 1;
-      const item = list[mid];
-      if (id.clock < item.id.clock) high = mid - 1;
-      else if (id.clock >= item.id.clock + item.length) low = mid + 1;
-      else return item;
-    }
-    return null;
+    const index = indexOfRunHolding(list, id.clock, (item) => item.id.clock, (item) => item.length);
+    return index < 0 ? null : list[index];
   }
 
   /**

@@ -1,4 +1,5 @@
 import * as Y from "yjs";
+import { indexOfRunHolding } from "./clockRuns";
 import { isSuggestionAttrs, isSuggestionMark, markNameOfKey, type SuggestionAttrs } from "./suggestionMarks";
 
 /** An update's delete set, as `Y.decodeUpdate` gives it. */
@@ -157,20 +158,11 @@ function referencedClocks(structs: UpdateStructs, deletes: DeleteSet): Map<numbe
 function firstStandingClock(deletes: DeleteSet, client: number, clock: number, length: number): number | null {
   const ranges = deletes.clients.get(client);
   if (!ranges) return clock;
-  // Binary search for the range holding `clock`; merged ranges never touch, so past its end stands.
-  let low = 0;
-  let high = ranges.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    const range = ranges[middle];
-    if (range.clock + range.len <= clock) low = middle + 1;
-    else if (range.clock > clock) high = middle - 1;
-    else {
-      const end = range.clock + range.len;
-      return end < clock + length ? end : null;
-    }
-  }
-  return clock;
+  const index = indexOfRunHolding(ranges, clock, (range) => range.clock, (range) => range.len);
+  if (index < 0) return clock;
+  // Merged ranges never touch, so the clock just past the one holding `clock` stands.
+  const end = ranges[index].clock + ranges[index].len;
+  return end < clock + length ? end : null;
 }
 
 /**

@@ -56,32 +56,32 @@ const suggestionAttributes = () => ({
 });
 
 /**
- * A suggested insertion: the text is there but not accepted yet (underlined in the author's
- * colour in the editor). Not inclusive, so typing at its end outside 修订模式 is plain text,
- * not part of someone's suggestion. It may overlap a suggested deletion by someone else (the
- * reviewer proposes to drop a proposed word).
+ * A suggestion mark, written as `tag` with `className`. Not inclusive, so typing at its end
+ * outside 修订模式 is plain text, not part of someone's suggestion.
  *
- * Neither mark excludes anything, itself included: y-tiptap then keys each one in Yjs by its
+ * It excludes no mark, itself included: y-tiptap then keys each one in Yjs by its
  * name and a hash of its attributes (`suggestInsert--<hash>`) instead of by its name alone. Two
  * suggestions made at once side by side (one reviewer's deletion ending where another's
  * begins) would otherwise share one Yjs format key, and the end of one would cut the other
  * short; measured with two real clients, the second deletion was lost.
  */
-export const SuggestInsert = Mark.create({
-  name: SUGGEST_INSERT,
-  inclusive: false,
-  excludes: "",
-  addAttributes: suggestionAttributes,
-  parseHTML: () => [],
-  renderHTML: ({ HTMLAttributes }) => ["ins", mergeAttributes(HTMLAttributes, { class: "suggest-insert" }), 0],
-});
+function suggestionMark(name: SuggestionMarkName, tag: "ins" | "del", className: string) {
+  return Mark.create({
+    name,
+    inclusive: false,
+    excludes: "",
+    addAttributes: suggestionAttributes,
+    parseHTML: () => [],
+    renderHTML: ({ HTMLAttributes }) => [tag, mergeAttributes(HTMLAttributes, { class: className }), 0],
+  });
+}
+
+/**
+ * A suggested insertion: the text is there but not accepted yet (underlined in the author's
+ * colour in the editor). It may overlap a suggested deletion by someone else (the reviewer
+ * proposes to drop a proposed word).
+ */
+export const SuggestInsert = suggestionMark(SUGGEST_INSERT, "ins", "suggest-insert");
 
 /** A suggested deletion: the text stays (struck through) until the deletion is accepted. */
-export const SuggestDelete = Mark.create({
-  name: SUGGEST_DELETE,
-  inclusive: false,
-  excludes: "",
-  addAttributes: suggestionAttributes,
-  parseHTML: () => [],
-  renderHTML: ({ HTMLAttributes }) => ["del", mergeAttributes(HTMLAttributes, { class: "suggest-delete" }), 0],
-});
+export const SuggestDelete = suggestionMark(SUGGEST_DELETE, "del", "suggest-delete");

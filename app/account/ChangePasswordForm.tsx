@@ -1,6 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
+import { ErrorAlert } from "@/app/ErrorAlert";
 import { callApi } from "../admin/adminApi";
 import { NewPasswordFields } from "./NewPasswordFields";
 
@@ -39,11 +40,7 @@ export function ChangePasswordForm({ after }: { after?: string }) {
       <button type="submit" disabled={pending}>
         修改密码
       </button>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       {done && (
         <p role="status" className="notice">
           密码已修改，其他设备上的登录已退出。

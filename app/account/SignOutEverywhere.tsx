@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { ErrorAlert } from "@/app/ErrorAlert";
 import { callApi } from "../admin/adminApi";
 
 /** 退出所有设备: every session of the account ends, this one too; then the login page. */
@@ -16,11 +17,7 @@ export function SignOutEverywhere() {
       <button type="button" onClick={endAll}>
         退出所有设备
       </button>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
     </>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { ErrorAlert } from "@/app/ErrorAlert";
 import { callApi } from "../admin/adminApi";
 
 interface Props {
@@ -42,11 +43,7 @@ export function TotpPanel({ enabled, offer }: Props) {
         <input name="code" inputMode="numeric" autoComplete="one-time-code" required maxLength={8} />
       </label>
       <button type="submit">{enabled ? "关闭两步验证" : "启用两步验证"}</button>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
     </form>
   );
 }

@@ -5,6 +5,7 @@ import { recentSignInsShown } from "@/server/auth/accountSettings";
 import { currentUser } from "@/server/auth/currentUser";
 import { newTotpSecret, totpUri } from "@/server/auth/totp";
 import { AppHeader } from "../AppHeader";
+import { RecordTable } from "../admin/RecordTable";
 import { ChangePasswordForm } from "./ChangePasswordForm";
 import { SignOutEverywhere } from "./SignOutEverywhere";
 import { TotpPanel } from "./TotpPanel";
@@ -42,26 +43,16 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         </section>
         <section aria-label="登录设备">
           <h2>最近登录</h2>
-          <table className="accounts" data-testid="recent-sign-ins">
-            <thead>
-              <tr>
-                <th>时间</th>
-                <th>地址</th>
-                <th>设备</th>
-                <th>方式</th>
+          <RecordTable testId="recent-sign-ins" headings={["时间", "地址", "设备", "方式"]}>
+            {signIns.map((signIn) => (
+              <tr key={signIn.sessionId}>
+                <td>{signIn.signedInAt.toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" })}</td>
+                <td>{signIn.address}</td>
+                <td>{signIn.device}</td>
+                <td>{signIn.method === "oidc" ? "单点登录" : "密码"}</td>
               </tr>
-            </thead>
-            <tbody>
-              {signIns.map((signIn) => (
-                <tr key={signIn.sessionId}>
-                  <td>{signIn.signedInAt.toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" })}</td>
-                  <td>{signIn.address}</td>
-                  <td>{signIn.device}</td>
-                  <td>{signIn.method === "oidc" ? "单点登录" : "密码"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </RecordTable>
           <SignOutEverywhere />
         </section>
       </main>

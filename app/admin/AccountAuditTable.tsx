@@ -1,4 +1,5 @@
 import type { AccountAuditLine } from "@/server/accounts/accountAuditLog";
+import { RecordTable } from "./RecordTable";
 
 const ACTION_NAMES_ZH: Record<string, string> = {
   created: "创建账号",
@@ -31,27 +32,16 @@ function describe(detail: Record<string, unknown>): string {
 export function AccountAuditTable({ lines }: { lines: AccountAuditLine[] }) {
   if (lines.length === 0) return <p className="muted">还没有账号操作记录。</p>;
   return (
-    <table className="accounts" data-testid="account-audit">
-      <thead>
-        <tr>
-          <th>时间</th>
-          <th>操作人</th>
-          <th>账号</th>
-          <th>操作</th>
-          <th>内容</th>
+    <RecordTable testId="account-audit" headings={["时间", "操作人", "账号", "操作", "内容"]}>
+      {lines.map((line) => (
+        <tr key={line.id}>
+          <td>{new Date(line.at).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" })}</td>
+          <td>{line.actor ?? "命令行"}</td>
+          <td>{line.target}</td>
+          <td>{ACTION_NAMES_ZH[line.action] ?? line.action}</td>
+          <td>{describe(line.detail)}</td>
         </tr>
-      </thead>
-      <tbody>
-        {lines.map((line) => (
-          <tr key={line.id}>
-            <td>{new Date(line.at).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" })}</td>
-            <td>{line.actor ?? "命令行"}</td>
-            <td>{line.target}</td>
-            <td>{ACTION_NAMES_ZH[line.action] ?? line.action}</td>
-            <td>{describe(line.detail)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </RecordTable>
   );
 }

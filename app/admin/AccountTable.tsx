@@ -4,7 +4,9 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { Role } from "@/newsroom/roles";
 import type { AccountView } from "@/server/accounts/accountList";
+import { LabelOptions, RoleOptions } from "./accountOptions";
 import { callApi } from "./adminApi";
+import { RecordTable } from "./RecordTable";
 
 interface Props {
   accounts: AccountView[];
@@ -16,23 +18,11 @@ interface Props {
 /** The accounts: edit name, role and label inline; disable or enable; reset a password. */
 export function AccountTable({ accounts, selfId, labels, roleNames }: Props) {
   return (
-    <table className="accounts" data-testid="accounts">
-      <thead>
-        <tr>
-          <th>用户名</th>
-          <th>姓名</th>
-          <th>角色</th>
-          <th>署名标签</th>
-          <th>状态</th>
-          <th>操作</th>
-        </tr>
-      </thead>
-      <tbody>
-        {accounts.map((account) => (
-          <AccountRow key={account.id} account={account} self={account.id === selfId} labels={labels} roleNames={roleNames} />
-        ))}
-      </tbody>
-    </table>
+    <RecordTable testId="accounts" headings={["用户名", "姓名", "角色", "署名标签", "状态", "操作"]}>
+      {accounts.map((account) => (
+        <AccountRow key={account.id} account={account} self={account.id === selfId} labels={labels} roleNames={roleNames} />
+      ))}
+    </RecordTable>
   );
 }
 
@@ -86,18 +76,12 @@ function AccountRow({ account, self, labels, roleNames }: { account: AccountView
             if (!labels[next].includes(label)) setLabel(labels[next][0]);
           }}
         >
-          {(Object.keys(roleNames) as Role[]).map((r) => (
-            <option key={r} value={r}>
-              {roleNames[r]}
-            </option>
-          ))}
+          <RoleOptions roleNames={roleNames} />
         </select>
       </td>
       <td>
         <select aria-label="署名标签" value={label} onChange={(e) => setLabel(e.target.value)}>
-          {allowedLabels.map((l) => (
-            <option key={l}>{l}</option>
-          ))}
+          <LabelOptions labels={allowedLabels} />
         </select>
       </td>
       <td data-testid="account-state">

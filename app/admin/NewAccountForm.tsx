@@ -3,6 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import type { Role } from "@/newsroom/roles";
+import { ErrorAlert } from "@/app/ErrorAlert";
+import { LabelOptions, RoleOptions } from "./accountOptions";
 import { callApi } from "./adminApi";
 
 interface Props {
@@ -56,19 +58,13 @@ export function NewAccountForm({ labels, roleNames }: Props) {
       <label>
         角色
         <select name="role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-          {(Object.keys(roleNames) as Role[]).map((r) => (
-            <option key={r} value={r}>
-              {roleNames[r]}
-            </option>
-          ))}
+          <RoleOptions roleNames={roleNames} />
         </select>
       </label>
       <label>
         署名标签
         <select name="label" key={role}>
-          {labels[role].map((label) => (
-            <option key={label}>{label}</option>
-          ))}
+          <LabelOptions labels={labels[role]} />
         </select>
       </label>
       <label>
@@ -78,11 +74,7 @@ export function NewAccountForm({ labels, roleNames }: Props) {
       <button type="submit" disabled={pending}>
         创建账号
       </button>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       {created && (
         <p className="notice" data-testid="account-created">
           已创建 {created.username}

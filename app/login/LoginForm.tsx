@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { ErrorAlert } from "@/app/ErrorAlert";
 import type { FormState } from "../actions";
 import { signInAction } from "./signInAction";
 
@@ -21,11 +22,7 @@ export function LoginForm({ next }: { next: string }) {
         动态验证码（启用了两步验证时填写）
         <input name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={8} />
       </label>
-      {state.error && (
-        <p role="alert" className="error">
-          {state.error}
-        </p>
-      )}
+      <ErrorAlert message={state.error} />
       <button type="submit" disabled={pending}>
         {pending ? "登录中…" : "登录"}
       </button>

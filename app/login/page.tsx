@@ -5,6 +5,7 @@ import { passwordSignInEnabled } from "@/server/auth/accountSettings";
 import { currentUser, signedInUser } from "@/server/auth/currentUser";
 import { oidcSettings } from "@/server/auth/oidcAccounts";
 import { requestOrigin } from "@/server/http/requestOrigin";
+import { ErrorAlert } from "@/app/ErrorAlert";
 import { LoginForm } from "./LoginForm";
 import { oidcSignInAction } from "./oidcSignInAction";
 
@@ -30,11 +31,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
     <main className="login">
       <h1>红网编辑台</h1>
       <p className="muted">请使用编辑部账号登录</p>
-      {error && (
-        <p role="alert" className="error">
-          {signInErrorZh(error)}
-        </p>
-      )}
+      <ErrorAlert message={error && signInErrorZh(error)} />
       {passwordSignInEnabled() && <LoginForm next={target} />}
       {sso && (
         <form action={oidcSignInAction} className="login-form sso">

@@ -4,17 +4,15 @@ import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import { MESSAGE_ACCESS, MESSAGE_AWARENESS, MESSAGE_SAVED, MESSAGE_SYNC, type AccessNotice } from "../../newsroom/collabMessages";
 
-function message(write: (encoder: encoding.Encoder) => void): Uint8Array {
+/** A protocol message: its type (a varUint, as y-websocket frames them), then what `write` adds. */
+function message(type: number, write: (encoder: encoding.Encoder) => void): Uint8Array {
   const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, type);
   write(encoder);
   return encoding.toUint8Array(encoder);
 }
 
-export const syncStep1Message = (doc: Y.Doc) =>
-  message((e) => {
-    encoding.writeVarUint(e, MESSAGE_SYNC);
-    syncProtocol.writeSyncStep1(e, doc);
-  });
+export const syncStep1Message = (doc: Y.Doc) => message(MESSAGE_SYNC, (e) => syncProtocol.writeSyncStep1(e, doc));
 
 /**
  * Step 2: what `doc` has beyond the peer's state vector (throws on a malformed vector).
@@ -23,8 +21,7 @@ export const syncStep1Message = (doc: Y.Doc) =>
  * someone else's unstored words. They are left out; their sender resends them on reconnect.
  */
 export const syncStep2Message = (doc: Y.Doc, peerStateVector: Uint8Array) =>
-  message((e) => {
-    encoding.writeVarUint(e, MESSAGE_SYNC);
+  message(MESSAGE_SYNC, (e) => {
     const { pendingStructs, pendingDs } = doc.store;
     doc.store.pendingStructs = null;
     doc.store.pendingDs = null;
@@ -36,28 +33,12 @@ export const syncStep2Message = (doc: Y.Doc, peerStateVector: Uint8Array) =>
     }
   });
 
-export const updateMessage = (update: Uint8Array) =>
-  message((e) => {
-    encoding.writeVarUint(e, MESSAGE_SYNC);
-    syncProtocol.writeUpdate(e, update);
-  });
+export const updateMessage = (update: Uint8Array) => message(MESSAGE_SYNC, (e) => syncProtocol.writeUpdate(e, update));
 
-export const awarenessMessage = (awarenessUpdate: Uint8Array) =>
-  message((e) => {
-    encoding.writeVarUint(e, MESSAGE_AWARENESS);
-    encoding.writeVarUint8Array(e, awarenessUpdate);
-  });
+export const awarenessMessage = (awarenessUpdate: Uint8Array) => message(MESSAGE_AWARENESS, (e) => encoding.writeVarUint8Array(e, awarenessUpdate));
 
 /** Message 100: the state vector that is committed to the database (DESIGN.md §3). */
-export const savedMessage = (savedVector: Uint8Array) =>
-  message((e) => {
-    encoding.writeVarUint(e, MESSAGE_SAVED);
-    encoding.writeVarUint8Array(e, savedVector);
-  });
+export const savedMessage = (savedVector: Uint8Array) => message(MESSAGE_SAVED, (e) => encoding.writeVarUint8Array(e, savedVector));
 
 /** Message 101: the article's state and whether this connection may write. */
-export const accessMessage = (notice: AccessNotice) =>
-  message((e) => {
-    encoding.writeVarUint(e, MESSAGE_ACCESS);
-    encoding.writeVarString(e, JSON.stringify(notice));
-  });
+export const accessMessage = (notice: AccessNotice) => message(MESSAGE_ACCESS, (e) => encoding.writeVarString(e, JSON.stringify(notice)));

@@ -10,10 +10,16 @@ import { currentUser } from "../auth/currentUser";
 import { apiError, articleNotFound, notSignedIn } from "./apiErrors";
 import { parseRequest, queryOf } from "./parseRequest";
 
+/** Who reads an article, and what the policy knows of it, once the reader is let in. */
+export interface ArticleReader {
+  user: User;
+  actor: Actor;
+  article: Article;
+  facts: ArticleAccessFacts;
+}
+
 /** The start of every read route on an article: signed in, article exists, may read it. */
-export async function readableArticle(
-  articleId: string,
-): Promise<{ user: User; actor: Actor; article: Article; facts: ArticleAccessFacts } | { error: Response }> {
+export async function readableArticle(articleId: string): Promise<ArticleReader | { error: Response }> {
   const user = await currentUser();
   const actor = user ? actorOf(user) : null;
   if (!user || !actor) return { error: notSignedIn() };
@@ -21,6 +27,22 @@ export async function readableArticle(
   if (!found) return { error: articleNotFound() };
   if (!can(actor, "read", found.facts)) return { error: apiError("forbidden", "没有查看这篇稿件的权限") };
   return { user, actor, article: found.article, facts: found.facts };
+}
+
+/**
+ * A `GET` route on an article (`/api/articles/:id/...`) that any reader of it may call: the
+ * handler runs with the route's params and the reader once `readableArticle` has let them in,
+ * and every refusal (401, 404, 403) is answered before it.
+ */
+export function readableArticleRoute<Params extends { id: string }>(
+  handler: (read: ArticleReader & { params: Params }) => Promise<Response>,
+): (request: Request, context: { params: Promise<Params> }) => Promise<Response> {
+  return async (_request, context) => {
+    const params = await context.params;
+    const access = await readableArticle(params.id);
+    if ("error" in access) return access.error;
+    return handler({ ...access, params });
+  };
 }
 
 /**

@@ -1,22 +1,17 @@
 "use client";
 
 import { useActionState } from "react";
-import { formatBylineNames } from "@/newsroom/byline";
+import { formatBylineNames, type BylineAccount } from "@/newsroom/byline";
 import { bylineLine } from "@/newsroom/publicationFormat";
+import { ErrorAlert } from "@/app/ErrorAlert";
 import { useLiveContributions, type Contribution } from "./useLiveContributions";
 import { bylineAction, datelineAction, type PanelState } from "./workflowActions";
 
-export interface BylineMember {
-  username: string;
-  name: string;
-  label: string;
-}
-
 interface BylinePanelProps {
   articleId: string;
-  members: BylineMember[];
+  members: BylineAccount[];
   /** Reporters who could be added. */
-  candidates: BylineMember[];
+  candidates: BylineAccount[];
   /** May add and reorder (the desk, or the reporter who started the story). */
   canChange: boolean;
   /** May take people off (the desk). */
@@ -84,11 +79,7 @@ export function BylinePanel({
           </button>
         </form>
       )}
-      {datelineState.error && (
-        <p role="alert" className="error">
-          {datelineState.error}
-        </p>
-      )}
+      <ErrorAlert message={datelineState.error} />
       {canChange && (
         <>
           <ol className="members">
@@ -150,11 +141,7 @@ export function BylinePanel({
           )}
         </>
       )}
-      {state.error && (
-        <p role="alert" className="error">
-          {state.error}
-        </p>
-      )}
+      <ErrorAlert message={state.error} />
     </section>
   );
 }

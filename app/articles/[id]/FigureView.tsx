@@ -6,6 +6,12 @@ import { MAX_ALT_LENGTH, MAX_CREDIT_LENGTH } from "@/newsroom/figureExtension";
 import { isMediaSrc } from "@/newsroom/mediaUrl";
 import { isPhotoFile, uploadPhoto } from "./mediaUpload";
 
+/** The photo's text attributes the editor shows as labelled inputs, in display order. */
+const FIGURE_FIELDS = [
+  { attribute: "credit", label: "摄影", maxLength: MAX_CREDIT_LENGTH, placeholder: "摄影者" },
+  { attribute: "alt", label: "替代文字", maxLength: MAX_ALT_LENGTH, placeholder: "为读屏用户描述图片内容" },
+] as const;
+
 /**
  * A photo in the editor: the picture (or, for a caption still waiting for its photo, a button
  * to upload it), the caption as editable text, and the photographer and description fields.
@@ -56,30 +62,20 @@ export function FigureView({ node, updateAttributes, editor }: ReactNodeViewProp
       )}
       <NodeViewContent<"figcaption"> as="figcaption" className="figure-caption" data-placeholder="图注" />
       <div className="figure-fields" contentEditable={false}>
-        <label>
-          摄影
-          <input
-            type="text"
-            value={node.attrs.credit ?? ""}
-            maxLength={MAX_CREDIT_LENGTH}
-            disabled={!editable}
-            placeholder="摄影者"
-            data-testid="figure-credit"
-            onChange={(e) => setAttributes({ credit: e.target.value })}
-          />
-        </label>
-        <label>
-          替代文字
-          <input
-            type="text"
-            value={node.attrs.alt ?? ""}
-            maxLength={MAX_ALT_LENGTH}
-            disabled={!editable}
-            placeholder="为读屏用户描述图片内容"
-            data-testid="figure-alt"
-            onChange={(e) => setAttributes({ alt: e.target.value })}
-          />
-        </label>
+        {FIGURE_FIELDS.map(({ attribute, label, maxLength, placeholder }) => (
+          <label key={attribute}>
+            {label}
+            <input
+              type="text"
+              value={node.attrs[attribute] ?? ""}
+              maxLength={maxLength}
+              disabled={!editable}
+              placeholder={placeholder}
+              data-testid={`figure-${attribute}`}
+              onChange={(e) => setAttributes({ [attribute]: e.target.value })}
+            />
+          </label>
+        ))}
       </div>
       {problem && (
         <p role="alert" className="error" contentEditable={false}>

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { formatShortTime, fromBeijingInputValue, toBeijingInputValue } from "@/newsroom/timeFormat";
+import { ErrorAlert } from "@/app/ErrorAlert";
 
 /**
  * 定时发布: the scheduled time of an approved story ("定时发布：11月28日 08:00", seen by everyone),
@@ -78,11 +79,7 @@ export function SchedulePublish({
           )}
         </form>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { memo, useEffect, useRef, useState, type ReactNode } from "react";
 import { refusalFor } from "@/newsroom/collabRefusal";
 import { bodyExtensions, titleExtensions } from "@/newsroom/editorExtensions";
 import { SAVE_STATUS_ZH, statusUnderAccess } from "@/newsroom/saveStatus";
+import { ErrorAlert } from "@/app/ErrorAlert";
 import { authorHighlightKey, authorHighlightPlugin, type AuthorInfo } from "./authorHighlight";
 import { EditorToolbar } from "./EditorToolbar";
 import { StoryStatsLine } from "./StoryStatsLine";
@@ -293,11 +294,7 @@ const Editors = memo(function Editors({ articleId, session, user, canEdit, revie
           {photoNotice.text}
         </p>
       )}
-      {toolbarError && (
-        <p role="alert" className="error">
-          {toolbarError}
-        </p>
-      )}
+      <ErrorAlert message={toolbarError} />
       <div className={review.canComment ? "review-layout" : undefined}>
         <div className="review-text" ref={textColumn}>
           <EditorContent editor={title} />

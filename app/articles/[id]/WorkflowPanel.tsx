@@ -2,6 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { ACTION_NAMES_ZH, TRANSITIONS, type WorkflowAction } from "@/newsroom/workflow";
+import { ErrorAlert } from "@/app/ErrorAlert";
 import { transitionAction, type PanelState } from "./workflowActions";
 
 const CONFIRM_ZH: Partial<Record<WorkflowAction, string>> = {
@@ -69,11 +70,7 @@ export function WorkflowPanel({ articleId, actions }: { articleId: string; actio
           </button>
         </form>
       )}
-      {state.error && (
-        <p role="alert" className="error">
-          {state.error}
-        </p>
-      )}
+      <ErrorAlert message={state.error} />
     </div>
   );
 }

@@ -1,10 +1,11 @@
 "use client";
 
 import type { Node as PmNode } from "@tiptap/pm/model";
-import { Plugin, PluginKey } from "@tiptap/pm/state";
+import { PluginKey } from "@tiptap/pm/state";
 import { Decoration, DecorationSet } from "@tiptap/pm/view";
 import * as Y from "yjs";
 import type { Person } from "@/newsroom/person";
+import { rebuiltDecorationsPlugin } from "./rebuiltDecorations";
 
 /** What a highlight needs of its author. */
 export type AuthorInfo = Pick<Person, "name" | "color">;
@@ -74,12 +75,5 @@ export function authorHighlightPlugin(fragment: Y.XmlFragment, authorOf: (client
       });
     return DecorationSet.create(doc, decorations);
   };
-  return new Plugin<DecorationSet>({
-    key: authorHighlightKey,
-    state: {
-      init: (_config, state) => build(state.doc),
-      apply: (tr, old, _oldState, newState) => (tr.docChanged || tr.getMeta(authorHighlightKey) ? build(newState.doc) : old),
-    },
-    props: { decorations: (state) => authorHighlightKey.getState(state) },
-  });
+  return rebuiltDecorationsPlugin(authorHighlightKey, build);
 }

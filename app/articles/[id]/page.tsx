@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
 import { ARTICLE_STATE_NAMES_ZH } from "@/newsroom/articleStates";
+import { bylineCandidates } from "@/newsroom/byline";
 import { personOf } from "@/newsroom/person";
 import { can } from "@/newsroom/policy";
 import { availableActions } from "@/newsroom/workflow";
@@ -15,6 +16,7 @@ import { listEnabledUsers } from "@/server/auth/enabledUsers";
 import { articlePageAccess } from "@/server/http/articlePageAccess";
 import { reviewLevelSetting } from "@/server/review/reviewLevelSetting";
 import { AppHeader } from "@/app/AppHeader";
+import { BackCrumb } from "@/app/BackCrumb";
 import { readOnlyReason } from "@/newsroom/readOnlyReason";
 import { suggestsByDefault } from "@/newsroom/suggestionPolicy";
 import { AuditTimeline } from "./AuditTimeline";
@@ -50,17 +52,12 @@ export default async function ArticlePage({ params }: { params: Promise<{ id: st
   ]);
   if (!summary) notFound();
   const names = new Map(people.map((p) => [p.id, p.displayName]));
-  const reporters = people
-    .filter((p) => p.role === "reporter")
-    .map((p) => ({ username: p.username, name: p.displayName, label: p.bylineLabel }));
   const { state } = facts;
   return (
     <>
       <AppHeader user={user} />
       <main className="article-page">
-        <nav className="crumbs">
-          <Link href="/">← 稿件列表</Link>
-        </nav>
+        <BackCrumb href="/" label="稿件列表" />
         <div className="article-meta">
           <span className={`state state-${state}`} data-testid="article-state">
             {ARTICLE_STATE_NAMES_ZH[state]}
@@ -108,7 +105,7 @@ export default async function ArticlePage({ params }: { params: Promise<{ id: st
             <BylinePanel
               articleId={id}
               members={summary.byline.map(({ username, name, label }) => ({ username, name, label }))}
-              candidates={reporters}
+              candidates={bylineCandidates(people)}
               canChange={can(actor, "arrangeByline", facts)}
               canRemove={can(actor, "changeByline", facts)}
               dateline={article.dateline}

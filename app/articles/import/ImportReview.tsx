@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
+import type { BylineAccount } from "@/newsroom/byline";
 import {
   importedBlocksToStory,
   parsePlainTextStory,
@@ -9,12 +10,7 @@ import {
   type ImportedBlockKind,
   type ImportedStory,
 } from "@/newsroom/plainTextImport";
-
-interface Reporter {
-  username: string;
-  name: string;
-  label: string;
-}
+import { ErrorAlert } from "@/app/ErrorAlert";
 
 const KIND_NAMES: Record<ImportedBlockKind, string> = { paragraph: "段落", heading: "小标题", caption: "图注" };
 
@@ -23,7 +19,7 @@ const KIND_NAMES: Record<ImportedBlockKind, string> = { paragraph: "段落", hea
  * review (title, byline matched to accounts, dateline, each block's kind changeable), then
  * "创建稿件" creates it and opens the editor.
  */
-export function ImportReview({ reporters, maxCharacters }: { reporters: Reporter[]; maxCharacters: number }) {
+export function ImportReview({ reporters, maxCharacters }: { reporters: BylineAccount[]; maxCharacters: number }) {
   const router = useRouter();
   const [source, setSource] = useState("");
   const [draft, setDraft] = useState<ImportedStory | null>(null);
@@ -92,11 +88,7 @@ export function ImportReview({ reporters, maxCharacters }: { reporters: Reporter
           </label>
         </div>
       </section>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       {draft && (
         <section className="import-preview" aria-label="导入预览" data-testid="import-preview">
           <h2>预览</h2>

@@ -1,12 +1,13 @@
-import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
+import { bylineCandidates } from "@/newsroom/byline";
 import { can } from "@/newsroom/policy";
 import { actorOf } from "@/server/auth/actorOf";
 import { currentUser } from "@/server/auth/currentUser";
 import { listEnabledUsers } from "@/server/auth/enabledUsers";
 import { mediaSettings } from "@/server/env";
 import { AppHeader } from "@/app/AppHeader";
+import { BackCrumb } from "@/app/BackCrumb";
 import { ImportReview } from "./ImportReview";
 
 export const dynamic = "force-dynamic";
@@ -17,16 +18,12 @@ export default async function ImportPage() {
   const actor = user ? actorOf(user) : null;
   if (!user || !actor) redirect(`/login?next=${encodeURIComponent("/articles/import")}`);
   if (!can(actor, "create")) redirect("/");
-  const reporters = (await listEnabledUsers(getDb()))
-    .filter((account) => account.role === "reporter")
-    .map((account) => ({ username: account.username, name: account.displayName, label: account.bylineLabel }));
+  const reporters = bylineCandidates(await listEnabledUsers(getDb()));
   return (
     <>
       <AppHeader user={user} />
       <main className="import-page">
-        <nav className="crumbs">
-          <Link href="/">← 稿件列表</Link>
-        </nav>
+        <BackCrumb href="/" label="稿件列表" />
         <h1>导入稿件</h1>
         <p className="muted">
           粘贴或选择一篇写好的纯文本稿件：第一行是标题，第二行是署名（如“红网时刻新闻记者 姚宇超 通讯员 徐卫香 周汨 长沙报道”）。

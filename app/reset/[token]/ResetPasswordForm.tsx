@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
+import { ErrorAlert } from "@/app/ErrorAlert";
 import { callApi } from "../../admin/adminApi";
 import { NewPasswordFields } from "@/app/account/NewPasswordFields";
 
@@ -29,11 +30,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
     <form className="login-form" onSubmit={submit}>
       <NewPasswordFields />
       <button type="submit">设置新密码</button>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
     </form>
   );
 }

@@ -3,11 +3,10 @@ import { getDb } from "@/db/client";
 import { can } from "@/newsroom/policy";
 import { actorOf } from "@/server/auth/actorOf";
 import { lexiconEditor } from "@/server/commands/lexiconEditor";
-import { adminUser, notAdminError } from "@/server/http/adminAccess";
+import { adminUser, readAdminRequest } from "@/server/http/adminAccess";
 import { apiError } from "@/server/http/apiErrors";
 import { refusalResponse } from "@/server/http/commandResponse";
 import { lexiconBody } from "@/server/http/requestSchemas";
-import { readUnsafeRequest } from "@/server/http/unsafeRequest";
 import { lexiconWords } from "@/server/review/lexicon";
 
 export const dynamic = "force-dynamic";
@@ -22,10 +21,8 @@ export async function GET() {
 }
 
 async function change(request: Request, kind: "add" | "remove") {
-  const read = await readUnsafeRequest(request, lexiconBody);
+  const read = await readAdminRequest(request, lexiconBody);
   if ("error" in read) return read.error;
-  const refused = notAdminError(read.user);
-  if (refused) return refused;
   const db = getDb();
   const result = await lexiconEditor(db, { actor: read.user, change: { kind, words: read.body } });
   if (!result.ok) return refusalResponse(result);

@@ -2,10 +2,9 @@ import { NextResponse } from "next/server";
 import { getDb } from "@/db/client";
 import { DEFAULT_REVIEW_LEVELS } from "@/newsroom/reviewLevels";
 import { reviewLevelsEditor } from "@/server/commands/reviewLevelsEditor";
-import { adminUser, notAdminError } from "@/server/http/adminAccess";
+import { adminUser, readAdminRequest } from "@/server/http/adminAccess";
 import { refusalResponse } from "@/server/http/commandResponse";
 import { reviewLevelsBody } from "@/server/http/reviewLevelSchemas";
-import { readUnsafeRequest } from "@/server/http/unsafeRequest";
 import { configuredLevels } from "@/server/review/reviewLevelSetting";
 
 export const dynamic = "force-dynamic";
@@ -32,10 +31,8 @@ export async function GET() {
  * the levels, in order; `[]` goes back to the default.
  */
 export async function PUT(request: Request) {
-  const read = await readUnsafeRequest(request, reviewLevelsBody);
+  const read = await readAdminRequest(request, reviewLevelsBody);
   if ("error" in read) return read.error;
-  const refused = notAdminError(read.user);
-  if (refused) return refused;
   const result = await reviewLevelsEditor(getDb(), { actor: read.user, levels: read.body.levels });
   if (!result.ok) return refusalResponse(result);
   return answer();

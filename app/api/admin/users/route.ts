@@ -4,9 +4,8 @@ import { accountView, listAccounts } from "@/server/accounts/accountList";
 import { actorOf } from "@/server/auth/actorOf";
 import { accountCreator } from "@/server/commands/accountCreator";
 import { newAccountBody } from "@/server/http/accountRequestSchemas";
-import { adminUser, notAdminError } from "@/server/http/adminAccess";
+import { adminUser, readAdminRequest } from "@/server/http/adminAccess";
 import { refusalResponse } from "@/server/http/commandResponse";
-import { readUnsafeRequest } from "@/server/http/unsafeRequest";
 
 export const dynamic = "force-dynamic";
 
@@ -19,10 +18,8 @@ export async function GET() {
 
 /** `POST /api/admin/users` `{username, name, role, label?, password?}` → 201 (with `temporaryPassword` when none was given). */
 export async function POST(request: Request) {
-  const read = await readUnsafeRequest(request, newAccountBody);
+  const read = await readAdminRequest(request, newAccountBody);
   if ("error" in read) return read.error;
-  const refused = notAdminError(read.user);
-  if (refused) return refused;
   const result = await accountCreator(getDb(), { actor: actorOf(read.user)!, ...read.body });
   if (!result.ok) return refusalResponse(result);
   return NextResponse.json({ ...accountView(result.user), temporaryPassword: result.temporaryPassword }, { status: 201 });

@@ -5,16 +5,12 @@ import { availableActions } from "@/newsroom/workflow";
 import { withPresence } from "@/server/articles/articleView";
 import { getArticleSummary } from "@/server/articles/listArticles";
 import { storedContentAndStats } from "@/server/articles/storedContent";
-import { readableArticle } from "@/server/http/readableArticle";
+import { readableArticleRoute } from "@/server/http/readableArticle";
 
 export const dynamic = "force-dynamic";
 
 /** `GET /api/articles/:id`: the article, its byline, who is in it, its saved text and its statistics (字数…). */
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  const access = await readableArticle(id);
-  if ("error" in access) return access.error;
-  const { actor, facts } = access;
+export const GET = readableArticleRoute(async ({ params: { id }, actor, facts }) => {
   const db = getDb();
   // Both reads are sent at once: the embedded database's worker runs the second as soon as the
   // first is done, without a round trip through this thread in between.
@@ -27,4 +23,4 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
     content,
     stats,
   });
-}
+});

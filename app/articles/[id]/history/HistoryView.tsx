@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { formatShortTime } from "@/newsroom/timeFormat";
+import { ErrorAlert } from "@/app/ErrorAlert";
 import { DiffView } from "./DiffView";
 import type { DiffResponse, MomentResponse, RevisionItem } from "./historyTypes";
 
@@ -86,11 +87,7 @@ export function HistoryView({ articleId, revisions, logLength, canRestore, canSa
 
   return (
     <div className="history">
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       {done && (
         <p role="status" className="success" data-testid="history-done">
           {done}

@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { getDb } from "@/db/client";
 import { ARTICLE_ID_PATTERN } from "@/server/articles/articleFacts";
 import { getArticleSummary } from "@/server/articles/listArticles";
@@ -8,6 +7,7 @@ import { articlePageAccess } from "@/server/http/articlePageAccess";
 import { peopleOfRevisions, revisionView } from "@/server/history/revisionView";
 import { listRevisions, logLength, peopleById } from "@/server/history/versionQueries";
 import { AppHeader } from "@/app/AppHeader";
+import { BackCrumb } from "@/app/BackCrumb";
 import { HistoryView } from "./HistoryView";
 
 export const dynamic = "force-dynamic";
@@ -32,9 +32,7 @@ export default async function HistoryPage({ params }: { params: Promise<{ id: st
     <>
       <AppHeader user={user} />
       <main className="history-page">
-        <nav className="crumbs">
-          <Link href={`/articles/${id}`}>← 返回稿件</Link>
-        </nav>
+        <BackCrumb href={`/articles/${id}`} label="返回稿件" />
         <h1>历史版本：{article.title || "（无标题）"}</h1>
         <HistoryView
           articleId={id}

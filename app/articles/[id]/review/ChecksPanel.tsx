@@ -1,10 +1,12 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import type * as Y from "yjs";
 import type { CheckReport } from "@/server/review/checkReport";
-import { afterQuiet, followStory } from "./storyStream";
-import { errorMessage, sendJson } from "./useCommentThreads";
+import { ErrorAlert } from "@/app/ErrorAlert";
+import { afterQuiet, followStory, onPageReturn } from "./storyStream";
+import { sendJson } from "./useCommentThreads";
+import { useNewestRead } from "./useNewestRead";
 
 /** How long the text must rest before the checks are asked for again (the save comes first). */
 const RECHECK_DELAY_MS = 1200;
@@ -17,20 +19,8 @@ const STATUS_ZH = { passed: "通过", warning: "提示", failed: "未通过" } a
  * live channel). An editor may let a failed check through with a reason.
  */
 export function ChecksPanel({ articleId, doc, canOverride, live }: { articleId: string; doc: Y.Doc; canOverride: boolean; live: boolean }) {
-  const [report, setReport] = useState<CheckReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: report, error, setError, load } = useNewestRead<CheckReport>(`/api/articles/${articleId}/checks`);
   const [reasons, setReasons] = useState<Record<string, string>>({});
-  // Reads overlap (typing pauses, the stream, focus): only the newest one started may show.
-  const latest = useRef(0);
-  const load = useCallback(async () => {
-    const mine = ++latest.current;
-    const response = await fetch(`/api/articles/${articleId}/checks`);
-    const answer = response.ok ? ((await response.json()) as CheckReport) : await errorMessage(response);
-    if (mine !== latest.current) return;
-    if (typeof answer === "string") return setError(answer);
-    setError(null);
-    setReport(answer);
-  }, [articleId]);
 
   useEffect(() => {
     const later = afterQuiet(() => void load(), RECHECK_DELAY_MS);
@@ -39,15 +29,12 @@ export function ChecksPanel({ articleId, doc, canOverride, live }: { articleId: 
     // A colleague let a check through (or the state changed), or the stream (re)opened: read
     // again at once. Without the stream (no comment permission), on returning to the page.
     const unfollow = followStory(articleId, ["ready", "review"], () => void load(), live);
-    const again = () => document.visibilityState === "visible" && void load();
-    document.addEventListener("visibilitychange", again);
-    window.addEventListener("focus", again);
+    const unreturn = onPageReturn(() => void load());
     return () => {
       doc.off("update", later);
       later.cancel();
       unfollow();
-      document.removeEventListener("visibilitychange", again);
-      window.removeEventListener("focus", again);
+      unreturn();
     };
   }, [articleId, doc, load, live]);
 
@@ -67,7 +54,7 @@ export function ChecksPanel({ articleId, doc, canOverride, live }: { articleId: 
   return (
     <section className="checks-panel" aria-label="检查" data-testid="checks-panel">
       <h2>检查</h2>
-      {error && <p role="alert" className="error">{error}</p>}
+      <ErrorAlert message={error} />
       {!report ? (
         <p className="muted">检查中…</p>
       ) : (

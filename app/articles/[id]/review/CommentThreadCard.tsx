@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { formatShortTime } from "@/newsroom/timeFormat";
+import { ErrorAlert } from "@/app/ErrorAlert";
 import { sendJson } from "./useCommentThreads";
 import type { CommentItem, ThreadItem } from "./threadTypes";
 
@@ -49,7 +50,7 @@ function CommentLine({ articleId, comment, userId }: { articleId: string; commen
           <button type="button" className="link-button" onClick={() => void sendJson("DELETE", url).then(setError)}>删除</button>
         </span>
       )}
-      {error && <p role="alert" className="error">{error}</p>}
+      <ErrorAlert message={error} />
     </div>
   );
 }
@@ -94,7 +95,7 @@ export function CommentThreadCard({ articleId, thread, userId, anchorDeleted, ac
           {thread.resolved ? "重新打开" : "解决"}
         </button>
       </div>
-      {error && <p role="alert" className="error">{error}</p>}
+      <ErrorAlert message={error} />
     </article>
   );
 }

@@ -3,6 +3,7 @@
 import type { Editor } from "@tiptap/core";
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type * as Y from "yjs";
+import { ErrorAlert } from "@/app/ErrorAlert";
 import { anchorOfRange, rangeOfAnchor, type EditorRange } from "./anchorMapping";
 import { commentHighlightKey, commentHighlightPlugin, type HighlightRange } from "./commentHighlight";
 import { CommentThreadCard } from "./CommentThreadCard";
@@ -158,7 +159,7 @@ export function CommentsPanel({ articleId, editor, doc, userId, textColumn }: Co
             </button>
           </div>
         )}
-        {(formError || error) && <p role="alert" className="error">{formError ?? error}</p>}
+        <ErrorAlert message={formError || error} />
       </div>
       <div className="comment-margin" ref={margin} data-testid="comment-margin">
         {inMargin.map(card)}

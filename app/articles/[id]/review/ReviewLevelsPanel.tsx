@@ -1,14 +1,16 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { shortHash } from "@/newsroom/reviewLevels";
 import { formatShortTime } from "@/newsroom/timeFormat";
 import type { SignoffStatus, SignoffView } from "@/server/review/signoffStatus";
+import { ErrorAlert } from "@/app/ErrorAlert";
 import { DiffView } from "../history/DiffView";
 import type { DiffResponse } from "../history/historyTypes";
-import { afterQuiet, followStory } from "./storyStream";
+import { afterQuiet, followStory, onPageReturn } from "./storyStream";
 import { errorMessage, sendJson } from "./useCommentThreads";
+import { useNewestRead } from "./useNewestRead";
 import "./reviewLevels.css";
 
 /** How long the text must rest before the levels are read again (the save comes first). */
@@ -41,7 +43,7 @@ function ChangesSince({ articleId, signoff }: { articleId: string; signoff: Sign
       <button type="button" onClick={() => void toggle()} data-testid="changes-since-button">
         自签署以来的修改（{signoff.level}）
       </button>
-      {error && <p role="alert" className="error">{error}</p>}
+      <ErrorAlert message={error} />
       {open && diff && <DiffView diff={diff} mode="inline" />}
     </div>
   );
@@ -56,20 +58,8 @@ function ChangesSince({ articleId, signoff }: { articleId: string; signoff: Sign
  */
 export function ReviewLevelsPanel({ articleId, live }: { articleId: string; live: boolean }) {
   const router = useRouter();
-  const [status, setStatus] = useState<SignoffStatus | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: status, error, setError, load } = useNewestRead<SignoffStatus>(`/api/articles/${articleId}/signoffs`);
   const [pending, setPending] = useState(false);
-  // Reads overlap (the stream, text at rest, focus): only the newest one started may show.
-  const latest = useRef(0);
-  const load = useCallback(async () => {
-    const mine = ++latest.current;
-    const response = await fetch(`/api/articles/${articleId}/signoffs`);
-    const answer = response.ok ? ((await response.json()) as SignoffStatus) : await errorMessage(response);
-    if (mine !== latest.current) return;
-    if (typeof answer === "string") return setError(answer);
-    setError(null);
-    setStatus(answer);
-  }, [articleId]);
 
   useEffect(() => {
     void load();
@@ -79,16 +69,12 @@ export function ReviewLevelsPanel({ articleId, live }: { articleId: string; live
     const unfollowReview = followStory(articleId, ["ready", "review"], () => void load(), live);
     const later = afterQuiet(() => void load(), RELOAD_AFTER_TEXT_MS);
     const unfollowText = followStory(articleId, ["text"], later);
-    // A stream that was away (a sleeping laptop) may have missed events: read again on return.
-    const again = () => document.visibilityState === "visible" && void load();
-    document.addEventListener("visibilitychange", again);
-    window.addEventListener("focus", again);
+    const unreturn = onPageReturn(() => void load());
     return () => {
       unfollowReview();
       unfollowText();
       later.cancel();
-      document.removeEventListener("visibilitychange", again);
-      window.removeEventListener("focus", again);
+      unreturn();
     };
   }, [articleId, load, live]);
 
@@ -128,11 +114,7 @@ export function ReviewLevelsPanel({ articleId, live }: { articleId: string; live
           签署“{status.canSign}”
         </button>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       {status.mineStale.map((signoff) => (
         <ChangesSince key={signoff.id} articleId={articleId} signoff={signoff} />
       ))}

@@ -1,8 +1,9 @@
 "use client";
 
 import type { Node as PmNode } from "@tiptap/pm/model";
-import { Plugin, PluginKey } from "@tiptap/pm/state";
+import { PluginKey } from "@tiptap/pm/state";
 import { Decoration, DecorationSet } from "@tiptap/pm/view";
+import { rebuiltDecorationsPlugin } from "../rebuiltDecorations";
 
 /** A thread's live range in the editor, and whether it is the one picked in the margin. */
 export interface HighlightRange {
@@ -31,12 +32,5 @@ export function commentHighlightPlugin(ranges: () => HighlightRange[]) {
           }),
         ),
     );
-  return new Plugin<DecorationSet>({
-    key: commentHighlightKey,
-    state: {
-      init: (_config, state) => build(state.doc),
-      apply: (tr, old, _oldState, newState) => (tr.docChanged || tr.getMeta(commentHighlightKey) ? build(newState.doc) : old),
-    },
-    props: { decorations: (state) => commentHighlightKey.getState(state) },
-  });
+  return rebuiltDecorationsPlugin(commentHighlightKey, build);
 }

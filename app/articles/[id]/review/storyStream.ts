@@ -120,3 +120,19 @@ export function afterQuiet(run: () => void, delayMs: number): (() => void) & { c
     },
   });
 }
+
+/**
+ * Calls `run` when the page comes back (its tab shown again, its window focused): a stream that
+ * was away, a sleeping laptop's say, may have missed events. Returns the unsubscribe.
+ */
+export function onPageReturn(run: () => void): () => void {
+  const again = () => {
+    if (document.visibilityState === "visible") run();
+  };
+  document.addEventListener("visibilitychange", again);
+  window.addEventListener("focus", again);
+  return () => {
+    document.removeEventListener("visibilitychange", again);
+    window.removeEventListener("focus", again);
+  };
+}

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { getDb } from "@/db/client";
 import { verifiedAuditLog } from "@/server/articles/auditLog";
-import { readableArticle } from "@/server/http/readableArticle";
+import { readableArticleRoute } from "@/server/http/readableArticle";
 
 export const dynamic = "force-dynamic";
 
@@ -10,10 +10,7 @@ export const dynamic = "force-dynamic";
  * keyed head verify, and when they do not, which entry breaks it (id, position from the oldest,
  * and why) or how many entries are missing at the end.
  */
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  const access = await readableArticle(id);
-  if ("error" in access) return access.error;
+export const GET = readableArticleRoute(async ({ params: { id } }) => {
   const report = await verifiedAuditLog(getDb(), id);
   return NextResponse.json({
     verified: report.verified,
@@ -36,4 +33,4 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
       at: e.createdAt.toISOString(),
     })),
   });
-}
+});

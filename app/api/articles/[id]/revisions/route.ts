@@ -4,22 +4,19 @@ import { namedVersionWriter } from "@/server/commands/namedVersionWriter";
 import { refusalResponse } from "@/server/http/commandResponse";
 import { peopleOfRevisions, revisionView } from "@/server/history/revisionView";
 import { listRevisions, peopleById } from "@/server/history/versionQueries";
-import { readableArticle } from "@/server/http/readableArticle";
+import { readableArticleRoute } from "@/server/http/readableArticle";
 import { namedVersionBody } from "@/server/http/requestSchemas";
 import { readUnsafeRequest } from "@/server/http/unsafeRequest";
 
 export const dynamic = "force-dynamic";
 
 /** `GET /api/articles/:id/revisions`: every version, newest first. */
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  const access = await readableArticle(id);
-  if ("error" in access) return access.error;
+export const GET = readableArticleRoute(async ({ params: { id } }) => {
   const db = getDb();
   const revisions = await listRevisions(db, id);
   const people = await peopleById(db, peopleOfRevisions(revisions));
   return NextResponse.json({ revisions: revisions.map((r) => revisionView(r, people)) });
-}
+});
 
 /** `POST /api/articles/:id/revisions` `{name}`: saves the current text as a named version. */
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {

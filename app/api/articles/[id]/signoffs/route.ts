@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { getDb } from "@/db/client";
 import { signoffWriter } from "@/server/commands/signoffWriter";
 import { refusalResponse } from "@/server/http/commandResponse";
-import { readableArticle } from "@/server/http/readableArticle";
+import { readableArticleRoute } from "@/server/http/readableArticle";
 import { signoffBody } from "@/server/http/reviewLevelSchemas";
 import { readUnsafeRequest } from "@/server/http/unsafeRequest";
 import { signoffStatus } from "@/server/review/signoffStatus";
@@ -13,12 +13,7 @@ export const dynamic = "force-dynamic";
  * `GET /api/articles/:id/signoffs`: the review levels (三审) against the story's current text:
  * who signed each and when, which sign-offs went stale (需重新签), what the asker may sign now.
  */
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  const access = await readableArticle(id);
-  if ("error" in access) return access.error;
-  return NextResponse.json(await signoffStatus(getDb(), id, access.actor, access.facts));
-}
+export const GET = readableArticleRoute(async ({ params: { id }, actor, facts }) => NextResponse.json(await signoffStatus(getDb(), id, actor, facts)));
 
 /**
  * `POST /api/articles/:id/signoffs` `{level, contentHash?}`: signs a level of a submitted story,

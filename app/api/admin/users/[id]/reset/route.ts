@@ -2,12 +2,10 @@ import { NextResponse } from "next/server";
 import { getDb } from "@/db/client";
 import { actorOf } from "@/server/auth/actorOf";
 import { passwordResetter } from "@/server/commands/passwordResetter";
-import { accountIdParam, passwordResetBody } from "@/server/http/accountRequestSchemas";
-import { notAdminError } from "@/server/http/adminAccess";
-import { apiError } from "@/server/http/apiErrors";
+import { passwordResetBody } from "@/server/http/accountRequestSchemas";
+import { readAccountRequest } from "@/server/http/adminAccess";
 import { refusalResponse } from "@/server/http/commandResponse";
 import { publicOriginFor } from "@/server/http/publicOrigin";
-import { readUnsafeRequest } from "@/server/http/unsafeRequest";
 
 export const dynamic = "force-dynamic";
 
@@ -16,13 +14,9 @@ export const dynamic = "force-dynamic";
  * one-time link, the default) or `{temporaryPassword}`.
  */
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const read = await readUnsafeRequest(request, passwordResetBody);
+  const read = await readAccountRequest(request, params, passwordResetBody);
   if ("error" in read) return read.error;
-  const refused = notAdminError(read.user);
-  if (refused) return refused;
-  const id = accountIdParam.safeParse((await params).id);
-  if (!id.success) return apiError("not_found", "没有这个账号");
-  const result = await passwordResetter(getDb(), { actor: actorOf(read.user)!, userId: id.data, method: read.body.method });
+  const result = await passwordResetter(getDb(), { actor: actorOf(read.user)!, userId: read.accountId, method: read.body.method });
   if (!result.ok) return refusalResponse(result);
   if ("temporaryPassword" in result) return NextResponse.json({ temporaryPassword: result.temporaryPassword });
   const link = `${publicOriginFor(request.headers)}/reset/${result.token}`;

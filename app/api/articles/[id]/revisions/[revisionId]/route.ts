@@ -3,16 +3,13 @@ import { getDb } from "@/db/client";
 import { peopleOfRevisions, revisionView } from "@/server/history/revisionView";
 import { findRevision, peopleById } from "@/server/history/versionQueries";
 import { apiError } from "@/server/http/apiErrors";
-import { readableArticle } from "@/server/http/readableArticle";
+import { readableArticleRoute } from "@/server/http/readableArticle";
 import { revisionIdParam } from "@/server/http/requestSchemas";
 
 export const dynamic = "force-dynamic";
 
 /** `GET /api/articles/:id/revisions/:revisionId`: one version with its text and document. */
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string; revisionId: string }> }) {
-  const { id, revisionId } = await params;
-  const access = await readableArticle(id);
-  if ("error" in access) return access.error;
+export const GET = readableArticleRoute<{ id: string; revisionId: string }>(async ({ params: { id, revisionId } }) => {
   const db = getDb();
   const wanted = revisionIdParam.safeParse(revisionId);
   const revision = wanted.success ? await findRevision(db, id, wanted.data) : null;
@@ -25,4 +22,4 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
     byline: revision.byline,
     dateline: revision.dateline,
   });
-}
+});
