@@ -27,6 +27,8 @@ describeInBrowser("the workflow in the browser leaves DevTools clean (issue 13)"
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   const trouble: Trouble[] = [];
+  /** Requests for a story page's payload (navigations and refreshes, not prefetches), by person. */
+  const storyPageRequests = new Map<string, number>();
 
   beforeAll(async () => {
     store = await createStore("pglite");
@@ -57,6 +59,12 @@ describeInBrowser("the workflow in the browser leaves DevTools clean (issue 13)"
       const headers = request.headers();
       const kind = headers["next-action"] ? "server action" : headers["rsc"] ? "RSC" : null;
       if (kind) trouble.push({ who: username, what: `${kind} ${request.method()} ${request.url()}: ${request.failure()?.errorText}` });
+    });
+    context.on("request", (request) => {
+      const headers = request.headers();
+      if (headers["rsc"] && !headers["next-router-prefetch"] && /^\/articles\/[^/]+$/.test(new URL(request.url()).pathname)) {
+        storyPageRequests.set(username, (storyPageRequests.get(username) ?? 0) + 1);
+      }
     });
     context.on("console", (message) => {
       if (message.type() === "error") trouble.push({ who: username, what: `console: ${message.text()}` });
@@ -113,12 +121,15 @@ describeInBrowser("the workflow in the browser leaves DevTools clean (issue 13)"
     await editor.getByTestId("comment-margin").getByTestId("thread-resolve").click();
     await expect.poll(() => editor.getByTestId("comment-list").getByTestId("thread-resolved").count(), EVENTUALLY).toBe(1);
     await expect.poll(() => workflowButton(editor, "approve").isVisible(), EVENTUALLY).toBe(true);
+    const editorRequestsBefore = storyPageRequests.get("huhongye");
     await workflowButton(editor, "approve").click();
     await expect.poll(() => articleState(editor), EVENTUALLY).toBe("已签发");
     await expect.poll(() => workflowButton(editor, "publish").isVisible(), EVENTUALLY).toBe(true);
     await workflowButton(editor, "publish").click();
     await expect.poll(() => articleState(editor), EVENTUALLY).toBe("已发布");
     await expect.poll(() => articleState(reporter), EVENTUALLY).toBe("已发布");
+    // His own two actions brought his page each time: it never asked for itself again.
+    expect(storyPageRequests.get("huhongye")).toBe(editorRequestsBefore);
 
     expect(trouble).toEqual([]);
   });
