@@ -17,12 +17,12 @@ import type { IncomingMessage, OutgoingHttpHeader, OutgoingHttpHeaders, ServerRe
  * must-revalidate` (the browser asks this server, which checks the session, before any reuse).
  * The HTML documents themselves keep `no-store`.
  */
-export function isRouterPayloadRequest(req: IncomingMessage): boolean {
+function isRouterPayloadRequest(req: IncomingMessage): boolean {
   return req.headers.rsc === "1" || req.headers["next-action"] !== undefined;
 }
 
 /** `Cache-Control` without `no-store` (the other directives as they were). */
-export function withoutNoStore(value: string): string {
+function withoutNoStore(value: string): string {
   return value
     .split(",")
     .map((directive) => directive.trim())
