@@ -82,9 +82,12 @@ const EnvSchema = z.object({
    * cut and its presence removed, so a colleague whose network vanished (no close ever arrives)
    * is no longer listed within two intervals (four while the server is still sending to it, so
    * a slow link busy with a long first sync is not cut; any frame from the client counts as an
-   * answer). Lower is quicker but cuts clients whose event loop stalls that long.
+   * answer). 2 s: gone within 4 s; a ping and its pong are a few bytes, and 1,000 sockets cost a
+   * few percent of one core at this rate (docs/BENCHMARKS.md). A browser answers pings from its network
+   * stack even while the page's script is busy; a Node client whose event loop stalls longer
+   * than an interval is cut. At most a minute: longer leaves a vanished colleague listed for minutes.
    */
-  COLLAB_PING_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
+  COLLAB_PING_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
   /** An automatic checkpoint is written after this long without edits, in ms. */
   HISTORY_CHECKPOINT_PAUSE_MS: z.coerce.number().int().positive().default(60_000),
   /** …and at least this often while editing goes on, in ms. */

@@ -13,6 +13,7 @@ import { withStartupLock } from "../db/startupLock";
 import { resignLegacyAuditChains } from "./articles/auditResign";
 import { limitRequestBody, MULTIPART_ENVELOPE_BYTES } from "./http/bodyLimit";
 import { handleHealthRequest } from "./http/healthEndpoints";
+import { keepRouterPayloadsReadable } from "./http/routerPayloadCaching";
 import { answerWhileStarting, refuseUpgradeWhileStarting } from "./http/startingGate";
 import { CollabServer } from "./collab/collabServer";
 import { GroupCommitWriter } from "./collab/groupCommit";
@@ -179,6 +180,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
     if (handleHealthRequest(req, res, health)) return;
     // The peer address for sign-in rate limiting; whatever a client put there is replaced.
     req.headers[PEER_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
+    keepRouterPayloadsReadable(req, res);
     limitRequestBody(req, res, bodyLimits, () => void nextHandler(req, res));
   });
   server.on("upgrade", (req, socket, head) => {

@@ -52,7 +52,8 @@ export interface CollabServerOptions {
   budgets: SocketBudgetLimits;
   /**
    * How often every socket is pinged; one that has not answered the previous ping is cut, so a
-   * colleague whose network went away stops being listed as present within two intervals.
+   * colleague whose network went away stops being listed as present within two intervals
+   * (four while the server is still sending to it).
    */
   pingIntervalMs: number;
 }
@@ -127,7 +128,11 @@ export class CollabServer {
     this.budgets = new AccountBudgets(options.budgets);
     // Built from the extension list once, now, rather than inside the first keystroke.
     storySchemaRules();
-    this.pingTimer = setInterval(() => this.pingAll(), options.pingIntervalMs);
+    // The round runs after the event loop's next I/O poll, not in the timer itself: when this
+    // process was stalled (a long synchronous task, a GC pause) past an interval, the overdue
+    // timer fires before the pongs that arrived meanwhile are read, and every live socket would
+    // look silent and be cut at once. setImmediate lets them be read first.
+    this.pingTimer = setInterval(() => setImmediate(() => this.pingAll()), options.pingIntervalMs);
     this.pingTimer.unref();
     this.housekeepingTimer = setInterval(() => {
       this.budgets.forgetIdle();

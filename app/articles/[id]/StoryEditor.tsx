@@ -19,6 +19,7 @@ import { storyTextChanged } from "./review/storyStream";
 import { SuggestMode } from "./suggestions/suggestMode";
 import { SuggestionsPanel, SuggestModeToggle } from "./suggestions/SuggestionsPanel";
 import { CommentsPanel } from "./review/CommentsPanel";
+import { usePendingPageAction } from "./pendingPageAction";
 import { useAccess } from "./useAccess";
 import { useCollabSession, type CollabSession } from "./useCollabSession";
 import { useLocalCopyState } from "./useLocalCopyState";
@@ -69,10 +70,20 @@ export function StoryEditor({
   const status = statusUnderAccess(connection.status, canEdit);
 
   // Someone moved the story on (submitted, approved…): refresh the panels around the editor.
+  // Not when this page's own workflow button did it: the action's answer brings the page
+  // re-rendered, so the socket's notice (before or after that answer) asks for nothing more.
   const router = useRouter();
+  const actionPending = usePendingPageAction();
+  const judgedNotice = useRef(access.state);
   useEffect(() => {
-    if (access.state !== state) router.refresh();
-  }, [access.state, state, router]);
+    if (actionPending) return;
+    if (access.state === state || judgedNotice.current === access.state) {
+      judgedNotice.current = access.state;
+      return;
+    }
+    judgedNotice.current = access.state;
+    router.refresh();
+  }, [access.state, state, actionPending, router]);
 
   // Leaving with edits the server has not committed would lose them, unless they are on the
   // device (the next visit sends them): ask first.
