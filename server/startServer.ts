@@ -14,6 +14,7 @@ import { resignLegacyAuditChains } from "./articles/auditResign";
 import { limitRequestBody, MULTIPART_ENVELOPE_BYTES } from "./http/bodyLimit";
 import { handleHealthRequest } from "./http/healthEndpoints";
 import { keepRouterPayloadsReadable } from "./http/routerPayloadCaching";
+import { clearCacheOnSignOut } from "./http/signOutClearsCache";
 import { answerWhileStarting, refuseUpgradeWhileStarting } from "./http/startingGate";
 import { CollabServer } from "./collab/collabServer";
 import { GroupCommitWriter } from "./collab/groupCommit";
@@ -181,6 +182,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
     // The peer address for sign-in rate limiting; whatever a client put there is replaced.
     req.headers[PEER_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
     keepRouterPayloadsReadable(req, res);
+    clearCacheOnSignOut(res);
     limitRequestBody(req, res, bodyLimits, () => void nextHandler(req, res));
   });
   server.on("upgrade", (req, socket, head) => {
