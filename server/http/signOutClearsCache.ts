@@ -7,9 +7,10 @@ import { SESSION_COOKIE_NAMES } from "../auth/sessionToken";
  * (routerPayloadCaching.ts: `private, no-cache`, never `no-store`). The answer that signs a
  * person out therefore also tells the browser to drop this site's cache, so nothing of a story
  * stays on a shared computer after 退出登录: `Clear-Site-Data: "cache"` on any response that
- * expires the session cookie (Auth.js's sign-out, however it is reached).
+ * expires the session cookie (Auth.js's sign-out, however it is reached). 退出所有设备 ends
+ * the sessions in the database without touching the cookie, so its route sends the header itself.
  */
-const CLEAR_CACHE = '"cache"';
+export const CLEAR_SITE_CACHE = { name: "Clear-Site-Data", value: '"cache"' } as const;
 
 function expiresSessionCookie(cookie: string): boolean {
   const [pair, ...attributes] = cookie.split(";").map((part) => part.trim());
@@ -36,7 +37,7 @@ export function clearCacheOnSignOut(res: ServerResponse): void {
     const headers = rest.find((arg) => typeof arg === "object" && arg !== null && !Array.isArray(arg)) as OutgoingHttpHeaders | undefined;
     const passed = headers ? Object.entries(headers).filter(([name]) => name.toLowerCase() === "set-cookie").flatMap(([, value]) => cookiesOf(value)) : [];
     const cookies = [...cookiesOf(res.getHeader("set-cookie")), ...passed];
-    if (cookies.some(expiresSessionCookie) && !res.headersSent) res.setHeader("Clear-Site-Data", CLEAR_CACHE);
+    if (cookies.some(expiresSessionCookie) && !res.headersSent) res.setHeader(CLEAR_SITE_CACHE.name, CLEAR_SITE_CACHE.value);
     return writeHead(status, ...rest);
   }) as ServerResponse["writeHead"];
 }

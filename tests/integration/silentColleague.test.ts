@@ -1,4 +1,7 @@
+import { randomBytes } from "node:crypto";
 import type { Socket } from "node:net";
+import * as encoding from "lib0/encoding";
+import * as syncProtocol from "y-protocols/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type WebSocket from "ws";
 import { loadEnv } from "../../server/env";
@@ -32,6 +35,21 @@ function namesSeenBy(watcher: CollabClient): string[] {
 function goSilent(client: CollabClient): void {
   const socket = (client.provider.ws as unknown as { _socket: Socket })._socket;
   socket.pause();
+}
+
+/**
+ * One masked binary WebSocket frame (RFC 6455 §5.2) carrying a sync step 1 of the client's
+ * document: a valid, harmless message the test can put on the wire a byte at a time.
+ */
+function syncStep1Frame(client: CollabClient): Buffer {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 0);
+  syncProtocol.writeSyncStep1(encoder, client.doc);
+  const payload = Buffer.from(encoding.toUint8Array(encoder));
+  if (payload.length >= 126) throw new Error("the frame below has a one-byte length");
+  const mask = randomBytes(4);
+  const masked = payload.map((byte, i) => byte ^ mask[i % 4]!);
+  return Buffer.concat([Buffer.from([0x82, 0x80 | payload.length]), mask, masked]);
 }
 
 describe.each(backends())("a colleague whose network vanished (%s)", (backend) => {
@@ -81,6 +99,35 @@ describe.each(backends())("a colleague whose network vanished (%s)", (backend) =
     } finally {
       silent.destroy();
       watcher.destroy();
+    }
+  });
+
+  it("keeps a colleague whose message trickles in over several intervals (a large paste on a slow uplink)", async () => {
+    const editor = await signIn(server.url, "huhongye");
+    const id = await createTeamStory(server.url, editor, "慢速上传");
+    const uploader = connectClient(server.url, id, editor);
+    let drops = 0;
+    uploader.provider.on("status", ({ status }: { status: string }) => {
+      if (status === "disconnected") drops += 1;
+    });
+    try {
+      await uploader.waitSynced();
+      // While its upload is on the wire the client answers no ping (its pongs queue behind the
+      // upload): it stops reading, and its frame reaches the server a byte per half interval,
+      // over many rounds. Nothing else writes to its socket meanwhile.
+      const socket = (uploader.provider.ws as unknown as { _socket: Socket })._socket;
+      socket.pause();
+      const frame = syncStep1Frame(uploader);
+      expect(frame.length).toBeGreaterThanOrEqual(8);
+      for (const byte of frame) {
+        socket.write(Buffer.from([byte]));
+        await new Promise((resolve) => setTimeout(resolve, PING_INTERVAL_MS / 2));
+      }
+      socket.resume();
+      await waitFor(() => uploader.provider.synced && uploader.provider.wsconnected, { message: "the uploader still connected" });
+      expect(drops).toBe(0);
+    } finally {
+      uploader.destroy();
     }
   });
 

@@ -17,10 +17,13 @@ describe("Cache-Control of the App Router's own requests", () => {
   beforeAll(async () => {
     server = http.createServer((req, res) => {
       keepRouterPayloadsReadable(req, res);
-      if (req.url === "/write-head") {
-        res.writeHead(200, { "Cache-Control": NEXT_DYNAMIC, "content-type": "text/x-component" });
+      // A route handler's own answer to the same kind of request: JSON, not a router payload.
+      const contentType = req.url?.startsWith("/api/") ? "application/json" : "text/x-component";
+      if (req.url?.endsWith("/write-head")) {
+        res.writeHead(200, { "Cache-Control": NEXT_DYNAMIC, "content-type": contentType });
       } else {
         res.setHeader("Cache-Control", NEXT_DYNAMIC);
+        res.setHeader("content-type", contentType);
       }
       res.end("0:{}\n");
     });
@@ -43,5 +46,26 @@ describe("Cache-Control of the App Router's own requests", () => {
 
   it("leaves documents and every other request no-store", async () => {
     for (const path of ["/set-header", "/write-head"]) expect(await cacheControl(path, {})).toBe(NEXT_DYNAMIC);
+  });
+
+  it("leaves a route handler's own answer to a router request no-store", async () => {
+    for (const path of ["/api/set-header", "/api/write-head"]) expect(await cacheControl(path, { rsc: "1" })).toBe(NEXT_DYNAMIC);
+  });
+
+  it("keeps no-store on a plain-HTTP origin, where the browser would ignore the sign-out's Clear-Site-Data", async () => {
+    const intranet = (path: string, headers: Record<string, string>) =>
+      new Promise<string | undefined>((resolve, reject) => {
+        const url = new URL(base);
+        http
+          .get({ host: url.hostname, port: url.port, path, headers: { ...headers, host: "newsroom.intranet:3000" } }, (res) => {
+            res.resume();
+            resolve(res.headers["cache-control"]);
+          })
+          .on("error", reject);
+      });
+    for (const path of ["/set-header", "/write-head"]) {
+      expect(await intranet(path, { rsc: "1" })).toBe(NEXT_DYNAMIC);
+      expect(await intranet(path, { rsc: "1", "x-forwarded-proto": "https" })).toBe("private, no-cache, max-age=0, must-revalidate");
+    }
   });
 });

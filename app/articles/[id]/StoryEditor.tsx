@@ -48,6 +48,9 @@ interface SuggestionSettings {
   byDefault: boolean;
 }
 
+/** How long the page waits for the socket's notice of a state it already shows before it asks again. */
+const NOTICE_CATCH_UP_MS = 2000;
+
 /** The live story: title and body editors over one Y.Doc, presence and the save status. */
 export function StoryEditor({
   articleId,
@@ -77,12 +80,20 @@ export function StoryEditor({
   const judgedNotice = useRef(access.state);
   useEffect(() => {
     if (actionPending) return;
-    if (access.state === state || judgedNotice.current === access.state) {
+    if (access.state === state) {
       judgedNotice.current = access.state;
       return;
     }
-    judgedNotice.current = access.state;
-    router.refresh();
+    if (judgedNotice.current !== access.state) {
+      judgedNotice.current = access.state;
+      router.refresh();
+      return;
+    }
+    // The page moved away from the last notice: normally its own action's answer, whose notice
+    // follows at once. If none comes, the page was rendered before a later change (a refresh
+    // answered after a colleague moved the story back): ask again.
+    const stale = setTimeout(() => router.refresh(), NOTICE_CATCH_UP_MS);
+    return () => clearTimeout(stale);
   }, [access.state, state, actionPending, router]);
 
   // Leaving with edits the server has not committed would lose them, unless they are on the
