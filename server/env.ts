@@ -222,6 +222,14 @@ const EnvSchema = z.object({
    * than this waits for a tail as big as itself, so bytes written stay near twice those received).
    */
   STORY_SNAPSHOT_TAIL_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(64 * 1024),
+  /**
+   * How far behind the last edit a story's time and last editor on the dashboard may be while
+   * it is being edited, in ms. A commit writes the story's row (title, time, last editor) only
+   * when the title changed or its time is older than this: that row is indexed by its time and
+   * its whole text (search), so writing it on every keystroke re-indexed the story each time.
+   * The dashboard shows minutes. 0: every commit writes it.
+   */
+  STORY_LIST_TOUCH_MS: z.coerce.number().int().min(0).max(60 * 60_000).default(30_000),
 
   // Issue 12 (embedded database off the event loop): db/pgliteWorkerClient.ts.
   /**
