@@ -88,6 +88,15 @@ const EnvSchema = z.object({
    * than an interval is cut. At most a minute: longer leaves a vanished colleague listed for minutes.
    */
   COLLAB_PING_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  /**
+   * The slowest link a client may be on, in bytes per second (32 KiB/s: 256 kbit/s). A client
+   * reads our ping only after what we sent before it: a socket that was handed more than this
+   * carries in one ping interval (a first sync of a long story) gets one more unanswered round
+   * for each interval's worth, up to COLLAB_PING_MAX_MISSED_WHILE_SENDING.
+   */
+  COLLAB_SLOW_LINK_BYTES_PER_SECOND: z.coerce.number().int().min(1024).default(32 * 1024),
+  /** Unanswered ping rounds a socket we are still sending to may have before it is cut. */
+  COLLAB_PING_MAX_MISSED_WHILE_SENDING: z.coerce.number().int().min(3).max(100).default(15),
   /** An automatic checkpoint is written after this long without edits, in ms. */
   HISTORY_CHECKPOINT_PAUSE_MS: z.coerce.number().int().positive().default(60_000),
   /** …and at least this often while editing goes on, in ms. */

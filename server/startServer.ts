@@ -149,6 +149,8 @@ export async function startServer(env: Env): Promise<RunningServer> {
     maxConnectionsPerStory: env.COLLAB_MAX_CONNECTIONS_PER_STORY,
     maxConnections: env.COLLAB_MAX_CONNECTIONS,
     pingIntervalMs: env.COLLAB_PING_INTERVAL_MS,
+    slowLinkBytesPerSecond: env.COLLAB_SLOW_LINK_BYTES_PER_SECOND,
+    maxMissedPingsWhileSending: env.COLLAB_PING_MAX_MISSED_WHILE_SENDING,
     budgets: {
       updatesPerSecond: env.COLLAB_MAX_UPDATES_PER_SECOND,
       updateBytesPerSecond: env.COLLAB_MAX_UPDATE_BYTES_PER_SECOND,

@@ -34,12 +34,7 @@ export const COLLAB_PATH_PREFIX = "/collab/";
 const MAX_FRAMES_BEFORE_JOIN = 64;
 /** Unanswered pings in a row after which a socket we are still sending to is cut. */
 const MISSED_PINGS_WHILE_SENDING = 3;
-/**
- * Bytes handed to a socket within one ping interval that count as a large send (a first sync of
- * a long story): the client reads our ping only after them, so its pong comes late though it is
- * there. Typing and presence traffic stay far below this.
- */
-const LARGE_SEND_BYTES = 64 * 1024;
+
 /** How often signed-in sessions are re-checked and idle budgets forgotten. */
 const HOUSEKEEPING_INTERVAL_MS = 30_000;
 
@@ -62,6 +57,10 @@ export interface CollabServerOptions {
    * (four while the server is still sending to it).
    */
   pingIntervalMs: number;
+  /** The slowest link a client may be on: what we hand a socket beyond it delays its pong. */
+  slowLinkBytesPerSecond: number;
+  /** Unanswered rounds a socket we are still sending to may have before it is cut. */
+  maxMissedPingsWhileSending: number;
 }
 
 /** Seconds a client refused for a full process is asked to wait before trying again. */
@@ -117,8 +116,7 @@ export class CollabServer {
   /** Pings in a row a socket we are still sending to has not answered. */
   private readonly missedPings = new WeakMap<WebSocket, number>();
   /** Each socket's byte count written at the last ping round, and the last round it sent much. */
-  private readonly sending = new WeakMap<WebSocket, { socket: Duplex & { bytesWritten?: number }; written: number; largeSendRound: number }>();
-  private pingRound = 0;
+  private readonly sending = new WeakMap<WebSocket, { socket: Duplex & { bytesWritten?: number }; written: number; owedRounds: number }>();
   private pendingPingRound: NodeJS.Immediate | null = null;
   private closed = false;
   private readonly perUser = new OpenCounts();
@@ -187,7 +185,7 @@ export class CollabServer {
       // Any bytes from the client prove it is there, even part of a frame: a client uploading a
       // large paste over a slow link answers the ping only after the whole upload.
       socket.on("data", () => this.alive.add(ws));
-      this.sending.set(ws, { socket, written: 0, largeSendRound: -MISSED_PINGS_WHILE_SENDING });
+      this.sending.set(ws, { socket, written: 0, owedRounds: 0 });
       void this.admit(ws, req, articleId);
     });
   }
@@ -316,25 +314,30 @@ export class CollabServer {
   }
 
   /**
-   * Whether we are still sending to a socket: bytes queued in this process, or a large send
-   * within the last few rounds (once in the kernel's buffer they no longer count as queued,
-   * yet the client reads our ping only after them).
+   * Unanswered rounds a socket may have now. One, normally. More while we are still sending to
+   * it: bytes queued in this process, or more handed to it lately than a slow link carries in
+   * a round (once in the kernel's buffer they no longer count as queued, yet the client reads
+   * our ping only after them: a first sync of a long story at 256 kbit/s takes several rounds).
+   * Bounded: bytes to a vanished client never drain.
    */
-  private stillSending(ws: WebSocket): boolean {
-    if (ws.bufferedAmount > 0) return true;
+  private allowedMisses(ws: WebSocket): number {
+    const { slowLinkBytesPerSecond, pingIntervalMs, maxMissedPingsWhileSending } = this.options;
     const sending = this.sending.get(ws);
-    if (!sending) return false;
-    const written = sending.socket.bytesWritten ?? 0;
-    if (written - sending.written >= LARGE_SEND_BYTES) sending.largeSendRound = this.pingRound;
-    sending.written = written;
-    return this.pingRound - sending.largeSendRound < MISSED_PINGS_WHILE_SENDING;
+    if (sending) {
+      const written = sending.socket.bytesWritten ?? 0;
+      const roundsToRead = Math.floor((written - sending.written) / ((slowLinkBytesPerSecond * pingIntervalMs) / 1000));
+      sending.owedRounds = Math.max(sending.owedRounds - 1, roundsToRead);
+      sending.written = written;
+    }
+    const owed = sending?.owedRounds ?? 0;
+    if (owed === 0 && ws.bufferedAmount === 0) return 1;
+    return Math.min(maxMissedPingsWhileSending, Math.max(MISSED_PINGS_WHILE_SENDING, owed + 1));
   }
 
   private pingAll(): void {
     if (this.closed) return;
-    this.pingRound += 1;
     for (const ws of this.wss.clients) {
-      const sending = this.stillSending(ws);
+      const allowed = this.allowedMisses(ws);
       if (this.alive.has(ws)) {
         this.missedPings.delete(ws);
       } else {
@@ -342,7 +345,7 @@ export class CollabServer {
         // pong may be queued behind our own bytes: it gets a few more intervals, not forever
         // (bytes to a vanished client never drain).
         const missed = (this.missedPings.get(ws) ?? 0) + 1;
-        if (missed >= (sending ? MISSED_PINGS_WHILE_SENDING : 1)) {
+        if (missed >= allowed) {
           ws.terminate();
           continue;
         }

@@ -335,7 +335,6 @@ export class GroupCommitWriter {
       const batches: StoryBatch[] = taken.map(({ story, items }) => ({
         articleId: story.listener.articleId,
         title: story.listener.currentTitle(),
-        lastUserId: items.findLast((item) => item.userId !== null)?.userId ?? null,
         items,
       }));
       ids = await this.withTimeout(

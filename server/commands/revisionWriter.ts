@@ -1,10 +1,10 @@
 import "server-only";
 import type { Db } from "../../db/client";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { articleRevisions, articles, type ArticleRevision } from "../../db/schema";
 import { diffSize } from "../../newsroom/versionDiff";
 import { compareVersions } from "../history/compareVersions";
-import { editorsBetween } from "../storyLog/logRows";
+import { editorsBetween, lastEditUpTo } from "../storyLog/logRows";
 import { newestRevision } from "../history/newestRevision";
 import { deletionsFromLog, type StoredDeletions } from "../history/storedDeletions";
 import type { CapturedContent } from "../articles/storyContent";
@@ -56,7 +56,17 @@ export async function revisionWriter(db: Db, props: RevisionWriterProps): Promis
       createdBy: props.createdBy,
     })
     .returning();
-  // Search reads the newest stored text from the story's row (one index, no join).
-  await db.update(articles).set({ bodyText: content.text }).where(eq(articles.id, articleId));
+  // Search reads the newest stored text from the story's row (one index, no join). Commits
+  // write the row's time and last editor at most every STORY_LIST_TOUCH_MS (appendRows.ts):
+  // the version brings them up to its last stored edit, so the dashboard is never stale for good.
+  const lastEdit = await lastEditUpTo(db, articleId, content.upToUpdateId);
+  await db
+    .update(articles)
+    .set({
+      bodyText: content.text,
+      ...(lastEdit && { updatedAt: sql`greatest(${articles.updatedAt}, ${lastEdit.at.toISOString()}::timestamptz)` }),
+      ...(lastEdit?.userId && { lastEditedBy: lastEdit.userId }),
+    })
+    .where(eq(articles.id, articleId));
   return revision;
 }

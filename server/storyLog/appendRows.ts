@@ -7,8 +7,6 @@ import type { WriterRow } from "./writerRows";
 /** When a commit also writes the story's row (the dashboard's title, time and last editor). */
 export interface StoryTouch {
   title: string;
-  /** Who edited last (null: keep what is there). */
-  lastUserId: string | null;
   /**
    * The row (time and last editor) is written when its `updated_at` is older than this (ms),
    * or at once when the title changes. Not when only the last editor changes: several people
@@ -45,7 +43,10 @@ export interface StoryAppend {
  * null where refused.
  *
  * The article row itself is written only when the dashboard would show something new: another
- * title, or an `updated_at` older than `touch.intervalMs` (the last editor is written with it).
+ * title, or an `updated_at` older than `touch.intervalMs` (or ahead of the database's clock), and
+ * only when a row is stored; the last editor written with it is the last stored row's writer.
+ * A version (`revisionWriter.ts`, at checkpoints and when the room unloads) brings both up to the
+ * last stored edit, so a skipped touch is never stale for good.
  * Writing it on every keystroke cost more than the insert: `updated_at` is indexed (migration
  * 0017), so every such update is a new row version with entries in every index, the two search
  * GIN indexes included (about 10,000 entries for a 3,000-character story).
@@ -70,15 +71,9 @@ export async function appendRows(db: Db, append: StoryAppend): Promise<({ id: nu
     rows.map((row, position) => sql`(${position}::int, ${row.userId}::uuid, ${row.sessionId}::text, ${row.update}::bytea)`),
     sql`, `,
   );
-  const { title, lastUserId, intervalMs } = touch;
+  const { title, intervalMs } = touch;
   const result = await db.execute(sql`with locked as materialized (
       select ${articles.id} as id from ${articles} where ${articles.id} = ${articleId} ${lockRow ? sql`for no key update` : sql``}
-    ),
-    touched as (
-      update ${articles} set title = ${title}, updated_at = now(), last_edited_by = coalesce(${lastUserId}::uuid, last_edited_by)
-      where ${articles.id} = (select id from locked)
-        and (${articles.title} is distinct from ${title}
-          or ${articles.updatedAt} < now() - make_interval(secs => ${intervalMs / 1000}::float8))
     ),
     batch (position, user_id, session_id, bytes) as (values ${batch}),
     allowed as (
@@ -86,6 +81,15 @@ export async function appendRows(db: Db, append: StoryAppend): Promise<({ id: nu
       where batch.user_id is null
         or (exists (select 1 from ${users} where ${users.id} = batch.user_id and not ${users.disabled})
           and not exists (select 1 from ${revokedSessions} where ${revokedSessions.sessionId} = batch.session_id))
+    ),
+    touched as (
+      update ${articles} set title = ${title}, updated_at = now(),
+        last_edited_by = coalesce((select user_id from allowed where user_id is not null order by position desc limit 1), last_edited_by)
+      where ${articles.id} = (select id from locked)
+        and exists (select 1 from allowed)
+        and (${articles.title} is distinct from ${title}
+          or ${articles.updatedAt} < now() - make_interval(secs => ${intervalMs / 1000}::float8)
+          or ${articles.updatedAt} > now())
     ),
     ${ownersSql}
     appended as (

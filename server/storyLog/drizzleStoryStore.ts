@@ -128,7 +128,7 @@ export class DrizzleStoryStore implements StoryStore {
       row.positions.flatMap((position) => story.items[position].newOwners.map(([client, userId]) => [k, client, userId] as const)),
     );
     const inline = !inTransaction || this.fitsOneStatement(rows.length, owners.length);
-    const touch = { title: story.title, lastUserId: story.lastUserId, intervalMs: this.touchIntervalMs };
+    const touch = { title: story.title, intervalMs: this.touchIntervalMs };
     const stored = await appendRows(db, { articleId: story.articleId, touch, rows, owners: inline ? owners : [], lockRow: this.rowLocks });
     rows.forEach((row, k) => {
       for (const position of row.positions) ids[position] = stored[k];

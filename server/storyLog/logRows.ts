@@ -54,6 +54,17 @@ export async function lastLogRowId(db: Db, articleId: string): Promise<number> {
   return row?.id ?? 0;
 }
 
+/** When the last log row at or before `upTo` was stored, and by whom (null: the server's own). */
+export async function lastEditUpTo(db: Db, articleId: string, upTo: number): Promise<{ at: Date; userId: string | null } | undefined> {
+  const [row] = await db
+    .select({ at: articleUpdates.createdAt, userId: articleUpdates.userId })
+    .from(articleUpdates)
+    .where(and(eq(articleUpdates.articleId, articleId), lte(articleUpdates.id, upTo)))
+    .orderBy(desc(articleUpdates.id))
+    .limit(1);
+  return row;
+}
+
 /** How many log rows a story has: the range of the time-travel slider. */
 export async function logLength(db: Db, articleId: string): Promise<number> {
   const [row] = await db.select({ n: count() }).from(articleUpdates).where(eq(articleUpdates.articleId, articleId));

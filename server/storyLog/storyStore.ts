@@ -23,8 +23,6 @@ export interface StoryBatch {
   articleId: string;
   /** The title the story's row should show (lists). */
   title: string;
-  /** Who edited last, for the story's row (null: keep what is there). */
-  lastUserId: string | null;
   items: readonly LogItem[];
 }
 

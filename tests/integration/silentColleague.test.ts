@@ -15,6 +15,9 @@ import { waitFor } from "../support/wait";
 /** Short enough that the test outlasts many pings; the default is two seconds. */
 const PING_INTERVAL_MS = 300;
 
+/** The slowest link the server allows for (about 1.2 KB a round at the interval above). */
+const SLOW_LINK_BYTES_PER_SECOND = 4096;
+
 /** Ping rounds after which a silent colleague has left everyone's presence list (collabServer.ts). */
 const ROUNDS_TO_LEAVE = 2;
 
@@ -58,7 +61,10 @@ describe.each(backends())("a colleague whose network vanished (%s)", (backend) =
 
   beforeAll(async () => {
     store = await createStore(backend);
-    server = await startInProcessServer(store, { COLLAB_PING_INTERVAL_MS: String(PING_INTERVAL_MS) });
+    server = await startInProcessServer(store, {
+      COLLAB_PING_INTERVAL_MS: String(PING_INTERVAL_MS),
+      COLLAB_SLOW_LINK_BYTES_PER_SECOND: String(SLOW_LINK_BYTES_PER_SECOND),
+    });
   });
   afterAll(async () => {
     await server?.stop();
@@ -128,6 +134,37 @@ describe.each(backends())("a colleague whose network vanished (%s)", (backend) =
       expect(drops).toBe(0);
     } finally {
       uploader.destroy();
+    }
+  });
+
+  it("keeps a colleague still reading a large change over a slow link, then cuts nobody", async () => {
+    const reporter = await signIn(server.url, "yaoyuchao");
+    const editor = await signIn(server.url, "huhongye");
+    const id = await createTeamStory(server.url, editor, "慢速下载");
+    const reader = connectClient(server.url, id, reporter);
+    const paster = connectClient(server.url, id, editor);
+    let drops = 0;
+    reader.provider.on("status", ({ status }: { status: string }) => {
+      if (status === "disconnected") drops += 1;
+    });
+    try {
+      await Promise.all([reader.waitSynced(), paster.waitSynced()]);
+      // The reader's link is slow: it reads nothing (so answers no ping) for several rounds
+      // while 30 KB pasted by a colleague reach it; at 4 KB/s those take far longer than that.
+      const socket = (reader.provider.ws as unknown as { _socket: Socket })._socket;
+      socket.pause();
+      paster.type("长".repeat(10_000));
+      await paster.waitSaved();
+      let rounds = 0;
+      socketOf(paster).on("ping", () => (rounds += 1));
+      await waitFor(() => rounds >= 6, { message: "six ping rounds while the reader reads nothing" });
+      socket.resume();
+      await waitFor(() => reader.bodyText().includes("长".repeat(10_000)), { message: "the paste reaches the reader" });
+      expect(drops).toBe(0);
+      expect(reader.provider.wsconnected).toBe(true);
+    } finally {
+      reader.destroy();
+      paster.destroy();
     }
   });
 

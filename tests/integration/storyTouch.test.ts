@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { closeDatabase, openDatabase, type Db } from "../../db/client";
 import { openCommitConnection, type CommitConnection } from "../../db/commitConnection";
+import { checkpointWriter } from "../../server/commands/checkpointWriter";
 import { DrizzleStoryStore } from "../../server/storyLog/drizzleStoryStore";
 import type { StoryBatch } from "../../server/storyLog/storyStore";
 import { backends } from "../support/backends";
@@ -61,11 +62,12 @@ describe.each(backends())("the story row is written only when the dashboard woul
   /** One keystroke of `userId`'s, committed with the story's title as the room would give it. */
   async function keystroke(title: string, userId: string, text: string) {
     const doc = new Y.Doc();
-    doc.getText("body").insert(0, text);
+    const paragraph = new Y.XmlElement("paragraph");
+    paragraph.insert(0, [new Y.XmlText(text)]);
+    doc.getXmlFragment("body").insert(0, [paragraph]);
     const batch: StoryBatch = {
       articleId,
       title,
-      lastUserId: userId,
       items: [{ userId, actor: { id: userId, role: "reporter" }, sessionId: null, update: Y.encodeStateAsUpdate(doc), newOwners: [] }],
     };
     const [ids] = await storyStore.appendBatch([batch]);
@@ -98,6 +100,15 @@ describe.each(backends())("the story row is written only when the dashboard woul
     expect(edited.last_edited_by, "who edited last").toBe(editor);
     expect(edited.updated_at > stale.updated_at).toBe(true);
 
-    expect(await logRows(), "every keystroke is in the log").toBe(6);
+    // Another keystroke within the interval leaves the row alone; the next version (a checkpoint,
+    // as at a pause or when the room unloads) brings time and last editor up to it.
+    await keystroke("湘江夜读:老厂房", reporter, "七");
+    expect((await storyRow()).last_edited_by, "within the interval the row still names the previous writer").toBe(editor);
+    await checkpointWriter(db, { articleId });
+    const versioned = await storyRow();
+    expect(versioned.last_edited_by, "the version names who edited last").toBe(reporter);
+    expect(versioned.updated_at > edited.updated_at, "and the time of that edit").toBe(true);
+
+    expect(await logRows(), "every keystroke is in the log").toBe(7);
   });
 });
