@@ -12,6 +12,8 @@ export interface KeystrokeStages {
   typing: number;
   /** On A's socket → read from B's socket: the server (receive, commit, relay) and loopback. */
   server: number;
+  /** Of that, on A's socket → A's socket reads the first "saved" after it: the commit's round trip. */
+  saved: number;
   /**
    * The rest of A's send → B taking it up: the hops between the renderers and the browser's
    * network service, and B's event loop being free.
@@ -23,6 +25,7 @@ export interface KeystrokeStages {
   paint: number;
 }
 
+/** The legs that add up to the keystroke's time ("saved" is part of "server"). */
 export const STAGE_NAMES: (keyof KeystrokeStages)[] = ["typing", "server", "hops", "apply", "paint"];
 
 export interface KeystrokeMarks {
@@ -32,6 +35,8 @@ export interface KeystrokeMarks {
   /** The same updates put on A's socket, and the updates read from B's socket (the browser's monotonic clock). */
   sentOnSocket: number[];
   readFromSocket: number[];
+  /** The "saved" messages read from A's socket (monotonic). */
+  savedOnSocket: number[];
   /** The updates B's page took up, one per frame read (the pages' clock). */
   received: number[];
   /** Per keystroke: B's DOM showing it, and the frame painting it (the pages' clock). */
@@ -58,9 +63,11 @@ export function keystrokeStages(marks: KeystrokeMarks): KeystrokeStages[] {
     const take = marks.received[read] ?? Number.NaN;
     const server = read < 0 ? Number.NaN : marks.readFromSocket[read] - onSocket;
     const sentAt = marks.sent[send] ?? Number.NaN;
+    const saved = firstAtOrAfter(marks.savedOnSocket, onSocket);
     return {
       typing: sentAt - down,
       server,
+      saved: saved < 0 ? Number.NaN : marks.savedOnSocket[saved] - onSocket,
       hops: take - sentAt - server,
       apply: marks.changed[i] - take,
       paint: marks.painted[i] - marks.changed[i],
@@ -70,8 +77,8 @@ export function keystrokeStages(marks: KeystrokeMarks): KeystrokeStages[] {
 
 /** "typing p50 2.1 / p99 8.0 ms; server …", and the average split of the slowest 2% keystrokes. */
 export function summarizeStages(stages: KeystrokeStages[]): string {
-  const valid = stages.filter((s) => STAGE_NAMES.every((k) => Number.isFinite(s[k])));
-  const parts = STAGE_NAMES.map((k) => {
+  const valid = stages.filter((s) => STAGE_NAMES.every((k) => Number.isFinite(s[k])) && Number.isFinite(s.saved));
+  const parts = [...STAGE_NAMES.slice(0, 2), "saved" as const, ...STAGE_NAMES.slice(2)].map((k) => {
     const values = valid.map((s) => s[k]);
     return `${k} p50 ${percentile(values, 50).toFixed(1)} / p99 ${percentile(values, 99).toFixed(1)} ms`;
   });

@@ -92,6 +92,7 @@ async function typeAndWatch(a: OpenEditor, b: OpenEditor, keystrokes: number) {
     sent: (await pageA.evaluate("window.__bench.updatesSent")) as number[],
     sentOnSocket: a.frames.sent,
     readFromSocket: b.frames.received,
+    savedOnSocket: a.frames.saved,
     received: (await pageB.evaluate("window.__bench.updatesReceived")) as number[],
     changed: (await pageB.evaluate("window.__bench.mutations")) as number[],
     painted: arrivals,
