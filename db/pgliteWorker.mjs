@@ -59,7 +59,8 @@ const byteaCodec = {
     [BYTEA]: (/** @type {string} */ text) => {
       // Its own memory (not Node's shared pool), so posting it copies only its bytes.
       const bytes = Buffer.allocUnsafeSlow((text.length - 2) / 2);
-      bytes.write(text.slice(2), "hex");
+      // write() stops at the first character that is not hex: never hand out the rest unfilled.
+      if (bytes.write(text.slice(2), "hex") !== bytes.byteLength) throw new Error("malformed bytea from the database");
       return new Uint8Array(bytes.buffer, 0, bytes.byteLength);
     },
   },

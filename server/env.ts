@@ -82,9 +82,12 @@ const EnvSchema = z.object({
    * cut and its presence removed, so a colleague whose network vanished (no close ever arrives)
    * is no longer listed within two intervals (four while the server is still sending to it, so
    * a slow link busy with a long first sync is not cut; any frame from the client counts as an
-   * answer). Lower is quicker but cuts clients whose event loop stalls that long.
+   * answer). 2 s: gone within 4 s; a ping and its pong are a few bytes, and 1,000 sockets cost a
+   * few percent of one core at this rate (docs/BENCHMARKS.md). A browser answers pings from its network
+   * stack even while the page's script is busy; a Node client whose event loop stalls longer
+   * than an interval is cut. At most a minute: longer leaves a vanished colleague listed for minutes.
    */
-  COLLAB_PING_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
+  COLLAB_PING_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
   /** An automatic checkpoint is written after this long without edits, in ms. */
   HISTORY_CHECKPOINT_PAUSE_MS: z.coerce.number().int().positive().default(60_000),
   /** …and at least this often while editing goes on, in ms. */
@@ -219,6 +222,14 @@ const EnvSchema = z.object({
    * than this waits for a tail as big as itself, so bytes written stay near twice those received).
    */
   STORY_SNAPSHOT_TAIL_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(64 * 1024),
+  /**
+   * How far behind the last edit a story's time and last editor on the dashboard may be while
+   * it is being edited, in ms. A commit writes the story's row (title, time, last editor) only
+   * when the title changed or its time is older than this: that row is indexed by its time and
+   * its whole text (search), so writing it on every keystroke re-indexed the story each time.
+   * The dashboard shows minutes. 0: every commit writes it.
+   */
+  STORY_LIST_TOUCH_MS: z.coerce.number().int().min(0).max(60 * 60_000).default(30_000),
 
   // Issue 12 (embedded database off the event loop): db/pgliteWorkerClient.ts.
   /**

@@ -7,12 +7,15 @@ import { fileURLToPath } from "node:url";
 import next from "next";
 import * as Y from "yjs";
 import { closeDatabase, openDatabase, type DatabaseTarget } from "../db/client";
+import { openCommitConnection } from "../db/commitConnection";
 import { migrateDatabase } from "../db/migrate";
 import { seedDemoNewsroom } from "../db/seed";
 import { withStartupLock } from "../db/startupLock";
 import { resignLegacyAuditChains } from "./articles/auditResign";
 import { limitRequestBody, MULTIPART_ENVELOPE_BYTES } from "./http/bodyLimit";
 import { handleHealthRequest } from "./http/healthEndpoints";
+import { keepRouterPayloadsReadable } from "./http/routerPayloadCaching";
+import { clearCacheOnSignOut } from "./http/signOutClearsCache";
 import { answerWhileStarting, refuseUpgradeWhileStarting } from "./http/startingGate";
 import { CollabServer } from "./collab/collabServer";
 import { GroupCommitWriter } from "./collab/groupCommit";
@@ -80,8 +83,15 @@ export async function startServer(env: Env): Promise<RunningServer> {
   }
   installEventBus(bus);
 
+  // On PostgreSQL the update log has a connection of its own: one round trip per commit.
+  const commitConnection = target.kind === "postgres" ? openCommitConnection(target.url, env.COLLAB_COMMIT_TIMEOUT_MS) : null;
+  const storyStore = new DrizzleStoryStore(db, {
+    ownerRowsPerStatement: env.COLLAB_COMMIT_MAX_ROWS,
+    commitDb: commitConnection?.db,
+    touchIntervalMs: env.STORY_LIST_TOUCH_MS,
+    rowLocks: target.kind === "postgres",
+  });
   // Scaled out, every update is judged again at commit by the committed article state.
-  const storyStore = new DrizzleStoryStore(db, env.COLLAB_COMMIT_MAX_ROWS, target.kind === "postgres");
   const rightsAtCommit = !bus.spansProcesses ? null : (actor: Actor, facts: ArticleAccessFacts) => can(actor, "edit", facts);
   const writer = new GroupCommitWriter(storyStore, {
     delayMs: env.COLLAB_COMMIT_DELAY_MS,
@@ -179,6 +189,8 @@ export async function startServer(env: Env): Promise<RunningServer> {
     if (handleHealthRequest(req, res, health)) return;
     // The peer address for sign-in rate limiting; whatever a client put there is replaced.
     req.headers[PEER_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
+    keepRouterPayloadsReadable(req, res);
+    clearCacheOnSignOut(res);
     limitRequestBody(req, res, bodyLimits, () => void nextHandler(req, res));
   });
   server.on("upgrade", (req, socket, head) => {
@@ -209,6 +221,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
       collab.close();
       await registry.closeAll();
       await writer.drain();
+      await commitConnection?.close();
       server.closeAllConnections();
       await bus.close();
       uninstallEventBus(bus);

@@ -95,6 +95,8 @@ export function ourServerEnv(extraEnv: Record<string, string> = {}): Record<stri
     COLLAB_ROOM_IDLE_MS: String(benchRoomIdleMs()),
     // The tests' launcher turns fsync off; the benchmark measures the default.
     PGLITE_FSYNC: defaults.PGLITE_FSYNC,
+    // Likewise the launcher's longer ping interval (its clients share the server's loop).
+    COLLAB_PING_INTERVAL_MS: String(defaults.COLLAB_PING_INTERVAL_MS),
     // Not at its default: four demo accounts stand in for up to 1500 people,
     // so the per-account socket cap (a safety limit, 64 by default) would refuse them.
     COLLAB_MAX_CONNECTIONS_PER_USER: String(BENCH_CONNECTIONS_PER_USER),

@@ -34,6 +34,12 @@ export const COLLAB_PATH_PREFIX = "/collab/";
 const MAX_FRAMES_BEFORE_JOIN = 64;
 /** Unanswered pings in a row after which a socket we are still sending to is cut. */
 const MISSED_PINGS_WHILE_SENDING = 3;
+/**
+ * Bytes handed to a socket within one ping interval that count as a large send (a first sync of
+ * a long story): the client reads our ping only after them, so its pong comes late though it is
+ * there. Typing and presence traffic stay far below this.
+ */
+const LARGE_SEND_BYTES = 64 * 1024;
 /** How often signed-in sessions are re-checked and idle budgets forgotten. */
 const HOUSEKEEPING_INTERVAL_MS = 30_000;
 
@@ -52,7 +58,8 @@ export interface CollabServerOptions {
   budgets: SocketBudgetLimits;
   /**
    * How often every socket is pinged; one that has not answered the previous ping is cut, so a
-   * colleague whose network went away stops being listed as present within two intervals.
+   * colleague whose network went away stops being listed as present within two intervals
+   * (four while the server is still sending to it).
    */
   pingIntervalMs: number;
 }
@@ -109,6 +116,11 @@ export class CollabServer {
   private readonly alive = new WeakSet<WebSocket>();
   /** Pings in a row a socket we are still sending to has not answered. */
   private readonly missedPings = new WeakMap<WebSocket, number>();
+  /** Each socket's byte count written at the last ping round, and the last round it sent much. */
+  private readonly sending = new WeakMap<WebSocket, { socket: Duplex & { bytesWritten?: number }; written: number; largeSendRound: number }>();
+  private pingRound = 0;
+  private pendingPingRound: NodeJS.Immediate | null = null;
+  private closed = false;
   private readonly perUser = new OpenCounts();
   private readonly perStory = new OpenCounts();
   /** Whose session each joined socket runs on, so signing out (or disabling) can end it. */
@@ -127,7 +139,16 @@ export class CollabServer {
     this.budgets = new AccountBudgets(options.budgets);
     // Built from the extension list once, now, rather than inside the first keystroke.
     storySchemaRules();
-    this.pingTimer = setInterval(() => this.pingAll(), options.pingIntervalMs);
+    // The round runs after the event loop's next I/O poll, not in the timer itself: when this
+    // process was stalled (a long synchronous task, a GC pause) past an interval, the overdue
+    // timer fires before the pongs that arrived meanwhile are read, and every live socket would
+    // look silent and be cut at once. setImmediate lets them be read first.
+    this.pingTimer = setInterval(() => {
+      this.pendingPingRound ??= setImmediate(() => {
+        this.pendingPingRound = null;
+        this.pingAll();
+      });
+    }, options.pingIntervalMs);
     this.pingTimer.unref();
     this.housekeepingTimer = setInterval(() => {
       this.budgets.forgetIdle();
@@ -163,13 +184,19 @@ export class CollabServer {
       this.openSockets -= 1;
     });
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      // Any bytes from the client prove it is there, even part of a frame: a client uploading a
+      // large paste over a slow link answers the ping only after the whole upload.
+      socket.on("data", () => this.alive.add(ws));
+      this.sending.set(ws, { socket, written: 0, largeSendRound: -MISSED_PINGS_WHILE_SENDING });
       void this.admit(ws, req, articleId);
     });
   }
 
   /** Closes every socket (shutdown); rooms are stored by the registry. */
   close(): void {
+    this.closed = true;
     clearInterval(this.pingTimer);
+    if (this.pendingPingRound) clearImmediate(this.pendingPingRound);
     clearInterval(this.housekeepingTimer);
     this.stopListening();
     for (const ws of this.wss.clients) ws.close(1001, "server shutting down");
@@ -288,8 +315,26 @@ export class CollabServer {
     }
   }
 
+  /**
+   * Whether we are still sending to a socket: bytes queued in this process, or a large send
+   * within the last few rounds (once in the kernel's buffer they no longer count as queued,
+   * yet the client reads our ping only after them).
+   */
+  private stillSending(ws: WebSocket): boolean {
+    if (ws.bufferedAmount > 0) return true;
+    const sending = this.sending.get(ws);
+    if (!sending) return false;
+    const written = sending.socket.bytesWritten ?? 0;
+    if (written - sending.written >= LARGE_SEND_BYTES) sending.largeSendRound = this.pingRound;
+    sending.written = written;
+    return this.pingRound - sending.largeSendRound < MISSED_PINGS_WHILE_SENDING;
+  }
+
   private pingAll(): void {
+    if (this.closed) return;
+    this.pingRound += 1;
     for (const ws of this.wss.clients) {
+      const sending = this.stillSending(ws);
       if (this.alive.has(ws)) {
         this.missedPings.delete(ws);
       } else {
@@ -297,7 +342,7 @@ export class CollabServer {
         // pong may be queued behind our own bytes: it gets a few more intervals, not forever
         // (bytes to a vanished client never drain).
         const missed = (this.missedPings.get(ws) ?? 0) + 1;
-        if (missed >= (ws.bufferedAmount > 0 ? MISSED_PINGS_WHILE_SENDING : 1)) {
+        if (missed >= (sending ? MISSED_PINGS_WHILE_SENDING : 1)) {
           ws.terminate();
           continue;
         }

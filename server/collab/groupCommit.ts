@@ -68,9 +68,10 @@ export interface CommitLimits {
   /** Update bytes one story may hold uncommitted (as above). */
   queueMaxBytesPerStory: number;
   /**
-   * How long one commit may take before it counts as failed (for backoff and attempts). The
-   * store is also told, so it can make the database give up (PostgreSQL lock and statement
-   * timeouts); a statement that cannot be cancelled (PGlite) is no longer waited for.
+   * How long one commit may take before it counts as failed (for backoff and attempts). On
+   * PostgreSQL the log's connection gives up after the same time (`db/commitConnection.ts`:
+   * lock and statement timeouts); a statement that cannot be cancelled (PGlite) is no longer
+   * waited for.
    */
   commitTimeoutMs: number;
   /** Attempts at one story's batch before that story's pending updates are given up. */
@@ -338,7 +339,7 @@ export class GroupCommitWriter {
         items,
       }));
       ids = await this.withTimeout(
-        this.store.appendBatch(batches, { timeoutMs: this.limits.commitTimeoutMs, rightsAtCommit: this.rightsAtCommit }),
+        this.store.appendBatch(batches, { rightsAtCommit: this.rightsAtCommit }),
       );
     } catch (err) {
       this.failed(taken, err instanceof Error ? err : new Error(String(err)));
@@ -416,8 +417,9 @@ export class GroupCommitWriter {
   /**
    * The store's answer, or CommitTimedOut once `commitTimeoutMs` has passed. A statement that
    * is still running then is abandoned, not cancelled (PGlite cannot cancel one; PostgreSQL has
-   * given up on its own by then, told by the store): its outcome is only logged. Should it
-   * still commit, its rows are stored again by the retry; Yjs updates apply twice without harm.
+   * given up on its own by then, on the log connection's timeouts): its outcome is only logged.
+   * Should it still commit, its rows are stored again by the retry; Yjs updates apply twice
+   * without harm.
    */
   private withTimeout<T>(work: Promise<T>): Promise<T> {
     const { commitTimeoutMs } = this.limits;

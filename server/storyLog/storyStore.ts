@@ -43,8 +43,6 @@ export type RightsAtCommit = (actor: Actor, facts: ArticleAccessFacts) => boolea
 
 /** How the writer wants one append carried out. */
 export interface AppendOptions {
-  /** The writer counts the commit as failed after this long: the database may give up too. */
-  timeoutMs?: number;
   /** Judge every item again by the committed article state (null or absent: no re-check). */
   rightsAtCommit?: RightsAtCommit | null;
 }

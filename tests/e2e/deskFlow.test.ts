@@ -84,7 +84,10 @@ describeInBrowser("the desk's daily tools in a real browser", () => {
     server = await startInProcessServer(store, {
       SCHEDULED_PUBLISH_POLL_MS: "200",
       PUBLIC_URL: "https://news.example.com",
-      // Quick enough that waiting for presence and the dashboard takes seconds, not the defaults' 10–20 s.
+      // Quick enough that waiting for presence and the dashboard takes seconds (the defaults: 2 s
+      // pings, 15 s). Emulated offline (setOffline) does not silence the socket: Chromium still
+      // answers the server's pings below the emulation, so the offline test's colleague sees the
+      // person go when the browser drops the socket (about 17 s), whatever the ping interval.
       COLLAB_PING_INTERVAL_MS: "1000",
       DASHBOARD_REFRESH_MS: "1000",
       CONTRIBUTIONS_REFRESH_MS: "1000",
@@ -384,7 +387,10 @@ describeInBrowser("the desk's daily tools in a real browser", () => {
     const home = await context.newPage();
     await home.goto(`${server.url}/`);
     expect(await localCopies(home)).toHaveLength(1);
+    // The sign-out answer also drops this site's HTTP cache (router payloads may sit there).
+    const signOutAnswer = home.waitForResponse((response) => response.request().method() === "POST" && response.request().headers()["next-action"] !== undefined);
     await home.getByRole("button", { name: "退出登录" }).click();
+    expect(await (await signOutAnswer).headerValue("clear-site-data")).toBe('"cache"');
     await home.waitForURL("**/login**");
     expect(await localCopies(home)).toEqual([]);
     await home.close();

@@ -357,7 +357,10 @@ describe.each(backends())("accounts: admin console API, own password, sessions (
     const account = await createAccount();
     const first = await signIn(server.url, account.username, STRONG);
     const second = await signIn(server.url, account.username, STRONG);
-    expect((await api(server.url, first, "DELETE", "/api/account/sessions", {})).status).toBe(200);
+    const everywhere = await api(server.url, first, "DELETE", "/api/account/sessions", {});
+    expect(everywhere.status).toBe(200);
+    // This browser is signed out too: its cached router payloads are dropped.
+    expect(everywhere.headers.get("clear-site-data")).toBe('"cache"');
     expect((await api(server.url, first, "GET", "/api/articles")).status).toBe(401);
     expect((await api(server.url, second, "GET", "/api/articles")).status).toBe(401);
     expect(await trySignIn(server.url, account.username, STRONG)).not.toBeNull();

@@ -119,6 +119,11 @@ export function testServerEnv(store: ServerStore, extraEnv: Record<string, strin
     // and an fsync per commit (ms on this disk) would slow every file. The worker test
     // (embeddedDatabaseWorker.test.ts) and the benchmarks run with the default, fsync on.
     PGLITE_FSYNC: "0",
+    // In-process servers share the event loop with their test's clients: after a long
+    // synchronous stretch of a test (a trace replay) a client's pong is written only after the
+    // server's overdue ping round judged it. Tests of the ping itself (silentColleague, the
+    // offline e2e) set their own interval; the default (2 s) is checked in silentColleague.
+    COLLAB_PING_INTERVAL_MS: "10000",
     ...store.env,
     ...extraEnv,
   };

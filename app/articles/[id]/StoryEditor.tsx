@@ -19,6 +19,7 @@ import { storyTextChanged } from "./review/storyStream";
 import { SuggestMode } from "./suggestions/suggestMode";
 import { SuggestionsPanel, SuggestModeToggle } from "./suggestions/SuggestionsPanel";
 import { CommentsPanel } from "./review/CommentsPanel";
+import { usePendingPageAction } from "./pendingPageAction";
 import { useAccess } from "./useAccess";
 import { useCollabSession, type CollabSession } from "./useCollabSession";
 import { useLocalCopyState } from "./useLocalCopyState";
@@ -47,6 +48,9 @@ interface SuggestionSettings {
   byDefault: boolean;
 }
 
+/** How long the page waits for the socket's notice of a state it already shows before it asks again. */
+const NOTICE_CATCH_UP_MS = 2000;
+
 /** The live story: title and body editors over one Y.Doc, presence and the save status. */
 export function StoryEditor({
   articleId,
@@ -69,10 +73,28 @@ export function StoryEditor({
   const status = statusUnderAccess(connection.status, canEdit);
 
   // Someone moved the story on (submitted, approved…): refresh the panels around the editor.
+  // Not when this page's own workflow button did it: the action's answer brings the page
+  // re-rendered, so the socket's notice (before or after that answer) asks for nothing more.
   const router = useRouter();
+  const actionPending = usePendingPageAction();
+  const judgedNotice = useRef(access.state);
   useEffect(() => {
-    if (access.state !== state) router.refresh();
-  }, [access.state, state, router]);
+    if (actionPending) return;
+    if (access.state === state) {
+      judgedNotice.current = access.state;
+      return;
+    }
+    if (judgedNotice.current !== access.state) {
+      judgedNotice.current = access.state;
+      router.refresh();
+      return;
+    }
+    // The page moved away from the last notice: normally its own action's answer, whose notice
+    // follows at once. If none comes, the page was rendered before a later change (a refresh
+    // answered after a colleague moved the story back): ask again.
+    const stale = setTimeout(() => router.refresh(), NOTICE_CATCH_UP_MS);
+    return () => clearTimeout(stale);
+  }, [access.state, state, actionPending, router]);
 
   // Leaving with edits the server has not committed would lose them, unless they are on the
   // device (the next visit sends them): ask first. One listener for the page's life, reading

@@ -3,6 +3,7 @@
 import { useActionState, useState } from "react";
 import { ACTION_NAMES_ZH, TRANSITIONS, type WorkflowAction } from "@/newsroom/workflow";
 import { ErrorAlert } from "@/app/ErrorAlert";
+import { useReportPendingPageAction } from "./pendingPageAction";
 import { transitionAction, type PanelState } from "./workflowActions";
 
 const CONFIRM_ZH: Partial<Record<WorkflowAction, string>> = {
@@ -32,6 +33,7 @@ export function WorkflowPanel({ articleId, actions }: { articleId: string; actio
     { error: null },
   );
   const [noteFor, setNoteFor] = useState<WorkflowAction | null>(null);
+  useReportPendingPageAction(pending);
   if (actions.length === 0) return null;
   return (
     <div className="workflow-panel" data-testid="workflow-panel">
