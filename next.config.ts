@@ -13,6 +13,10 @@ const nextConfig: NextConfig = {
   // `next build` type-checks what it bundles; `npm run typecheck` (CI) covers tests and bench too.
   typescript: { tsconfigPath: "tsconfig.app.json" },
   reactStrictMode: true,
+  // NEXT_BROWSER_SOURCEMAPS=1 npm run build: source maps for the browser bundles, so CPU profiles
+  // of the pages (BENCH_BROWSER_PROFILE, bench/profileSummary.ts) name our functions. Off by
+  // default: the maps would be served to anyone.
+  productionBrowserSourceMaps: process.env.NEXT_BROWSER_SOURCEMAPS === "1",
   // forbidden() answers 403 with app/forbidden.tsx (the admin console for non-admins).
   experimental: { authInterrupts: true },
   async headers() {

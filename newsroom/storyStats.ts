@@ -24,12 +24,12 @@ const NOT_SPACE = /\S/gu;
 
 const countOf = (text: string, pattern: RegExp) => text.match(pattern)?.length ?? 0;
 
-/**
- * The statistics of a story body (the live `body` fragment, or one read from a stored state).
- * Linear in the text; cheap enough to run on every change in the editor.
- */
-export function storyStats(body: Y.XmlFragment): StoryStats {
-  const stats: StoryStats = { hanzi: 0, characters: 0, paragraphs: 0, images: 0 };
+/** Nothing counted yet. */
+export const NO_STATS: StoryStats = Object.freeze({ hanzi: 0, characters: 0, paragraphs: 0, images: 0 });
+
+/** The statistics of one node of a story body (a top-level block and everything in it). */
+export function blockStats(node: XmlNode): StoryStats {
+  const stats: StoryStats = { ...NO_STATS };
   const visit = (node: XmlNode) => {
     if (node instanceof Y.XmlText) {
       const text = textOf(node);
@@ -42,12 +42,33 @@ export function storyStats(body: Y.XmlFragment): StoryStats {
     if (node.nodeName === "figure" && isMediaSrc(node.getAttribute("src"))) stats.images += 1;
     node.toArray().forEach((child) => visit(child as XmlNode));
   };
-  body.toArray().forEach((child) => visit(child as XmlNode));
+  visit(node);
   return stats;
 }
 
+/** `a` + `b`, field by field. */
+export function addStats(a: StoryStats, b: StoryStats): StoryStats {
+  return { hanzi: a.hanzi + b.hanzi, characters: a.characters + b.characters, paragraphs: a.paragraphs + b.paragraphs, images: a.images + b.images };
+}
+
+export function sameStats(a: StoryStats, b: StoryStats): boolean {
+  return a.hanzi === b.hanzi && a.characters === b.characters && a.paragraphs === b.paragraphs && a.images === b.images;
+}
+
+/**
+ * The statistics of a story body (the live `body` fragment, or one read from a stored state).
+ * Linear in the text; the editor keeps them current with `LiveStoryStats` (liveStoryStats.ts),
+ * which counts again only the blocks that changed.
+ */
+export function storyStats(body: Y.XmlFragment): StoryStats {
+  return body.toArray().reduce((sum, child) => addStats(sum, blockStats(child as XmlNode)), NO_STATS);
+}
+
+/** One formatter for every count: `toLocaleString` builds a new one per call (~ms each). */
+const GROUPED = new Intl.NumberFormat("en-US");
+
 /** "字数 1,234 · 段落 12 · 图片 6" as the editor shows it. */
 export function formatStoryStats(stats: StoryStats): string {
-  const n = (value: number) => value.toLocaleString("en-US");
+  const n = (value: number) => GROUPED.format(value);
   return `字数 ${n(stats.hanzi)} · 段落 ${n(stats.paragraphs)} · 图片 ${n(stats.images)}`;
 }

@@ -7,7 +7,28 @@
 
 /** Installed before any page script: when (ms since navigation start) the body editor became editable. */
 export const LOAD_PROBE = `
-window.__bench = { editableAt: null, keydowns: [], arrivals: [] };
+window.__bench = { editableAt: null, keydowns: [], arrivals: [], mutations: [], updatesSent: [], updatesReceived: [] };
+// Where a keystroke's time goes: when this page sends, and when it starts handling, each Yjs
+// document update on the collaboration socket (y-websocket: sync message 0, update 2). A
+// listener added here, before the provider's onmessage, fires first: the time is the moment
+// the page's event loop takes up the message.
+(() => {
+  const Native = window.WebSocket;
+  const isUpdate = (data) => data instanceof ArrayBuffer ? isUpdateBytes(new Uint8Array(data)) : ArrayBuffer.isView(data) && isUpdateBytes(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  const isUpdateBytes = (bytes) => bytes.length > 1 && bytes[0] === 0 && bytes[1] === 2;
+  const now = () => performance.timeOrigin + performance.now();
+  class Probed extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => { if (isUpdate(event.data)) window.__bench.updatesReceived.push(now()); });
+    }
+    send(data) {
+      if (isUpdate(data)) window.__bench.updatesSent.push(now());
+      return super.send(data);
+    }
+  }
+  window.WebSocket = Probed;
+})();
 new MutationObserver(() => {
   const el = document.querySelector('[data-testid="body-editor"]');
   if (window.__bench.editableAt === null && el && el.getAttribute("contenteditable") === "true") {
@@ -42,6 +63,8 @@ export const RECORD_ARRIVALS = `
     if (now <= seen) return;
     const arrived = now - seen;
     seen = now;
+    const changedAt = performance.timeOrigin + performance.now();
+    for (let i = 0; i < arrived; i++) window.__bench.mutations.push(changedAt);
     // The next animation frame is the one that paints the change.
     requestAnimationFrame(() => {
       const at = performance.timeOrigin + performance.now();

@@ -1,10 +1,13 @@
 import { performance } from "node:perf_hooks";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { chromeAvailable, CHROME_PATH, launchBrowser, signInPage } from "../../tests/support/browser";
 import { DEMO_PASSWORD } from "../../tests/support/testServer";
 import { sleep, waitFor } from "../../tests/support/wait";
+import { keystrokeStages, summarizeStages } from "../browser/keystrokeStages";
 import { BODY_TEXT, LOAD_PROBE, RECORD_ARRIVALS, RECORD_KEYDOWNS } from "../browser/pageProbes";
+import { countPageCpu, type PageCpu } from "../browser/pageCpu";
 import { profilePages } from "../browser/pageProfiler";
+import { watchSocketFrames } from "../browser/socketFrames";
 import { countScripts, type ScriptBytes } from "../browser/scriptBytes";
 import { summarizeLatency } from "../lib/stats";
 import type { OurServer } from "../servers/ourServer";
@@ -40,23 +43,32 @@ async function loadEditorPage(browser: Browser, signedIn: BrowserContext, url: s
   }
 }
 
-async function openEditor(context: BrowserContext, url: string): Promise<Page> {
+async function openEditor(context: BrowserContext, url: string) {
   const page = await context.newPage();
+  const frames = await watchSocketFrames(page);
   await page.goto(url);
   await waitFor(() => page.evaluate("window.__bench.editableAt") as Promise<number | null>, { message: "editable", timeoutMs: 60_000 });
-  return page;
+  return { page, frames };
 }
 
+type OpenEditor = Awaited<ReturnType<typeof openEditor>>;
+
 /** A types letters at a steady rate; B reports when each one is painted. */
-async function typeAndWatch(pageA: Page, pageB: Page, keystrokes: number) {
+async function typeAndWatch(a: OpenEditor, b: OpenEditor, keystrokes: number) {
+  const [pageA, pageB] = [a.page, b.page];
   await pageA.evaluate(RECORD_KEYDOWNS);
   await pageB.evaluate(RECORD_ARRIVALS);
   const body = pageA.getByTestId("body-editor");
   await body.click();
   await pageA.keyboard.press("Control+End");
   await sleep(300);
-  await pageA.evaluate("window.__bench.keydowns.length = 0");
+  await pageA.evaluate("window.__bench.keydowns.length = 0; window.__bench.updatesSent.length = 0");
+  await pageB.evaluate("window.__bench.updatesReceived.length = 0");
+  a.frames.reset();
+  b.frames.reset();
   const stopProfiles = await profilePages({ typing: pageA, watching: pageB });
+  const typingCpu = await countPageCpu(pageA);
+  const watchingCpu = await countPageCpu(pageB);
   let typed = "";
   const interval = 1000 / KEYS_PER_SECOND;
   const start = performance.now();
@@ -71,10 +83,21 @@ async function typeAndWatch(pageA: Page, pageB: Page, keystrokes: number) {
     message: "every keystroke to be painted on page B",
     timeoutMs: 30_000,
   });
+  const cpu = { typing: await typingCpu(), watching: await watchingCpu() };
   await stopProfiles(`browser-${Date.now()}`);
   const keydowns = (await pageA.evaluate("window.__bench.keydowns")) as number[];
   const arrivals = (await pageB.evaluate("window.__bench.arrivals")) as number[];
-  return { typed, samples: arrivals.slice(0, keystrokes).map((at, i) => at - keydowns[i]) };
+  const stages = keystrokeStages({
+    keydowns,
+    sent: (await pageA.evaluate("window.__bench.updatesSent")) as number[],
+    sentOnSocket: a.frames.sent,
+    readFromSocket: b.frames.received,
+    savedOnSocket: a.frames.saved,
+    received: (await pageB.evaluate("window.__bench.updatesReceived")) as number[],
+    changed: (await pageB.evaluate("window.__bench.mutations")) as number[],
+    painted: arrivals,
+  }).slice(0, keystrokes);
+  return { typed, samples: arrivals.slice(0, keystrokes).map((at, i) => at - keydowns[i]), stages, cpu };
 }
 
 async function runOnce(server: OurServer, browser: Browser, keystrokes: number, loads: number) {
@@ -90,9 +113,10 @@ async function runOnce(server: OurServer, browser: Browser, keystrokes: number, 
     const pageLoads: { editableMs: number; scripts: ScriptBytes }[] = [];
     for (let i = 0; i < loads; i++) pageLoads.push(await loadEditorPage(browser, contextA, url));
 
-    const pageA = await openEditor(contextA, url);
-    const pageB = await openEditor(contextB, url);
-    const { typed, samples } = await typeAndWatch(pageA, pageB, keystrokes);
+    const a = await openEditor(contextA, url);
+    const b = await openEditor(contextB, url);
+    const [pageA, pageB] = [a.page, b.page];
+    const { typed, samples, stages, cpu } = await typeAndWatch(a, b, keystrokes);
 
     const failures: string[] = [];
     const shownOnA = (await pageA.evaluate(BODY_TEXT)) as string;
@@ -101,7 +125,7 @@ async function runOnce(server: OurServer, browser: Browser, keystrokes: number, 
     await waitFor(async () => (await server.storedText(docName))?.includes(typed), { message: "the typed text to be stored", timeoutMs: 30_000 }).catch(
       (err: Error) => failures.push(err.message),
     );
-    return { samples, pageLoads, failures };
+    return { samples, stages, cpu, pageLoads, failures };
   } finally {
     await contextA.close();
     await contextB.close();
@@ -123,7 +147,7 @@ export const browserScenario: Scenario = {
       ctx.log(message);
       return { scenario: "browser", title: this.title, method: message, cases: [], targets: [], notes: [], durationS: 0, skipped: message };
     }
-    const recorder = new CaseRecorder({ p50: "ms", p99: "ms", max: "ms", keystrokes: "", editableMs: "ms", jsSentKiB: "KiB", jsGzipKiB: "KiB", jsRawKiB: "KiB", jsFiles: "", jsCompressedFiles: "" });
+    const recorder = new CaseRecorder({ p50: "ms", p99: "ms", max: "ms", keystrokes: "", typingPageCpuMs: "ms", watchingPageCpuMs: "ms", editableMs: "ms", jsSentKiB: "KiB", jsGzipKiB: "KiB", jsRawKiB: "KiB", jsFiles: "", jsCompressedFiles: "" });
     // Chromium is started from this process, so it inherits the load core.
     const browser = await launchBrowser();
     try {
@@ -133,7 +157,15 @@ export const browserScenario: Scenario = {
             try {
               const result = await runOnce(server, browser, keystrokes, loads);
               const s = summarizeLatency(result.samples);
-              recorder.addRun(CASE_TYPING, kind, { p50: s.p50, p99: s.p99, max: s.max, keystrokes: s.count });
+              const perKey = (ms: number) => ms / Math.max(1, s.count);
+              recorder.addRun(CASE_TYPING, kind, {
+                p50: s.p50,
+                p99: s.p99,
+                max: s.max,
+                keystrokes: s.count,
+                typingPageCpuMs: perKey(result.cpu.typing.task),
+                watchingPageCpuMs: perKey(result.cpu.watching.task),
+              });
               for (const load of result.pageLoads) {
                 recorder.addRun(CASE_LOAD, kind, {
                   editableMs: load.editableMs,
@@ -146,6 +178,10 @@ export const browserScenario: Scenario = {
               }
               for (const failure of result.failures) recorder.addFailure(CASE_TYPING, kind, `run ${run + 1}: ${failure}`);
               const first = result.pageLoads[0];
+              ctx.log(`browser ${kind} run ${run + 1}: where a keystroke's time went, ${summarizeStages(result.stages)}`);
+              const cpuLine = (name: string, cpu: PageCpu) =>
+                `${name} ${perKey(cpu.task).toFixed(1)} ms (script ${perKey(cpu.script).toFixed(1)}, style+layout ${perKey(cpu.layout).toFixed(1)})`;
+              ctx.log(`browser ${kind} run ${run + 1}: main-thread time per keystroke, ${cpuLine("typing page", result.cpu.typing)}, ${cpuLine("watching page", result.cpu.watching)}`);
               ctx.log(
                 `browser ${kind} run ${run + 1}: keystroke→paint p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms; editable after ${first.editableMs.toFixed(0)} ms; JS sent ${(first.scripts.sent / 1024).toFixed(0)} KiB (${first.scripts.compressed}/${first.scripts.files} files compressed; gzip would be ${(first.scripts.gzip / 1024).toFixed(0)} KiB)`,
               );
@@ -163,7 +199,7 @@ export const browserScenario: Scenario = {
     return {
       scenario: "browser",
       title: this.title,
-      method: `Headless system Chromium (${CHROME_PATH}, the flags of DESIGN.md §7), pinned with the load generator. Two browser contexts sign in through /login as yaoyuchao and xuweixiang and open the same story. Page A presses ${keystrokes} letter keys at ${KEYS_PER_SECOND}/s at the end of the body; each is timed from its keydown on A to the animation frame on B that paints it (MutationObserver + requestAnimationFrame; both pages read performance.timeOrigin + performance.now(), one browser's clock). Page load: a fresh context with A's cookies (cold HTTP cache) opens the editor ${loads}× per run; "editable" is ms from navigation start until [data-testid="body-editor"] is contenteditable. JavaScript is every script response of that load: bytes as sent on the wire, uncompressed, and what gzip -6 makes of them. Each run also checks both pages show the same text and the server stored it.`,
+      method: `Headless system Chromium (${CHROME_PATH}, the flags of DESIGN.md §7), pinned with the load generator. Two browser contexts sign in through /login as yaoyuchao and xuweixiang and open the same story. Page A presses ${keystrokes} letter keys at ${KEYS_PER_SECOND}/s at the end of the body; each is timed from its keydown on A to the animation frame on B that paints it (MutationObserver + requestAnimationFrame; both pages read performance.timeOrigin + performance.now(), one browser's clock). typingPageCpuMs and watchingPageCpuMs are the main-thread time of page A and page B over the typing (Chromium's TaskDuration counter in thread time, CDP Performance.getMetrics) per keystroke: what the pages themselves spend, which the machine's load moves less than the latency. Each run also logs where the keystrokes' time went (keystrokeStages.ts: A's page, the server with loopback, the hops between renderers and network service, B's apply, B's paint). Page load: a fresh context with A's cookies (cold HTTP cache) opens the editor ${loads}× per run; "editable" is ms from navigation start until [data-testid="body-editor"] is contenteditable. JavaScript is every script response of that load: bytes as sent on the wire, uncompressed, and what gzip -6 makes of them. Each run also checks both pages show the same text and the server stored it.`,
       cases,
       targets: browserTargets(cases, kinds),
       notes: [],

@@ -1,6 +1,6 @@
 "use client";
 
-import { IndexeddbPersistence } from "y-indexeddb";
+import { IndexeddbPersistence, PREFERRED_TRIM_SIZE, storeState } from "y-indexeddb";
 import * as Y from "yjs";
 import { localCopyName } from "@/app/localCopies";
 
@@ -8,9 +8,22 @@ import { localCopyName } from "@/app/localCopies";
 export type LocalCopyState = "unavailable" | "storing" | "stored";
 
 /**
- * This person's copy of the story in the browser (y-indexeddb): every change to the Y.Doc is
- * written to IndexedDB, and what an earlier tab left there (edits made offline, then the tab
- * closed) is loaded into the doc when the story opens; the socket then sends it like any edit.
+ * How long the text must rest before this tab's changes are written to the device, and the
+ * longest a change waits for that. y-indexeddb writes each update in its own IndexedDB
+ * transaction inside the Y.Doc's update event, i.e. in the keystroke's own task, before the
+ * socket sends it (typing page) and before the frame that paints a colleague's letter
+ * (watching page): a few ms of each keystroke. Written later in one transaction instead, off
+ * the keystroke's path; the page still says "storing" from the first change on, so nothing
+ * is promised before it is on the device.
+ */
+const WRITE_QUIET_MS = 300;
+const WRITE_MAX_WAIT_MS = 1000;
+
+/**
+ * This person's copy of the story in the browser (y-indexeddb's database and loading): every
+ * change to the Y.Doc is written to IndexedDB (a few at a time, see WRITE_QUIET_MS), and what
+ * an earlier tab left there (edits made offline, then the tab closed) is loaded into the doc
+ * when the story opens; the socket then sends it like any edit.
  */
 export class LocalCopy {
   private readonly name: string;
@@ -18,8 +31,12 @@ export class LocalCopy {
   private readonly listeners = new Set<(state: LocalCopyState) => void>();
   private current: LocalCopyState = "storing";
   private closed = false;
-  /** Changes written since the last check that they reached the disk. */
-  private pendingWrites = 0;
+  /** Changes not handed to IndexedDB yet, and the timers that will. */
+  private unwritten: Uint8Array[] = [];
+  private quietTimer: ReturnType<typeof setTimeout> | null = null;
+  private maxWaitTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Write transactions not complete yet. */
+  private writesInFlight = 0;
   /**
    * What the device held when the story opened (set when it is loaded, then "stored" is
    * announced): the server has all of it only once its saved vector covers this, so the
@@ -39,6 +56,8 @@ export class LocalCopy {
     this.whenLoaded = new Promise((resolve) => (this.loaded = resolve));
     this.name = localCopyName(userId, articleId);
     this.persistence = new IndexeddbPersistence(this.name, doc);
+    // Its per-update write is replaced by the batched one below (its loading and trimming stay).
+    doc.off("update", this.persistence._storeUpdate);
     void this.persistence.whenSynced.then(() => {
       if (this.closed) return;
       this.loadedVector = Y.decodeStateVector(Y.encodeStateVector(doc));
@@ -48,7 +67,10 @@ export class LocalCopy {
       this.set("stored");
       this.loaded();
     });
-    doc.on("update", this.afterUpdate);
+    doc.on("update", this.onUpdate);
+    // The tab closing or going to the background: write now, while the page may still.
+    window.addEventListener("pagehide", this.write);
+    document.addEventListener("visibilitychange", this.writeIfHidden);
   }
 
   get state(): LocalCopyState {
@@ -63,25 +85,63 @@ export class LocalCopy {
   }
 
   /**
-   * Runs after y-indexeddb queued its write of the same update (listeners run in order): a
-   * read of the same store, started now, completes only after that write is on disk.
+   * Keeps a change for the next write. Before the database is open nothing is kept: loading
+   * writes the whole document as it then is (y-indexeddb), these changes included.
    */
-  private readonly afterUpdate = (_update: Uint8Array, origin: unknown) => {
-    const db = this.persistence.db;
-    if (this.closed || !db || origin === this.persistence) return;
-    this.pendingWrites++;
+  private readonly onUpdate = (update: Uint8Array, origin: unknown) => {
+    if (this.closed || !this.persistence.db || origin === this.persistence) return;
+    this.unwritten.push(update);
     this.set("storing");
+    if (this.quietTimer !== null) clearTimeout(this.quietTimer);
+    this.quietTimer = setTimeout(this.write, WRITE_QUIET_MS);
+    this.maxWaitTimer ??= setTimeout(this.write, WRITE_MAX_WAIT_MS);
+  };
+
+  private readonly writeIfHidden = () => {
+    if (document.visibilityState === "hidden") this.write();
+  };
+
+  /** Writes the kept changes as one update in one transaction; "stored" once every write is complete. */
+  private readonly write = () => {
+    this.stopTimers();
+    const db = this.persistence.db;
+    if (this.closed || !db || this.unwritten.length === 0) return;
+    const updates = this.unwritten;
+    this.unwritten = [];
+    this.writesInFlight++;
     try {
-      const check = db.transaction(["updates"], "readonly");
-      check.objectStore("updates").count();
-      check.oncomplete = () => {
-        if (--this.pendingWrites === 0 && !this.closed) this.set("stored");
+      const transaction = db.transaction(["updates"], "readwrite");
+      transaction.objectStore("updates").add(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
+      transaction.oncomplete = () => {
+        if (--this.writesInFlight === 0 && this.unwritten.length === 0 && !this.closed) this.set("stored");
       };
-      check.onerror = check.onabort = () => this.giveUp();
+      transaction.onerror = transaction.onabort = () => this.giveUp();
     } catch {
       this.giveUp();
+      return;
     }
+    this.trimLater();
   };
+
+  /**
+   * y-indexeddb's own housekeeping, as its per-update write does it: past PREFERRED_TRIM_SIZE
+   * rows, the rows are merged into one a moment after the writes stop.
+   */
+  private trimLater(): void {
+    const persistence = this.persistence;
+    if (++persistence._dbsize < PREFERRED_TRIM_SIZE) return;
+    if (persistence._storeTimeoutId !== null) clearTimeout(persistence._storeTimeoutId);
+    persistence._storeTimeoutId = setTimeout(() => {
+      persistence._storeTimeoutId = null;
+      void storeState(persistence, false);
+    }, persistence._storeTimeout);
+  }
+
+  private stopTimers(): void {
+    if (this.quietTimer !== null) clearTimeout(this.quietTimer);
+    if (this.maxWaitTimer !== null) clearTimeout(this.maxWaitTimer);
+    this.quietTimer = this.maxWaitTimer = null;
+  }
 
   private set(state: LocalCopyState): void {
     if (this.current === state) return;
@@ -97,23 +157,32 @@ export class LocalCopy {
     this.set("unavailable");
   }
 
-  /** Stops writing (the page leaves the story); the copy stays on the device. */
+  /** Stops writing (the page leaves the story) once what is kept is written; the copy stays on the device. */
   close(): void {
     if (this.closed) return;
-    this.closed = true;
-    this.doc.off("update", this.afterUpdate);
+    this.write();
+    this.stopFollowing();
+    // Closing waits for the write just started (IndexedDB completes a closing database's transactions).
     void this.persistence.destroy();
   }
 
   /** Deletes the copy (the person chose to drop edits the server refused). */
   async clear(): Promise<void> {
-    this.closed = true;
-    this.doc.off("update", this.afterUpdate);
+    this.stopFollowing();
+    this.unwritten = [];
     await this.persistence.destroy();
     await new Promise<void>((resolve) => {
       const request = indexedDB.deleteDatabase(this.name);
       request.onsuccess = request.onerror = request.onblocked = () => resolve();
     });
+  }
+
+  private stopFollowing(): void {
+    this.closed = true;
+    this.stopTimers();
+    this.doc.off("update", this.onUpdate);
+    window.removeEventListener("pagehide", this.write);
+    document.removeEventListener("visibilitychange", this.writeIfHidden);
   }
 }
 

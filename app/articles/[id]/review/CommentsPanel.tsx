@@ -48,14 +48,25 @@ export function CommentsPanel({ articleId, editor, doc, userId, textColumn }: Co
   const [selection, setSelection] = useState<{ from: number; to: number } | null>(null);
   const margin = useRef<HTMLDivElement>(null);
 
-  // Anchors move with every edit, local or remote: resolve them again on each change (only
-  // while there are threads: a story without comments is not re-rendered per keystroke).
+  // Anchors move with every edit, local or remote: resolve them again after each change (only
+  // while there are threads: a story without comments is not re-rendered per keystroke). Once
+  // per frame, asked for in the frame's callbacks so the render (and the layout the margin
+  // reads) comes after the paint that shows the keystroke, not before it.
   const hasThreads = threads.length > 0;
   useEffect(() => {
     if (!hasThreads) return;
-    const bump = () => setVersion((v) => v + 1);
+    let frame: number | null = null;
+    const bump = () => {
+      frame ??= requestAnimationFrame(() => {
+        frame = null;
+        setVersion((v) => v + 1);
+      });
+    };
     doc.on("update", bump);
-    return () => doc.off("update", bump);
+    return () => {
+      doc.off("update", bump);
+      if (frame !== null) cancelAnimationFrame(frame);
+    };
   }, [doc, hasThreads]);
   useEffect(() => {
     const onSelection = () => setSelection(selectedRange(editor));

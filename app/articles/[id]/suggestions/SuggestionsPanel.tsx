@@ -1,6 +1,7 @@
 "use client";
 
 import { useEditorState, type Editor } from "@tiptap/react";
+import { useRef } from "react";
 import type { Person } from "@/newsroom/person";
 import { decideSuggestions, type Decision } from "@/newsroom/suggestionEdits";
 import { suggestionsInNode, type OpenSuggestion } from "@/newsroom/suggestions";
@@ -32,7 +33,17 @@ function authorColors(people: readonly Person[]): string {
  * the shared document.
  */
 export function SuggestionsPanel({ editor, people, canDecide }: { editor: Editor; people: readonly Person[]; canDecide: boolean }) {
-  const suggestions = useEditorState({ editor, selector: ({ editor: e }) => suggestionsInNode(e.state.doc), equalityFn: sameSuggestions });
+  // The selector runs on every transaction (caret moves and colleagues' carets too): the
+  // document is walked again only when it is a new one.
+  const read = useRef<{ doc: unknown; list: OpenSuggestion[] }>({ doc: null, list: [] });
+  const suggestions = useEditorState({
+    editor,
+    selector: ({ editor: e }) => {
+      if (read.current.doc !== e.state.doc) read.current = { doc: e.state.doc, list: suggestionsInNode(e.state.doc) };
+      return read.current.list;
+    },
+    equalityFn: sameSuggestions,
+  });
   const byId = new Map(people.map((p) => [p.id, p]));
   const decide = (decision: Decision, ids?: ReadonlySet<string>) => {
     const tr = editor.state.tr;
@@ -90,6 +101,7 @@ export function SuggestionsPanel({ editor, people, canDecide }: { editor: Editor
 }
 
 function sameSuggestions(a: OpenSuggestion[], b: OpenSuggestion[] | null): boolean {
+  if (a === b) return true;
   if (!b || a.length !== b.length) return false;
   return a.every((s, i) => s.id === b[i].id && s.kind === b[i].kind && s.text === b[i].text && s.author === b[i].author);
 }
