@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Locator } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import * as Y from "yjs";
 import { placeInBody } from "../support/bodyCaret";
 import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
 import { connectClient } from "../support/collabClient";
@@ -64,6 +65,18 @@ describeInBrowser("review in the browser: comments beside the text and the check
     await threadR.getByTestId("reply-input").fill("主办方说是三千人,已改");
     await threadR.getByTestId("reply-send").click();
     await expect.poll(() => text(threadE), EVENTUALLY).toContain("主办方说是三千人,已改");
+
+    // A colleague adds words before the phrase: its highlight moves with it (it used to keep
+    // the positions from before the edit until the next one).
+    const colleague = connectClient(server.url, id, await signIn(server.url, "yaoyuchao"));
+    await colleague.waitSynced();
+    const body = colleague.doc.getXmlFragment("body");
+    const paragraph = body.get(body.length - 1) as Y.XmlElement;
+    (paragraph.get(0) as Y.XmlText).insert(0, "今天上午，");
+    await colleague.waitSaved();
+    colleague.destroy();
+    await expect.poll(() => text(pageE.getByTestId("body-editor")), EVENTUALLY).toContain("今天上午，长沙市");
+    await expect.poll(() => pageE.locator(".comment-anchor").innerText(), EVENTUALLY).toBe("约三百人");
 
     // The editor resolves the thread: it leaves the margin for the list, for both of them.
     await threadE.getByTestId("thread-resolve").click();

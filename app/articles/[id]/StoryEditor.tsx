@@ -5,7 +5,7 @@ import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import Placeholder from "@tiptap/extension-placeholder";
 import { EditorContent, useEditor } from "@tiptap/react";
 import { useRouter } from "next/navigation";
-import { memo, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { refusalFor } from "@/newsroom/collabRefusal";
 import { bodyExtensions, titleExtensions } from "@/newsroom/editorExtensions";
 import { SAVE_STATUS_ZH, statusUnderAccess } from "@/newsroom/saveStatus";
@@ -102,7 +102,8 @@ export function StoryEditor({
   // message to the browser process every time (the typing page's costliest call in its profile).
   const isUnsaved = (status === "saving" || status === "offline") && localCopy !== "stored";
   const unsaved = useRef(false);
-  useEffect(() => {
+  // Before paint: a close right after the render that made the edits safe must not still ask.
+  useLayoutEffect(() => {
     unsaved.current = isUnsaved;
   }, [isUnsaved]);
   useEffect(() => {

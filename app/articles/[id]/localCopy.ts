@@ -38,6 +38,13 @@ export class LocalCopy {
   /** Write transactions not complete yet. */
   private writesInFlight = 0;
   /**
+   * Whether each change is written at once. While the socket is not connected the device holds
+   * the only copy of what is typed: nothing waits then (a crash, or a page closed mid-wait,
+   * would lose it). Connected, the server confirms within milliseconds and batching keeps the
+   * write off the keystroke's path.
+   */
+  private writeAtOnce = true;
+  /**
    * What the device held when the story opened (set when it is loaded, then "stored" is
    * announced): the server has all of it only once its saved vector covers this, so the
    * status line's 已保存 waits for it too.
@@ -68,7 +75,9 @@ export class LocalCopy {
       this.loaded();
     });
     doc.on("update", this.onUpdate);
-    // The tab closing or going to the background: write now, while the page may still.
+    // The tab closing or going to the background: write now, while the page may still
+    // (beforeunload first: the write is committed while the page still lives).
+    window.addEventListener("beforeunload", this.write);
     window.addEventListener("pagehide", this.write);
     document.addEventListener("visibilitychange", this.writeIfHidden);
   }
@@ -84,6 +93,12 @@ export class LocalCopy {
     };
   }
 
+  /** Follows the socket: not connected, every change is written at once (see writeAtOnce). */
+  setConnected(connected: boolean): void {
+    this.writeAtOnce = !connected;
+    if (this.writeAtOnce) this.write();
+  }
+
   /**
    * Keeps a change for the next write. Before the database is open nothing is kept: loading
    * writes the whole document as it then is (y-indexeddb), these changes included.
@@ -92,6 +107,7 @@ export class LocalCopy {
     if (this.closed || !this.persistence.db || origin === this.persistence) return;
     this.unwritten.push(update);
     this.set("storing");
+    if (this.writeAtOnce) return this.write();
     if (this.quietTimer !== null) clearTimeout(this.quietTimer);
     this.quietTimer = setTimeout(this.write, WRITE_QUIET_MS);
     this.maxWaitTimer ??= setTimeout(this.write, WRITE_MAX_WAIT_MS);
@@ -112,6 +128,9 @@ export class LocalCopy {
     try {
       const transaction = db.transaction(["updates"], "readwrite");
       transaction.objectStore("updates").add(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
+      // Asks for the commit with the write itself: a page being torn down never hears back
+      // from the add, and a transaction left waiting for that is dropped with the page.
+      transaction.commit?.();
       transaction.oncomplete = () => {
         if (--this.writesInFlight === 0 && this.unwritten.length === 0 && !this.closed) this.set("stored");
       };
@@ -153,7 +172,10 @@ export class LocalCopy {
   private giveUp(): void {
     this.loaded();
     if (this.closed) return;
-    this.close();
+    // No last write: the database is closing or failing (a sign-out deleting it).
+    this.unwritten = [];
+    this.stopFollowing();
+    void this.persistence.destroy();
     this.set("unavailable");
   }
 
@@ -181,6 +203,7 @@ export class LocalCopy {
     this.closed = true;
     this.stopTimers();
     this.doc.off("update", this.onUpdate);
+    window.removeEventListener("beforeunload", this.write);
     window.removeEventListener("pagehide", this.write);
     document.removeEventListener("visibilitychange", this.writeIfHidden);
   }

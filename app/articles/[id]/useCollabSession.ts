@@ -48,6 +48,9 @@ export function useCollabSession(articleId: string, userId: string): CollabSessi
     } else {
       connect();
     }
+    // Offline, the device holds the only copy: the local copy writes each change at once then.
+    const followSocket = ({ status }: { status: string }) => localCopy?.setConnected(status === "connected");
+    provider.on("status", followSocket);
     const stopOwnAwarenessOnly = sendOwnAwarenessOnly(provider);
     // The browser knows at once when the network goes; the socket may take ~30 s to notice.
     // Closing it now shows 离线 straight away and ends this person's presence for colleagues;
@@ -63,6 +66,7 @@ export function useCollabSession(articleId: string, userId: string): CollabSessi
       window.removeEventListener("offline", goOffline);
       window.removeEventListener("online", goOnline);
       stopOwnAwarenessOnly();
+      provider.off("status", followSocket);
       provider.destroy();
       localCopy?.close();
       doc.destroy();

@@ -92,8 +92,15 @@ export function CommentsPanel({ articleId, editor, doc, userId, textColumn }: Co
       if (!editor.isDestroyed) editor.unregisterPlugin(commentHighlightKey);
     };
   }, [editor]);
-  // Edits rebuild the highlights by themselves; new threads, resolving and picking one do not.
-  const key = `${threads.map((t) => `${t.id}:${t.resolved}`).join(",")}|${active}`;
+  // New threads, resolving and picking one rebuild the highlights; so do anchors resolved anew
+  // after an edit: the rebuild an edit itself makes reads the ranges of the render before it.
+  const placed = inMargin
+    .map((t) => {
+      const range = ranges.get(t.id);
+      return range && !range.deleted ? `${t.id}@${range.from}-${range.to}` : t.id;
+    })
+    .join(",");
+  const key = `${threads.map((t) => `${t.id}:${t.resolved}`).join(",")}|${active}|${placed}`;
   useEffect(() => {
     if (!editor.isDestroyed) editor.view.dispatch(editor.state.tr.setMeta(commentHighlightKey, true));
   }, [editor, key]);
