@@ -1,5 +1,4 @@
 import { defineConfig } from "vitest/config";
-import LongestFirstSequencer from "./tests/support/longestFirstSequencer";
 import SlowestFilesReporter from "./tests/support/slowestFilesReporter";
 
 /**
@@ -29,8 +28,6 @@ const serverProject = {
 export default defineConfig({
   test: {
     reporters: ["default", new SlowestFilesReporter()],
-    // Longest server files first, whatever their project (tests/support/longestFirstSequencer.ts).
-    sequence: { sequencer: LongestFirstSequencer },
     globalSetup: ["tests/support/globalSetup.ts"],
     projects: [
       { test: { name: "unit", include: ["tests/unit/**/*.test.ts"], pool: "threads", isolate: false } },
