@@ -60,7 +60,7 @@ export async function api<T = unknown>(
   method: string,
   path: string,
   body?: unknown,
-): Promise<{ status: number; body: T; headers: Headers }> {
+): Promise<{ status: number; body: T }> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: {
@@ -70,7 +70,7 @@ export async function api<T = unknown>(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : null) as T, headers: response.headers };
+  return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
 }
 
 export async function createArticle(baseUrl: string, cookie: string, title = ""): Promise<string> {
