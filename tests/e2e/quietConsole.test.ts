@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { placeInBody } from "../support/bodyCaret";
-import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
+import { closeBrowserTest, describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { createTeamStory, signIn } from "../support/session";
 import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
@@ -37,12 +37,7 @@ describeInBrowser("the workflow in the browser leaves DevTools clean (issue 13)"
     browser = await launchBrowser();
   });
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.stop();
-    await store?.dispose();
-  });
+  afterAll(() => closeBrowserTest({ contexts, browser, server, store }));
 
   /**
    * A person's browser, signed in on the dashboard, recording what DevTools would show in red:

@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { bodyWords, placeInBody } from "../support/bodyCaret";
 import { addReviewEditors, submittedStory } from "../support/reviewDesk";
-import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
+import { closeBrowserTest, describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { api, signIn } from "../support/session";
 import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
@@ -39,12 +39,7 @@ describeInBrowser("the whole review flow in the browser (issue 14's Must show)",
     browser = await launchBrowser();
   });
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.stop();
-    await store?.dispose();
-  });
+  afterAll(() => closeBrowserTest({ contexts, browser, server, store }));
 
   /** A signed-in page of `username` (a browser context of its own) on `url`. */
   const openAs = async (username: string, url: string): Promise<Page> => {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { addReviewEditors } from "../support/reviewDesk";
-import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
+import { closeBrowserTest, describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
 import { connectClient } from "../support/collabClient";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { api, createTeamStory, signIn } from "../support/session";
@@ -27,12 +27,7 @@ describeInBrowser("三审 in the browser: three editors sign three levels, the r
     browser = await launchBrowser();
   });
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.stop();
-    await store?.dispose();
-  });
+  afterAll(() => closeBrowserTest({ contexts, browser, server, store }));
 
   /** A signed-in page of `username` on the story. */
   const openAs = async (username: string, url: string): Promise<Page> => {

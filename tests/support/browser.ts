@@ -92,3 +92,19 @@ export function describeInBrowser(name: string, body: () => void): void {
   }
   describe.skipIf(skipE2e)(name, body);
 }
+
+/** What a browser test opens and must let go of at its end. */
+export interface BrowserTestParts {
+  contexts: Iterable<BrowserContext>;
+  browser?: Browser;
+  server?: { stop(): Promise<void> };
+  store?: { dispose(): Promise<void> };
+}
+
+/** Closes a browser test's contexts and browser (whatever state they are in), then its server and store. */
+export async function closeBrowserTest({ contexts, browser, server, store }: BrowserTestParts): Promise<void> {
+  for (const context of contexts) await context.close().catch(() => {});
+  await browser?.close().catch(() => {});
+  await server?.stop();
+  await store?.dispose();
+}
