@@ -212,11 +212,9 @@ export class CollabServer {
     // ws closes the socket itself after a protocol error (with 1009 for an oversize frame);
     // terminating here would cut the close frame off before it is sent.
     ws.on("error", () => {});
+    // Alive from the start; afterwards any bytes it sends say so (the socket's "data" listener
+    // set at the upgrade: pongs and frames arrive as such bytes too).
     this.alive.add(ws);
-    // Any frame from the client proves it is there, not only a pong: a client busy uploading a
-    // large paste answers the ping only after it.
-    ws.on("pong", () => this.alive.add(ws));
-    ws.on("message", () => this.alive.add(ws));
 
     const { db, registry, authSecret } = this.options;
     let room;

@@ -43,10 +43,15 @@ function withoutNoStore(value: string): string {
     .join(", ");
 }
 
+/** The key under which `name` was passed to writeHead (any case), if it was. */
+function passedKey(passed: OutgoingHttpHeaders | undefined, name: string): string | undefined {
+  return passed && Object.keys(passed).find((candidate) => candidate.toLowerCase() === name);
+}
+
 /** A header as passed to writeHead or set before it, read case-insensitively. */
 function headerOf(res: ServerResponse, passed: OutgoingHttpHeaders | undefined, name: string): OutgoingHttpHeader | undefined {
-  const key = passed && Object.keys(passed).find((candidate) => candidate.toLowerCase() === name);
-  return key ? passed[key] : res.getHeader(name);
+  const key = passedKey(passed, name);
+  return key ? passed![key] : res.getHeader(name);
 }
 
 /**
@@ -64,8 +69,8 @@ export function keepRouterPayloadsReadable(req: IncomingMessage, res: ServerResp
     if (contentType.startsWith("text/x-component")) {
       const cacheControl = headerOf(res, passed, "cache-control");
       if (typeof cacheControl === "string") {
-        const key = passed && Object.keys(passed).find((candidate) => candidate.toLowerCase() === "cache-control");
-        if (key) passed[key] = withoutNoStore(cacheControl);
+        const key = passedKey(passed, "cache-control");
+        if (key && passed) passed[key] = withoutNoStore(cacheControl);
         else res.setHeader("Cache-Control", withoutNoStore(cacheControl));
       }
     }

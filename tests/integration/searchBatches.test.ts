@@ -1,10 +1,10 @@
-import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, openDatabase, type Db } from "../../db/client";
+import { closeDatabase, type Db } from "../../db/client";
 import { containsPattern, listArticles } from "../../server/articles/listArticles";
 import { backends } from "../support/backends";
 import { createStore, type ServerStore } from "../support/testServer";
+import { openStoreDatabase } from "../support/storeSql";
 
 /**
  * The search's newest-first batches (`newestMatchingIds` in server/articles/listArticles.ts)
@@ -21,11 +21,7 @@ describe.each(backends())("search batches agree with a LIKE over every story (%s
 
   beforeAll(async () => {
     store = await createStore(backend);
-    db = await openDatabase(
-      store.env.DATABASE_URL
-        ? { kind: "postgres", url: store.env.DATABASE_URL }
-        : { kind: "pglite", dataDir: path.join(store.env.DATA_DIR, "pglite") },
-    );
+    db = await openStoreDatabase(store);
     // Story n was edited n minutes ago. Every story holds 湘江大桥 and 江大桥东 (so every
     // triple of 湘江大桥东) but only every hundredth holds 湘江大桥东 itself; the three oldest
     // hold a phrase nobody else has. Every story also holds every triple of 长沙北站台前 and of

@@ -1,11 +1,11 @@
-import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, openDatabase, type Db } from "../../db/client";
+import { closeDatabase, type Db } from "../../db/client";
 import { containsPattern, listArticles, SEARCH_GRAMS_VERSION } from "../../server/articles/listArticles";
 import { SearchGramsBackfill } from "../../server/articles/searchGramsBackfill";
 import { backends } from "../support/backends";
 import { createStore, type ServerStore } from "../support/testServer";
+import { openStoreDatabase } from "../support/storeSql";
 
 /**
  * Stories written before migration 0017 hold characters and pairs only (version 0) until the
@@ -23,11 +23,7 @@ describe.each(backends())("search grams backfill (%s)", (backend) => {
 
   beforeAll(async () => {
     store = await createStore(backend);
-    db = await openDatabase(
-      store.env.DATABASE_URL
-        ? { kind: "postgres", url: store.env.DATABASE_URL }
-        : { kind: "pglite", dataDir: path.join(store.env.DATA_DIR, "pglite") },
-    );
+    db = await openStoreDatabase(store);
     await db.execute(sql`insert into articles (title, body_text, state, updated_at)
       select '旧稿' || n, '岳麓山下。' || case when n % 10 = 0 then '橘子洲头看湘江。' else '' end
                -- Every pair of 橘子洲 and of 看湘江, but neither: an old row LIKE must turn away.

@@ -1,14 +1,14 @@
-import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { closeDatabase, openDatabase, type Db } from "../../db/client";
+import { closeDatabase, type Db } from "../../db/client";
 import { openCommitConnection, type CommitConnection } from "../../db/commitConnection";
 import { checkpointWriter } from "../../server/commands/checkpointWriter";
 import { DrizzleStoryStore } from "../../server/storyLog/drizzleStoryStore";
 import type { StoryBatch } from "../../server/storyLog/storyStore";
 import { backends } from "../support/backends";
 import { createStore, type ServerStore } from "../support/testServer";
+import { openStoreDatabase } from "../support/storeSql";
 
 const TOUCH_MS = 60 * 60_000;
 
@@ -32,7 +32,7 @@ describe.each(backends())("the story row is written only when the dashboard woul
   beforeAll(async () => {
     store = await createStore(backend);
     const url = store.env.DATABASE_URL;
-    db = await openDatabase(url ? { kind: "postgres", url } : { kind: "pglite", dataDir: path.join(store.env.DATA_DIR, "pglite") });
+    db = await openStoreDatabase(store);
     commit = url ? openCommitConnection(url, 5000) : null;
     storyStore = new DrizzleStoryStore(db, { commitDb: commit?.db, touchIntervalMs: TOUCH_MS });
     const people = await rows<{ id: string; username: string }>(sql`select id, username from users`);

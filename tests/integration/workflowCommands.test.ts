@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { closeDatabase, openDatabase, type Db } from "../../db/client";
+import { closeDatabase, type Db } from "../../db/client";
 import { articleRevisions, articleAudit, articles, users, type User } from "../../db/schema";
 import { articleCreator } from "../../server/commands/articleCreator";
 import { articleTransitioner } from "../../server/commands/articleTransitioner";
@@ -11,6 +10,7 @@ import { datelineEditor } from "../../server/commands/datelineEditor";
 import { namedVersionWriter } from "../../server/commands/namedVersionWriter";
 import { backends } from "../support/backends";
 import { createStore, type ServerStore } from "../support/testServer";
+import { openStoreDatabase } from "../support/storeSql";
 
 /**
  * The workflow commands called directly, as routes, server actions and the socket call them,
@@ -26,11 +26,7 @@ describe.each(backends())("workflow commands on %s", (backend) => {
     store = await createStore(backend);
     // The audit chain is keyed; the key comes from outside the database.
     process.env.AUDIT_SECRET = randomBytes(32).toString("base64url");
-    db = await openDatabase(
-      store.env.DATABASE_URL
-        ? { kind: "postgres", url: store.env.DATABASE_URL }
-        : { kind: "pglite", dataDir: path.join(store.env.DATA_DIR, "pglite") },
-    );
+    db = await openStoreDatabase(store);
     for (const user of await db.select().from(users)) people[user.username] = user;
   });
 

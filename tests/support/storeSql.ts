@@ -1,7 +1,7 @@
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { PGLITE_EXTENSIONS } from "../../db/client";
+import { openDatabase, PGLITE_EXTENSIONS, type DatabaseTarget, type Db } from "../../db/client";
 import type { ServerStore } from "./testServer";
 
 type Query = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
@@ -26,4 +26,18 @@ export async function withStoreSql<R>(store: ServerStore, run: (query: Query) =>
   } finally {
     await client.end();
   }
+}
+
+/** Where a test store keeps its data, as the server opens it (db/client.ts). */
+export function storeTarget(store: ServerStore): DatabaseTarget {
+  const url = store.env.DATABASE_URL;
+  return url ? { kind: "postgres", url } : { kind: "pglite", dataDir: path.join(store.env.DATA_DIR, "pglite") };
+}
+
+/**
+ * The store's database opened in this process as the server's own Drizzle handle (commands
+ * and stores run against it without a server); close it with `closeDatabase`.
+ */
+export function openStoreDatabase(store: ServerStore): Promise<Db> {
+  return openDatabase(storeTarget(store));
 }
