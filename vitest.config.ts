@@ -32,7 +32,9 @@ export default defineConfig({
     projects: [
       { test: { name: "unit", include: ["tests/unit/**/*.test.ts"], pool: "threads", isolate: false } },
       { test: { ...serverProject, name: "integration", include: ["tests/integration/**/*.test.ts", "tests/bench/**/*.test.ts"] } },
-      { test: { ...serverProject, name: "e2e", include: ["tests/e2e/**/*.test.ts"] } },
+      // A browser flow of a whole review (comments, three levels, sign-off) takes 60–115 s on
+      // the 2-core CI machine under the suite's load; 120 s cut two of them there.
+      { test: { ...serverProject, name: "e2e", include: ["tests/e2e/**/*.test.ts"], testTimeout: 300_000 } },
       { test: { ...serverProject, name: "reliability", include: ["tests/reliability/**/*.test.ts"] } },
     ],
   },

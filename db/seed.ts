@@ -2,7 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { encodeStoryContent, type StoryContent } from "../newsroom/storyBlocks";
 import type { Role } from "../newsroom/roles";
-import { hashPassword } from "../server/auth/password";
+import { hashPassword, type HashCost } from "../server/auth/password";
 import { recordUpdateOwner } from "../server/storyLog/clientOwners";
 import type { Db } from "./client";
 import { articleMembers, articles, articleUpdates, users } from "./schema";
@@ -46,11 +46,11 @@ const DEMO_STORY: StoryContent = {
  * Creates the demo newsroom when the database has no users yet. Returns true when it did, so
  * the caller prints the password exactly once.
  */
-export async function seedDemoNewsroom(db: Db, password: string): Promise<boolean> {
+export async function seedDemoNewsroom(db: Db, password: string, cost?: HashCost): Promise<boolean> {
   // Every start calls this; only a first one seeds. Hashing (scrypt, 32 MiB) is skipped when
   // there are users already, which is every restart. The check below, under the lock, decides.
   if ((await db.select({ id: users.id }).from(users).limit(1)).length > 0) return false;
-  const passwordHash = await hashPassword(password);
+  const passwordHash = await hashPassword(password, cost);
   return db.transaction(async (tx) => {
     // Two processes starting on one empty PostgreSQL must not both seed.
     await tx.execute(sql`select pg_advisory_xact_lock(727001)`);

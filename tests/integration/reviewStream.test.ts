@@ -11,7 +11,7 @@ import { startInProcessServer, type InProcessServer } from "../support/inProcess
 import { overrideFailedChecks } from "../support/reviewChecks";
 import { addMembers, api, createTeamStory, signIn, signOut } from "../support/session";
 import { withStoreSql } from "../support/storeSql";
-import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
+import { createStore, DEMO_PASSWORD, TEST_HASH_COST, type ServerStore } from "../support/testServer";
 import { waitFor } from "../support/wait";
 
 /**
@@ -57,7 +57,7 @@ describe.each(backends())("the story's live review stream (%s)", (backend) => {
     await withStoreSql(store, async (query) => {
       const rows = (await query(
         "insert into users (username, display_name, role, byline_label, password_hash) values ('linxi', '林夕', 'reporter', '记者', $1) returning id",
-        [await hashPassword(DEMO_PASSWORD)],
+        [await hashPassword(DEMO_PASSWORD, TEST_HASH_COST)],
       )) as { id: string }[];
       linxiId = rows[0].id;
     });

@@ -2,7 +2,7 @@ import { hashPassword } from "../../server/auth/password";
 import { connectClient } from "./collabClient";
 import { api, createTeamStory, signIn } from "./session";
 import { withStoreSql } from "./storeSql";
-import { DEMO_PASSWORD, type ServerStore } from "./testServer";
+import { DEMO_PASSWORD, TEST_HASH_COST, type ServerStore } from "./testServer";
 
 /**
  * The two editors the 三审 tests add to the demo newsroom so that three levels can be signed by
@@ -10,7 +10,7 @@ import { DEMO_PASSWORD, type ServerStore } from "./testServer";
  * demo password.
  */
 export async function addReviewEditors(store: ServerStore): Promise<void> {
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const passwordHash = await hashPassword(DEMO_PASSWORD, TEST_HASH_COST);
   await withStoreSql(store, async (query) => {
     for (const [username, name] of [
       ["fushen", "复审编辑"],

@@ -10,6 +10,15 @@ import { seedDemoNewsroom } from "../../db/seed";
 /** The test demo password; the template's demo accounts are seeded with it. */
 export const TEMPLATE_DEMO_PASSWORD = "测试-demo-password";
 
+/**
+ * The scrypt cost of the passwords tests store (the template's demo accounts, the desks they
+ * add by SQL): N=2^10 instead of the workbench's 2^15. A sign-in verifies with the cost stored
+ * in the hash, and the suite signs in several hundred times a run; at the full cost each took
+ * about half a second on the 2-core CI machine (32 MiB touched per hash). Accounts made through
+ * the workbench itself (admin console, password change) keep the full cost.
+ */
+export const TEST_HASH_COST = { N: 2 ** 10, r: 8, p: 1 } as const;
+
 /** Keys under which the global setup hands the templates to the test workers (vitest `provide`). */
 export const PGLITE_TEMPLATE_KEY = "pgliteTemplateDir";
 export const POSTGRES_TEMPLATE_KEY = "postgresTemplateDatabase";
@@ -21,7 +30,7 @@ async function migrateAndSeed(target: DatabaseTarget): Promise<void> {
   const db = await openDatabase(target);
   try {
     await migrateDatabase(db, target);
-    await seedDemoNewsroom(db, TEMPLATE_DEMO_PASSWORD);
+    await seedDemoNewsroom(db, TEMPLATE_DEMO_PASSWORD, TEST_HASH_COST);
   } finally {
     await closeDatabase();
   }

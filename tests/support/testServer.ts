@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { createPostgresDatabase, type Backend } from "./backends";
 import { COMPILED_SERVER_KEY, PGLITE_TEMPLATE_KEY, POSTGRES_TEMPLATE_KEY, TEMPLATE_DEMO_PASSWORD } from "./storeTemplate";
+export { TEST_HASH_COST } from "./storeTemplate";
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, "../..");
 export const DEMO_PASSWORD = TEMPLATE_DEMO_PASSWORD;
