@@ -87,10 +87,25 @@ async function openRawWriter(server: TestServer, articleId: string, cookie: stri
     text.insert(0, "字");
   });
   for (let i = 1; i < characters; i++) text.insert(text.length, "字");
-  const ws = new WebSocket(`${collabUrl(server)}/${articleId}`, { headers: { cookie } });
+  const ws = new WebSocket(`${collabUrl(server)}/${articleId}`, { headers: { cookie }, handshakeTimeout: 60_000 });
   let saved = new Map<number, number>();
   // The server holds only a few frames while it checks the session: send once it has spoken.
-  const joined = new Promise<void>((resolve) => ws.once("message", () => resolve()));
+  // A close before that, or silence, fails here with the server's last words, never a hang.
+  const joined = new Promise<void>((resolve, reject) => {
+    const silence = setTimeout(
+      () => reject(new Error(`raw writer: no word from the server in 60 s; its last words:\n${server.output().slice(-3000)}`)),
+      60_000,
+    );
+    ws.once("message", () => {
+      clearTimeout(silence);
+      resolve();
+    });
+    ws.once("close", (code) => {
+      clearTimeout(silence);
+      reject(new Error(`raw writer closed (${code}) before the server spoke; its last words:\n${server.output().slice(-3000)}`));
+    });
+  });
+  joined.catch(() => {});
   ws.on("message", (data: Buffer) => {
     const decoder = decoding.createDecoder(new Uint8Array(data));
     if (decoding.readVarUint(decoder) === MESSAGE_SAVED) saved = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
@@ -423,6 +438,37 @@ describe.each(backends())("commit path (%s)", (backend: Backend) => {
       },
       240_000,
     );
+
+    it("says a deletion is saved only once it is stored, although a deletion moves no Yjs clock", async () => {
+      const MARKER = "这几个字要删掉";
+      const deleter = connectClient(server.url, ids.burst, attacker);
+      await deleter.waitSynced();
+      deleter.type(MARKER);
+      await deleter.waitSaved();
+      const locker = new pg.Client({ connectionString: store.env.DATABASE_URL });
+      await locker.connect();
+      let savedWhileLocked: boolean;
+      try {
+        await locker.query("begin");
+        await locker.query("lock table article_updates in access exclusive mode");
+        const body = deleter.doc.getXmlFragment("body");
+        const paragraph = body.get(body.length - 1) as Y.XmlElement;
+        const text = paragraph.get(paragraph.length - 1) as Y.XmlText;
+        text.delete(text.length - MARKER.length, MARKER.length);
+        // Long enough for several receipt requests and "saved" messages; the lock holds the commit.
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        savedWhileLocked = deleter.isSaved();
+      } finally {
+        await locker.query("commit");
+        await locker.end();
+      }
+      await deleter.waitSaved(60_000);
+      const stored = (await api<{ content: { text: string } }>(server.url, attacker, "GET", `/api/articles/${ids.burst}`)).body.content.text;
+      deleter.destroy();
+      console.log(`[figures] a deletion during a 2 s lock of the log: saved while locked ${savedWhileLocked}, stored after: ${!stored.includes(MARKER)}`);
+      expect(savedWhileLocked, "a deletion read saved while its commit was held").toBe(false);
+      expect(stored).not.toContain(MARKER);
+    });
 
     it(
       "gives up on a story whose article row is locked elsewhere (4501) within bounded attempts; others save and transition",

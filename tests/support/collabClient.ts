@@ -2,6 +2,7 @@ import * as decoding from "lib0/decoding";
 import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
+import { watchClocklessEdits } from "../../newsroom/clocklessEditReceipt";
 import { MESSAGE_ACCESS, MESSAGE_SAVED, type AccessNotice } from "../../newsroom/collabMessages";
 import { fragmentText } from "../../newsroom/storyBlocks";
 import { waitFor } from "./wait";
@@ -52,6 +53,8 @@ export function connectClient(
     maxBackoffTime: 500,
   });
   let savedVector = new Map<number, number>();
+  // As the editor does (useSaveStatus): a deletion is saved once its receipt is answered.
+  const receipt = watchClocklessEdits(doc, provider, () => {});
   const client: CollabClient = {
     doc,
     provider,
@@ -75,11 +78,12 @@ export function connectClient(
         (textNode as Y.XmlText).insert((textNode as Y.XmlText).length, text);
       });
     },
-    isSaved: () => (savedVector.get(doc.clientID) ?? 0) >= Y.getState(doc.store, doc.clientID),
+    isSaved: () => (savedVector.get(doc.clientID) ?? 0) >= Y.getState(doc.store, doc.clientID) && receipt.settled,
     waitSynced: () => waitFor(() => provider.synced, { message: "sync" }).then(() => undefined),
     waitSaved: (timeoutMs = 15_000) =>
       waitFor(() => client.isSaved(), { message: "saved message", timeoutMs }).then(() => undefined),
     destroy() {
+      receipt.detach();
       provider.destroy();
       doc.destroy();
     },

@@ -3,6 +3,7 @@
 import * as decoding from "lib0/decoding";
 import { useEffect, useState } from "react";
 import * as Y from "yjs";
+import { watchClocklessEdits } from "@/newsroom/clocklessEditReceipt";
 import { MESSAGE_SAVED } from "@/newsroom/collabMessages";
 import { coversVector, isSavedFor, saveStatus, type SaveStatus } from "@/newsroom/saveStatus";
 import type { CollabSession } from "./useCollabSession";
@@ -17,7 +18,8 @@ export interface ConnectionState {
 /**
  * Drives the status line from the server's "saved" message (type 100): 已保存 only once the
  * committed state vector covers this client's own edits and what the browser kept from an
- * earlier tab (edits made offline, then the tab closed).
+ * earlier tab (edits made offline, then the tab closed), and a deletion, which moves no clock,
+ * has its receipt (newsroom/clocklessEditReceipt.ts).
  */
 export function useSaveStatus(session: CollabSession | null): ConnectionState {
   const [state, setState] = useState<ConnectionState>({ status: "connecting", refusedCode: null, refusedReason: "" });
@@ -29,12 +31,17 @@ export function useSaveStatus(session: CollabSession | null): ConnectionState {
     let refusedCode: number | null = null;
     let refusedReason = "";
 
+    // Before the status's own update listener: a deletion is marked unsaved before it is judged.
+    const receipt = watchClocklessEdits(doc, provider, () => recompute());
+    // Deletions kept on the device from an earlier tab are as clockless as new ones.
+    if (localCopy && localCopy.loadedVector.size > 0) receipt.clocklessEdit();
     const recompute = () => {
       const connected = provider.wsconnected;
       everConnected ||= connected;
       const saved =
         isSavedFor(savedVector, doc.clientID, Y.getState(doc.store, doc.clientID)) &&
-        (!localCopy || coversVector(savedVector, localCopy.loadedVector));
+        (!localCopy || coversVector(savedVector, localCopy.loadedVector)) &&
+        receipt.settled;
       const next = { status: saveStatus({ connected, everConnected, saved }), refusedCode, refusedReason };
       // Called on every update, a colleague's keystrokes included: the page re-renders only
       // when the status line actually changes, not once per keystroke.
@@ -59,6 +66,7 @@ export function useSaveStatus(session: CollabSession | null): ConnectionState {
     recompute();
     return () => {
       stopWatchingCopy?.();
+      receipt.detach();
       provider.off("status", recompute);
       provider.off("closed", onClosed);
       doc.off("update", recompute);
