@@ -75,10 +75,12 @@ export class RoomRegistry {
   /** Called when a connection leaves: an empty room is unloaded after the idle time. */
   release(room: Room): void {
     const entry = this.entries.get(room.articleId);
-    if (!entry || room.connections.size > 0 || entry.unloading || entry.idleTimer) return;
+    // A socket of an evicted room closing after the story was loaded again must not schedule
+    // the new room's entry for unloading with the old room in it.
+    if (!entry || entry.loaded !== room || room.connections.size > 0 || entry.unloading || entry.idleTimer) return;
     entry.idleTimer = setTimeout(() => {
       entry.idleTimer = null;
-      if (room.connections.size === 0) void this.unload(room.articleId, entry, room);
+      if (this.entries.get(room.articleId) === entry && room.connections.size === 0) void this.unload(room.articleId, entry, room);
     }, this.timing.idleMs);
   }
 

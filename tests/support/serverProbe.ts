@@ -29,9 +29,13 @@ const probe = async () => {
   inFlight--;
 };
 // Open loop: a request every intervalMs whether or not the last one was answered, so a stalled
-// server is measured by everyone it kept waiting (no coordinated omission).
+// server is measured by everyone it kept waiting (no coordinated omission); but at most 8 in
+// flight. With 500 allowed, a server slowed by a loaded 2-core machine below the probe's rate
+// was buried under the probe's own backlog (Next still serves a request its client gave up on),
+// and a room's admission waited minutes behind it. A stall still shows: the 8 held requests
+// carry its length.
 const timer = setInterval(() => {
-  if (inFlight < 500) void probe();
+  if (inFlight < 8) void probe();
   const r = rss(); if (r !== null) rssKb.push(r);
   const f = fdCount(); if (f !== null) fds.push(f);
 }, Number(intervalMs));
