@@ -138,9 +138,13 @@ export class StoryBus {
 
   /** For /readyz: Redis answers within a short time. */
   async isReachable(): Promise<boolean> {
+    // A ping that loses the race still settles later ("Connection is closed" once Redis is
+    // gone): handled here, or it is an unhandled rejection in the process.
+    const ping = this.publisher.ping();
+    ping.catch(() => {});
     try {
       await Promise.race([
-        this.publisher.ping(),
+        ping,
         new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), PING_TIMEOUT_MS).unref()),
       ]);
       return this.subscriber.status === "ready";
