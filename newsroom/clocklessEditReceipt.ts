@@ -28,8 +28,6 @@ export class ClocklessEditReceipt {
   constructor(
     private readonly sendRequest: () => void,
     private readonly onSettled: () => void,
-    private readonly minGapMs = RECEIPT_MIN_GAP_MS,
-    private readonly now: () => number = Date.now,
   ) {}
 
   /** True when every clockless edit made so far is known to be committed. */
@@ -78,12 +76,12 @@ export class ClocklessEditReceipt {
 
   private schedule(): void {
     if (!this.ready || this.timer) return;
-    const wait = Math.max(0, this.lastSentAt + this.minGapMs - this.now());
+    const wait = Math.max(0, this.lastSentAt + RECEIPT_MIN_GAP_MS - Date.now());
     this.timer = setTimeout(() => {
       this.timer = null;
       if (!this.ready || this.inFlight || !this.unsaved) return;
       this.inFlight = true;
-      this.lastSentAt = this.now();
+      this.lastSentAt = Date.now();
       this.sendRequest();
     }, wait);
   }
@@ -126,20 +124,16 @@ export function watchClocklessEdits(doc: Y.Doc, provider: WebsocketProvider, onS
     syncHandler(encoder, decoder, p, emitSynced, messageType);
     if (isStep2 && wasSynced) receipt.answered();
   };
+  // The provider un-syncs on every close and every new connection: a request out is lost then.
   const onSync = (synced: boolean) => (synced ? receipt.connected() : receipt.disconnected());
-  const onStatus = ({ status }: { status: string }) => {
-    if (status !== "connected") receipt.disconnected();
-  };
   doc.on("update", onUpdate);
   provider.on("sync", onSync);
-  provider.on("status", onStatus);
   if (provider.synced) receipt.connected();
   return Object.assign(receipt, {
     detach() {
       receipt.stop();
       doc.off("update", onUpdate);
       provider.off("sync", onSync);
-      provider.off("status", onStatus);
       provider.messageHandlers[MESSAGE_SYNC] = syncHandler;
     },
   });

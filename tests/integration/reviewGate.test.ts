@@ -5,9 +5,8 @@ import type * as Y from "yjs";
 import { backends } from "../support/backends";
 import { connectClient, type CollabClient } from "../support/collabClient";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
-import { api, createTeamStory, getArticle, signIn } from "../support/session";
+import { api, createTeamStory, signIn } from "../support/session";
 import { withStoreSql } from "../support/storeSql";
-import { waitFor } from "../support/wait";
 import { createStore, DEMO_PASSWORD, TEST_HASH_COST, type ServerStore } from "../support/testServer";
 
 interface Report {
@@ -169,9 +168,8 @@ describe.each(backends())("checks pinned to the hash and the publish gate (%s)",
     }
     // Back to the first text: same hash, but its stored result was dropped for newer ones.
     firstText(writer).delete(1, 2);
-    // A deletion moves no Yjs clock, so the saved vector cannot say it is stored: wait for the
-    // stored text itself (the suite under load asked for checks before the delete was committed).
-    await waitFor(async () => (await getArticle(server.url, cookie.huhongye, id)).content.text === "甲", { message: "the deletion stored" });
+    // A deletion moves no Yjs clock: saved once its receipt is answered (clocklessEditReceipt).
+    await writer.waitSaved();
     const again = await checks("huhongye", id);
     expect(again.contentHash).toBe(first.contentHash);
     expect(again.checkedAt).not.toBe(first.checkedAt);
