@@ -133,6 +133,11 @@ export class CollabServer {
       noServer: true,
       maxPayload: options.maxMessageBytes,
       perMessageDeflate: false,
+      // One message per event-loop turn per socket, not every message of a 64 KB read in one
+      // go: a burst of updates that are each slow to apply (thousands of new client ids: the
+      // Yjs cost of an update grows with the story's client count) held the loop for seconds
+      // per read, and every other socket and page request waited behind it.
+      allowSynchronousEvents: false,
     });
     this.budgets = new AccountBudgets(options.budgets);
     // Built from the extension list once, now, rather than inside the first keystroke.

@@ -1,12 +1,11 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
+import { describeInBrowser, EVENTUALLY, launchBrowser, personContext, signInPage } from "../support/browser";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { freePort, startOidcServer, type OidcServer } from "../support/oidcServer";
 import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
 
 /** A deadline for what a person would see on the slow shared machine, not a timing claim. */
-const EVENTUALLY = { timeout: 60_000, interval: 200 };
 
 describeInBrowser("accounts in real browsers: the admin console, a forced password change, single sign-on", () => {
   let store: ServerStore;

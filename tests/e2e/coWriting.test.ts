@@ -1,16 +1,13 @@
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
+import { describeInBrowser, EVENTUALLY, launchBrowser, personContext, signInPage, text } from "../support/browser";
 import { storyline } from "../support/storyline";
 import { addMembers, signIn } from "../support/session";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
 
-/** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
-const EVENTUALLY = { timeout: 60_000, interval: 200 };
 
 /** The text a user sees in one element; throws (and expect.poll retries) while it is not there yet. */
-const text = (locator: Locator) => locator.innerText({ timeout: 2_000 });
 
 /** A caret of another person in the body editor, found by the name on its label. */
 const caretOf = (page: Page, name: string) =>

@@ -4,19 +4,16 @@ import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { advanceClock, resetClock } from "../../server/clock";
-import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
+import { describeInBrowser, EVENTUALLY, launchBrowser, personContext, signInPage, text } from "../support/browser";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { connectClient } from "../support/collabClient";
 import { api, createArticle, createTeamStory, signIn } from "../support/session";
 import { createStore, DEMO_PASSWORD, PROJECT_ROOT, type ServerStore } from "../support/testServer";
 
-/** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
-const EVENTUALLY = { timeout: 60_000, interval: 200 };
 const SCREENSHOTS = path.join(PROJECT_ROOT, ".tmp", "screenshots");
 const DESKTOP = { width: 1366, height: 768 };
 const PHONE = { width: 390, height: 844 };
 
-const text = (locator: Locator) => locator.innerText({ timeout: 2_000 });
 const shown = (locator: Locator) => locator.isVisible();
 
 /** Saves what the person sees (not committed: `.tmp/` is ignored). */

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
+import { describeInBrowser, EVENTUALLY, launchBrowser, personContext, READ_WAIT_MS, signInPage, text } from "../support/browser";
 import { storyline } from "../support/storyline";
 import { connectClient } from "../support/collabClient";
 import { createTeamStory, signIn } from "../support/session";
@@ -8,11 +8,8 @@ import { startInProcessServer, type InProcessServer } from "../support/inProcess
 import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
 import { sleep } from "../support/wait";
 
-/** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
-const EVENTUALLY = { timeout: 60_000, interval: 200 };
 
 /** The text a user sees in one element; throws (and expect.poll retries) while it is not there yet. */
-const text = (locator: Locator) => locator.innerText({ timeout: 2_000 });
 
 /** Whether the body editor takes typing (Tiptap sets contenteditable from the live access). */
 const writable = async (page: Page) => (await page.getByTestId("body-editor").getAttribute("contenteditable")) === "true";
@@ -29,7 +26,7 @@ const versionEntry = (page: Page, name: string) =>
 
 /** The value of the compare select's option for the version with this name. */
 const optionValue = async (select: Locator, name: string) => {
-  const value = await select.locator("option", { hasText: name }).getAttribute("value", { timeout: 2_000 });
+  const value = await select.locator("option", { hasText: name }).getAttribute("value", { timeout: READ_WAIT_MS });
   if (!value) throw new Error(`no option for ${name}`);
   return value;
 };

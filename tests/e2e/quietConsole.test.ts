@@ -1,14 +1,11 @@
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { placeInBody } from "../support/bodyCaret";
-import { closeBrowserTest, describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
+import { closeBrowserTest, describeInBrowser, EVENTUALLY, launchBrowser, personContext, signInPage, text } from "../support/browser";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { createTeamStory, signIn } from "../support/session";
 import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
 
-/** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
-const EVENTUALLY = { timeout: 60_000, interval: 200 };
-const text = (locator: Locator) => locator.innerText({ timeout: 2_000 });
 const articleState = (page: Page) => text(page.getByTestId("article-state"));
 const workflowButton = (page: Page, action: string) => page.locator(`[data-testid="workflow-panel"] button[data-action="${action}"]`);
 

@@ -1,16 +1,13 @@
-import type { Browser, BrowserContext, Locator } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import * as Y from "yjs";
 import { placeInBody } from "../support/bodyCaret";
-import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
+import { describeInBrowser, EVENTUALLY, launchBrowser, personContext, signInPage, text } from "../support/browser";
 import { connectClient } from "../support/collabClient";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { api, createArticle, createTeamStory, signIn } from "../support/session";
 import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
 
-/** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
-const EVENTUALLY = { timeout: 60_000, interval: 200 };
-const text = (locator: Locator) => locator.innerText({ timeout: 2_000 });
 
 describeInBrowser("review in the browser: comments beside the text and the checks panel", () => {
   let store: ServerStore;

@@ -1,18 +1,15 @@
 import { createHash } from "node:crypto";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { addReviewEditors } from "../support/reviewDesk";
-import { closeBrowserTest, describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
+import { closeBrowserTest, describeInBrowser, EVENTUALLY, launchBrowser, personContext, READ_WAIT_MS, signInPage, text } from "../support/browser";
 import { connectClient } from "../support/collabClient";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { api, createTeamStory, signIn } from "../support/session";
 import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
 
-/** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
-const EVENTUALLY = { timeout: 60_000, interval: 200 };
-const text = (locator: Locator) => locator.innerText({ timeout: 2_000 });
 const workflowButton = (page: Page, action: string) => page.locator(`[data-testid="workflow-panel"] button[data-action="${action}"]`);
-const levelStatus = (page: Page, position: number) => page.getByTestId(`level-${position}`).getAttribute("data-status", { timeout: 2_000 });
+const levelStatus = (page: Page, position: number) => page.getByTestId(`level-${position}`).getAttribute("data-status", { timeout: READ_WAIT_MS });
 
 describeInBrowser("三审 in the browser: three editors sign three levels, the reader page shows the receipt", () => {
   let store: ServerStore;

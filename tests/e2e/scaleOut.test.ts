@@ -1,13 +1,11 @@
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
+import { describeInBrowser, EVENTUALLY, launchBrowser, personContext, signInPage, text } from "../support/browser";
 import { clusterPrerequisitesMissing, startCluster, type TestCluster } from "../support/cluster";
 import { api, createTeamStory, signIn } from "../support/session";
 import { DEMO_PASSWORD } from "../support/testServer";
 
 /** A deadline for what a user sees on a slow shared machine, not a timing claim. */
-const EVENTUALLY = { timeout: 60_000, interval: 200 };
-const text = (locator: Locator) => locator.innerText({ timeout: 2_000 });
 
 const skip = clusterPrerequisitesMissing("the scale-out browser suite");
 

@@ -1,16 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
+import { describeInBrowser, EVENTUALLY, launchBrowser, personContext, signInPage, text } from "../support/browser";
 import { api, createArticle, signIn } from "../support/session";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { createStore, DEMO_PASSWORD, PROJECT_ROOT, type ServerStore } from "../support/testServer";
 
-/** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
-const EVENTUALLY = { timeout: 60_000, interval: 200 };
-const text = (locator: Locator) => locator.innerText({ timeout: 2_000 });
 const SCREENSHOTS = path.join(PROJECT_ROOT, ".tmp", "screenshots");
 const SAMPLE = path.resolve(PROJECT_ROOT, "../shared/fixtures/sample-article.zh.txt");
 const sampleText = fs.existsSync(SAMPLE) ? fs.readFileSync(SAMPLE, "utf8") : null;

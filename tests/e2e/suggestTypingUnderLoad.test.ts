@@ -2,12 +2,10 @@ import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { placeInBody } from "../support/bodyCaret";
 import { submittedStory } from "../support/reviewDesk";
-import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
+import { describeInBrowser, EVENTUALLY, launchBrowser, personContext, signInPage, text } from "../support/browser";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
 
-/** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
-const EVENTUALLY = { timeout: 60_000, interval: 200 };
 /** Chromium's CPU slowdown: the load under which typing then Backspace once went wrong. */
 const CPU_SLOWDOWN = 6;
 const WORDS = ["活动", "会议", "新闻", "记者", "编辑", "稿件", "标题", "图片", "评论", "修订", "审核", "签发", "退回", "版本", "历史", "作者", "读者", "城市", "公园", "学校"];
@@ -42,7 +40,7 @@ async function reviewWordsIn(server: InProcessServer, context: BrowserContext, t
 
   const page = await signInPage(context, server.url, "huhongye", DEMO_PASSWORD);
   await page.goto(`${server.url}/articles/${id}`);
-  await expect.poll(() => page.getByTestId("body-editor").innerText({ timeout: 2_000 }), EVENTUALLY).toContain(`展台${two(WORDS.length - 1)}号`);
+  await expect.poll(() => text(page.getByTestId("body-editor")), EVENTUALLY).toContain(`展台${two(WORDS.length - 1)}号`);
   await expect.poll(() => page.getByTestId("suggest-mode").getAttribute("aria-pressed"), EVENTUALLY).toBe("true");
 
   // Type, move the selection and press Backspace at once, as the review tests do.
@@ -55,7 +53,7 @@ async function reviewWordsIn(server: InProcessServer, context: BrowserContext, t
     await page.keyboard.press("Backspace");
   }
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
-  await expect.poll(() => page.getByTestId("save-status").innerText({ timeout: 2_000 }).catch(() => ""), EVENTUALLY).toBe("已保存");
+  await expect.poll(() => text(page.getByTestId("save-status")).catch(() => ""), EVENTUALLY).toBe("已保存");
 
   // The editor's state (Tiptap keeps the editor on its element), run by run.
   const runs: Run[] = await page.getByTestId("body-editor").evaluate((root) => {

@@ -1,15 +1,12 @@
-import type { Browser, BrowserContext, Locator } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { bodyWords, placeInBody } from "../support/bodyCaret";
 import { submittedStory } from "../support/reviewDesk";
-import { describeInBrowser, launchBrowser, personContext, signInPage } from "../support/browser";
+import { describeInBrowser, EVENTUALLY, launchBrowser, personContext, signInPage, text } from "../support/browser";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
 import { api, signIn } from "../support/session";
 import { createStore, DEMO_PASSWORD, type ServerStore } from "../support/testServer";
 
-/** How long a user-visible change may take on the slow CI machine (a deadline, not a timing claim). */
-const EVENTUALLY = { timeout: 60_000, interval: 200 };
-const text = (locator: Locator) => locator.innerText({ timeout: 2_000 });
 
 const STORY = "长沙市岳麓区今天举办秋季读书会，预计吸引市民约三百人参加。";
 

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { describe, it } from "vitest";
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from "playwright-core";
 
 /** The system Chromium e2e tests drive (DESIGN.md §7). */
 export const CHROME_PATH = process.env.CHROME_PATH ?? "/usr/bin/chromium";
@@ -15,6 +15,19 @@ const CHROME_ARGS = [
   "--no-first-run",
   "--disable-quic",
 ];
+
+/** How long a user-visible change may take on the slow, shared CI machine (a deadline, not a timing claim). */
+export const EVENTUALLY = { timeout: 60_000, interval: 200 };
+
+/**
+ * How long one read of the page waits for its element. Under the full suite's load a page took
+ * more than 2 s to render its 404 text on CI (deskFlow), so a read waits as long as a page may
+ * take; inside `expect.poll` the poll's own deadline still bounds it.
+ */
+export const READ_WAIT_MS = 30_000;
+
+/** The text a person sees in `locator`, once it is on the page. */
+export const text = (locator: Locator) => locator.innerText({ timeout: READ_WAIT_MS });
 
 const HOW_TO_ENABLE = "install it (apt-get install -y chromium) or set CHROME_PATH";
 

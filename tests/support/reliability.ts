@@ -29,6 +29,30 @@ export function scenarioTimeout(units: number, perUnitMs: number, baseMs = 60_00
   return baseMs + units * perUnitMs;
 }
 
+/**
+ * Names the step a long scenario is in. When the test fails, a timeout included, it prints that
+ * step, how long it had lasted and the server's last words: a run that outlived its timeout then
+ * says where it stood, which vitest's bare "Test timed out" does not.
+ */
+export function stepTracker(
+  onTestFailed: (handler: () => void) => void,
+  serverOutput: () => string,
+  first = "starting",
+): (step: string) => void {
+  let current = first;
+  let since = Date.now();
+  onTestFailed(() =>
+    console.log(
+      `[diagnose] failed while ${current} (for ${Math.round((Date.now() - since) / 1000)} s); the server's last words:\n` +
+        serverOutput().slice(-3000),
+    ),
+  );
+  return (step) => {
+    current = step;
+    since = Date.now();
+  };
+}
+
 /** The collaboration endpoint of a server, as `WebsocketProvider` wants it. */
 export function collabUrl(server: Pick<TestServer, "url">): string {
   return `${server.url.replace(/^http/, "ws")}/collab`;
