@@ -78,6 +78,13 @@ const EnvSchema = z.object({
   /** How long an empty room stays loaded before it is stored and unloaded, in ms. */
   COLLAB_ROOM_IDLE_MS: z.coerce.number().int().min(0).default(2000),
   /**
+   * Longest a socket waits for its story to open, in ms: the load, and the store of the story's
+   * previous room when it is reopened while that room is still being stored (which waits for
+   * its commits, retries included). Past it the socket is closed with 4500 and the client
+   * reconnects; the opening goes on for the next attempt.
+   */
+  COLLAB_ROOM_OPEN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /**
    * How often each collaboration socket is pinged, in ms; one that missed the previous ping is
    * cut and its presence removed, so a colleague whose network vanished (no close ever arrives)
    * is no longer listed within two intervals (four while the server is still sending to it, so
@@ -181,6 +188,22 @@ const EnvSchema = z.object({
    * none; each answer encodes everyone's presence, so a flood is closed with 4429.
    */
   COLLAB_MAX_AWARENESS_QUERIES_PER_SECOND: z.coerce.number().positive().default(5),
+  /**
+   * Frames of one socket handled before every other socket with frames waiting has had its
+   * turn (`server/collab/frameTurns.ts`): a burst of frames that are each slow to apply cannot
+   * hold the process for seconds.
+   */
+  COLLAB_FRAMES_PER_TURN: z.coerce.number().int().positive().default(16),
+  /** Frames one socket may have waiting for their turn; past it the socket is closed with 4429. */
+  COLLAB_MAX_QUEUED_FRAMES: z.coerce.number().int().positive().default(4096),
+  /** Bytes of those frames (at least COLLAB_MAX_MESSAGE_BYTES, so the largest message can always wait its turn). */
+  COLLAB_MAX_QUEUED_FRAME_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024),
+  /**
+   * Presence updates (caret, selection) one socket may send per second (burst twice). The
+   * server relays each to every reader of the story, so an unbounded flood was amplified by the
+   * story's readers; the default is that of document updates, which a caret moves with. 4429.
+   */
+  COLLAB_MAX_AWARENESS_UPDATES_PER_SECOND: z.coerce.number().positive().default(500),
   /** Largest awareness (presence) state, in bytes of JSON; a larger one closes the socket with 4429. */
   COLLAB_MAX_AWARENESS_STATE_BYTES: z.coerce.number().int().positive().default(16 * 1024),
   /**
@@ -404,6 +427,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, dev = false): E
   }
   if (env.PASSWORD_SIGN_IN === "0" && oidcParts === 0) {
     throw new StartupError("PASSWORD_SIGN_IN=0 needs single sign-on (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET), or nobody could sign in.");
+  }
+  if (env.COLLAB_MAX_QUEUED_FRAME_BYTES < env.COLLAB_MAX_MESSAGE_BYTES) {
+    throw new StartupError("COLLAB_MAX_QUEUED_FRAME_BYTES must be at least COLLAB_MAX_MESSAGE_BYTES, or the largest message could never wait its turn.");
   }
   return { ...env, dataDir: path.resolve(env.DATA_DIR), dev };
 }

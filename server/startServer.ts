@@ -110,6 +110,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
     writer,
     {
       idleMs: env.COLLAB_ROOM_IDLE_MS,
+      openTimeoutMs: env.COLLAB_ROOM_OPEN_TIMEOUT_MS,
       checkpointPauseMs: env.HISTORY_CHECKPOINT_PAUSE_MS,
       checkpointMaxMs: env.HISTORY_CHECKPOINT_MAX_MS,
     },
@@ -151,6 +152,11 @@ export async function startServer(env: Env): Promise<RunningServer> {
     pingIntervalMs: env.COLLAB_PING_INTERVAL_MS,
     slowLinkBytesPerSecond: env.COLLAB_SLOW_LINK_BYTES_PER_SECOND,
     maxMissedPingsWhileSending: env.COLLAB_PING_MAX_MISSED_WHILE_SENDING,
+    frameTurns: {
+      framesPerTurn: env.COLLAB_FRAMES_PER_TURN,
+      maxQueuedFrames: env.COLLAB_MAX_QUEUED_FRAMES,
+      maxQueuedBytes: env.COLLAB_MAX_QUEUED_FRAME_BYTES,
+    },
     budgets: {
       updatesPerSecond: env.COLLAB_MAX_UPDATES_PER_SECOND,
       updateBytesPerSecond: env.COLLAB_MAX_UPDATE_BYTES_PER_SECOND,
@@ -160,6 +166,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
       maxPendingBytes: env.COLLAB_MAX_PENDING_BYTES,
       maxParkedUpdates: env.COLLAB_MAX_PARKED_UPDATES,
       awarenessQueriesPerSecond: env.COLLAB_MAX_AWARENESS_QUERIES_PER_SECOND,
+      awarenessUpdatesPerSecond: env.COLLAB_MAX_AWARENESS_UPDATES_PER_SECOND,
       maxAwarenessStateBytes: env.COLLAB_MAX_AWARENESS_STATE_BYTES,
       maxStretchWalk: env.COLLAB_MAX_STRETCH_WALK,
     },

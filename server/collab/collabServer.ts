@@ -27,6 +27,7 @@ import { isAllowedOrigin } from "./originPolicy";
 import type { RoomRegistry } from "./roomRegistry";
 import { AccountBudgets, OverBudget, type SocketBudgetLimits } from "./socketBudgets";
 import { closeReason } from "./closeReason";
+import { FrameTurns, TooManyQueuedFrames, type FrameTurnLimits } from "./frameTurns";
 
 export const COLLAB_PATH_PREFIX = "/collab/";
 
@@ -61,6 +62,8 @@ export interface CollabServerOptions {
   slowLinkBytesPerSecond: number;
   /** Unanswered rounds a socket we are still sending to may have before it is cut. */
   maxMissedPingsWhileSending: number;
+  /** How the sockets share the event loop, and how many frames one may have waiting (`frameTurns.ts`). */
+  frameTurns: FrameTurnLimits;
 }
 
 /** Seconds a client refused for a full process is asked to wait before trying again. */
@@ -125,6 +128,7 @@ export class CollabServer {
   private readonly sessions = new Map<WebSocket, { sessionId: string; userId: string }>();
   private readonly stopListening: () => void;
   private readonly budgets: AccountBudgets;
+  private readonly turns: FrameTurns;
   /** Upgrades accepted and not yet closed (counted from the first byte, before authentication). */
   private openSockets = 0;
 
@@ -133,13 +137,9 @@ export class CollabServer {
       noServer: true,
       maxPayload: options.maxMessageBytes,
       perMessageDeflate: false,
-      // One message per event-loop turn per socket, not every message of a 64 KB read in one
-      // go: a burst of updates that are each slow to apply (thousands of new client ids: the
-      // Yjs cost of an update grows with the story's client count) held the loop for seconds
-      // per read, and every other socket and page request waited behind it.
-      allowSynchronousEvents: false,
     });
     this.budgets = new AccountBudgets(options.budgets);
+    this.turns = new FrameTurns(options.frameTurns);
     // Built from the extension list once, now, rather than inside the first keystroke.
     storySchemaRules();
     // The round runs after the event loop's next I/O poll, not in the timer itself: when this
@@ -202,6 +202,7 @@ export class CollabServer {
     if (this.pendingPingRound) clearImmediate(this.pendingPingRound);
     clearInterval(this.housekeepingTimer);
     this.stopListening();
+    this.turns.stop();
     for (const ws of this.wss.clients) ws.close(1001, "server shutting down");
     this.wss.close();
   }
@@ -269,7 +270,7 @@ export class CollabServer {
       joined.leave(connection);
       registry.release(joined);
     });
-    onFrame = (frame) => {
+    const queue = this.turns.queueFor((frame) => {
       // Frames that were already read when the socket was closed are not handled (nor logged).
       if (ws.readyState !== ws.OPEN) return;
       try {
@@ -281,6 +282,17 @@ export class CollabServer {
         else if (err instanceof TooManySyncRequests) ws.close(1008, "too many sync requests");
         else ws.close(CLOSE_MALFORMED, "malformed message");
         console.warn(`[collab] closed a connection to ${articleId}: ${(err as Error).message}`);
+      }
+    });
+    ws.on("close", () => queue.clear());
+    onFrame = (frame) => {
+      if (ws.readyState !== ws.OPEN) return;
+      try {
+        queue.push(frame);
+      } catch (err) {
+        if (!(err instanceof TooManyQueuedFrames)) throw err;
+        ws.close(CLOSE_OVER_BUDGET, closeReason(err.message));
+        console.warn(`[collab] closed a connection to ${articleId}: ${err.message}`);
       }
     };
     for (const frame of early.splice(0)) {

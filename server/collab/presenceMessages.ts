@@ -42,6 +42,10 @@ export class PresenceMessages {
     const newIds = entries.filter((e) => !from.awarenessIds.has(e.clientId)).length;
     if (from.awarenessIds.size + newIds > MAX_AWARENESS_CLIENTS_PER_CONNECTION) throw new AwarenessRejected("too many awareness clients");
     if (entries.length === 0) return;
+    // Charged only for the sender's own presence: stock clients echo every colleague's change
+    // back (y-websocket sends whatever changed), which is dropped above and must not count,
+    // nor must the echo of a departed colleague's removal (her id has no owner any more).
+    if (entries.some((entry) => entry.state !== null || from.awarenessIds.has(entry.clientId))) from.budget.chargeAwarenessUpdate();
     awarenessProtocol.applyAwarenessUpdate(
       this.story.awareness,
       encodeAwarenessUpdate(withSessionIdentity(entries, from.user)),

@@ -22,6 +22,9 @@ interface Entry {
   loaded: Room | null;
 }
 
+/** A story took longer to open than `openTimeoutMs`: the connection is refused, nothing is lost. */
+export class RoomOpenTimedOut extends Error {}
+
 /**
  * The loaded rooms of this process. Concurrent loads of one story share one promise; a room
  * nobody is in is stored and unloaded after a short idle time (a page reload keeps it warm).
@@ -35,7 +38,17 @@ export class RoomRegistry {
     /** Where the stories' logs live (loads, snapshots, client owners). */
     private readonly store: StoryStore,
     private readonly writer: GroupCommitWriter,
-    private readonly timing: { idleMs: number; checkpointPauseMs: number; checkpointMaxMs: number },
+    private readonly timing: {
+      idleMs: number;
+      checkpointPauseMs: number;
+      checkpointMaxMs: number;
+      /**
+       * Longest a connection waits for its story to open, including the store of the story's
+       * previous room when it is reopened while that room is still being stored (its drain may
+       * wait out commit retries). Past it the connection is refused (the client reconnects).
+       */
+      openTimeoutMs: number;
+    },
     /** Other processes holding the same stories (scaled out); in one process it relays nothing. */
     private readonly bus: StoryEventBus,
     private readonly snapshotLimits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS,
@@ -43,8 +56,33 @@ export class RoomRegistry {
     bus.onReconnect(() => void this.resyncAll());
   }
 
-  /** The loaded room for an article, loading it (and creating first content) if needed. */
+  /**
+   * The loaded room for an article, loading it (and creating first content) if needed; rejects
+   * with RoomOpenTimedOut past `openTimeoutMs`. The opening goes on: a room it loads after the
+   * deadline that nobody joined is unloaded after the idle time like any empty room.
+   */
   async acquire(articleId: string): Promise<Room> {
+    const opening = this.open(articleId);
+    let timer: NodeJS.Timeout | undefined;
+    const overdue = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new RoomOpenTimedOut(`opening ${articleId} took longer than ${this.timing.openTimeoutMs} ms`)),
+        this.timing.openTimeoutMs,
+      );
+      timer.unref();
+    });
+    try {
+      return await Promise.race([opening, overdue]);
+    } catch (err) {
+      if (err instanceof RoomOpenTimedOut) opening.then((room) => this.release(room), () => {});
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The room once open: loaded, or loaded again after its previous room was stored. */
+  private async open(articleId: string): Promise<Room> {
     for (;;) {
       const entry = this.entries.get(articleId);
       if (!entry) break;

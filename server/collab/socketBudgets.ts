@@ -23,6 +23,8 @@ export interface SocketBudgetLimits {
   maxParkedUpdates: number;
   /** Query-awareness messages per second, per connection (each answer encodes everyone's presence). */
   awarenessQueriesPerSecond: number;
+  /** Presence (awareness) updates per second, per connection: each is relayed to every reader of the story. */
+  awarenessUpdatesPerSecond: number;
   /** Largest awareness state (caret, selection, name), in bytes of JSON. */
   maxAwarenessStateBytes: number;
   /** Most items the stretched-suggestion check walks for one update; unbounded when left out. */
@@ -74,6 +76,7 @@ export class ConnectionBudget {
   private readonly updates: TokenBucket;
   private readonly bytes: TokenBucket;
   private readonly awarenessQueries: TokenBucket;
+  private readonly awarenessUpdates: TokenBucket;
 
   constructor(
     readonly limits: SocketBudgetLimits,
@@ -83,6 +86,7 @@ export class ConnectionBudget {
     this.updates = new TokenBucket(2 * limits.updatesPerSecond, limits.updatesPerSecond, now);
     this.bytes = new TokenBucket(2 * limits.updateBytesPerSecond, limits.updateBytesPerSecond, now);
     this.awarenessQueries = new TokenBucket(2 * limits.awarenessQueriesPerSecond, limits.awarenessQueriesPerSecond, now);
+    this.awarenessUpdates = new TokenBucket(2 * limits.awarenessUpdatesPerSecond, limits.awarenessUpdatesPerSecond, now);
   }
 
   /** One sync update or step 2 of `bytes` bytes, before it is decoded. */
@@ -97,7 +101,7 @@ export class ConnectionBudget {
    * A parked update decoded and checked again once what it waited for arrived: the same work
    * as a new message of that size, so it draws on the same bytes budgets.
    */
-  chargeRetry(bytes: number, now = Date.now()): void {
+  chargeRetry(bytes: number, now = clockNow()): void {
     if (!this.bytes.take(now, bytes)) throw new OverBudget("over COLLAB_MAX_UPDATE_BYTES_PER_SECOND (updates retried)");
     if (!this.account.bytes.take(now, bytes)) throw new OverBudget("over COLLAB_ACCOUNT_UPDATE_BYTES_PER_SECOND (updates retried)");
   }
@@ -109,5 +113,10 @@ export class ConnectionBudget {
 
   chargeAwarenessQuery(now = clockNow()): void {
     if (!this.awarenessQueries.take(now)) throw new OverBudget("over COLLAB_MAX_AWARENESS_QUERIES_PER_SECOND");
+  }
+
+  /** One presence update of the sender's own presence: the server relays each to everyone in the story. */
+  chargeAwarenessUpdate(now = clockNow()): void {
+    if (!this.awarenessUpdates.take(now)) throw new OverBudget("over COLLAB_MAX_AWARENESS_UPDATES_PER_SECOND");
   }
 }

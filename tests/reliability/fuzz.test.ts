@@ -45,9 +45,9 @@ const FUZZ_FRAMES = scenarioCount("FUZZ_FRAMES", 100_000, 1_000_000);
 /** Connections fuzzing at once: well under both socket limits, and kind to a 2-core machine. */
 const FUZZ_PARALLEL = scenarioCount("FUZZ_PARALLEL", 2, 2);
 /**
- * Frames per connection for the replay kinds. One connection's frames that arrive together are
- * handled in one run of the event loop, and a replayed frame may be a valid request whose cost
- * grows with the document (see the step-1 flood test), so this bounds the longest single run.
+ * Frames per connection for the replay kinds. A replayed frame may be a valid request whose cost
+ * grows with the document (see the step-1 flood test); the server hands a connection's frames
+ * over in shares (COLLAB_FRAMES_PER_TURN), and this keeps the whole replay of one connection short.
  */
 const REPLAY_BURST = scenarioCount("FUZZ_REPLAY_BURST", 40, 40);
 const LIMITS_ENV = {

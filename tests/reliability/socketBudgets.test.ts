@@ -27,6 +27,7 @@ const LIMITS = {
   COLLAB_MAX_PENDING_BYTES: String(64 * 1024),
   COLLAB_MAX_PARKED_UPDATES: "8",
   COLLAB_MAX_AWARENESS_QUERIES_PER_SECOND: "5",
+  COLLAB_MAX_AWARENESS_UPDATES_PER_SECOND: "50",
   COLLAB_MAX_AWARENESS_STATE_BYTES: "4096",
   COLLAB_MAX_CONNECTIONS: "40",
 };
@@ -51,7 +52,7 @@ const updateFrame = (update: Uint8Array) =>
     encoding.writeVarUint(e, 2);
     encoding.writeVarUint8Array(e, update);
   });
-const awarenessFrame = (clientId: number, state: unknown) =>
+const awarenessFrame = (clientId: number, state: unknown, clock = 1) =>
   frame((e) => {
     encoding.writeVarUint(e, MESSAGE_AWARENESS);
     encoding.writeVarUint8Array(
@@ -59,7 +60,7 @@ const awarenessFrame = (clientId: number, state: unknown) =>
       frame((a) => {
         encoding.writeVarUint(a, 1);
         encoding.writeVarUint(a, clientId);
-        encoding.writeVarUint(a, 1);
+        encoding.writeVarUint(a, clock);
         encoding.writeVarString(a, JSON.stringify(state));
       }),
     );
@@ -259,6 +260,14 @@ describe("issue 10: budgets on every socket, schema at the door (pglite)", () =>
     console.log(`[figures] query-awareness flood: 2000 one-byte frames, server sent ${result.received} messages / ${result.receivedBytes} B before closing ${result.closeCode}`);
     expect(result.closeCode).toBe(4429);
     expect(result.reason).toContain("COLLAB_MAX_AWARENESS_QUERIES_PER_SECOND");
+  }, 120_000);
+
+  it("closes a presence flood with 4429 once past its burst", async () => {
+    // Each frame moves the caret (a newer clock): a change the server would relay to every reader.
+    const flood = Array.from({ length: 2000 }, (_, i) => awarenessFrame(515151, { cursor: i }, i + 1));
+    const { result } = await withBystander("presence flood", () => attackSocket(server, target, cookie.zhoumi, flood));
+    expect(result.closeCode).toBe(4429);
+    expect(result.reason).toContain("COLLAB_MAX_AWARENESS_UPDATES_PER_SECOND");
   }, 120_000);
 
   it("closes a socket that sends an oversized awareness state with 4429", async () => {

@@ -20,6 +20,7 @@ const generous: SocketBudgetLimits = {
   maxPendingBytes: 1 << 16,
   maxParkedUpdates: 32,
   awarenessQueriesPerSecond: 5,
+  awarenessUpdatesPerSecond: 1000,
   maxAwarenessStateBytes: 4096,
 };
 

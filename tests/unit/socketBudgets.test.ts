@@ -11,6 +11,7 @@ const limits: SocketBudgetLimits = {
   maxPendingBytes: 1000,
   maxParkedUpdates: 3,
   awarenessQueriesPerSecond: 2,
+  awarenessUpdatesPerSecond: 3,
   maxAwarenessStateBytes: 100,
 };
 
@@ -68,6 +69,16 @@ describe("socket budgets", () => {
   it("rate-limits query-awareness per connection", () => {
     const socket = new AccountBudgets(limits).forConnection("u1", 0);
     expect(untilRefused(() => socket.chargeAwarenessQuery(0))).toEqual({ passed: 4, message: "over COLLAB_MAX_AWARENESS_QUERIES_PER_SECOND" });
+  });
+
+  it("rate-limits presence updates per connection, twice the rate at once, refilling over time", () => {
+    const budgets = new AccountBudgets(limits);
+    const socket = budgets.forConnection("u1", 0);
+    expect(untilRefused(() => socket.chargeAwarenessUpdate(0))).toEqual({ passed: 6, message: "over COLLAB_MAX_AWARENESS_UPDATES_PER_SECOND" });
+    // A second later the sustained rate is back; another socket of the account has its own.
+    expect(untilRefused(() => socket.chargeAwarenessUpdate(1000))).toEqual({ passed: 3, message: "over COLLAB_MAX_AWARENESS_UPDATES_PER_SECOND" });
+    const another = budgets.forConnection("u1", 1000);
+    expect(untilRefused(() => another.chargeAwarenessUpdate(1000)).passed).toBe(6);
   });
 
   it("shares the account's byte budget across its sockets", () => {
