@@ -26,7 +26,8 @@ import { MemoryEventBus } from "./events/memoryEventBus";
 import { installEventBus, uninstallEventBus } from "./events/processBus";
 import { RedisEventBus } from "./events/redisEventBus";
 import type { EventBusLimits } from "./events/storyEventBus";
-import { RoomRegistry } from "./collab/roomRegistry";
+import { RoomOpenTimedOut, RoomRegistry } from "./collab/roomRegistry";
+import { EditNotSaved } from "./collab/liveAccess";
 import { SearchGramsBackfill } from "./articles/searchGramsBackfill";
 import { ScheduledPublisher } from "./publication/scheduledPublisher";
 import { publishListenOrigin } from "./http/publicOrigin";
@@ -129,7 +130,10 @@ export async function startServer(env: Env): Promise<RunningServer> {
       if (room) await writer.drainStory(room);
     },
     applyEdit: async (articleId, userId, makeUpdate) => {
-      const room = await registry.acquire(articleId);
+      const room = await registry.acquire(articleId).catch((err: unknown) => {
+        // The story did not open in time: the edit was not made, which the caller answers with 503.
+        throw err instanceof RoomOpenTimedOut ? new EditNotSaved(err.message) : err;
+      });
       try {
         const update = makeUpdate(Y.encodeStateAsUpdate(room.doc));
         // Rejects (EditNotSaved) if this very update is not stored: the caller answers 503.

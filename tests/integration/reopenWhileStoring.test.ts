@@ -4,7 +4,7 @@ import { CLOSE_LOAD_FAILED } from "../../newsroom/collabMessages";
 import { backends } from "../support/backends";
 import { connectClient } from "../support/collabClient";
 import { startInProcessServer, type InProcessServer } from "../support/inProcessServer";
-import { createArticle, signIn } from "../support/session";
+import { api, createArticle, signIn } from "../support/session";
 import { createStore, type ServerStore } from "../support/testServer";
 import { sleep, waitFor } from "../support/wait";
 
@@ -30,13 +30,15 @@ describe.each(backends().filter((backend) => backend === "postgres"))("a story r
     await store?.dispose();
   });
 
-  it("refuses the reopen with 4500 once the open timeout passes, then opens it with every word", async () => {
+  it("refuses the reopen with 4500 and a restore with 503 once the open timeout passes, then opens it with every word", async () => {
     const cookie = await signIn(server.url, "yaoyuchao");
     const id = await createArticle(server.url, cookie, "夜班");
     const writer = connectClient(server.url, id, cookie);
     await writer.waitSynced();
     writer.type("第一句。");
     await writer.waitSaved();
+    const named = await api<{ id: number }>(server.url, cookie, "POST", `/api/articles/${id}/revisions`, { name: "第一版" });
+    expect(named.status).toBe(201);
 
     const locker = new pg.Client({ connectionString: store.env.DATABASE_URL });
     await locker.connect();
@@ -56,6 +58,10 @@ describe.each(backends().filter((backend) => backend === "postgres"))("a story r
       // Before the bound, the reopen waited for the lock, however long it was held.
       await waitFor(() => closeCodes.includes(CLOSE_LOAD_FAILED), { timeoutMs: 30_000, message: `the reopen refused with ${CLOSE_LOAD_FAILED}` });
       expect(reader.provider.synced).toBe(false);
+      // A restore needs the story open too: it says it could not save, and changes nothing.
+      const restore = await api<{ error: { code: string } }>(server.url, cookie, "POST", `/api/articles/${id}/revisions/${named.body.id}/restore`);
+      expect(restore.status).toBe(503);
+      expect(restore.body.error.code).toBe("save_failed");
     } finally {
       await locker.query("commit");
       await locker.end();
