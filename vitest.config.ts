@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import LongestFirstSequencer from "./tests/support/longestFirstSequencer";
 import SlowestFilesReporter from "./tests/support/slowestFilesReporter";
 
 /**
@@ -29,6 +30,8 @@ export default defineConfig({
   test: {
     reporters: ["default", new SlowestFilesReporter()],
     globalSetup: ["tests/support/globalSetup.ts"],
+    // The long files start first, whichever project they are in (longestFirstSequencer.ts).
+    sequence: { sequencer: LongestFirstSequencer },
     projects: [
       { test: { name: "unit", include: ["tests/unit/**/*.test.ts"], pool: "threads", isolate: false } },
       { test: { ...serverProject, name: "integration", include: ["tests/integration/**/*.test.ts", "tests/bench/**/*.test.ts"] } },
