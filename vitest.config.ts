@@ -1,3 +1,4 @@
+import path from "node:path";
 import { defineConfig } from "vitest/config";
 import LongestFirstSequencer from "./tests/support/longestFirstSequencer";
 import SlowestFilesReporter from "./tests/support/slowestFilesReporter";
@@ -23,7 +24,12 @@ const serverProject = {
   // Unit files run first (their own pool); the server projects then share one pool of workers.
   sequence: { groupOrder: 1 },
   // Servers started in the worker (tests/support/inProcessServer.ts) run Next's production build.
-  env: { NODE_ENV: "production" as const, NEXT_TELEMETRY_DISABLED: "1" },
+  // Every process a test starts exits when its parent does (tests/support/exitWithParent.mjs).
+  env: {
+    NODE_ENV: "production" as const,
+    NEXT_TELEMETRY_DISABLED: "1",
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${path.resolve(import.meta.dirname, "tests/support/exitWithParent.mjs")}`.trim(),
+  },
 };
 
 export default defineConfig({
