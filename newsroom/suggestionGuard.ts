@@ -193,6 +193,23 @@ function firstStandingClock(deletes: DeleteSet, client: number, clock: number, l
  * is logged under its sender. A forger deleting a closing item over text it could see, or over
  * text typed next to anything outside the stretch (deleting the character before her
  * suggestion does not help), is refused.
+ *
+ * The update's own closing items count. Ending one mark, Yjs sometimes writes a new closing item
+ * for a neighbouring one and drops the old: a reporter rejecting the chief's 晴→多云 right after the
+ * editor's deletion of 今天, where the chief's opening item before 晴 sits before the editor's
+ * closing item (their client ids decide), sends a new closing of her 今天 right after 天 and
+ * deletes her old one. Judged on the document without it, her mark would seem to run on over
+ * 晴，气温二十度 and the honest reject was refused (when it reached the room before a colleague's
+ * accept of 今天 had removed that closing item). A closing item (null) new in the update is counted
+ * where Yjs puts it at the latest: before its right origin (after that whole item when the right
+ * origin is inside it). Counted there it ends her mark no earlier than Yjs does, so no text after
+ * it is let through that will show her mark, provided nothing between where Yjs puts it and where
+ * it is counted can open her mark again; hence it counts only when its origin and right origin
+ * are items of this text in that order (otherwise Yjs puts it after its origin, anywhere), no
+ * format item of its key that stays lies between them (Yjs may put the closing before it), and
+ * the update writes no other value of that key anywhere (a new opening of her mark past her
+ * deleted closing item, which this walk does not place, would open it again). A forger can only
+ * end her mark with it, never stretch it.
  */
 export function stretchedSuggestionRefusal(
   doc: Y.Doc,
@@ -218,7 +235,14 @@ export function stretchedSuggestionRefusal(
     }
   }
   if (texts.size === 0) return null;
-  const pass: TextPass = { doc, deletes, userId, seen: referencedClocks(update.structs, deletes), budget: { left: maxWalk } };
+  const pass: TextPass = {
+    doc,
+    deletes,
+    userId,
+    seen: referencedClocks(update.structs, deletes),
+    closings: newClosings(doc, update.structs, deletes),
+    budget: { left: maxWalk },
+  };
   for (const text of texts) {
     const refusal = stretchInTextRefusal(text, pass);
     if (refusal) return refusal;
@@ -236,7 +260,25 @@ interface TextPass {
   userId: string;
   /** Per client, the highest clock the update refers to (`referencedClocks`). */
   seen: Map<number, number>;
+  /** The suggestion marks the update closes anew (`newClosings`). */
+  closings: Y.Item[];
   budget: { left: number };
+}
+
+/**
+ * The format items an update adds that close a suggestion key (value null), new to the document
+ * and not deleted by the same update, for keys the update writes no other value of anywhere (an
+ * update that also reopens a key gets no closing of it counted: see `stretchInTextRefusal`).
+ */
+function newClosings(doc: Y.Doc, structs: UpdateStructs, deletes: DeleteSet): Y.Item[] {
+  const closings: Y.Item[] = [];
+  const reopened = new Set<string>();
+  for (const struct of structs) {
+    if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentFormat) || !isSuggestionKey(struct.content.key)) continue;
+    if (struct.content.value !== null) reopened.add(struct.content.key);
+    else if (struct.id.clock >= Y.getState(doc.store, struct.id.client) && !Y.isDeleted(deletes, struct.id)) closings.push(struct);
+  }
+  return closings.filter((item) => !reopened.has((item.content as Y.ContentFormat).key));
 }
 
 /** Thrown past the walking budget (`maxWalk`): the update is refused rather than judged forever. */
@@ -281,6 +323,21 @@ function stretchInTextRefusal(text: Y.AbstractType<unknown>, pass: TextPass): st
     }
     items.push(item);
   }
+  // Where the update's own closing items end their key's mark at the latest (`closingPosition`):
+  // just before the item at that position. There they also end the stretch being walked.
+  const closingsAt = new Map<number, Set<string>>();
+  for (const closing of pass.closings) {
+    const at = closingPosition(pass.doc, closing, text, position, items, stays, step);
+    if (at === null) continue;
+    const key = (closing.content as Y.ContentFormat).key;
+    const set = closingsAt.get(at) ?? new Set<string>();
+    set.add(key);
+    closingsAt.set(at, set);
+    const list = remaining.get(key) ?? [];
+    list.push(at);
+    remaining.set(key, list);
+  }
+  for (const list of remaining.values()) list.sort((a, b) => a - b);
   /** Position of the next remaining item of `key` after `at` (the stretch's end), or the text's end. */
   const stretchEnd = (key: string, at: number) => {
     const list = remaining.get(key) ?? [];
@@ -304,6 +361,16 @@ function stretchInTextRefusal(text: Y.AbstractType<unknown>, pass: TextPass): st
   const excused = new Set<Y.Item>(); // text the sender may not have seen (typed concurrently where it deleted)
   for (let at = 0; at < items.length; at++) {
     step();
+    for (const key of closingsAt.get(at) ?? []) {
+      // The update's own closing item ends the key's mark here or earlier, like a remaining one:
+      // what follows carries no mark of the key after the update until its next remaining item.
+      const state = keys.get(key) ?? { after: null, before: null, start: -1 };
+      keys.set(key, state);
+      state.after = null;
+      state.start = at - 1;
+      if (sameMark(state.before, state.after)) differing.delete(key);
+      else differing.add(key);
+    }
     const item = items[at];
     const format = suggestionFormat(item);
     if (format) {
@@ -346,4 +413,43 @@ function stretchInTextRefusal(text: Y.AbstractType<unknown>, pass: TextPass): st
     }
   }
   return null;
+}
+
+/**
+ * The position in `items` (the text's items, `position` their positions) just before which a
+ * closing item of the update (`newClosings`) lands at the latest, or null when the document does
+ * not tell. Yjs integrates a new item after its origin and before its right origin, whichever
+ * concurrent items it passes between them, when both are items of the same text in that order;
+ * when its right origin lies inside an item, after the part before it, so it is placed after that
+ * whole item. Null also when a format item of its key that stays sits between its origins: Yjs may
+ * put the closing before it, where that item would still open the mark after the closing.
+ */
+function closingPosition(
+  doc: Y.Doc,
+  closing: Y.Item,
+  text: Y.AbstractType<unknown>,
+  position: Map<Y.Item, number>,
+  items: Y.Item[],
+  stays: (item: Y.Item) => boolean,
+  step: () => void,
+): number | null {
+  const { origin, rightOrigin } = closing;
+  const right = docItemAt(doc, rightOrigin);
+  const rightAt = right && right.parent === text ? position.get(right) : undefined;
+  if (!right || rightAt === undefined) return null;
+  let leftAt = -1;
+  if (origin !== null) {
+    const left = docItemAt(doc, origin);
+    const at = left && left.parent === text ? position.get(left) : undefined;
+    if (at === undefined || at > rightAt || (at === rightAt && origin.clock >= rightOrigin!.clock)) return null;
+    leftAt = at;
+  }
+  const landsBefore = rightOrigin!.clock === right.id.clock ? rightAt : rightAt + 1;
+  const key = (closing.content as Y.ContentFormat).key;
+  for (let at = leftAt + 1; at < landsBefore; at++) {
+    step();
+    const item = items[at];
+    if (item.content instanceof Y.ContentFormat && item.content.key === key && stays(item)) return null;
+  }
+  return landsBefore;
 }
