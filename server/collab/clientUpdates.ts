@@ -11,6 +11,7 @@ import { ParkedUpdates, type ParkingLimits } from "./parkedUpdates";
 import type { RoomConnection } from "./roomConnection";
 import { OverBudget } from "./socketBudgets";
 import type { StoryDocument } from "./storyDocument";
+import { repeatedClientBlock } from "./updateBlocks";
 import { standingOf, type Dependency } from "./updateDependencies";
 
 /** Thrown for a client update the server cannot decode: the sender is disconnected. */
@@ -199,13 +200,20 @@ export class ClientUpdates {
   }
 }
 
-/** Decodes a client update; a broken one is a MalformedUpdate. */
+/**
+ * Decodes a client update; a broken one is a MalformedUpdate, and so is one that Yjs would apply
+ * otherwise than it decodes (`repeatedClientBlock`): every check reads what is decoded.
+ */
 export function decodeUpdate(update: Uint8Array): ReturnType<typeof Y.decodeUpdate> {
+  let decoded: ReturnType<typeof Y.decodeUpdate>;
   try {
-    return Y.decodeUpdate(update);
+    decoded = Y.decodeUpdate(update);
   } catch (err) {
     throw new MalformedUpdate((err as Error).message);
   }
+  const mismatch = repeatedClientBlock(update, decoded);
+  if (mismatch) throw new MalformedUpdate(mismatch);
+  return decoded;
 }
 
 /** Bytes of structs and deletes the document holds but could not apply yet. */
