@@ -32,7 +32,11 @@ export class StoryBus {
     // Publishing while Redis is away fails at once instead of queueing stale messages: the
     // others resynchronise from the database when Redis is back.
     this.publisher = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-    this.subscriber = new Redis(url, { autoResubscribe: true, maxRetriesPerRequest: null });
+    // Channels are joined again by this class on reconnect (below), not by ioredis: its own
+    // resubscription sends SUBSCRIBE without handling the answer, so a connection that dropped
+    // again before the answer (Redis flapping, or this bus closed right then) rejected with
+    // "Connection is closed" unhandled, which ends a Node process.
+    this.subscriber = new Redis(url, { autoResubscribe: false, maxRetriesPerRequest: null });
     for (const [name, client] of [["publisher", this.publisher], ["subscriber", this.subscriber]] as const) {
       client.on("error", (err: Error) => console.error(`[cluster] redis ${name}: ${err.message}`));
     }
@@ -54,14 +58,16 @@ export class StoryBus {
         this.connectedOnce = true;
         return;
       }
-      // Resubscription was sent ahead of this ping on the same connection: once it answers,
+      // The resubscription goes ahead of this ping on the same connection: once it answers,
       // every channel is live again and the database read cannot miss a message.
-      this.subscriber.ping().then(
+      const channels = [...(this.eventHandler ? [EVENTS_CHANNEL] : []), ...this.handlers.keys()];
+      const resubscribed = channels.length > 0 ? this.subscriber.subscribe(...channels) : Promise.resolve(0);
+      Promise.all([resubscribed, this.subscriber.ping()]).then(
         () => {
           console.log("[cluster] redis is back: resynchronising open stories from the database");
           for (const listener of this.reconnectListeners) listener();
         },
-        (err: Error) => console.error(`[cluster] redis ping after reconnect failed: ${err.message}`),
+        (err: Error) => console.error(`[cluster] resubscribing after reconnect failed: ${err.message}`),
       );
     });
   }
