@@ -33,6 +33,7 @@ import { ScheduledPublisher } from "./publication/scheduledPublisher";
 import { publishListenOrigin } from "./http/publicOrigin";
 import { PEER_ADDRESS_HEADER } from "./auth/signInLimiter";
 import { markServing } from "./build/servingMarkers";
+import { useBuiltNextConfig } from "./build/builtNextConfig";
 import { lockDataDir, sessionSecret } from "./dataDir";
 import { StartupError, type Env } from "./env";
 
@@ -264,6 +265,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
     // request, whose `x-forwarded-proto: https` (behind a TLS proxy) points at a port that does
     // not speak TLS here, and the fetch fails.
     process.env.__NEXT_PRIVATE_ORIGIN = `http://${selfHost.includes(":") ? `[${selfHost}]` : selfHost}:${port}`;
+    if (!env.dev) useBuiltNextConfig(PROJECT_ROOT);
     const app = next({ dev: env.dev, dir: PROJECT_ROOT, hostname: selfHost, port });
     await app.prepare();
     handleNextUpgrade = app.getUpgradeHandler();
