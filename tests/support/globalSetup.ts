@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { compileServer, COMPILED_SERVER_DIR } from "../../server/build/compileServer";
-import { processAlive } from "../../server/processAlive";
+import { makeRunTempDir, removeDeadRunFolders } from "./runTempDir";
 import {
   adminQuery,
   COMPILED_SERVER_KEY,
@@ -31,9 +31,13 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   if (project.vitest.projects.every((p) => p.name === "unit")) return undefined;
   const started = Date.now();
   const root = path.resolve(import.meta.dirname, "../..");
+  // Set before any worker starts: workers, their servers and browsers inherit it, and
+  // os.tmpdir() reads it (the store templates below land there too).
+  const tempDir = makeRunTempDir();
+  if (tempDir) process.env.TMPDIR = tempDir;
   // One folder per run: two runs from one checkout never replace each other's entry. Folders
   // of runs that died before their teardown are removed here.
-  removeDeadRunFolders(path.join(root, COMPILED_SERVER_DIR));
+  removeDeadRunFolders(path.join(root, COMPILED_SERVER_DIR), "test-run-");
   const compiledDir = path.join(root, COMPILED_SERVER_DIR, `test-run-${process.pid}`);
   project.provide(COMPILED_SERVER_KEY, await compileServer(root, path.join(compiledDir, "server.mjs")));
   console.log(`[setup] server compiled in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -47,14 +51,6 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     fs.rmSync(pgliteDir, { recursive: true, force: true });
     fs.rmSync(compiledDir, { recursive: true, force: true });
     if (adminUrl && postgresName) await adminQuery(adminUrl, `drop database if exists ${postgresName} with (force)`);
+    if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
   };
-}
-
-/** Removes the compiled-server folders (`test-run-<pid>`) of runs whose process is gone. */
-function removeDeadRunFolders(dir: string): void {
-  const entries = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
-  for (const entry of entries) {
-    const pid = Number(/^test-run-(\d+)$/.exec(entry)?.[1]);
-    if (pid && !processAlive(pid)) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
-  }
 }

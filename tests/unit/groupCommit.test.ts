@@ -1,7 +1,7 @@
 // The group-commit writer alone (issue 10, attack 1), against an in-memory update log that can
 // be made to fail or stall: batches stay bounded, the queue is bounded, one failing story never
 // holds up another, retries stop, and drain() always ends.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   CommitQueueFull,
   GroupCommitWriter,
@@ -111,6 +111,27 @@ function appendMany(writer: GroupCommitWriter, listener: StoryListener, count: n
 }
 
 const fast: Partial<CommitLimits> = { retryDelayMs: 1, maxRetryDelayMs: 4 };
+
+/** Runs a test on vitest's fake clock (timers and Date): back-offs and timeouts pass at once. */
+async function onFakeClock(test: () => Promise<void>): Promise<void> {
+  vi.useFakeTimers();
+  try {
+    await test();
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
+/** Moves the fake clock on, timer after timer, until `promise` settles. */
+async function untilSettled<T>(promise: Promise<T>): Promise<T> {
+  let settled = false;
+  void promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  for (let step = 0; !settled && step < 10_000; step++) await vi.advanceTimersToNextTimerAsync();
+  return promise;
+}
 
 describe("GroupCommitWriter", () => {
   it("splits a long queue into batches bounded in rows, keeps order, and says saved after every batch", async () => {
@@ -227,19 +248,20 @@ describe("GroupCommitWriter", () => {
     expect(story.failures).toHaveLength(1);
   });
 
-  it("drain waits for real progress: it ends after the last attempt, and the store is not called in a loop", async () => {
-    const log = new MemoryLog();
-    const writer = new GroupCommitWriter(log, { retryDelayMs: 50, maxRetryDelayMs: 100, maxAttempts: 3 });
-    const bad = new StoryListener("bad");
-    log.failFor.add("bad");
-    appendMany(writer, bad, 5);
-    await writer.drain();
-    expect(log.calls).toHaveLength(3);
-    expect(bad.failures).toHaveLength(1);
-    // Nothing is left to retry: no further call happens later either.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(log.calls).toHaveLength(3);
-  });
+  it("drain waits for real progress: it ends after the last attempt, and the store is not called in a loop", () =>
+    onFakeClock(async () => {
+      const log = new MemoryLog();
+      const writer = new GroupCommitWriter(log, { retryDelayMs: 50, maxRetryDelayMs: 100, maxAttempts: 3 });
+      const bad = new StoryListener("bad");
+      log.failFor.add("bad");
+      appendMany(writer, bad, 5);
+      await untilSettled(writer.drain());
+      expect(log.calls).toHaveLength(3);
+      expect(bad.failures).toHaveLength(1);
+      // Nothing is left to retry: no further call happens later either.
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(log.calls).toHaveLength(3);
+    }));
 
   it("passes refused positions to the listener and still announces the batch", async () => {
     const log = new MemoryLog();
@@ -300,26 +322,27 @@ describe("GroupCommitWriter", () => {
     expect(log.storedFor("flood")).toEqual([0, 1, 2, 3, 10, 11, 12, 13]);
   });
 
-  it("counts an overdue commit as a failed attempt: a stuck story is given up, the others save", async () => {
-    const log = new MemoryLog();
-    const writer = new GroupCommitWriter(log, { ...fast, commitTimeoutMs: 50, maxAttempts: 3 });
-    const stuck = new StoryListener("stuck");
-    const other = new StoryListener("other");
-    log.hangFor.add("stuck");
-    appendMany(writer, stuck, 2);
-    appendMany(writer, other, 2);
-    await writer.drain();
-    expect(stuck.failures).toHaveLength(1);
-    expect(stuck.failures[0].message).toContain("longer than 50 ms");
-    expect(log.calls.filter((call) => call.length === 1 && call[0].articleId === "stuck")).toHaveLength(3);
-    expect(log.storedFor("other")).toEqual([0, 1]);
-    expect(writer.held).toEqual({ updates: 0, bytes: 0 });
-    // Once the database answers again, the story saves again.
-    log.hangFor.delete("stuck");
-    appendMany(writer, stuck, 1, { from: 5 });
-    await writer.drain();
-    expect(log.storedFor("stuck")).toEqual([5]);
-  });
+  it("counts an overdue commit as a failed attempt: a stuck story is given up, the others save", () =>
+    onFakeClock(async () => {
+      const log = new MemoryLog();
+      const writer = new GroupCommitWriter(log, { ...fast, commitTimeoutMs: 50, maxAttempts: 3 });
+      const stuck = new StoryListener("stuck");
+      const other = new StoryListener("other");
+      log.hangFor.add("stuck");
+      appendMany(writer, stuck, 2);
+      appendMany(writer, other, 2);
+      await untilSettled(writer.drain());
+      expect(stuck.failures).toHaveLength(1);
+      expect(stuck.failures[0].message).toContain("longer than 50 ms");
+      expect(log.calls.filter((call) => call.length === 1 && call[0].articleId === "stuck")).toHaveLength(3);
+      expect(log.storedFor("other")).toEqual([0, 1]);
+      expect(writer.held).toEqual({ updates: 0, bytes: 0 });
+      // Once the database answers again, the story saves again.
+      log.hangFor.delete("stuck");
+      appendMany(writer, stuck, 1, { from: 5 });
+      await untilSettled(writer.drain());
+      expect(log.storedFor("stuck")).toEqual([5]);
+    }));
 
   it("drainStory waits for that story only, not for another story the database is stuck on", async () => {
     const log = new MemoryLog();
