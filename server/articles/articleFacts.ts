@@ -1,5 +1,5 @@
 import "server-only";
-import { asc, eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { articleMembers, articles, type Article } from "../../db/schema";
 import { isArticleState } from "../../newsroom/articleStates";
@@ -7,19 +7,26 @@ import type { ArticleAccessFacts } from "../../newsroom/actor";
 
 export const ARTICLE_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The article row and what the permission rules need, or null when there is no such article. */
+/**
+ * The article row and what the permission rules need, or null when there is no such article:
+ * one query, since every article route and the socket's admission ask this first (the byline
+ * in order, as the policy and the page list it).
+ */
 export async function findArticleFacts(
   db: Db,
   articleId: string,
 ): Promise<{ article: Article; facts: ArticleAccessFacts } | null> {
   if (!ARTICLE_ID_PATTERN.test(articleId)) return null;
-  const [article] = await db.select().from(articles).where(eq(articles.id, articleId)).limit(1);
-  if (!article) return null;
-  const members = await db
-    .select({ userId: articleMembers.userId })
-    .from(articleMembers)
-    .where(eq(articleMembers.articleId, articleId))
-    .orderBy(asc(articleMembers.position));
+  const [found] = await db
+    .select({
+      article: articles,
+      memberIds: sql<string[]>`coalesce((select json_agg(${articleMembers.userId} order by ${articleMembers.position}) from ${articleMembers} where ${articleMembers.articleId} = ${articles.id}), '[]'::json)`,
+    })
+    .from(articles)
+    .where(eq(articles.id, articleId))
+    .limit(1);
+  if (!found) return null;
+  const { article, memberIds } = found;
   const state = isArticleState(article.state) ? article.state : "draft";
-  return { article, facts: { state, memberIds: members.map((m) => m.userId), createdBy: article.createdBy } };
+  return { article, facts: { state, memberIds, createdBy: article.createdBy } };
 }
