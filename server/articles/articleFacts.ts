@@ -17,11 +17,12 @@ export async function findArticleFacts(
   articleId: string,
 ): Promise<{ article: Article; facts: ArticleAccessFacts } | null> {
   if (!ARTICLE_ID_PATTERN.test(articleId)) return null;
+  // A fragment of its own: Drizzle writes the columns of a one-table select without their
+  // table's name, and `"id"` in the subquery would then bind to a column of article_members
+  // the day it had one. Inside a nested fragment they keep it.
+  const byline = sql`(select json_agg(${articleMembers.userId} order by ${articleMembers.position}) from ${articleMembers} where ${articleMembers.articleId} = ${articles.id})`;
   const [found] = await db
-    .select({
-      article: articles,
-      memberIds: sql<string[]>`coalesce((select json_agg(${articleMembers.userId} order by ${articleMembers.position}) from ${articleMembers} where ${articleMembers.articleId} = ${articles.id}), '[]'::json)`,
-    })
+    .select({ article: articles, memberIds: sql<string[]>`coalesce(${byline}, '[]'::json)` })
     .from(articles)
     .where(eq(articles.id, articleId))
     .limit(1);

@@ -10,9 +10,18 @@ import { auth } from "./authConfig";
  * still has to be replaced: only the password pages ask for that.
  */
 export async function signedInUser(): Promise<User | null> {
-  const session = await auth();
-  const id = (session?.user as { id?: string } | undefined)?.id;
+  const id = await sessionUserId();
   return id ? findActiveUser(getDb(), id) : null;
+}
+
+/**
+ * The account id of this request's live session, or null: the cookie is decoded and the
+ * session checked (not signed out, not past its lifetime), the account not yet read. A request
+ * without a session cookie costs no database query.
+ */
+export async function sessionUserId(): Promise<string | null> {
+  const session = await auth();
+  return (session?.user as { id?: string } | undefined)?.id ?? null;
 }
 
 /**

@@ -35,10 +35,13 @@ export function buildIsFresh(root: string, fingerprint = sourceFingerprint(root)
 
 function runNextBuild(root: string): number {
   const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+  // A build reads next.config.ts itself, never the config a served build finished with
+  // (server/build/builtNextConfig.ts), should the variable be set in the calling process.
+  const { __NEXT_PRIVATE_STANDALONE_CONFIG: _served, ...env } = process.env;
   const result = spawnSync(process.execPath, [nextBin, "build"], {
     cwd: root,
     stdio: "inherit",
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+    env: { ...env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
   });
   return result.status ?? 1;
 }

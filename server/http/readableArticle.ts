@@ -6,7 +6,8 @@ import type { Actor, ArticleAccessFacts } from "../../newsroom/actor";
 import { can } from "../../newsroom/policy";
 import { actorOf } from "../auth/actorOf";
 import { findArticleFacts } from "../articles/articleFacts";
-import { currentUser } from "../auth/currentUser";
+import { findActiveUser, mayWork } from "../auth/activeUser";
+import { sessionUserId } from "../auth/currentUser";
 import { apiError, articleNotFound, notSignedIn } from "./apiErrors";
 import { parseRequest, queryOf } from "./parseRequest";
 
@@ -20,10 +21,14 @@ export interface ArticleReader {
 
 /** The start of every read route on an article: signed in, article exists, may read it. */
 export async function readableArticle(articleId: string): Promise<ArticleReader | { error: Response }> {
-  // The article's facts are read while the session and the account are checked: nothing of
-  // them is answered until the checks below let the reader in, and every read of a story
-  // saves a round trip to the database.
-  const [user, found] = await Promise.all([currentUser(), findArticleFacts(getDb(), articleId)]);
+  // Without a live session nothing is read. With one, the account and the article's facts
+  // are read together (a round trip saved on every read of a story); nothing of the article
+  // is answered until the checks below have let the reader in.
+  const userId = await sessionUserId();
+  if (!userId) return { error: notSignedIn() };
+  const db = getDb();
+  const [account, found] = await Promise.all([findActiveUser(db, userId), findArticleFacts(db, articleId)]);
+  const user = mayWork(account) ? account : null;
   const actor = user ? actorOf(user) : null;
   if (!user || !actor) return { error: notSignedIn() };
   if (!found) return { error: articleNotFound() };

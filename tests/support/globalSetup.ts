@@ -51,6 +51,6 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     fs.rmSync(pgliteDir, { recursive: true, force: true });
     fs.rmSync(compiledDir, { recursive: true, force: true });
     if (adminUrl && postgresName) await adminQuery(adminUrl, `drop database if exists ${postgresName} with (force)`);
-    if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
+    if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true, maxRetries: 3 });
   };
 }

@@ -1,7 +1,7 @@
 // The group-commit writer alone (issue 10, attack 1), against an in-memory update log that can
 // be made to fail or stall: batches stay bounded, the queue is bounded, one failing story never
 // holds up another, retries stop, and drain() always ends.
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   CommitQueueFull,
   GroupCommitWriter,
@@ -121,6 +121,10 @@ async function onFakeClock(test: () => Promise<void>): Promise<void> {
     vi.useRealTimers();
   }
 }
+// A test that times out never reaches its `finally`; unit files share their thread.
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 /** Moves the fake clock on, timer after timer, until `promise` settles. */
 async function untilSettled<T>(promise: Promise<T>): Promise<T> {
