@@ -8,7 +8,7 @@ const REQUIRED_SERVER_FILES = path.join(".next", "required-server-files.json");
  * Hands Next the config its build finished with, the way the server of a standalone build
  * does, instead of letting it load `next.config.ts` again at every start: loading a TypeScript
  * config loads SWC's native library (98 MB) to transpile it, about 150 ms of CPU and wall time
- * of each start before anyone can write (docs/ARCHITECTURE.md "Start"). The build and the
+ * of each start before anyone can write (docs/ARCHITECTURE.md "One process"). The build and the
  * config cannot disagree: `npm start` builds again whenever a source, the config included,
  * is newer than the build. Production only; `npm run dev` reads the file as it changes.
  */
