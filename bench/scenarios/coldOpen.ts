@@ -188,18 +188,23 @@ export const coldOpenScenario: Scenario = {
       title: this.title,
       method: `One client replays the first ${edits.toLocaleString("en-US")} transactions of ../shared/traces/automerge-paper.json.gz into the story body, one Yjs transaction (so one message, and for ours one stored row) per edit, through the real socket, waiting for the server's acknowledgement every ${ACK_EVERY} edits ("ingest" is that time). The server writes snapshots by its own policy, and one more when the room unloads. Then a new client opens the story ${opens} times, each after the room has unloaded (ours: idle time ${idleMs()} ms + 1.5 s); the time is from creating the provider to its "synced" event, and the text is checked against the trace each time. "Snapshots off": the story's snapshot rows are deleted with the server stopped, the server restarted and warmed up on another story, then one timed open (repeated ${opensWithoutSnapshots}×). Hocuspocus stores the whole merged document, so it has no log to replay; y-websocket keeps documents in memory only (not comparable).`,
       cases,
-      targets: coldOpenTargets(cases, withSnapshots, kinds),
+      targets: coldOpenTargets(cases, withSnapshots, withoutSnapshots, kinds),
       notes: [],
       durationS: (performance.now() - started) / 1000,
     };
   },
 };
 
-function coldOpenTargets(cases: ReturnType<CaseRecorder["results"]>, name: string, kinds: ServerKind[]): TargetCheck[] {
+/** Issue 12: p95 ≤ 100 ms from the latest snapshot, and a log-only open within 5 s. */
+function coldOpenTargets(cases: ReturnType<CaseRecorder["results"]>, name: string, withoutSnapshots: string, kinds: ServerKind[]): TargetCheck[] {
   return kinds
     .filter((k) => k.startsWith("ours"))
-    .map((kind) => {
+    .flatMap((kind) => {
       const p95 = CaseRecorder.median(cases, name, kind, "p95");
-      return { target: `time to synced p95 ≤ 100 ms (snapshots on), ${serverLabel(kind)}`, measured: `${p95.toFixed(1)} ms`, met: Number.isFinite(p95) ? p95 <= 100 : null };
+      const logOnly = CaseRecorder.median(cases, withoutSnapshots, kind, "max");
+      return [
+        { target: `time to synced p95 ≤ 100 ms (snapshots on), ${serverLabel(kind)}`, measured: `${p95.toFixed(1)} ms`, met: Number.isFinite(p95) ? p95 <= 100 : null },
+        { target: `log-only open ≤ 5 s (snapshots off, slowest open), ${serverLabel(kind)}`, measured: `${logOnly.toFixed(0)} ms`, met: Number.isFinite(logOnly) ? logOnly <= 5_000 : null },
+      ];
     });
 }

@@ -152,6 +152,9 @@ export const manyStoriesScenario: Scenario = {
   },
 };
 
+/** Issue 12's target for 500 stories × 3 writers (issue 5 asked 10 ms). */
+const P99_TARGET_MS = 50;
+
 export function storiesTargets(cases: ReturnType<CaseRecorder["results"]>, name: string, servers: ServerKind[]): TargetCheck[] {
   const checks: TargetCheck[] = [];
   for (const kind of servers.filter((s) => s.startsWith("ours"))) {
@@ -162,9 +165,9 @@ export function storiesTargets(cases: ReturnType<CaseRecorder["results"]>, name:
     // server that is itself late (and then floods the clients) is judged as measured.
     const loadBound = loadLoop > LOAD_BOUND_MS && serverLoop <= LOAD_BOUND_MS;
     checks.push({
-      target: `p99 ≤ 10 ms, ${serverLabel(kind)}`,
+      target: `p99 ≤ ${P99_TARGET_MS} ms, ${serverLabel(kind)}`,
       measured: `${p99.toFixed(2)} ms${loadBound ? ` (load process event-loop p99 ${loadLoop.toFixed(0)} ms: load-bound, not judged)` : ""}`,
-      met: Number.isFinite(p99) && !loadBound ? p99 <= 10 : null,
+      met: Number.isFinite(p99) && !loadBound ? p99 <= P99_TARGET_MS : null,
     });
     const back = CaseRecorder.median(cases, name, kind, "heapReturnPct");
     checks.push({ target: `heap within 10% of start after everyone leaves, ${serverLabel(kind)}`, measured: `${back >= 0 ? "+" : ""}${back.toFixed(1)}%`, met: Number.isFinite(back) ? back <= 10 : null });

@@ -220,14 +220,17 @@ export class RoomRegistry {
   }
 
   private async loadRoom(articleId: string): Promise<Room> {
-    let stored = await this.store.load(articleId);
+    // Read together: on a cold open of a long story these round trips were waited for in turn.
+    let [stored, found, owners] = await Promise.all([
+      this.store.load(articleId),
+      findArticleFacts(this.db, articleId),
+      this.store.clientOwners(articleId),
+    ]);
+    if (!found) throw new Error(`article ${articleId} does not exist`);
     if (stored.state === null) {
       await seedInitialContent(this.db, articleId);
-      stored = await this.store.load(articleId);
+      [stored, owners] = await Promise.all([this.store.load(articleId), this.store.clientOwners(articleId)]);
     }
-    const found = await findArticleFacts(this.db, articleId);
-    if (!found) throw new Error(`article ${articleId} does not exist`);
-    const owners = await this.store.clientOwners(articleId);
     const { checkpointPauseMs, checkpointMaxMs } = this.timing;
     // A checkpoint waits for its own story's updates only (the room exists by the time it runs).
     let room: Room | null = null;

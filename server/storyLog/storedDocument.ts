@@ -35,8 +35,10 @@ async function newestBaseRow(db: Db, table: BaseTable, articleId: string, upTo?:
 
 /** The newest snapshot or version at or before `upTo`, whichever reaches further. */
 async function newestBase(db: Db, articleId: string, upTo?: number): Promise<Base | undefined> {
-  const snapshotUpTo = await newestBaseRow(db, articleSnapshots, articleId, upTo);
-  const versionUpTo = await newestBaseRow(db, articleRevisions, articleId, upTo);
+  const [snapshotUpTo, versionUpTo] = await Promise.all([
+    newestBaseRow(db, articleSnapshots, articleId, upTo),
+    newestBaseRow(db, articleRevisions, articleId, upTo),
+  ]);
   if (snapshotUpTo === undefined && versionUpTo === undefined) return undefined;
   const table: BaseTable = versionUpTo !== undefined && (snapshotUpTo === undefined || versionUpTo > snapshotUpTo) ? articleRevisions : articleSnapshots;
   const baseUpTo = table === articleRevisions ? versionUpTo! : snapshotUpTo!;
