@@ -4,18 +4,16 @@ import type { Db } from "../../db/client";
 import { articles } from "../../db/schema";
 import type { Actor } from "../../newsroom/actor";
 import { findArticleFacts } from "../articles/articleFacts";
-import { appendRows, type RowOwner } from "./appendRows";
+import { appendRows, BOUND_PER_OWNER, BOUND_PER_ROW, BOUND_PER_STORY, type RowOwner, type StoryAppend } from "./appendRows";
 import { insertClientOwners, loadClientOwners } from "./clientOwners";
 import { loadStoredDocument, snapshotFromLog } from "./storedDocument";
 import type { AppendedIds, AppendOptions, ClientOwners, RightsAtCommit, StoredDocument, StoryBatch, StoryStore, WrittenSnapshot } from "./storyStore";
-import { writerRows } from "./writerRows";
+import { writerRows, type WriterRow } from "./writerRows";
 
 /** Bind parameters one PostgreSQL statement may carry (a 16-bit count on the wire). */
 const MAX_BIND_PARAMETERS = 65_535;
 /** Each client-owner row binds three values (article, client id, user). */
 const OWNER_ROWS_PER_STATEMENT_LIMIT = Math.floor(MAX_BIND_PARAMETERS / 3);
-/** Values the append statement binds besides its rows and owners (story, title, editor, interval). */
-const STATEMENT_OWN_PARAMETERS = 16;
 
 export interface DrizzleStoryStoreOptions {
   /** Client-owner rows per INSERT (kept under the bind-parameter limit whatever is asked). */
@@ -77,17 +75,23 @@ export class DrizzleStoryStore implements StoryStore {
    * (rows, owners of new client ids, the story's row when due) is one round trip and commits on
    * its own. Typing latency to the other writers is the commit time, since relays wait for it.
    * Several stories (their rows locked first, in id order) or a rights check against the
-   * committed facts make it one transaction, as do more owners than one statement may bind.
+   * committed facts make it one transaction, still one statement for every story whose rows
+   * and owners fit in it; owners past what a statement may bind follow in bulk statements.
    */
   async appendBatch(stories: readonly StoryBatch[], options: AppendOptions = {}): Promise<AppendedIds> {
     const rightsAtCommit = options.rightsAtCommit ?? null;
-    if (!rightsAtCommit && stories.length === 1 && this.ownersFitOneStatement(stories[0])) {
-      return [await this.appendStory(this.commitDb, stories[0], () => true, false)];
+    if (!rightsAtCommit && stories.length === 1) {
+      const append = this.storyAppend(stories[0], () => true);
+      if (this.bound(append) <= MAX_BIND_PARAMETERS && append.owners.length <= this.ownerRowsPerStatement) {
+        const [stored] = await appendRows(this.commitDb, [append], this.rowLocks);
+        return [idsOfItems(stories[0], append, stored)];
+      }
     }
     return this.commitDb.transaction(async (transaction) => {
       const tx = transaction as unknown as Db;
       const articleIds = [...new Set(stories.map((story) => story.articleId))].sort();
-      if (stories.length > 1 || rightsAtCommit) {
+      const lockedFirst = stories.length > 1 || rightsAtCommit !== null;
+      if (lockedFirst) {
         await tx
           .select({ id: articles.id })
           .from(articles)
@@ -96,52 +100,77 @@ export class DrizzleStoryStore implements StoryStore {
           .for("no key update");
       }
       const mayWrite = await writePermission(tx, articleIds, rightsAtCommit);
-      const result: AppendedIds = [];
-      for (const story of stories) {
-        result.push(await this.appendStory(tx, story, (actor) => mayWrite(story.articleId, actor), true));
+      const appends: WriterAppend[] = stories.map((story) => this.storyAppend(story, (actor) => mayWrite(story.articleId, actor)));
+      // Owners that would not fit beside their story's rows go in bulk statements after.
+      const overflow = appends.map((append) => {
+        if (append.owners.length <= this.ownerRowsPerStatement && this.bound(append) <= MAX_BIND_PARAMETERS) return [];
+        const owners = append.owners;
+        append.owners = [];
+        return owners;
+      });
+      const stored: ({ id: number } | null)[][] = [];
+      for (const group of this.statementGroups(appends)) {
+        stored.push(...(await appendRows(tx, group, lockedFirst ? false : this.rowLocks)));
       }
-      return result;
+      for (let k = 0; k < appends.length; k++) {
+        const kept = overflow[k].filter(([row]) => stored[k][row] !== null).map(([, client, userId]) => [client, userId] as const);
+        for (let start = 0; start < kept.length; start += this.ownerRowsPerStatement) {
+          await insertClientOwners(tx, appends[k].articleId, kept.slice(start, start + this.ownerRowsPerStatement));
+        }
+      }
+      return stories.map((story, k) => idsOfItems(story, appends[k], stored[k]));
     });
   }
 
-  private ownersFitOneStatement(story: StoryBatch): boolean {
+  /** Values a story's share binds in the append statement. */
+  private bound(append: StoryAppend): number {
+    return BOUND_PER_STORY + BOUND_PER_ROW * append.rows.length + BOUND_PER_OWNER * append.owners.length;
+  }
+
+  /** Consecutive stories, as many per statement as its bind parameters allow. */
+  private statementGroups(appends: StoryAppend[]): StoryAppend[][] {
+    const groups: StoryAppend[][] = [];
+    let current: StoryAppend[] = [];
+    let bound = 0;
     let owners = 0;
-    for (const item of story.items) owners += item.newOwners.length;
-    return this.fitsOneStatement(story.items.length, owners);
+    for (const append of appends) {
+      const cost = this.bound(append);
+      if (current.length > 0 && (bound + cost > MAX_BIND_PARAMETERS || owners + append.owners.length > this.ownerRowsPerStatement)) {
+        groups.push(current);
+        current = [];
+        bound = 0;
+        owners = 0;
+      }
+      current.push(append);
+      bound += cost;
+      owners += append.owners.length;
+    }
+    if (current.length > 0) groups.push(current);
+    return groups;
   }
 
-  /** Rows (four values each) and owners (three) that one statement may carry with its rows. */
-  private fitsOneStatement(rows: number, owners: number): boolean {
-    return owners <= this.ownerRowsPerStatement && 4 * rows + 3 * owners + STATEMENT_OWN_PARAMETERS <= MAX_BIND_PARAMETERS;
-  }
-
-  /**
-   * One story's items as one row per writer; each item gets its row's id (null: refused).
-   * Owners of new client ids go with their rows in the same statement, or, past what one
-   * statement may bind, in bulk statements after it (`inTransaction` only: all or nothing).
-   */
-  private async appendStory(db: Db, story: StoryBatch, mayWrite: (actor: Actor | null) => boolean, inTransaction: boolean) {
-    const ids: ({ id: number } | null)[] = story.items.map(() => null);
+  /** A story's items as one row per writer who may write, with the owners their rows bring. */
+  private storyAppend(story: StoryBatch, mayWrite: (actor: Actor | null) => boolean): WriterAppend {
     const rows = writerRows(story.items).filter((row) => mayWrite(row.actor));
-    if (rows.length === 0) return ids;
     const owners: RowOwner[] = rows.flatMap((row, k) =>
       row.positions.flatMap((position) => story.items[position].newOwners.map(([client, userId]) => [k, client, userId] as const)),
     );
-    const inline = !inTransaction || this.fitsOneStatement(rows.length, owners.length);
-    const touch = { title: story.title, intervalMs: this.touchIntervalMs };
-    const stored = await appendRows(db, { articleId: story.articleId, touch, rows, owners: inline ? owners : [], lockRow: this.rowLocks });
-    rows.forEach((row, k) => {
-      for (const position of row.positions) ids[position] = stored[k];
-    });
-    if (!inline) {
-      // Owners only of rows actually stored, in a few bulk statements.
-      const kept = owners.filter(([k]) => stored[k] !== null).map(([, client, userId]) => [client, userId] as const);
-      for (let start = 0; start < kept.length; start += this.ownerRowsPerStatement) {
-        await insertClientOwners(db, story.articleId, kept.slice(start, start + this.ownerRowsPerStatement));
-      }
-    }
-    return ids;
+    return { articleId: story.articleId, touch: { title: story.title, intervalMs: this.touchIntervalMs }, rows, owners };
   }
+}
+
+/** A story's append with each row's items (positions in the story's batch). */
+interface WriterAppend extends StoryAppend {
+  rows: readonly WriterRow[];
+}
+
+/** Each item gets its row's id (null: refused, or its writer may not write). */
+function idsOfItems(story: StoryBatch, append: WriterAppend, stored: readonly ({ id: number } | null)[]): ({ id: number } | null)[] {
+  const ids: ({ id: number } | null)[] = story.items.map(() => null);
+  append.rows.forEach((row, k) => {
+    for (const position of row.positions) ids[position] = stored[k];
+  });
+  return ids;
 }
 
 /** Who may still store updates, judged by the committed article rows (scale-out only). */
