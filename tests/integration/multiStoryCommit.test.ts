@@ -2,13 +2,10 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { closeDatabase, type Db } from "../../db/client";
-import { openCommitConnection, type CommitConnection } from "../../db/commitConnection";
 import { DrizzleStoryStore } from "../../server/storyLog/drizzleStoryStore";
 import type { LogItem, StoryBatch } from "../../server/storyLog/storyStore";
 import { backends } from "../support/backends";
-import { openStoreDatabase } from "../support/storeSql";
-import { createStore, type ServerStore } from "../support/testServer";
+import { openLogStore, type LogStore } from "../support/logStore";
 
 /**
  * A commit batch holding several stories is one statement for all of them
@@ -20,30 +17,18 @@ import { createStore, type ServerStore } from "../support/testServer";
  * sends them.
  */
 describe.each(backends())("several stories in one commit batch (%s)", (backend) => {
-  let store: ServerStore;
-  let db: Db;
-  let commit: CommitConnection | null = null;
+  let log: LogStore;
   let people: Map<string, string>;
+  const rows = <T>(query: ReturnType<typeof sql>) => log.rows<T>(query);
 
   beforeAll(async () => {
-    store = await createStore(backend);
-    db = await openStoreDatabase(store);
-    const url = store.env.DATABASE_URL;
-    commit = url ? openCommitConnection(url, 5000) : null;
+    log = await openLogStore(backend);
     const accounts = await rows<{ id: string; username: string }>(sql`select id, username from users`);
     people = new Map(accounts.map((account) => [account.username, account.id]));
-    await db.execute(sql`update users set disabled = true where username = 'zhoumi'`);
+    await log.db.execute(sql`update users set disabled = true where username = 'zhoumi'`);
   });
 
-  afterAll(async () => {
-    await commit?.close();
-    await closeDatabase();
-    await store?.dispose();
-  });
-
-  async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
-    return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
-  }
+  afterAll(() => log?.close());
 
   async function newStory(title: string): Promise<string> {
     const [{ id }] = await rows<{ id: string }>(sql`insert into articles (title, state) values (${title}, 'draft') returning id`);
@@ -81,7 +66,7 @@ describe.each(backends())("several stories in one commit batch (%s)", (backend) 
   it("stores each story's rows by writer, refuses a disabled writer and a missing story alone", async () => {
     const [first, second] = [await newStory("湘江夜读"), await newStory("岳麓书院")];
     const gone = randomUUID();
-    const storyStore = new DrizzleStoryStore(db, { commitDb: commit?.db });
+    const storyStore = new DrizzleStoryStore(log.db, { commitDb: log.commitDb });
     const yao = people.get("yaoyuchao")!;
     const xu = people.get("xuweixiang")!;
     const batches: StoryBatch[] = [
@@ -127,7 +112,7 @@ describe.each(backends())("several stories in one commit batch (%s)", (backend) 
   it("splits owners that one statement cannot carry and still stores each with its row", async () => {
     const stories = [await newStory("第一篇"), await newStory("第二篇"), await newStory("第三篇")];
     // Two owners per statement: the first story's three go after it, the others in turn.
-    const storyStore = new DrizzleStoryStore(db, { commitDb: commit?.db, ownerRowsPerStatement: 2 });
+    const storyStore = new DrizzleStoryStore(log.db, { commitDb: log.commitDb, ownerRowsPerStatement: 2 });
     const yao = people.get("yaoyuchao")!;
     const owners = (first: number, count: number) => Array.from({ length: count }, (_, k) => [first + k, yao] as const);
     const [a, b, c] = await storyStore.appendBatch([

@@ -1,14 +1,11 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { closeDatabase, type Db } from "../../db/client";
-import { openCommitConnection, type CommitConnection } from "../../db/commitConnection";
 import { checkpointWriter } from "../../server/commands/checkpointWriter";
 import { DrizzleStoryStore } from "../../server/storyLog/drizzleStoryStore";
 import type { StoryBatch } from "../../server/storyLog/storyStore";
 import { backends } from "../support/backends";
-import { createStore, type ServerStore } from "../support/testServer";
-import { openStoreDatabase } from "../support/storeSql";
+import { openLogStore, type LogStore } from "../support/logStore";
 
 const TOUCH_MS = 60 * 60_000;
 
@@ -21,20 +18,16 @@ const TOUCH_MS = 60 * 60_000;
  * (`db/commitConnection.ts`), as the server sends them.
  */
 describe.each(backends())("the story row is written only when the dashboard would change (%s)", (backend) => {
-  let store: ServerStore;
-  let db: Db;
-  let commit: CommitConnection | null = null;
+  let log: LogStore;
   let storyStore: DrizzleStoryStore;
   let articleId: string;
   let reporter: string;
   let editor: string;
+  const rows = <T>(query: ReturnType<typeof sql>) => log.rows<T>(query);
 
   beforeAll(async () => {
-    store = await createStore(backend);
-    const url = store.env.DATABASE_URL;
-    db = await openStoreDatabase(store);
-    commit = url ? openCommitConnection(url, 5000) : null;
-    storyStore = new DrizzleStoryStore(db, { commitDb: commit?.db, touchIntervalMs: TOUCH_MS });
+    log = await openLogStore(backend);
+    storyStore = new DrizzleStoryStore(log.db, { commitDb: log.commitDb, touchIntervalMs: TOUCH_MS });
     const people = await rows<{ id: string; username: string }>(sql`select id, username from users`);
     reporter = people.find((person) => person.username === "yaoyuchao")!.id;
     editor = people.find((person) => person.username === "huhongye")!.id;
@@ -42,15 +35,7 @@ describe.each(backends())("the story row is written only when the dashboard woul
       values ('湘江夜读', 'draft', now() - interval '2 hours', ${reporter}) returning id`);
   });
 
-  afterAll(async () => {
-    await commit?.close();
-    await closeDatabase();
-    await store?.dispose();
-  });
-
-  async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
-    return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
-  }
+  afterAll(() => log?.close());
 
   const storyRow = async () =>
     (await rows<{ title: string; updated_at: string; last_edited_by: string }>(
@@ -93,7 +78,7 @@ describe.each(backends())("the story row is written only when the dashboard woul
     expect(await storyRow(), "a co-author's keystroke within the interval leaves the row alone").toEqual(retitled);
 
     // The interval has passed (the row's time set back): the next keystroke shows its writer.
-    await db.execute(sql`update articles set updated_at = now() - interval '2 hours' where id = ${articleId}`);
+    await log.db.execute(sql`update articles set updated_at = now() - interval '2 hours' where id = ${articleId}`);
     const stale = await storyRow();
     await keystroke("湘江夜读:老厂房", editor, "六");
     const edited = await storyRow();
@@ -104,7 +89,7 @@ describe.each(backends())("the story row is written only when the dashboard woul
     // as at a pause or when the room unloads) brings time and last editor up to it.
     await keystroke("湘江夜读:老厂房", reporter, "七");
     expect((await storyRow()).last_edited_by, "within the interval the row still names the previous writer").toBe(editor);
-    await checkpointWriter(db, { articleId });
+    await checkpointWriter(log.db, { articleId });
     const versioned = await storyRow();
     expect(versioned.last_edited_by, "the version names who edited last").toBe(reporter);
     expect(versioned.updated_at > edited.updated_at, "and the time of that edit").toBe(true);
