@@ -6,7 +6,7 @@ import type { Actor, ArticleAccessFacts } from "../../newsroom/actor";
 import { can } from "../../newsroom/policy";
 import { actorOf } from "../auth/actorOf";
 import { findArticleFacts } from "../articles/articleFacts";
-import { findActiveUser, mayWork } from "../auth/activeUser";
+import { findWorkingUser } from "../auth/activeUser";
 import { sessionUserId } from "../auth/currentUser";
 import { apiError, articleNotFound, notSignedIn } from "./apiErrors";
 import { parseRequest, queryOf } from "./parseRequest";
@@ -27,8 +27,7 @@ export async function readableArticle(articleId: string): Promise<ArticleReader 
   const userId = await sessionUserId();
   if (!userId) return { error: notSignedIn() };
   const db = getDb();
-  const [account, found] = await Promise.all([findActiveUser(db, userId), findArticleFacts(db, articleId)]);
-  const user = mayWork(account) ? account : null;
+  const [user, found] = await Promise.all([findWorkingUser(db, userId), findArticleFacts(db, articleId)]);
   const actor = user ? actorOf(user) : null;
   if (!user || !actor) return { error: notSignedIn() };
   if (!found) return { error: articleNotFound() };

@@ -26,8 +26,12 @@ export interface StoryAppend {
   owners: readonly RowOwner[];
 }
 
-/** Values one story, one of its rows and one owner bind in the statement (for the caller's split). */
-export const BOUND_PER_STORY = 3;
+/**
+ * Values one story (article, title, interval, its number), one of its rows (position, story,
+ * writer, session, bytes) and one owner (position, client id, user) bind in the statement: the
+ * caller splits a batch by them (`tests/unit/appendRowsStatement.test.ts` counts them).
+ */
+export const BOUND_PER_STORY = 4;
 export const BOUND_PER_ROW = 5;
 export const BOUND_PER_OWNER = 3;
 

@@ -82,7 +82,7 @@ export class DrizzleStoryStore implements StoryStore {
     const rightsAtCommit = options.rightsAtCommit ?? null;
     if (!rightsAtCommit && stories.length === 1) {
       const append = this.storyAppend(stories[0], () => true);
-      if (this.bound(append) <= MAX_BIND_PARAMETERS && append.owners.length <= this.ownerRowsPerStatement) {
+      if (this.fitsOneStatement(append)) {
         const [stored] = await appendRows(this.commitDb, [append], this.rowLocks);
         return [idsOfItems(stories[0], append, stored)];
       }
@@ -100,16 +100,12 @@ export class DrizzleStoryStore implements StoryStore {
           .for("no key update");
       }
       const mayWrite = await writePermission(tx, articleIds, rightsAtCommit);
-      const appends: WriterAppend[] = stories.map((story) => this.storyAppend(story, (actor) => mayWrite(story.articleId, actor)));
+      const appends = stories.map((story) => this.storyAppend(story, (actor) => mayWrite(story.articleId, actor)));
       // Owners that would not fit beside their story's rows go in bulk statements after.
-      const overflow = appends.map((append) => {
-        if (append.owners.length <= this.ownerRowsPerStatement && this.bound(append) <= MAX_BIND_PARAMETERS) return [];
-        const owners = append.owners;
-        append.owners = [];
-        return owners;
-      });
+      const overflow = appends.map((append) => (this.fitsOneStatement(append) ? [] : append.owners));
+      const inline = appends.map((append, k) => (overflow[k].length > 0 ? { ...append, owners: [] } : append));
       const stored: ({ id: number } | null)[][] = [];
-      for (const group of this.statementGroups(appends)) {
+      for (const group of this.statementGroups(inline)) {
         stored.push(...(await appendRows(tx, group, lockedFirst ? false : this.rowLocks)));
       }
       for (let k = 0; k < appends.length; k++) {
@@ -120,6 +116,11 @@ export class DrizzleStoryStore implements StoryStore {
       }
       return stories.map((story, k) => idsOfItems(story, appends[k], stored[k]));
     });
+  }
+
+  /** Whether a story's rows and owners fit one statement beside nothing else. */
+  private fitsOneStatement(append: StoryAppend): boolean {
+    return append.owners.length <= this.ownerRowsPerStatement && this.bound(append) <= MAX_BIND_PARAMETERS;
   }
 
   /** Values a story's share binds in the append statement. */
